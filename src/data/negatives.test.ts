@@ -1,0 +1,154 @@
+import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { createStore } from 'idb-keyval';
+import { decode } from 'jpeg-js';
+import { describe, expect, it } from 'vitest';
+import { ensureBundledNegatives, type NegativesManifest, type NegativesProgress } from './negatives';
+import { createSampleStore } from './samples';
+import { createSettingsStore } from './storage';
+import { readTar } from './tar';
+import { lfwPhotos, makeTar, SHARED_DATA } from './test-support/archives';
+
+const PUBLIC = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../public');
+const PACK_DIR = path.join(PUBLIC, 'negatives');
+const manifest = JSON.parse(readFileSync(path.join(PACK_DIR, 'manifest.json'), 'utf8')) as NegativesManifest & { sha256: string };
+const people = (split: string) =>
+  new Set(
+    readFileSync(path.join(SHARED_DATA, `lfw-meta/people-${split}.tsv`), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0]!),
+  );
+
+type Served = Record<string, Uint8Array | string>;
+/** A fetch that serves files from memory (or streams real files from disk), 404 otherwise. */
+function fetchStub(files: Served, log: string[] = []) {
+  return async (url: string): Promise<Response> => {
+    log.push(url);
+    const body = files[url];
+    if (body === undefined) return new Response('not found', { status: 404 });
+    if (typeof body === 'string') return new Response(Readable.toWeb(createReadStream(body)) as ReadableStream<Uint8Array>);
+    return new Response(new Blob([body as Uint8Array<ArrayBuffer>]));
+  };
+}
+
+let dbCount = 0;
+const stores = () => {
+  const n = ++dbCount;
+  return { samples: createSampleStore(createStore(`neg-samples-${n}`, 's')), settings: createSettingsStore(createStore(`neg-settings-${n}`, 's')) };
+};
+
+describe('bundled negative pack (public/negatives)', () => {
+  it('holds the stated number of 100×100 JPEGs of people-dev-train people only', async () => {
+    const tarPath = path.join(PACK_DIR, manifest.file);
+    const bytes = readFileSync(tarPath);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(manifest.sha256);
+    const total = statSync(tarPath).size + statSync(path.join(PACK_DIR, 'manifest.json')).size;
+    expect(total).toBeLessThan(10_000_000);
+
+    const train = people('dev-train');
+    const test = people('dev-test');
+    const seen = new Set<string>();
+    let count = 0;
+    const stream = Readable.toWeb(createReadStream(tarPath)) as ReadableStream<Uint8Array>;
+    for await (const f of readTar(stream, { name: manifest.file })) {
+      const m = /^lfw\/([^/]+)\/\1_\d{4}\.jpg$/.exec(f.path);
+      expect(m, f.path).not.toBeNull();
+      const person = m![1]!;
+      expect(train.has(person), person).toBe(true);
+      expect(test.has(person), person).toBe(false);
+      seen.add(person);
+      const img = decode(f.data, { useTArray: true, tolerantDecoding: false });
+      expect([img.width, img.height]).toEqual([manifest.imageSize, manifest.imageSize]);
+      count++;
+    }
+    expect(count).toBe(manifest.count);
+    expect(seen.size).toBe(manifest.people);
+    expect(count).toBeGreaterThanOrEqual(1000);
+    expect(seen.size).toBeGreaterThanOrEqual(500);
+    expect(manifest.imageSize).toBe(100);
+  });
+
+  it('loads into the negative gallery on first run, then not again', async () => {
+    const { samples, settings } = stores();
+    const log: string[] = [];
+    const fetch = fetchStub({ '/negatives/manifest.json': path.join(PACK_DIR, 'manifest.json'), [`/negatives/${manifest.file}`]: path.join(PACK_DIR, manifest.file) }, log);
+    const progress: NegativesProgress[] = [];
+    const first = await ensureBundledNegatives('/', (p) => progress.push(p), { samples, settings, fetch });
+    expect(first).toEqual({ status: 'loaded', version: manifest.version, count: manifest.count });
+    expect(await samples.countByKind()).toEqual({ anchor: 0, positive: 0, negative: manifest.count, verification: 0 });
+    const records = await samples.listSamples('negative');
+    expect(records.every((r) => r.source === 'bundled' && r.width === 100 && r.type === 'image/jpeg' && r.label !== undefined)).toBe(true);
+    expect(progress.at(-1)).toEqual({ loaded: manifest.count, total: manifest.count, bytesRead: manifest.bytes, bytesTotal: manifest.bytes });
+    expect(await settings.get('bundledNegatives')).toEqual({ version: manifest.version, count: manifest.count, complete: true });
+
+    log.length = 0;
+    const again = await ensureBundledNegatives('/', undefined, { samples, settings, fetch });
+    expect(again.status).toBe('already-loaded');
+    expect(log).toEqual(['/negatives/manifest.json']); // the pack itself is not fetched again
+    expect((await samples.countByKind()).negative).toBe(manifest.count);
+  });
+});
+
+describe('ensureBundledNegatives', () => {
+  const photos = [...lfwPhotos('Aaron_Peirsol'), ...lfwPhotos('Abdullah_Gul', 3)]; // 7 images
+  async function pack(version: string, members = photos): Promise<Served> {
+    const tar = await makeTar(members);
+    const m = { format: 'siamese-face-id/negatives', version, file: 'pack.tar', bytes: tar.length, count: members.length, people: 2, imageSize: 250, source: 'test', licence: 'test', citation: [] };
+    return { '/app/negatives/manifest.json': JSON.stringify(m), '/app/negatives/pack.tar': tar };
+  }
+  const served = (files: Served) => fetchStub(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? new TextEncoder().encode(v) : v])));
+
+  it('resumes an interrupted load without duplicates', async () => {
+    const { samples, settings } = stores();
+    const fetch = served(await pack('v1'));
+    const stop = new AbortController();
+    const interrupted = ensureBundledNegatives('/app/', (p) => p.loaded >= 3 && stop.abort(), { samples, settings, fetch, signal: stop.signal, batchSize: 3 });
+    await expect(interrupted).rejects.toThrow();
+    expect((await samples.countByKind()).negative).toBe(3);
+    expect(await settings.get('bundledNegatives')).toEqual({ version: 'v1', count: 3, complete: false });
+
+    const resumed = await ensureBundledNegatives('/app', undefined, { samples, settings, fetch, batchSize: 3 });
+    expect(resumed).toEqual({ status: 'loaded', version: 'v1', count: 7 });
+    const ids = (await samples.listSamples('negative')).map((r) => r.id);
+    expect(new Set(ids).size).toBe(7);
+    expect(ids.length).toBe(7);
+  });
+
+  it('replaces the bundled images of an older version and keeps the user’s own negatives', async () => {
+    const { samples, settings } = stores();
+    await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served(await pack('v1')) });
+    const mine = await samples.addSample(new Blob([photos[0]![1]], { type: 'image/jpeg' }), { kind: 'negative', source: 'import', width: 250, height: 250 });
+    const v2 = await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served(await pack('v2', photos.slice(0, 2))) });
+    expect(v2.count).toBe(2);
+    const records = await samples.listSamples('negative');
+    expect(records.filter((r) => r.source === 'bundled').map((r) => r.name)).toEqual(photos.slice(0, 2).map(([p]) => p));
+    expect(records.some((r) => r.id === mine.id)).toBe(true);
+  });
+
+  it('respects deleted negatives unless forced', async () => {
+    const { samples, settings } = stores();
+    const fetch = served(await pack('v1'));
+    await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch });
+    await samples.deleteKind('negative');
+    expect((await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch })).status).toBe('already-loaded');
+    expect((await samples.countByKind()).negative).toBe(0);
+    expect(await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch, force: true })).toMatchObject({ status: 'loaded', count: 7 });
+    expect((await samples.countByKind()).negative).toBe(7);
+  });
+
+  it('fails clearly on a missing, malformed or short pack', async () => {
+    const { samples, settings } = stores();
+    const files = await pack('v1');
+    await expect(ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served({}) })).rejects.toMatchObject({ code: 'fetch-failed' });
+    await expect(ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served({ ...files, '/app/negatives/manifest.json': '{"format":"x"}' }) })).rejects.toMatchObject({ code: 'bad-pack' });
+    const short = { ...files, '/app/negatives/pack.tar': (files['/app/negatives/pack.tar'] as Uint8Array).slice(0, 20000) };
+    await expect(ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served(short) })).rejects.toMatchObject({ code: 'bad-pack' });
+    expect((await settings.get('bundledNegatives'))?.complete).toBe(false);
+  });
+});
