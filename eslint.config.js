@@ -30,6 +30,6 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
   },
-  { files: ['src/model/**', 'src/training/**', 'src/verify/**'], rules: { 'no-restricted-imports': ['error', noReact] } },
+  { files: ['src/model/**', 'src/training/**', 'src/verify/**', 'src/face/**', 'src/augment/**'], rules: { 'no-restricted-imports': ['error', noReact] } },
   { files: ['src/data/**', 'src/camera/**', 'src/config/**'], rules: { 'no-restricted-imports': ['error', noTf] } },
 );

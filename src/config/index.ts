@@ -160,3 +160,156 @@ export function validateVerifyConfig(partial: Partial<VerifyConfig> = {}): Verif
   checkNum('verificationThreshold', c.verificationThreshold, 0, 1);
   return { ...c };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Face detection and the face crop rule (src/face).
+
+export type FaceDetectorVariant = 'short' | 'full';
+
+export interface FaceConfig {
+  /** BlazeFace model: 'short' range (128×128 input) or 'full' range (192×192). */
+  readonly variant: FaceDetectorVariant;
+  /** A face counts as found when its score is at least this (0.5 as in MediaPipe's short range). */
+  readonly scoreThreshold: number;
+  /** Faces overlapping more than this (intersection over union) are merged (MediaPipe: 0.3). */
+  readonly iouThreshold: number;
+  /** Where the crop is centred: the face box centre, or the mean of the eyes, nose tip and mouth. */
+  readonly centre: FaceCentre;
+  /**
+   * Side of the crop square = this × the face box side ((width + height) / 2), so that a face fills
+   * the crop as it fills an LFW photo: 250 / the median box side on LFW photos.
+   */
+  readonly marginFactor: number;
+  /** Crop centre = face centre + (offsetX, offsetY) × box side (LFW's median offset of the photo centre). */
+  readonly offsetX: number;
+  readonly offsetY: number;
+}
+
+export type FaceCentre = 'box' | 'keypoints';
+
+/**
+ * The crop rule measured per detector by `node scripts/measure-face-crop.mjs` (wasm backend, 300
+ * LFW photos of people-dev-train, seed 1), each photo pasted 1:1 in the middle of a grey 640×480
+ * frame as a webcam would see the face: marginFactor = 250 / median box side, offsets = median of
+ * (photo centre − face centre) / box side.
+ * - short: median box side 108.5 px → 2.3039; keypoint-centre offset (0.0028, −0.0636). The box
+ *   centre wanders more in x (spread 8.9 px vs 3.3 px for the keypoint centre), hence 'keypoints'.
+ *   With this rule the crop lands a median 3.5 px (x) and 2.8 px (y) from the pasted photo.
+ * - full: median box side 107.5 px → 2.3258; keypoint-centre offset (0.0000, −0.0449), spread 1.2 px.
+ * (On the raw 250×250 photos the boxes come out a little different: 105.2 px short, 110.7 px full.)
+ */
+export const FACE_CROP_RULES: Readonly<Record<FaceDetectorVariant, Pick<FaceConfig, 'centre' | 'marginFactor' | 'offsetX' | 'offsetY'>>> = {
+  short: { centre: 'keypoints', marginFactor: 2.3039, offsetX: 0.0028, offsetY: -0.0636 },
+  full: { centre: 'keypoints', marginFactor: 2.3258, offsetX: 0, offsetY: -0.0449 },
+};
+
+export const DEFAULT_FACE_CONFIG: FaceConfig = {
+  variant: 'short',
+  scoreThreshold: 0.5,
+  iouThreshold: 0.3,
+  ...FACE_CROP_RULES.short,
+};
+
+/** Fills in the defaults; the crop rule defaults to the one measured for the chosen variant. */
+export function validateFaceConfig(partial: Partial<FaceConfig> = {}): FaceConfig {
+  const variant = partial.variant ?? DEFAULT_FACE_CONFIG.variant;
+  if (variant !== 'short' && variant !== 'full') throw new ConfigError('variant', variant, "expected 'short' or 'full'");
+  const c = { ...DEFAULT_FACE_CONFIG, ...FACE_CROP_RULES[variant], ...partial };
+  checkNum('scoreThreshold', c.scoreThreshold, 0, 1);
+  checkNum('iouThreshold', c.iouThreshold, 0, 1);
+  if (c.centre !== 'box' && c.centre !== 'keypoints') throw new ConfigError('centre', c.centre, "expected 'box' or 'keypoints'");
+  checkNum('marginFactor', c.marginFactor, 0, 10, true);
+  checkNum('offsetX', c.offsetX, -1, 1);
+  checkNum('offsetY', c.offsetY, -1, 1);
+  return { ...c };
+}
+
+// ---------------------------------------------------------------------------------------------
+// On-the-fly augmentation of training images (src/augment).
+
+/** A uniformly drawn per-image parameter in [min, max], or the identity when not enabled. */
+export interface AugmentRange {
+  readonly enabled: boolean;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface AugmentConfig {
+  /** Master switch: false returns the images unchanged. */
+  readonly enabled: boolean;
+  /** Horizontal flip with this probability (reference notebook: 0.5). */
+  readonly flip: { readonly enabled: boolean; readonly probability: number };
+  /** Shift along each axis, as a fraction of the image side (±0.03 = ±3 px at 100 px). */
+  readonly shift: AugmentRange;
+  /** Zoom factor around the centre (> 1 zooms in); edges are filled by mirroring. */
+  readonly scale: AugmentRange;
+  /** Per-channel gain of a colour cast (1 ± 0.08). */
+  readonly colorCast: AugmentRange;
+  /** Added to every value (reference notebook: ±0.02). */
+  readonly brightness: AugmentRange;
+  /** Contrast factor around each channel's mean (reference notebook: 0.6–1.0). */
+  readonly contrast: AugmentRange;
+  /** Saturation factor, HSV saturation as tf.image.adjust_saturation (reference notebook: 0.9–1.0). */
+  readonly saturation: AugmentRange;
+  /** Sigma of a Gaussian blur in pixels (0–1.2). */
+  readonly blur: AugmentRange;
+  /** Sigma of additive Gaussian sensor noise, in [0, 1] units (0–0.03). */
+  readonly noise: AugmentRange;
+  /** JPEG quality, an integer 1–100 (reference notebook: 90–100); see src/augment/jpeg.ts. */
+  readonly jpegQuality: AugmentRange;
+}
+
+export const DEFAULT_AUGMENT_CONFIG: AugmentConfig = {
+  enabled: true,
+  flip: { enabled: true, probability: 0.5 },
+  shift: { enabled: true, min: -0.03, max: 0.03 },
+  scale: { enabled: true, min: 0.95, max: 1.05 },
+  colorCast: { enabled: true, min: 0.92, max: 1.08 },
+  brightness: { enabled: true, min: -0.02, max: 0.02 },
+  contrast: { enabled: true, min: 0.6, max: 1 },
+  saturation: { enabled: true, min: 0.9, max: 1 },
+  blur: { enabled: true, min: 0, max: 1.2 },
+  noise: { enabled: true, min: 0, max: 0.03 },
+  jpegQuality: { enabled: true, min: 90, max: 100 },
+};
+
+/** A partial augment config: any field, and any part of a field, may be left out. */
+export type AugmentConfigInput = {
+  readonly [K in keyof AugmentConfig]?: AugmentConfig[K] extends object ? Partial<AugmentConfig[K]> : AugmentConfig[K];
+};
+
+/** Allowed bounds of each range: [lowest min, highest max]. */
+const AUGMENT_BOUNDS = {
+  shift: [-0.25, 0.25],
+  scale: [0.75, 1.5],
+  colorCast: [0, 4],
+  brightness: [-1, 1],
+  contrast: [0, 4],
+  saturation: [0, 4],
+  blur: [0, 4],
+  noise: [0, 1],
+  jpegQuality: [1, 100],
+} as const satisfies Record<string, readonly [number, number]>;
+
+export function validateAugmentConfig(partial: AugmentConfigInput = {}): AugmentConfig {
+  const d = DEFAULT_AUGMENT_CONFIG;
+  if (partial.enabled !== undefined && typeof partial.enabled !== 'boolean') throw new ConfigError('augment.enabled', partial.enabled, 'expected true or false');
+  const flip = { ...d.flip, ...partial.flip };
+  if (typeof flip.enabled !== 'boolean') throw new ConfigError('augment.flip.enabled', flip.enabled, 'expected true or false');
+  checkNum('augment.flip.probability', flip.probability, 0, 1);
+  const ranges = {} as Record<keyof typeof AUGMENT_BOUNDS, AugmentRange>;
+  for (const key of Object.keys(AUGMENT_BOUNDS) as (keyof typeof AUGMENT_BOUNDS)[]) {
+    const r = { ...d[key], ...partial[key] };
+    const [lo, hi] = AUGMENT_BOUNDS[key];
+    if (typeof r.enabled !== 'boolean') throw new ConfigError(`augment.${key}.enabled`, r.enabled, 'expected true or false');
+    checkNum(`augment.${key}.min`, r.min, lo, hi);
+    checkNum(`augment.${key}.max`, r.max, lo, hi);
+    if (r.min > r.max) throw new ConfigError(`augment.${key}`, { min: r.min, max: r.max }, 'min must not exceed max');
+    if (key === 'jpegQuality') {
+      checkInt('augment.jpegQuality.min', r.min, lo, hi);
+      checkInt('augment.jpegQuality.max', r.max, lo, hi);
+    }
+    ranges[key] = r;
+  }
+  return { enabled: partial.enabled ?? d.enabled, flip, ...ranges };
+}
