@@ -1,0 +1,111 @@
+import type { CheckpointEvent, BatchProgress, TrainResult } from './train';
+import type { EpochMetrics } from './checkpoint';
+import { TrainingError } from './errors';
+import type { PageMessage, ReadyInfo, StartRequest, WorkerMessage } from './protocol';
+
+/**
+ * The page side of the training worker. `startTraining` starts a worker, posts the request and
+ * turns the worker's messages into callbacks and one promise. The worker saves checkpoints and the
+ * trained network to IndexedDB itself; when `done` resolves (not stopped), load the network with
+ * `loadNetwork(TRAINED_MODEL_KEY)` (see protocol.ts). The worker is terminated when training ends,
+ * stops or fails, which frees its backend's memory (GPU textures, wasm heap).
+ */
+
+export interface TrainingCallbacks {
+  /** Sample images decoded so far (before training starts). */
+  readonly onPreparing?: (done: number, total: number) => void;
+  /** Backend chosen, pairs built, network ready: training starts now. */
+  readonly onReady?: (info: ReadyInfo) => void;
+  readonly onProgress?: (progress: BatchProgress) => void;
+  readonly onEpoch?: (metrics: EpochMetrics) => void;
+  readonly onCheckpoint?: (event: CheckpointEvent) => void;
+}
+
+export interface TrainingHandle {
+  /** Asks the worker to stop after its current batch; resolves once it has (checkpoint written). */
+  stop(): Promise<void>;
+  /**
+   * Resolves with the result when training ends (`stopped: false`, the network is saved) or is
+   * stopped (`stopped: true`); rejects with a TrainingError (code from the worker, or
+   * 'worker-failed' when the worker itself could not run).
+   */
+  readonly done: Promise<TrainResult>;
+}
+
+/** The part of `Worker` the client uses (tests pass a fake). */
+export interface WorkerLike {
+  postMessage(message: PageMessage): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<WorkerMessage>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+}
+
+export function createTrainingWorker(): WorkerLike {
+  return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'siamese-training' });
+}
+
+export function startTraining(request: StartRequest, callbacks: TrainingCallbacks = {}, createWorker: () => WorkerLike = createTrainingWorker): TrainingHandle {
+  let settled = false;
+  const waiters: Array<() => void> = [];
+  let resolveDone!: (result: TrainResult) => void;
+  let rejectDone!: (error: TrainingError) => void;
+  const done = new Promise<TrainResult>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+
+  let worker: WorkerLike;
+  const finish = (outcome: { result: TrainResult } | { error: TrainingError }) => {
+    if (settled) return;
+    settled = true;
+    worker.terminate();
+    if ('result' in outcome) resolveDone(outcome.result);
+    else rejectDone(outcome.error);
+    waiters.splice(0).forEach((wake) => wake());
+  };
+
+  try {
+    worker = createWorker();
+  } catch (e) {
+    const error = new TrainingError('worker-failed', `The training worker could not start (${e instanceof Error ? e.message : String(e)})`);
+    return { stop: () => Promise.resolve(), done: Promise.reject(error) };
+  }
+
+  worker.onmessage = (event) => {
+    const m = event.data;
+    switch (m.type) {
+      case 'preparing':
+        return callbacks.onPreparing?.(m.done, m.total);
+      case 'ready':
+        return callbacks.onReady?.(m.info);
+      case 'progress':
+        return callbacks.onProgress?.(m.progress);
+      case 'epoch':
+        return callbacks.onEpoch?.(m.metrics);
+      case 'checkpoint':
+        return callbacks.onCheckpoint?.(m.event);
+      case 'done':
+      case 'stopped':
+        return finish({ result: m.result });
+      case 'error':
+        return finish({ error: new TrainingError(m.code, m.message) });
+    }
+  };
+  worker.onerror = (event) => {
+    event.preventDefault?.();
+    finish({ error: new TrainingError('worker-failed', `The training worker failed: ${event.message || 'it could not be loaded'}`) });
+  };
+  worker.onmessageerror = () => finish({ error: new TrainingError('worker-failed', 'A message from the training worker could not be read') });
+  worker.postMessage({ type: 'start', request });
+
+  return {
+    stop() {
+      if (settled) return Promise.resolve();
+      const stopped = new Promise<void>((resolve) => waiters.push(resolve));
+      worker.postMessage({ type: 'stop' });
+      return stopped;
+    },
+    done,
+  };
+}

@@ -1,0 +1,84 @@
+import type { AugmentConfigInput, ModelConfig, TrainingConfig, VerifyConfig } from '../config';
+import type { BackendName, BackendReport } from '../model';
+import type { CheckpointEvent, BatchProgress, TrainResult } from './train';
+import type { EpochMetrics } from './checkpoint';
+import type { TrainingErrorCode } from './errors';
+
+/**
+ * Messages between the page (client.ts) and the training worker (worker.ts).
+ *
+ * Data flow: the page reads the sample records from IndexedDB and posts their image blobs in
+ * 'start' (blobs are structured-cloned cheaply: the worker gets handles to the same data). The
+ * worker decodes and preprocesses them, trains, and writes checkpoints (CHECKPOINT_DB) and, when
+ * done, the trained network (saveNetwork under TRAINED_MODEL_KEY) to IndexedDB itself; 'done' only
+ * says so. The page then loads the network from IndexedDB (loadNetwork(TRAINED_MODEL_KEY)) on its
+ * own tf.js backend. No tensors or weights cross the message channel.
+ */
+
+/** Key of the trained network in the model store (src/model io.ts). */
+export const TRAINED_MODEL_KEY = 'current';
+
+export type BackendPreference = 'auto' | BackendName;
+
+export interface SampleBlob {
+  /** The sample record's id (pairs and checkpoints refer to samples by id). */
+  readonly id: string;
+  /** The stored image: already the capture square, so the whole image is used. */
+  readonly blob: Blob;
+}
+
+export interface TrainingSamples {
+  readonly anchors: readonly SampleBlob[];
+  readonly positives: readonly SampleBlob[];
+  readonly negatives: readonly SampleBlob[];
+}
+
+export interface StartRequest {
+  readonly samples: TrainingSamples;
+  /** Ignored on resume (the checkpoint's configs are used). */
+  readonly modelConfig: Partial<ModelConfig>;
+  readonly trainingConfig: Partial<TrainingConfig>;
+  /** Continue from the stored checkpoint instead of starting over (which deletes it). */
+  readonly resume: boolean;
+  readonly backend: BackendPreference;
+  /** Augmentation of training batches (src/augment); omitted or enabled: false → none. */
+  readonly augment?: AugmentConfigInput;
+  /** Decision thresholds saved with the trained network (default DEFAULT_VERIFY_CONFIG). */
+  readonly thresholds?: VerifyConfig;
+}
+
+export type PageMessage = { readonly type: 'start'; readonly request: StartRequest } | { readonly type: 'stop' };
+
+export interface ReadyInfo {
+  readonly backend: BackendReport;
+  readonly modelConfig: ModelConfig;
+  readonly trainingConfig: TrainingConfig;
+  readonly trainPairs: number;
+  readonly testPairs: number;
+  /** Where a resumed run continues (null for a fresh start). */
+  readonly resumedFrom: { readonly epochsDone: number; readonly batchesDone: number } | null;
+}
+
+/** What training saves with the network as `NetworkMeta.training`. */
+export interface TrainingSummary {
+  readonly modelConfig: ModelConfig;
+  readonly trainingConfig: TrainingConfig;
+  readonly history: readonly EpochMetrics[];
+  readonly final: EpochMetrics | null;
+  readonly trainPairs: number;
+  readonly testPairs: number;
+  readonly backend: BackendName;
+}
+
+export type WorkerMessage =
+  /** Decoding the sample images (done of total). */
+  | { readonly type: 'preparing'; readonly done: number; readonly total: number }
+  | { readonly type: 'ready'; readonly info: ReadyInfo }
+  | { readonly type: 'progress'; readonly progress: BatchProgress }
+  | { readonly type: 'epoch'; readonly metrics: EpochMetrics }
+  | { readonly type: 'checkpoint'; readonly event: CheckpointEvent }
+  /** Training finished and the network is saved under `modelKey`. */
+  | { readonly type: 'done'; readonly result: TrainResult; readonly modelKey: string }
+  /** Stopped on request; the checkpoint is saved (when a batch was trained since the start). */
+  | { readonly type: 'stopped'; readonly result: TrainResult }
+  | { readonly type: 'error'; readonly code: TrainingErrorCode; readonly message: string };

@@ -1,0 +1,206 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useWasmBackend, type NetworkMeta } from '../model';
+import { sampleIds } from '../../test/synthetic';
+import { createMemoryCheckpointStore, type CheckpointStore } from './checkpoint';
+import { startTraining, type WorkerLike } from './client';
+import { TRAINED_MODEL_KEY, type PageMessage, type SampleBlob, type StartRequest, type WorkerMessage } from './protocol';
+import { createTrainingSession, type SessionDeps } from './session';
+
+/**
+ * The worker's message handling (session.ts) driven through the page client (client.ts), with the
+ * Worker replaced by an in-process fake: messages cross asynchronously, and everything the worker
+ * posts must survive structuredClone as it must in a browser.
+ */
+
+const MODEL = { inputSize: 58, filters: [2, 4, 4, 4] as [number, number, number, number], embeddingSize: 8 };
+const TRAINING = { epochs: 2, batchSize: 4, learningRate: 1e-3, samplesPerClass: 6, trainFraction: 0.7, checkpointEvery: 1, seed: 3 };
+
+const blobs = (prefix: string, n: number): SampleBlob[] => sampleIds(prefix, n).map((id) => ({ id, blob: new Blob([id]) }));
+const request = (over: Partial<StartRequest> = {}): StartRequest => ({
+  samples: { anchors: blobs('a', 6), positives: blobs('p', 6), negatives: blobs('n', 6) },
+  modelConfig: MODEL,
+  trainingConfig: TRAINING,
+  resume: false,
+  backend: 'auto',
+  ...over,
+});
+
+/** A seeded image per sample id (decoding is not what these tests are about). */
+async function fakeDecode(sample: SampleBlob, size: number): Promise<tf.Tensor3D> {
+  const text = await sample.blob.text();
+  if (text === 'broken') throw new Error('not an image');
+  const seed = [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return tf.randomUniform([size, size, 3], 0, 1, 'float32', seed) as tf.Tensor3D;
+}
+
+interface Harness {
+  store: CheckpointStore;
+  saved: NetworkMeta[];
+  workers: FakeWorker[];
+  create: () => WorkerLike;
+}
+
+class FakeWorker implements WorkerLike {
+  onmessage: ((event: MessageEvent<WorkerMessage>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: ((event: MessageEvent) => void) | null = null;
+  terminated = false;
+  readonly posted: WorkerMessage[] = [];
+  private readonly session;
+
+  constructor(deps: Omit<SessionDeps, 'post'>) {
+    this.session = createTrainingSession({
+      ...deps,
+      post: (m) => {
+        const copy = structuredClone(m); // what a real worker could post
+        this.posted.push(copy);
+        setTimeout(() => !this.terminated && this.onmessage?.({ data: copy } as MessageEvent<WorkerMessage>), 0);
+      },
+    });
+  }
+
+  postMessage(message: PageMessage): void {
+    setTimeout(() => void this.session.handle(message), 0);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+function harness(decode = fakeDecode): Harness {
+  const h: Harness = {
+    store: createMemoryCheckpointStore(),
+    saved: [],
+    workers: [],
+    create: () => {
+      const w = new FakeWorker({
+        decode,
+        selectBackend: async () => ({ backend: 'wasm', threads: 1, simd: true, renderer: null, reason: 'test' }),
+        checkpoints: h.store,
+        saveModel: async (_net, meta) => {
+          h.saved.push(meta);
+        },
+        yieldBetweenBatches: () => new Promise((r) => setTimeout(r, 0)),
+      });
+      h.workers.push(w);
+      return w;
+    },
+  };
+  return h;
+}
+
+beforeAll(async () => {
+  await useWasmBackend();
+});
+
+describe('training worker protocol (session + client)', () => {
+  it('prepares, trains, checkpoints, saves the model and reports done; no tensors left', async () => {
+    const h = harness();
+    const before = tf.memory().numTensors;
+    const events: string[] = [];
+    const handle = startTraining(request(), {
+      onPreparing: (done, total) => events.push(`prep ${done}/${total}`),
+      onReady: (info) => events.push(`ready ${info.trainPairs}+${info.testPairs} ${info.backend.backend} ${info.resumedFrom === null}`),
+      onProgress: (p) => events.push(`batch ${p.epoch}.${p.batch}/${p.batches}`),
+      onEpoch: (m) => events.push(`epoch ${m.epoch}`),
+      onCheckpoint: (c) => events.push(`checkpoint ${c.reason} ${c.epochsDone}`),
+    }, h.create);
+    const result = await handle.done;
+    expect(result).toMatchObject({ stopped: false, epochsCompleted: 2 });
+    expect(events).toEqual([
+      'prep 16/18',
+      'prep 18/18',
+      'ready 8+4 wasm true', // 12 pairs: 8 train (2 batches), 4 test
+      'batch 1.1/2',
+      'batch 1.2/2',
+      'epoch 1',
+      'checkpoint interval 1',
+      'batch 2.1/2',
+      'batch 2.2/2',
+      'epoch 2',
+      'checkpoint interval 2',
+    ]);
+    expect(h.workers[0]!.posted.at(-1)).toMatchObject({ type: 'done', modelKey: TRAINED_MODEL_KEY });
+    expect(h.saved).toHaveLength(1);
+    expect(h.saved[0]!.thresholds).toEqual({ detectionThreshold: 0.5, verificationThreshold: 0.5 });
+    expect(h.saved[0]!.training).toMatchObject({ trainPairs: 8, testPairs: 4, backend: 'wasm', history: result.history });
+    expect(h.workers[0]!.terminated).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops after the current batch with a checkpoint, and a resumed run continues from it', async () => {
+    const h = harness();
+    let stopping: Promise<void> | undefined;
+    const first = startTraining(request({ trainingConfig: { ...TRAINING, epochs: 3, checkpointEvery: 5 } }), {
+      onProgress: (p) => {
+        if (p.epoch === 2 && p.batch === 1) stopping = first.stop();
+      },
+    }, h.create);
+    const stopped = await first.done;
+    await stopping;
+    // The stop reaches the worker a message later: it stops at the batch boundary after that.
+    const at = (await h.store.summary())!;
+    expect(stopped.stopped).toBe(true);
+    expect(at).toMatchObject({ reason: 'stop', epochsDone: stopped.epochsCompleted });
+    const batchesTrained = at.epochsDone * 2 + at.batchesDone;
+    expect(batchesTrained >= 3 && batchesTrained < 6, `stopped after ${batchesTrained} of 6 batches`).toBe(true);
+    expect(h.saved).toHaveLength(0);
+
+    // Resume ignores the form's settings and uses the checkpoint's.
+    let resumedFrom: unknown;
+    const second = startTraining(request({ resume: true, trainingConfig: { ...TRAINING, epochs: 9 } }), { onReady: (info) => (resumedFrom = info.resumedFrom) }, h.create);
+    const done = await second.done;
+    expect(resumedFrom).toEqual({ epochsDone: at.epochsDone, batchesDone: at.batchesDone });
+    expect(done).toMatchObject({ stopped: false, epochsCompleted: 3 });
+    expect(done.history.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    expect(h.saved).toHaveLength(1);
+    // stop() after the end resolves at once.
+    await second.stop();
+  });
+
+  it('reports typed errors: too few samples, nothing to resume, an unreadable image, a worker that fails', async () => {
+    const h = harness();
+    await expect(startTraining(request({ samples: { anchors: blobs('a', 1), positives: blobs('p', 1), negatives: [] } }), {}, h.create).done).rejects.toMatchObject({
+      code: 'not-enough-samples',
+      message: expect.stringMatching(/no negatives/),
+    });
+    await expect(startTraining(request({ resume: true }), {}, h.create).done).rejects.toMatchObject({ code: 'no-checkpoint' });
+    await expect(startTraining(request({ modelConfig: { ...MODEL, inputSize: 12 } }), {}, h.create).done).rejects.toMatchObject({ code: 'invalid-config', message: expect.stringMatching(/inputSize/) });
+    const broken = request();
+    const samples = { ...broken.samples, positives: [...broken.samples.positives.slice(1), { id: 'bad', blob: new Blob(['broken']) }] };
+    await expect(startTraining({ ...broken, samples }, {}, h.create).done).rejects.toMatchObject({ code: 'decode-failed', message: expect.stringMatching(/Sample bad/) });
+    expect(h.workers.every((w) => w.terminated)).toBe(true);
+
+    const failing: WorkerLike = {
+      onmessage: null,
+      onerror: null,
+      onmessageerror: null,
+      postMessage() {
+        setTimeout(() => failing.onerror?.({ message: 'SyntaxError in worker.js', preventDefault: () => undefined } as ErrorEvent), 0);
+      },
+      terminate: () => undefined,
+    };
+    await expect(startTraining(request(), {}, () => failing).done).rejects.toMatchObject({ code: 'worker-failed', message: expect.stringMatching(/SyntaxError/) });
+  });
+
+  it('answers a stop when nothing runs, and refuses a second start while training', async () => {
+    const posted: WorkerMessage[] = [];
+    const h = harness();
+    const session = createTrainingSession({
+      post: (m) => posted.push(m),
+      decode: fakeDecode,
+      selectBackend: async () => ({ backend: 'wasm', threads: 1, simd: true, renderer: null, reason: 'test' }),
+      checkpoints: h.store,
+      saveModel: async () => undefined,
+    });
+    await session.handle({ type: 'stop' });
+    expect(posted).toEqual([{ type: 'stopped', result: { history: [], epochsCompleted: 0, stopped: true, final: null } }]);
+    const running = session.handle({ type: 'start', request: request({ trainingConfig: { ...TRAINING, epochs: 1 } }) });
+    await session.handle({ type: 'start', request: request() });
+    expect(posted.at(-1)).toMatchObject({ type: 'error', code: 'worker-failed' });
+    await running;
+    expect(posted.at(-1)).toMatchObject({ type: 'done' });
+  });
+});

@@ -1,0 +1,183 @@
+import * as tf from '@tensorflow/tfjs';
+import { augmentBatch } from '../augment';
+import { ConfigError, DEFAULT_VERIFY_CONFIG, validateAugmentConfig, validateModelConfig, validateTrainingConfig, type ModelConfig, type TrainingConfig } from '../config';
+import { buildPairs, PairsError, type Pair } from '../data/pairs';
+import { buildSiamese, disposeNetwork, type BackendReport, type NetworkMeta, type SiameseNetwork } from '../model';
+import type { CheckpointStore, CheckpointSummary } from './checkpoint';
+import { errorMessage, TrainingError, type TrainingErrorCode } from './errors';
+import { TRAINED_MODEL_KEY, type BackendPreference, type PageMessage, type SampleBlob, type StartRequest, type TrainingSummary, type WorkerMessage } from './protocol';
+import { train, type TrainResult } from './train';
+
+/**
+ * The training worker's logic, without the Worker: it handles page messages and posts worker
+ * messages through the functions it is given, so Node tests drive it with fakes (session.test.ts)
+ * and worker.ts only wires it to `self` with the browser's decoder, backend and IndexedDB.
+ */
+
+export interface SessionDeps {
+  readonly post: (message: WorkerMessage) => void;
+  /** A stored sample image → model input [inputSize, inputSize, 3] in [0, 1]. */
+  readonly decode: (sample: SampleBlob, inputSize: number) => Promise<tf.Tensor3D>;
+  readonly selectBackend: (preference: BackendPreference) => Promise<BackendReport>;
+  readonly checkpoints: CheckpointStore;
+  /** Saves the trained network (worker: saveNetwork(net, TRAINED_MODEL_KEY, meta)). */
+  readonly saveModel: (net: SiameseNetwork, meta: NetworkMeta) => Promise<void>;
+  /** Passed on to train() (tests make it immediate). */
+  readonly yieldBetweenBatches?: () => Promise<void>;
+}
+
+export interface TrainingSession {
+  handle(message: PageMessage): Promise<void>;
+}
+
+/** Maps any failure to the protocol's error code and a message for the user. */
+export function toErrorMessage(e: unknown): Extract<WorkerMessage, { type: 'error' }> {
+  let code: TrainingErrorCode = 'training-failed';
+  if (e instanceof TrainingError) code = e.code;
+  else if (e instanceof ConfigError) code = 'invalid-config';
+  else if (e instanceof PairsError) code = e.code === 'invalid-option' ? 'invalid-config' : 'not-enough-samples';
+  return { type: 'error', code, message: errorMessage(e) };
+}
+
+/** Every sample id a pair uses, once, in first-use order. */
+function usedIds(pairs: readonly Pair[]): string[] {
+  return [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+}
+
+/** The result of a run stopped before it trained: what the checkpoint (if resuming) holds. */
+function notTrained(resumeFrom: CheckpointSummary | undefined): TrainResult {
+  const history = resumeFrom?.history ?? [];
+  return { history, epochsCompleted: resumeFrom?.epochsDone ?? 0, stopped: true, final: history.at(-1) ?? null };
+}
+
+export function createTrainingSession(deps: SessionDeps): TrainingSession {
+  let controller: AbortController | null = null;
+
+  /** The images of `ids` stacked in that order, or null when stopped while decoding. */
+  async function prepareImages(request: StartRequest, ids: readonly string[], inputSize: number, signal: AbortSignal): Promise<tf.Tensor4D | null> {
+    const byId = new Map<string, SampleBlob>();
+    for (const s of [...request.samples.anchors, ...request.samples.positives, ...request.samples.negatives]) byId.set(s.id, s);
+    const rows: tf.Tensor3D[] = [];
+    try {
+      for (const id of ids) {
+        if (signal.aborted) return null;
+        const sample = byId.get(id)!;
+        try {
+          rows.push(await deps.decode(sample, inputSize));
+        } catch (e) {
+          throw new TrainingError('decode-failed', `Sample ${id} could not be read as an image (${errorMessage(e)}); delete it and try again`);
+        }
+        if (rows.length % 16 === 0 || rows.length === ids.length) deps.post({ type: 'preparing', done: rows.length, total: ids.length });
+      }
+      return tf.stack(rows) as tf.Tensor4D;
+    } finally {
+      tf.dispose(rows);
+    }
+  }
+
+  async function run(request: StartRequest, signal: AbortSignal): Promise<void> {
+    let backend: BackendReport;
+    try {
+      backend = await deps.selectBackend(request.backend);
+    } catch (e) {
+      throw new TrainingError('backend-failed', `No tf.js backend could start (${errorMessage(e)})`);
+    }
+    const resumeFrom = request.resume ? await deps.checkpoints.load() : undefined;
+    if (request.resume && !resumeFrom) throw new TrainingError('no-checkpoint', 'There is no stopped training to resume; start a new training');
+    let modelConfig: ModelConfig;
+    let trainingConfig: TrainingConfig;
+    if (resumeFrom) {
+      modelConfig = validateModelConfig(resumeFrom.model);
+      trainingConfig = validateTrainingConfig(resumeFrom.training);
+    } else {
+      modelConfig = validateModelConfig(request.modelConfig);
+      trainingConfig = validateTrainingConfig(request.trainingConfig);
+    }
+    const augmentConfig = request.augment ? validateAugmentConfig(request.augment) : null;
+    const ids = (kind: keyof StartRequest['samples']) => request.samples[kind].map((s) => s.id);
+    const split = buildPairs({ anchors: ids('anchors'), positives: ids('positives'), negatives: ids('negatives') }, trainingConfig);
+    if (!resumeFrom) await deps.checkpoints.clear(); // a fresh start makes an old checkpoint stale
+
+    const used = usedIds([...split.train, ...split.test]);
+    const images = await prepareImages(request, used, modelConfig.inputSize, signal);
+    if (images === null) {
+      deps.post({ type: 'stopped', result: notTrained(resumeFrom) });
+      return;
+    }
+    let net: SiameseNetwork | undefined;
+    try {
+      net = buildSiamese(modelConfig);
+      deps.post({
+        type: 'ready',
+        info: {
+          backend,
+          modelConfig,
+          trainingConfig,
+          trainPairs: split.train.length,
+          testPairs: split.test.length,
+          resumedFrom: resumeFrom ? { epochsDone: resumeFrom.epochsDone, batchesDone: resumeFrom.batchesDone } : null,
+        },
+      });
+      const result: TrainResult = await train(
+        net,
+        { images, index: new Map(used.map((id, i) => [id, i])), train: split.train, test: split.test },
+        trainingConfig,
+        {
+          signal,
+          checkpoints: deps.checkpoints,
+          resumeFrom,
+          augment: augmentConfig?.enabled ? (x, seed) => augmentBatch(x, seed, augmentConfig) : undefined,
+          onBatch: (progress) => deps.post({ type: 'progress', progress }),
+          onEpoch: (metrics) => deps.post({ type: 'epoch', metrics }),
+          onCheckpoint: (event) => deps.post({ type: 'checkpoint', event }),
+          yieldBetweenBatches: deps.yieldBetweenBatches,
+        },
+      );
+      if (result.stopped) {
+        deps.post({ type: 'stopped', result });
+        return;
+      }
+      const training: TrainingSummary = {
+        modelConfig,
+        trainingConfig,
+        history: result.history,
+        final: result.final,
+        trainPairs: split.train.length,
+        testPairs: split.test.length,
+        backend: backend.backend,
+      };
+      try {
+        await deps.saveModel(net, { thresholds: request.thresholds ?? DEFAULT_VERIFY_CONFIG, createdAt: new Date().toISOString(), training });
+      } catch (e) {
+        throw new TrainingError('storage-failed', `The trained model could not be saved (${errorMessage(e)}); free some storage space and train again`);
+      }
+      deps.post({ type: 'done', result, modelKey: TRAINED_MODEL_KEY });
+    } finally {
+      images.dispose();
+      if (net) disposeNetwork(net);
+    }
+  }
+
+  return {
+    async handle(message) {
+      if (message.type === 'stop') {
+        // A stop with nothing running still answers, so the page never waits forever.
+        if (controller) controller.abort();
+        else deps.post({ type: 'stopped', result: notTrained(undefined) });
+        return;
+      }
+      if (controller) {
+        deps.post({ type: 'error', code: 'worker-failed', message: 'Training is already running in this worker' });
+        return;
+      }
+      controller = new AbortController();
+      try {
+        await run(message.request, controller.signal);
+      } catch (e) {
+        deps.post(toErrorMessage(e));
+      } finally {
+        controller = null;
+      }
+    },
+  };
+}
