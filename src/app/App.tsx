@@ -1,0 +1,103 @@
+import { useEffect, useRef } from 'react';
+import { AboutButton } from '../ui/about/About';
+import { useCameraState } from '../ui/camera/CameraContext';
+import { CameraProvider } from '../ui/camera/CameraProvider';
+import { CameraView } from '../ui/camera/CameraView';
+import { CaptureProvider } from '../ui/camera/CaptureContext';
+import { CaptureControls } from '../ui/camera/CaptureControls';
+import { backendLabel } from '../ui/common/backendLabel';
+import { MessagesProvider } from '../ui/common/Messages';
+import { ImportButton } from '../ui/import/ImportDialog';
+import { ModelFilesPanel } from '../ui/model/ModelFilesPanel';
+import { ModelProvider, useModel } from '../ui/model/ModelContext';
+import { NegativesStatus } from '../ui/samples/NegativesStatus';
+import { SamplesPanel } from '../ui/samples/SamplesPanel';
+import { SamplesProvider } from '../ui/samples/SamplesProvider';
+import { StorageIndicator } from '../ui/samples/StorageIndicator';
+import { TrainingPanel } from '../ui/training/TrainingPanel';
+import { VerificationOverlay } from '../ui/verify/VerificationOverlay';
+import { VerificationPanel } from '../ui/verify/VerificationPanel';
+import { ErrorBoundary } from './ErrorBoundary';
+import { installTestApi } from './testApi';
+
+/** The model layer's backend report, when the model context has one (see UI-CONTRACT.md). */
+function useBackendReport(): unknown {
+  const model = useModel();
+  return 'backend' in model ? (model.backend ?? null) : null;
+}
+
+function BackendBadge() {
+  const label = backendLabel(useBackendReport());
+  if (!label) return null;
+  return (
+    <span className="badge badge-backend" title={label.detail ?? `tf.js backend: ${label.text}`} data-testid="backend-badge">
+      {label.text}
+    </span>
+  );
+}
+
+/** window.__sfid for the e2e tests: reads the latest backend and camera state through refs. */
+function TestApiBridge() {
+  const backend = useBackendReport();
+  const { ready } = useCameraState();
+  const latest = useRef({ backend, ready });
+  useEffect(() => {
+    latest.current = { backend, ready };
+  }, [backend, ready]);
+  useEffect(() => installTestApi({ backend: () => latest.current.backend, cameraReady: () => latest.current.ready }), []);
+  return null;
+}
+
+function Shell() {
+  return (
+    <div className="app">
+      <header className="app-header">
+        <div className="app-title">
+          <h1>Siamese Face ID</h1>
+          <BackendBadge />
+        </div>
+        <div className="app-header-tools">
+          <StorageIndicator />
+          <AboutButton />
+        </div>
+      </header>
+      <main className="app-main">
+        <section className="app-camera" aria-label="Camera and capture">
+          <CameraView>
+            <VerificationOverlay />
+          </CameraView>
+          <CaptureControls />
+          <NegativesStatus />
+        </section>
+        <div className="app-panels">
+          <SamplesPanel actions={<ImportButton />} />
+          <TrainingPanel />
+          <VerificationPanel />
+          <ModelFilesPanel />
+        </div>
+      </main>
+      <footer className="app-footer">
+        Everything stays on this device: no image, sample or model leaves your browser.
+      </footer>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <ErrorBoundary>
+      <MessagesProvider>
+        <ModelProvider>
+          <SamplesProvider>
+            <CameraProvider>
+              <CaptureProvider>
+                <TestApiBridge />
+                <Shell />
+              </CaptureProvider>
+            </CameraProvider>
+          </SamplesProvider>
+        </ModelProvider>
+      </MessagesProvider>
+    </ErrorBoundary>
+  );
+}

@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import { Dialog } from '../common/Dialog';
+
+/** What the app is, where its bundled data comes from, and what happens to your images. */
+export function AboutContent() {
+  return (
+    <div className="about">
+      <h3>Privacy</h3>
+      <p>
+        Everything happens on this device. Camera frames, captured and imported images, and the trained model are processed in this browser
+        tab and stored in this browser&apos;s IndexedDB. Nothing is uploaded: the app has no server, loads nothing from other sites (its bundled files, such
+        as the negative images, come from where the app itself is served), and its Content-Security-Policy forbids connections to other
+        sites. Delete your samples in the galleries, or clear this site&apos;s data in the
+        browser settings, to remove them.
+      </p>
+      <h3>How it works</h3>
+      <p>
+        You capture anchor and positive images of your face; photos of other people serve as negatives. A Siamese convolutional network
+        (Koch, Zemel &amp; Salakhutdinov, 2015) learns from (anchor, positive) and (anchor, negative) pairs whether two faces are the same
+        person. At verification time, the live frame is compared with your verification images and access is granted when enough of them
+        match.
+      </p>
+      <h3>Bundled negatives: Labeled Faces in the Wild</h3>
+      <p>
+        The negative images come from Labeled Faces in the Wild (LFW): Gary B. Huang, Manu Ramesh, Tamara Berg and Erik Learned-Miller,
+        &ldquo;Labeled Faces in the Wild: A Database for Studying Face Recognition in Unconstrained Environments&rdquo;, University of
+        Massachusetts, Amherst, Technical Report 07-49, October 2007.
+      </p>
+      <p>
+        LFW is a research benchmark of photos of public figures collected from the web. It is used here only as examples of &ldquo;someone
+        else&rdquo;; it is not representative of all people, and a model trained with it is a demonstration, not a security system.
+      </p>
+    </div>
+  );
+}
+
+/** The header's About button and its dialog. */
+export function AboutButton() {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" className="btn btn-ghost" onClick={() => setOpen(true)} data-testid="about-open">
+        About &amp; privacy
+      </button>
+      <Dialog open={open} title="About Siamese Face ID" onClose={() => setOpen(false)} className="dialog-wide" testId="about-dialog">
+        <AboutContent />
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,188 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMessages } from '../common/Messages';
+import { VerifyProvider } from '../verify/VerifyContext';
+import {
+  deleteNetwork,
+  disposeNetwork,
+  loadNetwork,
+  onBackendLost,
+  saveNetwork,
+  selectBackend,
+  type BackendReport,
+  type NetworkMeta,
+  type SiameseNetwork,
+} from '../../model';
+import { TRAINED_MODEL_KEY } from '../../training';
+
+/** The IndexedDB key of the app's model: where the training worker saves the trained network. */
+const MODEL_KEY = TRAINED_MODEL_KEY;
+
+export type ModelStatus = 'loading' | 'none' | 'ready' | 'error';
+
+export interface ModelState {
+  /** The tf.js backend of this page (null until selected) and why it was chosen. */
+  readonly backend: BackendReport | null;
+  /** Set when the backend had to change while running (WebGL context lost), for the UI to say so. */
+  readonly backendNotice: string | null;
+  readonly net: SiameseNetwork | null;
+  readonly meta: NetworkMeta | null;
+  readonly status: ModelStatus;
+  /** Why the stored model could not be loaded (status 'error'). */
+  readonly error: string | null;
+  /** Makes `net` the app's model: saves it to IndexedDB, then replaces (and frees) the old one. */
+  setNetwork(net: SiameseNetwork, meta: NetworkMeta): Promise<void>;
+  /** Reloads the stored model (after the training worker saved a new one). */
+  reload(): Promise<void>;
+  /** Deletes the stored model. */
+  clear(): Promise<void>;
+  /**
+   * Marks `net` in use until the returned function is called: a replaced network is freed only
+   * once nobody uses it (a verification frame may be running on it).
+   */
+  use(net: SiameseNetwork): () => void;
+}
+
+const ModelContext = createContext<ModelState | null>(null);
+
+interface Current {
+  readonly net: SiameseNetwork | null;
+  readonly meta: NetworkMeta | null;
+  readonly status: ModelStatus;
+  readonly error: string | null;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Frees replaced networks once no user holds them. */
+function useRetirement() {
+  const users = useRef(new Map<SiameseNetwork, number>());
+  const retired = useRef(new Set<SiameseNetwork>());
+  const use = useCallback((net: SiameseNetwork) => {
+    users.current.set(net, (users.current.get(net) ?? 0) + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const left = (users.current.get(net) ?? 1) - 1;
+      if (left > 0) return void users.current.set(net, left);
+      users.current.delete(net);
+      if (retired.current.delete(net)) disposeNetwork(net);
+    };
+  }, []);
+  const retire = useCallback((net: SiameseNetwork) => {
+    if (users.current.has(net)) retired.current.add(net);
+    else disposeNetwork(net);
+  }, []);
+  return { use, retire };
+}
+
+/**
+ * Holds the app's trained model; loads the stored one on mount. Also provides the verification
+ * state (VerifyProvider), which the overlay and the Verify panel share.
+ */
+export function ModelProvider({ children }: { children: ReactNode }) {
+  const [current, setCurrent] = useState<Current>({ net: null, meta: null, status: 'loading', error: null });
+  const { use, retire } = useRetirement();
+  const netRef = useRef<SiameseNetwork | null>(null);
+
+  const replace = useCallback(
+    (next: Current) => {
+      const old = netRef.current;
+      netRef.current = next.net;
+      setCurrent(next);
+      if (old && old !== next.net) retire(old);
+    },
+    [retire],
+  );
+
+  // Operations may overlap (a slow load, then an import): only the newest one's result is applied.
+  const seq = useRef(0);
+
+  const { notify } = useMessages();
+  const [backend, setBackend] = useState<BackendReport | null>(null);
+  const [backendNotice, setNotice] = useState<string | null>(null);
+  const backendReady = useRef<Promise<unknown> | null>(null);
+  const setBackendNotice = useCallback(
+    (text: string) => {
+      setNotice(text);
+      notify('error', text);
+    },
+    [notify],
+  );
+
+  const reload = useCallback(async () => {
+    const mine = ++seq.current;
+    let next: Current;
+    try {
+      await backendReady.current;
+      const loaded = await loadNetwork(MODEL_KEY);
+      next = loaded ? { net: loaded.net, meta: loaded.meta, status: 'ready', error: null } : { net: null, meta: null, status: 'none', error: null };
+    } catch (e) {
+      next = { net: null, meta: null, status: 'error', error: `The stored model could not be loaded: ${message(e)}` };
+    }
+    if (mine === seq.current) replace(next);
+    else if (next.net) disposeNetwork(next.net);
+  }, [replace]);
+
+  // Select the backend, then load the stored model: once per page (StrictMode runs mount effects
+  // twice; the model is large).
+  useEffect(() => {
+    if (backendReady.current) return;
+    const ready = selectBackend().then(setBackend, (e: unknown) => {
+      setBackendNotice(`No tf.js backend could start: ${message(e)}`);
+    });
+    backendReady.current = ready;
+    void ready.then(reload);
+  }, [reload, setBackendNotice]);
+
+  // WebGL context lost: every GPU tensor is gone. Switch to WebAssembly and reload the model from
+  // IndexedDB (nothing is lost: it is stored there).
+  useEffect(
+    () =>
+      onBackendLost(() => {
+        const text =
+          "The GPU context was lost (a driver reset, or the GPU ran out of memory). Switched to WebAssembly and reloaded the model from this browser's storage: nothing was lost.";
+        setBackendNotice(text);
+        // The lost network's tensors cannot be freed normally any more.
+        netRef.current = null;
+        const ready = selectBackend({ force: 'wasm' }).then(setBackend, (e: unknown) => {
+          setBackendNotice(`The GPU context was lost and WebAssembly could not start: ${message(e)}`);
+        });
+        backendReady.current = ready;
+        void ready.then(reload);
+      }),
+    [reload, setBackendNotice],
+  );
+
+  const setNetwork = useCallback(
+    async (net: SiameseNetwork, meta: NetworkMeta) => {
+      const mine = ++seq.current;
+      await saveNetwork(net, MODEL_KEY, meta);
+      if (mine !== seq.current) throw new Error('Another model was loaded meanwhile; this one was saved but not used.');
+      replace({ net, meta, status: 'ready', error: null });
+    },
+    [replace],
+  );
+
+  const clear = useCallback(async () => {
+    ++seq.current;
+    await deleteNetwork(MODEL_KEY);
+    replace({ net: null, meta: null, status: 'none', error: null });
+  }, [replace]);
+
+  const value = useMemo<ModelState>(
+    () => ({ ...current, backend, backendNotice, setNetwork, reload, clear, use }),
+    [current, backend, backendNotice, setNetwork, reload, clear, use],
+  );
+  return (
+    <ModelContext.Provider value={value}>
+      <VerifyProvider>{children}</VerifyProvider>
+    </ModelContext.Provider>
+  );
+}
+
+export function useModel(): ModelState {
+  const state = useContext(ModelContext);
+  if (!state) throw new Error('useModel must be used inside <ModelProvider>');
+  return state;
+}

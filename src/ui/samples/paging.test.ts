@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { GALLERY_PAGE_SIZE, newestPage, showMore } from './paging';
+
+describe('gallery paging', () => {
+  const items = Array.from({ length: 150 }, (_, i) => i); // oldest first
+
+  it('shows the newest page, newest first', () => {
+    const page = newestPage(items, GALLERY_PAGE_SIZE);
+    expect(page.items).toHaveLength(60);
+    expect(page.items[0]).toBe(149);
+    expect(page.items[59]).toBe(90);
+    expect(page.remaining).toBe(90);
+  });
+
+  it('grows by a page and stops at the total', () => {
+    let shown = GALLERY_PAGE_SIZE;
+    shown = showMore(shown, items.length);
+    expect(shown).toBe(120);
+    shown = showMore(shown, items.length);
+    expect(shown).toBe(150);
+    const page = newestPage(items, shown);
+    expect(page.remaining).toBe(0);
+    expect(page.items.at(-1)).toBe(0);
+  });
+
+  it('clamps odd values and handles short lists', () => {
+    expect(newestPage([1, 2, 3], 60)).toEqual({ items: [3, 2, 1], remaining: 0 });
+    expect(newestPage([1, 2, 3], -5)).toEqual({ items: [], remaining: 3 });
+    expect(newestPage([], 60)).toEqual({ items: [], remaining: 0 });
+    expect(showMore(-1, 10, 4)).toBe(4);
+  });
+});

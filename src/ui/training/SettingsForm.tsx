@@ -1,0 +1,73 @@
+import { useId } from 'react';
+import { POOL_LABELS, SETTINGS_FIELDS, type SettingsErrors, type SettingsField, type SettingsForm as Form } from './settings';
+
+export interface SettingsFormProps {
+  readonly form: Form;
+  readonly errors: SettingsErrors;
+  readonly disabled: boolean;
+  readonly onChange: (field: SettingsField, value: string) => void;
+  /** Note under samples per class (how many will be used, capped by what is stored). */
+  readonly samplesNote: string;
+}
+
+/** Text inputs (parsed and validated by settings.ts, so the errors are ours, not the browser's). */
+const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool'>; inputMode: 'numeric' | 'decimal' }> = [
+  { field: 'epochs', inputMode: 'numeric' },
+  { field: 'batchSize', inputMode: 'numeric' },
+  { field: 'learningRate', inputMode: 'decimal' },
+  { field: 'samplesPerClass', inputMode: 'numeric' },
+  { field: 'trainFraction', inputMode: 'decimal' },
+];
+
+/** The training settings, each with a short explanation and its validation error next to it. */
+export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: SettingsFormProps) {
+  const id = useId();
+  const describedBy = (field: SettingsField) => [`${id}-${field}-help`, errors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <fieldset className="train-settings" disabled={disabled}>
+      <legend>Settings</legend>
+      {NUMBER_INPUTS.map(({ field, inputMode }) => (
+        <div key={field} className="train-field">
+          <label htmlFor={`${id}-${field}`}>{SETTINGS_FIELDS[field].label}</label>
+          <input
+            id={`${id}-${field}`}
+            name={field}
+            type="text"
+            inputMode={inputMode}
+            value={form[field]}
+            aria-invalid={errors[field] ? true : undefined}
+            aria-describedby={describedBy(field)}
+            onChange={(e) => onChange(field, e.currentTarget.value)}
+          />
+          <p id={`${id}-${field}-help`} className="train-help">
+            {SETTINGS_FIELDS[field].help}
+            {field === 'samplesPerClass' && samplesNote ? ` ${samplesNote}` : ''}
+          </p>
+          {errors[field] && (
+            <p id={`${id}-${field}-error`} className="train-field-error" role="alert">
+              {errors[field]}
+            </p>
+          )}
+        </div>
+      ))}
+      <div className="train-field">
+        <label htmlFor={`${id}-pool`}>{SETTINGS_FIELDS.pool.label}</label>
+        <select id={`${id}-pool`} name="pool" value={form.pool} aria-describedby={describedBy('pool')} onChange={(e) => onChange('pool', e.currentTarget.value)}>
+          {(Object.keys(POOL_LABELS) as (keyof typeof POOL_LABELS)[]).map((p) => (
+            <option key={p} value={p}>
+              {POOL_LABELS[p]}
+            </option>
+          ))}
+        </select>
+        <p id={`${id}-pool-help`} className="train-help">
+          {SETTINGS_FIELDS.pool.help}
+        </p>
+        {errors.pool && (
+          <p id={`${id}-pool-error`} className="train-field-error" role="alert">
+            {errors.pool}
+          </p>
+        )}
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG } from '../../config';
+import {
+  DEFAULT_TRAINING_SETTINGS,
+  configsFromSettings,
+  parseSettingsForm,
+  settingsFromConfigs,
+  settingsToForm,
+  type SettingsForm,
+} from './settings';
+
+const defaultsForm = (): SettingsForm => settingsToForm(DEFAULT_TRAINING_SETTINGS);
+
+describe('training settings form', () => {
+  it('has the reference defaults', () => {
+    expect(DEFAULT_TRAINING_SETTINGS).toEqual({
+      epochs: 50,
+      batchSize: 16,
+      learningRate: 1e-4,
+      samplesPerClass: 300,
+      trainFraction: 0.7,
+      pool: 'paper',
+    });
+    expect(defaultsForm()).toEqual({
+      epochs: '50',
+      batchSize: '16',
+      learningRate: '0.0001',
+      samplesPerClass: '300',
+      trainFraction: '70',
+      pool: 'paper',
+    });
+  });
+
+  it('round-trips the defaults and a custom set through the form', () => {
+    expect(parseSettingsForm(defaultsForm())).toEqual({ ok: true, settings: DEFAULT_TRAINING_SETTINGS });
+    const custom = { epochs: 2, batchSize: 4, learningRate: 0.001, samplesPerClass: 8, trainFraction: 0.65, pool: 'notebook' } as const;
+    expect(parseSettingsForm(settingsToForm(custom))).toEqual({ ok: true, settings: custom });
+  });
+
+  it('accepts surrounding spaces and exponent notation', () => {
+    const r = parseSettingsForm({ ...defaultsForm(), learningRate: ' 3e-4 ', epochs: ' 7' });
+    expect(r.ok && r.settings.learningRate).toBe(3e-4);
+    expect(r.ok && r.settings.epochs).toBe(7);
+  });
+
+  it('reports an error per bad field, naming the value', () => {
+    const r = parseSettingsForm({
+      ...defaultsForm(),
+      epochs: '2.5',
+      batchSize: 'abc',
+      learningRate: '0',
+      trainFraction: '100',
+      samplesPerClass: '',
+      pool: 'max',
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(Object.keys(r.errors).sort()).toEqual(['batchSize', 'epochs', 'learningRate', 'pool', 'samplesPerClass', 'trainFraction']);
+    expect(r.errors.epochs).toContain('2.5');
+    expect(r.errors.epochs).toContain('integer');
+    expect(r.errors.batchSize).toBe('Batch size: "abc" is not a number.');
+    expect(r.errors.learningRate).toContain('learningRate = 0');
+    expect(r.errors.trainFraction).toContain('test split');
+    expect(r.errors.trainFraction).toContain('100%');
+    expect(r.errors.samplesPerClass).toContain('not a number');
+    expect(r.errors.pool).toContain('"max"');
+  });
+
+  it('accepts a valid field even when another is invalid (only the bad one is flagged)', () => {
+    const r = parseSettingsForm({ ...defaultsForm(), epochs: '0' });
+    expect(r.ok ? [] : Object.keys(r.errors)).toEqual(['epochs']);
+  });
+
+  it('reads the settings out of full configs', () => {
+    expect(settingsFromConfigs({ ...DEFAULT_TRAINING_CONFIG, epochs: 3, seed: 7 }, { ...DEFAULT_MODEL_CONFIG, pool: 'notebook' })).toEqual({
+      ...DEFAULT_TRAINING_SETTINGS,
+      epochs: 3,
+      pool: 'notebook',
+    });
+  });
+
+  it('builds validated engine configs that keep the fields the user does not set', () => {
+    const { training, model } = configsFromSettings({ ...DEFAULT_TRAINING_SETTINGS, epochs: 2, pool: 'notebook' }, { model: { inputSize: 64 } });
+    expect(training).toEqual({ ...DEFAULT_TRAINING_CONFIG, epochs: 2 });
+    expect(model.pool).toBe('notebook');
+    expect(model.inputSize).toBe(64);
+    expect(model.filters).toEqual([64, 128, 128, 256]);
+  });
+});

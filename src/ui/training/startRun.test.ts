@@ -1,0 +1,189 @@
+import 'fake-indexeddb/auto';
+import * as tf from '@tensorflow/tfjs';
+import { createStore } from 'idb-keyval';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../config';
+import { createSampleStore } from '../../data/samples';
+import { useWasmBackend, type NetworkMeta } from '../../model';
+import {
+  createMemoryCheckpointStore,
+  startTraining,
+  TrainingError,
+  type EpochMetrics,
+  type SampleBlob,
+  type StartRequest,
+  type TrainingCallbacks,
+  type TrainingHandle,
+  type TrainResult,
+  type WorkerLike,
+} from '../../training';
+import { createInPageWorker, createStartRun, loadTrainingSamples } from './startRun';
+import type { RunCallbacks } from './useTrainingRun';
+
+const RESULT: TrainResult = { history: [], epochsCompleted: 2, stopped: false, final: null };
+const REQUEST = { training: DEFAULT_TRAINING_CONFIG, model: DEFAULT_MODEL_CONFIG, resume: false, thresholds: DEFAULT_VERIFY_CONFIG };
+const READY = {
+  backend: { backend: 'wasm', threads: 2, simd: true, renderer: null, reason: 'WebAssembly, 2 threads, SIMD: WebGL is not available here' },
+  modelConfig: DEFAULT_MODEL_CONFIG,
+  trainingConfig: DEFAULT_TRAINING_CONFIG,
+  trainPairs: 11,
+  testPairs: 5,
+  resumedFrom: null,
+} as const;
+
+/** A fake client: each start is scripted by `outcomes` (in order). */
+function fakeClient(outcomes: Array<(cb: TrainingCallbacks) => Promise<TrainResult>>) {
+  const calls: { request: StartRequest; page: boolean }[] = [];
+  let stops = 0;
+  /** Identifies the page fallback (never called by the fake start). */
+  const pageWorker = (): WorkerLike => {
+    throw new Error('not used by the fake client');
+  };
+  const start = (request: StartRequest, cb: TrainingCallbacks, createWorker?: () => WorkerLike): TrainingHandle => {
+    calls.push({ request, page: createWorker === pageWorker });
+    const outcome = outcomes[calls.length - 1]!;
+    return {
+      stop: async () => {
+        stops++;
+      },
+      done: outcome(cb),
+    };
+  };
+  return { start, calls, pageWorker, stops: () => stops };
+}
+
+function recorder() {
+  const notes: string[] = [];
+  const ready: [string, string, { train: number; test: number }][] = [];
+  const cb: RunCallbacks = {
+    onNote: (n) => notes.push(n),
+    onReady: (w, n, pairs) => ready.push([w, n, pairs]),
+    onBatch: () => undefined,
+    onEpoch: () => undefined,
+    onCheckpoint: () => undefined,
+  };
+  return { cb, notes, ready };
+}
+
+const noSamples = async () => ({ anchors: [], positives: [], negatives: [] });
+
+describe('createStartRun', () => {
+  it('trains in the worker and says so with its backend', async () => {
+    const client = fakeClient([
+      async (cb) => {
+        cb.onPreparing?.(16, 24);
+        cb.onReady?.(READY);
+        return RESULT;
+      },
+    ]);
+    const rec = recorder();
+    const run = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker });
+    const handle = await run(REQUEST, rec.cb);
+    expect(await handle.done).toBe(RESULT);
+    expect(client.calls).toHaveLength(1);
+    expect(client.calls[0]!.page).toBe(false);
+    expect(client.calls[0]!.request).toMatchObject({ resume: false, backend: 'auto', modelConfig: DEFAULT_MODEL_CONFIG, thresholds: DEFAULT_VERIFY_CONFIG });
+    expect(rec.notes).toContain('Decoding the sample images: 16 of 24…');
+    expect(rec.ready).toEqual([['worker', `Training runs in a background worker, so the page stays responsive. ${READY.backend.reason}.`, { train: 11, test: 5 }]]);
+  });
+
+  it('falls back to the page when the worker cannot run, and says why', async () => {
+    const client = fakeClient([
+      async () => Promise.reject(new TrainingError('backend-failed', 'No tf.js backend could start (webgl failed)')),
+      async (cb) => {
+        cb.onReady?.(READY);
+        return RESULT;
+      },
+    ]);
+    const rec = recorder();
+    const handle = await createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker })(REQUEST, rec.cb);
+    expect(await handle.done).toBe(RESULT);
+    expect(client.calls.map((c) => c.page)).toEqual([false, true]);
+    expect(client.calls[1]!.request).toBe(client.calls[0]!.request);
+    expect(rec.ready[0]![0]).toBe('page');
+    expect(rec.ready[0]![1]).toContain('could not run here (No tf.js backend could start (webgl failed))');
+  });
+
+  it('does not fall back for errors of the training itself, or after training started', async () => {
+    const notEnough = new TrainingError('not-enough-samples', 'There are no anchors');
+    const client = fakeClient([async () => Promise.reject(notEnough)]);
+    const run = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker });
+    await expect((await run(REQUEST, recorder().cb)).done).rejects.toBe(notEnough);
+    expect(client.calls).toHaveLength(1);
+
+    const crashed = new TrainingError('worker-failed', 'The training worker failed: out of memory');
+    const late = fakeClient([
+      async (cb) => {
+        cb.onReady?.(READY);
+        throw crashed;
+      },
+    ]);
+    const run2 = createStartRun({ loadSamples: noSamples, start: late.start, createPageWorker: late.pageWorker });
+    await expect((await run2(REQUEST, recorder().cb)).done).rejects.toBe(crashed);
+    expect(late.calls).toHaveLength(1);
+  });
+
+  it('does not start in the page after a stop', async () => {
+    let fail!: (e: unknown) => void;
+    const client = fakeClient([() => new Promise<TrainResult>((_, reject) => (fail = reject))]);
+    const handle = await createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker })(REQUEST, recorder().cb);
+    handle.stop();
+    expect(client.stops()).toBe(1);
+    fail(new TrainingError('worker-failed', 'gone'));
+    await expect(handle.done).rejects.toThrow('gone');
+    expect(client.calls).toHaveLength(1);
+  });
+});
+
+describe('loadTrainingSamples', () => {
+  it('reads the three training kinds with their blobs, not verification images', async () => {
+    const store = createSampleStore(createStore('start-run-test', 'samples'));
+    const add = (kind: 'anchor' | 'positive' | 'negative' | 'verification', byte: number) =>
+      store.addSample(new Blob([new Uint8Array([0xff, 0xd8, byte])], { type: 'image/jpeg' }), { kind, source: 'webcam', width: 250, height: 250 });
+    const a = await add('anchor', 1);
+    const p = await add('positive', 2);
+    const n = await add('negative', 3);
+    await add('verification', 4);
+    const samples = await loadTrainingSamples(store);
+    expect(samples.anchors.map((s) => s.id)).toEqual([a.id]);
+    expect(samples.positives.map((s) => s.id)).toEqual([p.id]);
+    expect(samples.negatives.map((s) => s.id)).toEqual([n.id]);
+    expect(new Uint8Array(await samples.negatives[0]!.blob.arrayBuffer())[2]).toBe(3);
+  });
+});
+
+describe('createInPageWorker', () => {
+  it('runs the real training session in this thread through the client: progress, epochs, saved model, no leaks', async () => {
+    await useWasmBackend();
+    const blobs = (prefix: string): SampleBlob[] => Array.from({ length: 6 }, (_, i) => ({ id: `${prefix}${i}`, blob: new Blob([`${prefix}${i}`]) }));
+    const saved: NetworkMeta[] = [];
+    const start = tf.memory().numTensors;
+    const worker = createInPageWorker({
+      decode: async (sample, size) => tf.randomUniform([size, size, 3], 0, 1, 'float32', (await sample.blob.text()).charCodeAt(0)) as tf.Tensor3D,
+      selectBackend: async () => ({ backend: 'wasm', threads: 1, simd: true, renderer: null, reason: 'test' }),
+      checkpoints: createMemoryCheckpointStore(),
+      saveModel: async (_net, meta) => void saved.push(meta),
+      yieldBetweenBatches: async () => undefined,
+    });
+    const epochs: EpochMetrics[] = [];
+    let batches = 0;
+    const handle = startTraining(
+      {
+        samples: { anchors: blobs('a'), positives: blobs('p'), negatives: blobs('n') },
+        modelConfig: { inputSize: 58, filters: [2, 4, 4, 4], embeddingSize: 8 },
+        trainingConfig: { epochs: 2, batchSize: 4, samplesPerClass: 6, checkpointEvery: 1, seed: 3 },
+        resume: false,
+        backend: 'auto',
+        thresholds: DEFAULT_VERIFY_CONFIG,
+      },
+      { onProgress: () => void batches++, onEpoch: (m) => void epochs.push(m) },
+      () => worker,
+    );
+    const result = await handle.done;
+    expect(result.stopped).toBe(false);
+    expect(epochs.map((m) => m.epoch)).toEqual([1, 2]);
+    expect(batches).toBe(2 * Math.ceil(8 / 4)); // 12 pairs, 8 for training
+    expect(saved).toHaveLength(1);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+});

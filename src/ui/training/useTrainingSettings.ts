@@ -1,0 +1,70 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../../config';
+import { getSettingsStore } from '../../data/storage';
+import {
+  configsFromSettings,
+  DEFAULT_TRAINING_SETTINGS,
+  parseSettingsForm,
+  settingsFromConfigs,
+  settingsToForm,
+  type SettingsErrors,
+  type SettingsField,
+  type SettingsForm,
+  type TrainingSettings,
+} from './settings';
+
+export interface TrainingSettingsState {
+  /** The text of each input. */
+  readonly form: SettingsForm;
+  readonly errors: SettingsErrors;
+  /** The last valid settings (what Train uses); the form may hold invalid text meanwhile. */
+  readonly settings: TrainingSettings;
+  readonly valid: boolean;
+  /** The engine configs for `settings` (fields the form does not show keep their stored values). */
+  readonly configs: { readonly training: TrainingConfig; readonly model: ModelConfig };
+  onChange(field: SettingsField, value: string): void;
+}
+
+/** The training settings form, loaded from and remembered in the settings store. */
+export function useTrainingSettings(): TrainingSettingsState {
+  const [form, setForm] = useState<SettingsForm>(() => settingsToForm(DEFAULT_TRAINING_SETTINGS));
+  const [errors, setErrors] = useState<SettingsErrors>({});
+  const [stored, setStored] = useState<{ training: TrainingConfig; model: ModelConfig }>({ training: DEFAULT_TRAINING_CONFIG, model: DEFAULT_MODEL_CONFIG });
+  const edited = useRef(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    const store = getSettingsStore();
+    Promise.all([store.get('training'), store.get('model')]).then(
+      ([training, model]) => {
+        if (cancelled) return;
+        setStored({ training, model });
+        // Typing before the store answered wins over the stored values.
+        if (!edited.current) setForm(settingsToForm(settingsFromConfigs(training, model)));
+      },
+      () => undefined, // the defaults stay
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const onChange = useCallback(
+    (field: SettingsField, value: string) => {
+      edited.current = true;
+      const next = { ...form, [field]: value };
+      setForm(next);
+      const parsed = parseSettingsForm(next);
+      setErrors(parsed.ok ? {} : parsed.errors);
+      if (!parsed.ok) return;
+      const configs = configsFromSettings(parsed.settings, stored);
+      setStored(configs);
+      const store = getSettingsStore();
+      void Promise.all([store.set('training', configs.training), store.set('model', configs.model)]).catch(() => undefined);
+    },
+    [form, stored],
+  );
+
+  const settings = settingsFromConfigs(stored.training, stored.model);
+  return { form, errors, settings, valid: Object.keys(errors).length === 0, configs: stored, onChange };
+}

@@ -1,0 +1,222 @@
+import { useId, useState } from 'react';
+import { CameraError, grabSquare } from '../../camera';
+import { getSampleStore } from '../../data/samples';
+import { preprocess } from '../../model';
+import type { Decision } from '../../verify';
+import { useCameraState } from '../camera/CameraContext';
+import { useMessages } from '../common/Messages';
+import { plural } from '../common/format';
+import { useModel } from '../model/ModelContext';
+import { useSamples } from '../samples/SamplesContext';
+import { copyPositivesToVerification, DEFAULT_FROM_POSITIVES } from './fromPositives';
+import { useVerifierSync, useVerify } from './VerifyContext';
+import './verify.css';
+
+/** Seed of the choice of positives copied to verification images (repeatable). */
+const FROM_POSITIVES_SEED = 7;
+
+interface SliderProps {
+  readonly name: 'detectionThreshold' | 'verificationThreshold';
+  readonly label: string;
+  readonly help: string;
+  readonly value: number;
+  readonly onChange: (v: number) => void;
+}
+
+function ThresholdSlider({ name, label, help, value, onChange }: SliderProps) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id}>
+        {label}: <span className="verify-slider-value">{value.toFixed(2)}</span>
+      </label>
+      <input
+        id={id}
+        type="range"
+        name={name}
+        min={0}
+        max={1}
+        step={0.01}
+        value={value}
+        aria-describedby={`${id}-help`}
+        onChange={(e) => onChange(Number(e.currentTarget.value))}
+      />
+      <p id={`${id}-help`} className="verify-help">
+        {help}
+      </p>
+    </div>
+  );
+}
+
+function NoVerificationImages() {
+  const samples = useSamples();
+  const { notify } = useMessages();
+  const positives = samples.counts.positive;
+  const [count, setCount] = useState(String(DEFAULT_FROM_POSITIVES));
+  const [busy, setBusy] = useState(false);
+  const id = useId();
+  const n = Number(count);
+  const valid = Number.isInteger(n) && n >= 1;
+  const use = Math.min(valid ? n : 0, positives);
+
+  const copy = async () => {
+    setBusy(true);
+    try {
+      const copied = await copyPositivesToVerification(getSampleStore(), use, FROM_POSITIVES_SEED);
+      await samples.refresh();
+      notify('success', `${plural(copied.length, 'positive')} copied to the verification images.`);
+    } catch (e) {
+      notify('error', `Could not copy positives: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="verify-empty" data-testid="verify-no-images">
+      <p>
+        There are no verification images yet. Capture some with the <kbd>v</kbd> key (your face, as you will be verified), or use
+        some of your stored positives.
+      </p>
+      {positives > 0 ? (
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (valid && !busy) void copy();
+          }}
+        >
+          <label htmlFor={id}>Positives to use (of {positives} stored)</label>{' '}
+          <input id={id} name="fromPositives" type="number" min={1} step={1} value={count} onChange={(e) => setCount(e.currentTarget.value)} />{' '}
+          <button type="submit" className="btn" disabled={!valid || busy} data-testid="verify-use-positives">
+            {busy ? 'Copying…' : `Use ${plural(use, 'positive')}`}
+          </button>
+          {!valid && (
+            <p className="verify-error" role="alert">
+              Enter a whole number of at least 1.
+            </p>
+          )}
+        </form>
+      ) : (
+        <p>There are no stored positives either: capture some with the <kbd>p</kbd> key.</p>
+      )}
+    </div>
+  );
+}
+
+interface NowResult {
+  readonly decision: Decision;
+  readonly ms: number;
+}
+
+/** Thresholds, one-off verification with all scores, and the "no verification images" offer. */
+export function VerificationPanel() {
+  const model = useModel();
+  const samples = useSamples();
+  const camera = useCameraState();
+  const { engine, embedding, thresholds, setThresholds } = useVerify();
+  useVerifierSync(model.net, samples.version);
+  const [now, setNow] = useState<NowResult | null>(null);
+  const [nowError, setNowError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const { net } = model;
+  const { video, square } = camera;
+  const canVerify = net !== null && video !== null && square !== null && camera.ready && embedding.status === 'ready';
+
+  const verifyNow = async () => {
+    if (!net || !video || !square) return;
+    setBusy(true);
+    setNowError(null);
+    const start = performance.now();
+    try {
+      let frame;
+      try {
+        frame = preprocess(grabSquare(video, square), net.config.inputSize);
+      } catch (e) {
+        throw e instanceof CameraError ? new Error(e.message) : e;
+      }
+      try {
+        const decision = await engine.verify(net, frame, thresholds);
+        if (!decision) throw new Error('The verification images are still being prepared; try again in a moment.');
+        setNow({ decision, ms: performance.now() - start });
+      } finally {
+        frame.dispose();
+      }
+    } catch (e) {
+      setNow(null);
+      setNowError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const why =
+    model.status !== 'ready'
+      ? 'Train or import a model first.'
+      : samples.counts.verification === 0
+        ? 'Add verification images first.'
+        : !camera.ready
+          ? 'The camera is off.'
+          : embedding.status === 'loading'
+            ? `Preparing verification images (${embedding.done} of ${embedding.count})…`
+            : embedding.status === 'error'
+              ? `The verification images could not be prepared: ${embedding.error ?? ''}`
+              : null;
+
+  return (
+    <section className="card verify-panel" aria-labelledby="verify-title">
+      <header className="card-header">
+        <h2 id="verify-title">Verify</h2>
+      </header>
+      <ThresholdSlider
+        name="detectionThreshold"
+        label="Detection threshold"
+        help="A verification image counts as a match when the model's score for it is above this (reference 0.5)."
+        value={thresholds.detectionThreshold}
+        onChange={(v) => setThresholds({ ...thresholds, detectionThreshold: v })}
+      />
+      <ThresholdSlider
+        name="verificationThreshold"
+        label="Verification threshold"
+        help="Access is granted when the share of matching verification images is above this (reference 0.5)."
+        value={thresholds.verificationThreshold}
+        onChange={(v) => setThresholds({ ...thresholds, verificationThreshold: v })}
+      />
+      <p>
+        {plural(samples.counts.verification, 'verification image')}
+        {embedding.status === 'ready' ? ' ready.' : '.'}
+      </p>
+      {samples.loaded && samples.counts.verification === 0 && <NoVerificationImages />}
+      <button type="button" className="btn" onClick={() => void verifyNow()} disabled={!canVerify || busy} data-testid="verify-now">
+        {busy ? 'Verifying…' : 'Verify now'}
+      </button>
+      {why && <p className="verify-help">{why}</p>}
+      {nowError && (
+        <p className="verify-error" role="alert">
+          {nowError}
+        </p>
+      )}
+      {now && <NowScores result={now} detectionThreshold={thresholds.detectionThreshold} />}
+    </section>
+  );
+}
+
+function NowScores({ result, detectionThreshold }: { result: NowResult; detectionThreshold: number }) {
+  const { decision, ms } = result;
+  return (
+    <div data-testid="verify-now-result" role="status">
+      <p>
+        <strong>{decision.granted ? 'ACCESS GRANTED' : 'ACCESS DENIED'}</strong>: detection {decision.detection} of {decision.n} above{' '}
+        {detectionThreshold}, verification {decision.verification.toFixed(2)} ({Math.round(ms)} ms).
+      </p>
+      <ul className="verify-scores" aria-label={`${decision.n} scores, one per verification image`}>
+        {decision.scores.map((s, i) => (
+          <li key={i} className={s > detectionThreshold ? 'verify-score-above' : undefined}>
+            {s.toFixed(2)}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
