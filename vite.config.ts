@@ -49,7 +49,7 @@ export default defineConfig({
     ...(E2E_HARNESS && { outDir: 'e2e/.generated/dist', emptyOutDir: true }),
   },
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,

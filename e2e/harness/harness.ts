@@ -5,14 +5,16 @@
  *
  * - wasmCheck() / wasmCheckInWorker(): the threaded wasm backend (tfjs-backend-wasm) on the page
  *   and inside a dedicated module worker (as training runs), see wasm-check.ts;
- * - cameraProbe(): src/camera against Chromium's fake camera.
+ * - cameraProbe(): src/camera against Chromium's fake camera;
+ * - webglCheck(): a forward pass on WebGL compared with wasm, see webgl-check.ts.
  */
 import { CameraError, grabFrame, grabSquare, squareToBlob, startCamera } from '../../src/camera';
 import { DEFAULT_CAPTURE_CONFIG } from '../../src/config';
 import { captureSquare, type Square } from '../../src/data/crop';
 import { wasmCheck, type WasmReport } from './wasm-check';
+import { webglCheck, type WebglReport } from './webgl-check';
 
-export type { WasmReport };
+export type { WasmReport, WebglReport };
 
 export type CameraProbe =
   | { readonly ok: false; readonly code: string; readonly errorName: string | null; readonly message: string }
@@ -34,6 +36,8 @@ export interface Harness {
   /** `hardwareConcurrency` emulates that many logical cores inside the worker. */
   wasmCheckInWorker(hardwareConcurrency?: number): Promise<WasmReport>;
   cameraProbe(): Promise<CameraProbe>;
+  /** A small siamese forward pass on WebGL and on wasm with the same weights (webgl-check.ts). */
+  webglCheck(): Promise<WebglReport>;
 }
 
 declare global {
@@ -107,4 +111,4 @@ function wasmCheckInWorker(hardwareConcurrency?: number): Promise<WasmReport> {
   });
 }
 
-window.__harness = { wasmCheck, wasmCheckInWorker, cameraProbe };
+window.__harness = { wasmCheck, wasmCheckInWorker, cameraProbe, webglCheck };

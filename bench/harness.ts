@@ -1,0 +1,36 @@
+/**
+ * The bench's page script (bench/harness.html; built only by `npm run bench`, into
+ * bench/results/.build, never into dist/). It runs the app's own modules in the production bundle
+ * and hands plain data to the Node side (bench/node/run.ts) through `window.__bench`.
+ */
+import type { SelectBackendOptions } from '../src/model';
+import type { AccuracySetup, BackendSpeed, BackendSpeedRequest, Condition, EnrolmentResult, SetupInfo, VerifySpeedRequest, VerifySpeedResult } from './common/types';
+import { accuracyPretrained, accuracyRun, accuracySetup } from './page/accuracy';
+import { importArchive, type ImportMeasure } from './page/import';
+import { speedBackend, speedVerify } from './page/speed';
+
+export interface BenchPage {
+  speedBackend(req: BackendSpeedRequest): Promise<BackendSpeed>;
+  speedVerify(req: VerifySpeedRequest, backend: SelectBackendOptions): Promise<VerifySpeedResult>;
+  /** Imports the archive picked into the page's file input. */
+  importArchive(): Promise<ImportMeasure>;
+  accuracySetup(setup: AccuracySetup): Promise<SetupInfo>;
+  accuracyRun(targetIndex: number, condition: Condition): Promise<EnrolmentResult>;
+  /** The bundled pretrained network, untrained on the person. */
+  accuracyPretrained(targetIndex: number, condition: Condition): Promise<EnrolmentResult>;
+}
+
+declare global {
+  interface Window {
+    __bench?: BenchPage;
+  }
+}
+
+window.__bench = {
+  speedBackend,
+  speedVerify,
+  importArchive: () => importArchive(document.getElementById('archive') as HTMLInputElement),
+  accuracySetup,
+  accuracyRun,
+  accuracyPretrained,
+};
