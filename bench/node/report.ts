@@ -136,7 +136,8 @@ function speedSection(r: BenchReport): string[] {
   const params = r.speed.backends.find((b): b is BackendSpeed => 'params' in b)?.params;
   out.push(
     `Model: ${r.speed.model}${params ? `, ${params.toLocaleString('en')} parameters` : ''}. Forward: one embedding-tower pass on one ${r.speed.modelConfig.inputSize}×${r.speed.modelConfig.inputSize} image. ` +
-      `Step: one step of the app's train() (batch 16, Adam, lr 1e-4). Medians of the timed runs after the warm-up runs; "runs" = warm-up + timed.`,
+      `Step: one step of the app's train() (batch 16, Adam, lr 1e-4). Medians of the timed runs after the warm-up runs; "runs" = warm-up + timed. ` +
+      `One page per backend. tfjs-backend-wasm sizes its thread pool as min(threads, hardwareConcurrency / 2), so where the machine has fewer than 2 × threads cores the page is made to report 2 × threads (DevTools override); the work runs on the real cores.`,
     '',
   );
   out.push(

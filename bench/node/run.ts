@@ -264,7 +264,9 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
     return {
       people: targets.map((t) => t.name),
       settings: {
-        where: 'headless Chromium, bench page (production build), main thread',
+        where:
+          'headless Chromium, bench page (production build), main thread' +
+          (2 * o.accuracyThreads > cores() ? `; the page reports hardwareConcurrency ${2 * o.accuracyThreads} (DevTools override) so that wasm runs ${o.accuracyThreads} threads` : ''),
         data: o.data,
         peopleFile: o.people,
         minPhotos: o.minPhotos,
