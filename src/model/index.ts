@@ -44,3 +44,4 @@ export {
   type EncodedTensors,
   type NamedTensor,
 } from './io';
+export { PRETRAINED_PATH, hasPretrainedWeights, loadPretrainedNetwork, loadStartingNetwork } from './pretrained';

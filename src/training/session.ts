@@ -22,6 +22,11 @@ export interface SessionDeps {
   readonly checkpoints: CheckpointStore;
   /** Saves the trained network (worker: saveNetwork(net, TRAINED_MODEL_KEY, meta)). */
   readonly saveModel: (net: SiameseNetwork, meta: NetworkMeta) => Promise<void>;
+  /**
+   * The network a fresh (not resumed) run starts from; default: buildSiamese, random weights. The
+   * worker and the page pass loadStartingNetwork, which fine-tunes the bundled pretrained model.
+   */
+  readonly initialNetwork?: (config: ModelConfig) => Promise<SiameseNetwork>;
   /** Passed on to train() (tests make it immediate). */
   readonly yieldBetweenBatches?: () => Promise<void>;
 }
@@ -106,7 +111,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     }
     let net: SiameseNetwork | undefined;
     try {
-      net = buildSiamese(modelConfig);
+      net = !resumeFrom && deps.initialNetwork ? await deps.initialNetwork(modelConfig) : buildSiamese(modelConfig);
       deps.post({
         type: 'ready',
         info: {

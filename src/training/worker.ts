@@ -11,7 +11,7 @@
  * Started by client.ts with `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })`.
  */
 import { decodeImage } from '../data/image';
-import { preprocess, saveNetwork, selectBackend } from '../model';
+import { loadStartingNetwork, preprocess, saveNetwork, selectBackend } from '../model';
 import { createIdbCheckpointStore } from './checkpoint';
 import { TRAINED_MODEL_KEY, type PageMessage, type SampleBlob } from './protocol';
 import { createTrainingSession } from './session';
@@ -35,6 +35,8 @@ const session = createTrainingSession({
   selectBackend: (preference) => selectBackend(preference === 'auto' ? {} : { force: preference }),
   checkpoints: createIdbCheckpointStore(),
   saveModel: (net, meta) => saveNetwork(net, TRAINED_MODEL_KEY, meta),
+  // Fine-tune the bundled pretrained model (reference config); other configs train from scratch.
+  initialNetwork: (config) => loadStartingNetwork(import.meta.env.BASE_URL, config),
 });
 
 self.onmessage = (event: MessageEvent<PageMessage>) => {

@@ -6,7 +6,7 @@
  */
 import { decodeImage } from '../../data/image';
 import { getSampleStore, type SampleKind, type SampleStore } from '../../data/samples';
-import { currentBackend, preprocess, saveNetwork, selectBackend } from '../../model';
+import { currentBackend, loadStartingNetwork, preprocess, saveNetwork, selectBackend } from '../../model';
 import {
   createIdbCheckpointStore,
   createTrainingSession,
@@ -58,6 +58,7 @@ function pageSessionDeps(): Omit<SessionDeps, 'post'> {
     selectBackend: async () => currentBackend() ?? selectBackend(),
     checkpoints: createIdbCheckpointStore(),
     saveModel: (net, meta) => saveNetwork(net, TRAINED_MODEL_KEY, meta),
+    initialNetwork: (config) => loadStartingNetwork(import.meta.env.BASE_URL, config),
     // A step blocks this thread for its whole duration: between steps, give the page time to
     // render the progress and handle input (Stop) before the next one.
     yieldBetweenBatches: () => new Promise((resolve) => setTimeout(resolve, PAGE_YIELD_MS)),
