@@ -118,6 +118,7 @@ test('holding a key repeats at about 4 per second and ignores the browser’s ow
   await page.goto('/');
   await expect(page.getByTestId('capture-verification')).toBeEnabled({ timeout: 30_000 });
   await expect(page.getByTestId('count-verification')).toHaveText('0');
+  const pressed = Date.now();
   await page.keyboard.down('v');
   // Auto-repeat: further keydowns of a held key arrive with repeat = true, ~30 per second.
   for (let i = 0; i < 30; i++) {
@@ -125,12 +126,15 @@ test('holding a key repeats at about 4 per second and ignores the browser’s ow
     await page.waitForTimeout(33);
   }
   await page.keyboard.up('v');
-  // ~1 s held at 4/s: the first capture plus about four repeats (fewer on a slow machine, never 30).
-  await expect.poll(async () => Number(await page.getByTestId('count-verification').textContent())).toBeGreaterThanOrEqual(3);
+  // The loop takes ~1 s, longer on a loaded machine: the app's timer gives the first capture plus
+  // one per 250 ms held (a tick is skipped while a capture is still saving), never one per keydown.
+  const heldTicks = (Date.now() - pressed) / 250;
+  await expect.poll(async () => Number(await page.getByTestId('count-verification').textContent())).toBeGreaterThanOrEqual(2);
   await page.waitForTimeout(600); // released: nothing more arrives
   const n = Number(await page.getByTestId('count-verification').textContent());
-  expect(n).toBeGreaterThanOrEqual(3);
-  expect(n).toBeLessThanOrEqual(6);
+  expect(n).toBeGreaterThanOrEqual(2);
+  expect(n).toBeLessThanOrEqual(Math.ceil(heldTicks) + 2);
+  expect(n).toBeLessThan(31);
   expect((await storedCounts(page)).verification).toBe(n);
 });
 
