@@ -11,7 +11,7 @@ const PUBLIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 
 /** Serves public/ over HTTP, as the app's own origin does, so tf.loadLayersModel runs unchanged. */
 const server = createServer((req, res) => {
-  readFile(path.join(PUBLIC, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname))).then(
+  readFile(path.join(PUBLIC, decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname))).then(
     (body) => res.end(body),
     () => res.writeHead(404).end(),
   );
