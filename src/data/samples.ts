@@ -83,10 +83,18 @@ const blobKey = (id: string) => `b/${id}`;
 /** Every key that starts with `prefix` (ids are strings of ordinary characters). */
 const prefixRange = (prefix: string) => IDBKeyRange.bound(prefix, `${prefix}\uffff`);
 
-function newId(): string {
+let idSequence = 0;
+
+/**
+ * Ids sort in the order the samples were added: the time, then a sequence number
+ * for samples added in the same millisecond, then randomness against collisions
+ * between tabs. (Listing sorts by time, then by id.)
+ */
+function newId(now: number): string {
+  idSequence = (idSequence + 1) % 36 ** 4;
   const c = globalThis.crypto;
-  if (c?.randomUUID) return c.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+  const random = c?.randomUUID ? c.randomUUID().slice(0, 8) : Math.random().toString(36).slice(2, 10);
+  return `${now.toString(36).padStart(9, '0')}-${idSequence.toString(36).padStart(4, '0')}-${random}`;
 }
 
 function describe(meta: SampleMeta): string {
@@ -107,7 +115,7 @@ function checkSample({ blob, meta }: NewSample): void {
 
 function toRecord({ blob, meta }: NewSample, now: number): SampleRecord {
   return {
-    id: meta.id ?? newId(),
+    id: meta.id ?? newId(now),
     kind: meta.kind,
     source: meta.source,
     createdAt: meta.createdAt ?? now,
