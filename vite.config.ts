@@ -45,8 +45,9 @@ export default defineConfig({
       ...(E2E_HARNESS && { input: { main: 'index.html', harness: 'e2e/harness/index.html' } }),
     },
     // The e2e build goes to e2e/.generated/dist so that dist/ (what ships) never holds the
-    // harness; `vite preview` with the same env serves that folder.
-    ...(E2E_HARNESS && { outDir: 'e2e/.generated/dist', emptyOutDir: true }),
+    // harness; `vite preview` with the same env serves that folder. E2E_OUT_DIR moves it (two
+    // checkouts or developers running e2e side by side).
+    ...(E2E_HARNESS && { outDir: process.env.E2E_OUT_DIR ?? 'e2e/.generated/dist', emptyOutDir: true }),
   },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],

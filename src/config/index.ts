@@ -36,9 +36,29 @@ export interface TrainingConfig {
   readonly checkpointEvery: number;
   /** Seed of every random choice in training (pair shuffle, split, per-epoch reshuffle). */
   readonly seed: number;
+  /**
+   * Where training starts. 'pretrained': fine-tune the bundled face-similarity model
+   * (public/models/pretrained; reference architecture only, other architectures start from
+   * scratch). 'scratch': random weights, the reference recipe.
+   */
+  readonly start: TrainingStart;
+  /** Keep the four convolutions fixed (only the embedding Dense and the head learn). */
+  readonly freezeConvs: boolean;
+  /** Augment every training batch on the fly (src/augment, DEFAULT_AUGMENT_CONFIG), seeded. */
+  readonly augment: boolean;
 }
 
+export type TrainingStart = 'pretrained' | 'scratch';
+
+/** How the capture square is placed: around the detected face, or the reference's fixed square. */
+export type CropMode = 'face' | 'fixed';
+
 export interface CaptureConfig {
+  /**
+   * 'face': the square follows the detected face (src/face crop rule), captures and verification
+   * need a face. 'fixed': the reference's fixed square (squareSize, centerX, centerY).
+   */
+  readonly cropMode: CropMode;
   /** Side of the capture square in source pixels (reference: 250). */
   readonly squareSize: number;
   /**
@@ -66,7 +86,8 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   pool: 'paper',
 };
 
-export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
+/** The reference recipe: 50 epochs from random weights, no augmentation. */
+export const REFERENCE_TRAINING_CONFIG: TrainingConfig = {
   epochs: 50,
   batchSize: 16,
   learningRate: 1e-4,
@@ -74,9 +95,27 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   trainFraction: 0.7,
   checkpointEvery: 10,
   seed: 42,
+  start: 'scratch',
+  freezeConvs: false,
+  augment: false,
+};
+
+/** Epochs of a run by where it starts: fine-tuning needs far fewer than the reference's 50. */
+export const DEFAULT_EPOCHS: Readonly<Record<TrainingStart, number>> = { pretrained: 5, scratch: REFERENCE_TRAINING_CONFIG.epochs };
+
+/**
+ * The app's default: fine-tune the pretrained model with augmentation (see the README's
+ * benchmark section for why), otherwise the reference's batch, learning rate, samples and split.
+ */
+export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
+  ...REFERENCE_TRAINING_CONFIG,
+  start: 'pretrained',
+  epochs: DEFAULT_EPOCHS.pretrained,
+  augment: true,
 };
 
 export const DEFAULT_CAPTURE_CONFIG: CaptureConfig = {
+  cropMode: 'face',
   squareSize: 250,
   centerX: 0.5,
   centerY: 0.5,
@@ -142,11 +181,15 @@ export function validateTrainingConfig(partial: Partial<TrainingConfig> = {}): T
   if (c.trainFraction >= 1) throw new ConfigError('trainFraction', c.trainFraction, 'must leave a test split (< 1)');
   checkInt('checkpointEvery', c.checkpointEvery, 1, 10_000);
   checkInt('seed', c.seed, 0, 2 ** 32 - 1);
+  if (c.start !== 'pretrained' && c.start !== 'scratch') throw new ConfigError('start', c.start, "expected 'pretrained' or 'scratch'");
+  if (typeof c.freezeConvs !== 'boolean') throw new ConfigError('freezeConvs', c.freezeConvs, 'expected true or false');
+  if (typeof c.augment !== 'boolean') throw new ConfigError('augment', c.augment, 'expected true or false');
   return { ...c };
 }
 
 export function validateCaptureConfig(partial: Partial<CaptureConfig> = {}): CaptureConfig {
   const c = { ...DEFAULT_CAPTURE_CONFIG, ...partial };
+  if (c.cropMode !== 'face' && c.cropMode !== 'fixed') throw new ConfigError('cropMode', c.cropMode, "expected 'face' or 'fixed'");
   checkInt('squareSize', c.squareSize, 16, 4096);
   checkNum('centerX', c.centerX, 0, 1);
   checkNum('centerY', c.centerY, 0, 1);

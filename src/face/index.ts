@@ -2,3 +2,4 @@ export { createFaceDetector, faceModelUrl, FaceDetectorError, type FaceDetector,
 export { faceSquare, faceCrop, faceCentre, largestFace, boxSide, type FaceSquare, type FaceCrop, type FaceCropRule } from './crop-rule';
 export { KEYPOINT_NAMES, decodeDetections, weightedNms, intersectionOverUnion, type Face, type FaceBox, type Keypoint, type KeypointName } from './decode';
 export { ANCHOR_SPECS, generateAnchors, type AnchorSpec, type Anchors } from './anchors';
+export { sharedFaceDetector, resetSharedFaceDetector } from './shared';
