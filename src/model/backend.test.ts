@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isSoftwareRenderer, maxWasmThreads, planBackend, selectBackend, softwareRendererName, type BackendProbe } from './backend';
+import { isSoftwareRenderer, maxWasmThreads, planBackend, selectBackend, softwareRendererName, type BackendProbe, describeBackend } from './backend';
 
 describe('isSoftwareRenderer', () => {
   it('recognises software rasterisers', () => {
@@ -91,5 +91,13 @@ describe('selectBackend in Node', () => {
     const r = await selectBackend({ force: 'webgl' });
     expect(r.backend).toBe('wasm');
     expect(r.reason).toMatch(/^WebAssembly, 1 thread, SIMD: webgl failed/);
+  });
+});
+
+describe('describeBackend', () => {
+  it('says when forced WebGL runs on a software renderer rather than a GPU', () => {
+    const swiftshader = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
+    expect(describeBackend('webgl', 1, false, swiftshader, 'chosen by the caller')).toMatch(/^WebGL on SwiftShader, not a GPU \(slow\)/);
+    expect(describeBackend('webgl', 1, false, 'ANGLE (NVIDIA GeForce RTX 4090)', 'WebGL runs on the GPU')).toBe('WebGL on the GPU (ANGLE (NVIDIA GeForce RTX 4090))');
   });
 });

@@ -93,10 +93,14 @@ export function planBackend(probe: BackendProbe, options: Pick<SelectBackendOpti
   return { backend: 'wasm', threads, why };
 }
 
-function describe(backend: BackendName, threads: number, simd: boolean, renderer: string | null, why: string): string {
+/** The sentence the UI shows for a backend choice (e.g. "WebAssembly, 1 thread, SIMD: …"). */
+export function describeBackend(backend: BackendName, threads: number, simd: boolean, renderer: string | null, why: string): string {
   switch (backend) {
-    case 'webgl':
-      return `WebGL on the GPU${renderer ? ` (${renderer})` : ''}${why === 'WebGL runs on the GPU' ? '' : `: ${why}`}`;
+    case 'webgl': {
+      const software = renderer === null ? null : softwareRendererName(renderer);
+      const where = software ? `WebGL on ${software}, not a GPU (slow)` : 'WebGL on the GPU';
+      return `${where}${renderer ? ` (${renderer})` : ''}${why === 'WebGL runs on the GPU' ? '' : `: ${why}`}`;
+    }
     case 'wasm': {
       const what = `WebAssembly, ${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''}`;
       const single = threads === 1 && !globalThis.crossOriginIsolated ? ' (single-threaded: the page is not cross-origin isolated)' : '';
@@ -171,7 +175,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     const threads = backend === 'wasm' ? getThreadsCount() : 1;
     const simd = backend === 'wasm' && probed.wasmSimd;
     const why = failures.length > 0 ? failures.join('; ') : plan.why;
-    current = { backend, threads, simd, renderer: probed.renderer, reason: describe(backend, threads, simd, probed.renderer, why) };
+    current = { backend, threads, simd, renderer: probed.renderer, reason: describeBackend(backend, threads, simd, probed.renderer, why) };
     if (backend === 'webgl') watchContextLoss();
     return current;
   }
