@@ -17,6 +17,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { encode } from 'jpeg-js';
 import { expect, test } from './fixtures';
 import { LFW_DIR } from './fixtures/clips';
 import { AppPage, type Counts } from './fixtures/journey';
@@ -37,6 +38,12 @@ function badFiles(): { name: string; mimeType: string; buffer: Buffer }[] {
     { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image\n') },
     { name: 'cut-off.jpg', mimeType: 'image/jpeg', buffer: jpeg.buffer.subarray(0, Math.floor(jpeg.buffer.length / 3)) },
   ];
+}
+
+/** A valid JPEG with no face in it: a plain grey 320×240 picture. */
+function blankPhoto(): { name: string; mimeType: string; buffer: Buffer } {
+  const data = Buffer.alloc(320 * 240 * 4, 150);
+  return { name: 'blank-wall.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(encode({ data, width: 320, height: 240 }, 90).data) };
 }
 
 test('an import with a non-image file and a truncated JPEG skips and reports both, and nothing else changes', async ({ page, consoleErrors }) => {
@@ -76,6 +83,18 @@ test('an import with a non-image file and a truncated JPEG skips and reports bot
   expect(await app.shownCounts()).toEqual(after);
   expect(await app.storedCounts()).toEqual(after);
 
+  // Face crop mode (the default): a picture with no face is skipped and counted as such.
+  await page.getByTestId('import-open').click();
+  await expect(page.getByTestId('import-note')).toHaveAttribute('data-crop-mode', 'face');
+  await page.getByTestId('import-kind').selectOption('positive');
+  await page.getByTestId('import-files-input').setInputFiles([blankPhoto(), lfwPhoto('Aaron_Peirsol', 1)]);
+  await expect(summary).toContainText('Imported 1 image, skipped 1 with no face.');
+  await expect(summary.locator('li').filter({ hasText: 'blank-wall.jpg' })).toContainText('no face');
+  await page.getByTestId('import-close').click();
+  after.positive += 1;
+  await expect(app.count('positive')).toHaveText(String(after.positive));
+  expect(await app.storedCounts()).toEqual(after);
+
   // The rest of the app is as it was: settings, no model, the camera still running.
   expect(await app.settingValues(['epochs', 'samplesPerClass'])).toEqual({ epochs: '7', samplesPerClass: '40' });
   await expect(app.verdict).toHaveText('NO MODEL');
@@ -107,7 +126,8 @@ test('camera denied for a returning user: a clear message, the galleries still s
   await expect(thumbs).toHaveCount(3);
   await expect(thumbs.locator('img')).toHaveCount(3);
   for (const img of await thumbs.locator('img').all()) {
-    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(250);
+    // A square around the face at capture resolution (the face crop's side follows the face size).
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 150 && el.naturalWidth === el.naturalHeight)).toBe(true);
   }
 
   // Import still works, into a gallery that shows it; delete still works.

@@ -8,13 +8,21 @@
  * Only people of the official View 1 *training* split (lfw-meta/people-dev-train.tsv) are used;
  * the test split's people (people-dev-test.tsv) are checked to be absent, so measuring on them
  * stays fair. People are taken in a seeded shuffle, up to --per-person photos each (also a seeded
- * choice), until --count faces. Each photo is prepared the way training uses it: the import crop
- * rule (importSquare: an LFW photo is 250×250 and face-centred, so the whole photo), a bilinear
- * resize to --size (half-pixel centres) and a JPEG encode (quality 90), all with the same code as
- * the app's Node codec (src/data/test-support/node-codec.ts, loaded through Vite's module runner).
+ * choice), until --count faces.
+ *
+ * Each photo is cropped by the rule the app's capture and import use (matched negatives): the
+ * BlazeFace detector and crop rule of DEFAULT_FACE_CONFIG (short range, the largest face with a
+ * score ≥ 0.5, a square of marginFactor × its box side around its keypoint centre), run through
+ * src/face locateFace exactly as an import is: the 250×250 photo pasted 1:1 in the middle of a grey
+ * 640×480 frame (where FACE_CROP_RULES was measured), the square kept inside the photo. Photos where
+ * no face is found are skipped and counted. The crop is resized bilinearly to --size (half-pixel
+ * centres) and JPEG-encoded (quality 90) by the app's Node codec steps
+ * (src/data/test-support/node-square-codec.ts). All app modules are loaded through Vite's module
+ * runner; the detector runs on tf.js's wasm backend.
  *
  * Output: lfw-negatives.tar (uncompressed: JPEGs do not compress; members lfw/<Name>/<Name>_NNNN.jpg
- * with fixed metadata) and manifest.json. The same arguments give byte-identical files.
+ * with fixed metadata) and manifest.json. The same arguments give the same files (crop squares are
+ * whole pixels, so float differences between machines would have to move a rounding to show).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -23,6 +31,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { packTar } from 'modern-tar';
 import { runnerImport } from 'vite';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+
+/** Pack format generation: bump when the preparation changes, so browsers replace their copy. */
+const PACK_GENERATION = 2;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -47,7 +60,23 @@ for (const [k, v] of Object.entries({ count, seed, perPerson, size })) {
 
 const load = async (id) => (await runnerImport(path.join(root, id), { configFile: false, logLevel: 'error', root })).module;
 const { shuffled, deriveSeed } = await load('src/data/random.ts');
-const { cropEncodeJpeg } = await load('src/data/test-support/node-codec.ts');
+const { locatingCodec } = await load('src/data/locate-codec.ts');
+const { createNodeSquareCodec } = await load('src/data/test-support/node-square-codec.ts');
+const { DEFAULT_FACE_CONFIG } = await load('src/config/index.ts');
+const { createFaceDetector } = await load('src/face/index.ts');
+const { locateFace, LOCATE_FRAME } = await load('src/face/locate.ts');
+const { fileModelHandler, faceModelPath } = await load('src/face/test-support.ts');
+
+await tf.setBackend('wasm');
+await tf.ready();
+const faceConfig = DEFAULT_FACE_CONFIG;
+const detector = await createFaceDetector({ ...faceConfig, model: fileModelHandler(faceModelPath(faceConfig.variant)) });
+let clamped = 0;
+const codec = locatingCodec(createNodeSquareCodec({ maxSize: size, quality }), async (image) => {
+  const crop = await locateFace(detector, image, faceConfig);
+  if (crop?.square.clamped) clamped++;
+  return crop?.square ?? null;
+});
 
 /** Names of a people-*.tsv (header `name\timages`). */
 async function readPeople(file) {
@@ -61,31 +90,41 @@ const testPeople = new Set(await readPeople(path.join(args.lfw, 'lfw-meta/people
 const overlap = trainPeople.filter((p) => testPeople.has(p));
 if (overlap.length > 0) throw new Error(`people-dev-train and people-dev-test share ${overlap.join(', ')}`);
 
-const chosen = []; // { person, file }
+// Candidates in a seeded order: people shuffled, up to perPerson photos each (a seeded choice).
+const candidates = []; // { person, file }
 const order = shuffled(trainPeople, seed);
-for (let i = 0; i < order.length && chosen.length < count; i++) {
+for (let i = 0; i < order.length; i++) {
   const person = order[i];
   const photos = (await readdir(path.join(args.lfw, 'lfw', person))).filter((f) => f.endsWith('.jpg')).sort();
-  const picks = shuffled(photos, deriveSeed(seed, i)).slice(0, Math.min(perPerson, count - chosen.length));
-  for (const file of picks.sort()) chosen.push({ person, file });
+  for (const file of shuffled(photos, deriveSeed(seed, i)).slice(0, perPerson).sort()) candidates.push({ person, file });
 }
-if (chosen.length < count) throw new Error(`only ${chosen.length} photos available, --count ${count}`);
+
+// Crop candidates in that order until `count` faces; photos with no face are skipped.
+const chosen = []; // { person, file, name, bytes }
+const skipped = [];
+for (const { person, file } of candidates) {
+  if (chosen.length >= count) break;
+  const name = `lfw/${person}/${file}`;
+  const image = await codec.decodeCropEncode(new Uint8Array(await readFile(path.join(args.lfw, name))), name);
+  if (image === null) {
+    skipped.push(name);
+    continue;
+  }
+  if (image.width !== size) throw new Error(`${name}: crop side ${image.width}, expected ${size}`);
+  chosen.push({ person, file, name, bytes: new Uint8Array(await image.blob.arrayBuffer()) });
+}
+detector.dispose();
+if (chosen.length < count) throw new Error(`only ${chosen.length} faces found in ${candidates.length} photos, --count ${count}`);
 chosen.sort((a, b) => (a.person < b.person ? -1 : a.person > b.person ? 1 : a.file < b.file ? -1 : 1));
 
 const mtime = new Date(0);
-const entries = [];
-for (const { person, file } of chosen) {
-  const name = `lfw/${person}/${file}`;
-  const { bytes, side } = cropEncodeJpeg(await readFile(path.join(args.lfw, name)), name, { maxSize: size, quality });
-  if (side !== size) throw new Error(`${name}: crop side ${side}, expected ${size}`);
-  entries.push({ header: { name, size: bytes.byteLength, mtime, mode: 0o644, uid: 0, gid: 0, type: 'file' }, body: bytes });
-}
+const entries = chosen.map(({ name, bytes }) => ({ header: { name, size: bytes.byteLength, mtime, mode: 0o644, uid: 0, gid: 0, type: 'file' }, body: bytes }));
 const tar = await packTar(entries);
 const people = new Set(chosen.map((c) => c.person)).size;
 
 const manifest = {
   format: 'siamese-face-id/negatives',
-  version: `1-${createHash('sha256').update(tar).digest('hex').slice(0, 16)}`,
+  version: `${PACK_GENERATION}-${createHash('sha256').update(tar).digest('hex').slice(0, 16)}`,
   file: 'lfw-negatives.tar',
   bytes: tar.byteLength,
   sha256: createHash('sha256').update(tar).digest('hex'),
@@ -99,7 +138,24 @@ const manifest = {
     maxPerPerson: perPerson,
     rule: 'people in a seeded shuffle (mulberry32, src/data/random.ts), up to maxPerPerson photos each, seeded choice',
   },
-  preparation: `importSquare crop (whole 250×250 photo), bilinear resize to ${size}×${size} (half-pixel centres), JPEG quality ${Math.round(quality * 100)}`,
+  cropRule: {
+    detector: `BlazeFace ${faceConfig.variant} range (public/models/face-detector), tf.js wasm backend`,
+    variant: faceConfig.variant,
+    scoreThreshold: faceConfig.scoreThreshold,
+    iouThreshold: faceConfig.iouThreshold,
+    centre: faceConfig.centre,
+    marginFactor: faceConfig.marginFactor,
+    offsetX: faceConfig.offsetX,
+    offsetY: faceConfig.offsetY,
+    frame: `photo pasted 1:1 in the middle of a grey (${LOCATE_FRAME.grey}) ${LOCATE_FRAME.width}×${LOCATE_FRAME.height} frame for detection; square kept inside the photo`,
+  },
+  examined: chosen.length + skipped.length,
+  skipped: skipped.length,
+  skippedFiles: skipped,
+  clamped,
+  preparation:
+    `face crop (src/face locateFace with DEFAULT_FACE_CONFIG, as the app's capture and import), ` +
+    `bilinear resize to ${size}×${size} (half-pixel centres), JPEG quality ${Math.round(quality * 100)}`,
   source: 'Labeled Faces in the Wild, deep-funneled images (http://vis-www.cs.umass.edu/lfw/)',
   licence:
     'LFW is a public research benchmark; the photos were collected from news images on the web and keep their owners’ rights. ' +
@@ -114,6 +170,8 @@ await mkdir(args.out, { recursive: true });
 await writeFile(path.join(args.out, manifest.file), tar);
 await writeFile(path.join(args.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(
-  `${manifest.count} faces of ${people} people → ${path.relative(root, path.join(args.out, manifest.file))} ` +
+  `${manifest.count} faces of ${people} people (${skipped.length} of ${manifest.examined} photos skipped with no face, ${clamped} squares clamped) → ` +
+    `${path.relative(root, path.join(args.out, manifest.file))} ` +
     `(${(tar.byteLength / 1e6).toFixed(2)} MB), version ${manifest.version}, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
+process.exit(0);

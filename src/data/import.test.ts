@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { createHash } from 'node:crypto';
 import { createStore, keys } from 'idb-keyval';
 import { decode } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,10 @@ import { filesFromEntries, importImages, type FileWithPath, type ImportProgress 
 import { createSampleStore } from './samples';
 import { gzip, lfwPhotos, makeTar } from './test-support/archives';
 import { fullAfter } from './test-support/full-store';
-import { createNodeCodec } from './test-support/node-codec';
+import { createNodeCodec, cropResizeBilinear, decodeJpeg, type Rgba } from './test-support/node-codec';
+import { createNodeSquareCodec } from './test-support/node-square-codec';
+import type { Square } from './crop';
+import { locatingCodec } from './locate-codec';
 
 let dbCount = 0;
 const freshIdb = () => createStore(`test-import-${++dbCount}`, 'samples');
@@ -99,6 +103,84 @@ describe('importImages', () => {
     const kept = await createSampleStore(idb).listSamples('positive');
     expect(kept.map((r) => r.name)).toEqual(aaron.slice(0, 2).map(([p]) => p));
     expect((await keys(idb)).length).toBe(4);
+  });
+});
+
+describe('importImages in face crop mode (an injected locate function)', () => {
+  /** Stands in for the face detector: a fixed square per photo, none for the ones listed. */
+  function fakeLocate(squares: Map<string, Square | null>) {
+    const seen: string[] = [];
+    const locate = async (image: Rgba) => {
+      // The photos are told apart by their pixels.
+      const key = pixelKey(image);
+      seen.push(key);
+      return squares.has(key) ? squares.get(key)! : { x: 0, y: 0, size: image.width };
+    };
+    return { locate, seen };
+  }
+  const pixelKey = (image: Rgba) => createHash('sha1').update(image.data).digest('hex');
+  const keyOf = (bytes: Uint8Array) => pixelKey(decodeJpeg(bytes, 'x'));
+
+  it('crops the square it finds, skips and counts images with no face, and still names broken files', async () => {
+    const square = { x: 40, y: 30, size: 150 };
+    const { locate, seen } = fakeLocate(
+      new Map<string, Square | null>([
+        [keyOf(aaron[0]![1]), square],
+        [keyOf(aaron[1]![1]), null],
+        [keyOf(abdullah[2]![1]), null],
+      ]),
+    );
+    const faceCodec = locatingCodec(createNodeSquareCodec(), locate);
+    const tgz = gzip(await makeTar([...aaron, truncated, notes, ...abdullah]));
+    const samples = createSampleStore(freshIdb());
+    const progress: ImportProgress[] = [];
+    const summary = await importImages([new File([tgz], 'faces.tgz')], { kind: 'negative', codec: faceCodec, samples, onProgress: (p) => progress.push(p) });
+
+    expect(summary.imported).toBe(5);
+    expect(summary.skipped.map((s) => [s.name, s.reason])).toEqual([
+      [`faces.tgz/${aaron[1]![0]}`, 'no-face'],
+      ['faces.tgz/lfw/Broken/Broken_0001.jpg', 'not-an-image'],
+      ['faces.tgz/lfw/README.txt', 'not-an-image'],
+      [`faces.tgz/${abdullah[2]![0]}`, 'no-face'],
+    ]);
+    expect(summary.skipped[0]!.detail).toContain('no face');
+    expect(seen).toHaveLength(7); // every decodable photo was located; the broken files never got there
+    expect(progress.at(-1)).toMatchObject({ imported: 5, skipped: 4 });
+
+    // The located square is what was stored: 150×150, the same pixels as cropping it directly.
+    const records = await samples.listSamples('negative');
+    const cropped = records.find((r) => r.name === `faces.tgz/${aaron[0]![0]}`)!;
+    expect(cropped).toMatchObject({ width: 150, height: 150, source: 'import' });
+    const stored = decode(new Uint8Array(await (await samples.getSampleBlob(cropped.id))!.arrayBuffer()), { useTArray: true, formatAsRGBA: true });
+    const expected = cropResizeBilinear(decodeJpeg(aaron[0]![1], 'a'), square, 150);
+    let diff = 0;
+    for (let i = 0; i < expected.data.length; i++) diff += Math.abs(stored.data[i]! - expected.data[i]!);
+    expect(diff / expected.data.length).toBeLessThan(3); // JPEG loss only
+    const whole = cropResizeBilinear(decodeJpeg(aaron[0]![1], 'a'), { x: 0, y: 0, size: 250 }, 150);
+    let diffWhole = 0;
+    for (let i = 0; i < whole.data.length; i++) diffWhole += Math.abs(stored.data[i]! - whole.data[i]!);
+    expect(diffWhole / whole.data.length).toBeGreaterThan(10); // not the fixed rule's crop
+    expect(records.filter((r) => r.name !== cropped.name).every((r) => r.width === 250)).toBe(true);
+  });
+
+  it('imports nothing, and says so, when no image has a face; the user’s kinds work the same', async () => {
+    const samples = createSampleStore(freshIdb());
+    const faceCodec = locatingCodec(createNodeSquareCodec(), async () => null);
+    const summary = await importImages(aaron.map(withPath), { kind: 'anchor', codec: faceCodec, samples });
+    expect(summary).toMatchObject({ imported: 0, cancelled: false });
+    expect(summary.skipped.map((s) => s.reason)).toEqual(Array(aaron.length).fill('no-face'));
+    expect(await samples.countByKind()).toEqual({ anchor: 0, positive: 0, negative: 0, verification: 0 });
+  });
+
+  it('lets a failing locate function stop the import, keeping what was stored', async () => {
+    const samples = createSampleStore(freshIdb());
+    let calls = 0;
+    const faceCodec = locatingCodec(createNodeSquareCodec(), async (image: Rgba) => {
+      if (++calls === 3) throw new Error('detector lost');
+      return { x: 0, y: 0, size: image.width };
+    });
+    await expect(importImages(aaron.map(withPath), { kind: 'positive', codec: faceCodec, samples })).rejects.toThrow('detector lost');
+    expect((await samples.listSamples('positive')).length).toBe(2);
   });
 });
 

@@ -1,12 +1,16 @@
-import { createBrowserCodec, ImageError, type ImageCodec } from './image';
+import { createBrowserCodec, ImageError, type CodecOptions } from './image';
+import { createBrowserSquareCodec, locatingCodec, type ImportCodec, type LocateSquare } from './locate-codec';
 import { getSampleStore, type SampleKind, type SampleStore } from './samples';
 import { StorageError } from './storage';
 import { isTarName, readTar, TarError, type TarErrorCode } from './tar';
 
 /**
  * Import of image sets into any gallery: picked files, dropped files and folders, and tar / .tgz
- * archives (read as a stream, e.g. the official lfw.tgz). Every image goes through the import crop
- * rule (importSquare, via the ImageCodec), is re-encoded as JPEG and stored with source 'import'.
+ * archives (read as a stream, e.g. the official lfw.tgz). Every image goes through a crop rule, is
+ * re-encoded as JPEG and stored with source 'import':
+ * - face crop mode (`locate` given): the square the injected function finds around the largest
+ *   face, the rule captures use (src/face locateFace); images with no face are skipped ('no-face');
+ * - fixed mode: importSquare (the whole of a 250×250 LFW photo, the centred square of others).
  * Files that are not decodable images are skipped and counted, never stored.
  */
 
@@ -18,7 +22,7 @@ export interface FileWithPath {
 
 export type ImportItem = File | FileWithPath;
 
-export type SkipReason = 'not-an-image' | 'too-large' | 'unreadable' | TarErrorCode;
+export type SkipReason = 'not-an-image' | 'no-face' | 'too-large' | 'unreadable' | TarErrorCode;
 
 export interface SkippedFile {
   /** File path; archive members as `<archive>/<member path>`; a damaged archive by its own name. */
@@ -58,8 +62,18 @@ export interface ImportOptions {
   readonly label?: string;
   /** Files (or archive members) larger than this are skipped unread; default 50 MiB. */
   readonly maxFileBytes?: number;
-  /** Default: the browser codec (createImageBitmap + OffscreenCanvas). */
-  readonly codec?: ImageCodec;
+  /**
+   * Face crop mode: finds the crop square in each decoded image, null when it has no face (the
+   * image is skipped as 'no-face'). Without it, the fixed importSquare rule applies.
+   */
+  readonly locate?: LocateSquare<ImageBitmap>;
+  /** Stored size and JPEG quality of the browser codecs (default: the capture square, 0.9). */
+  readonly codecOptions?: CodecOptions;
+  /**
+   * Overrides the codec (tests, Node): an ImageCodec (fixed rule) or a `locatingCodec` (face rule,
+   * giving null for an image with no face). Default: the browser codec for the mode.
+   */
+  readonly codec?: ImportCodec;
   /** Default: the app's sample store. */
   readonly samples?: SampleStore;
 }
@@ -79,7 +93,9 @@ function folderOf(path: string): string | undefined {
 }
 
 export async function importImages(input: readonly ImportItem[], options: ImportOptions): Promise<ImportSummary> {
-  const codec = options.codec ?? createBrowserCodec();
+  const codec =
+    options.codec ??
+    (options.locate ? locatingCodec(createBrowserSquareCodec(options.codecOptions), options.locate) : createBrowserCodec(options.codecOptions));
   const samples = options.samples ?? getSampleStore();
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const { signal } = options;
@@ -111,6 +127,7 @@ export async function importImages(input: readonly ImportItem[], options: Import
       if (e instanceof ImageError && e.code === 'not-an-image') return skip(name, 'not-an-image', e.message);
       throw e;
     }
+    if (image === null) return skip(name, 'no-face', `"${name}": no face found, so it was not imported (face crop mode).`);
     const label = options.label ?? folderOf(folderPath);
     await samples.addSample(image.blob, {
       kind: options.kind,

@@ -66,6 +66,7 @@ export {
   type SkipReason,
   type SkippedFile,
 } from './import';
+export { createBrowserSquareCodec, locatingCodec, type ImportCodec, type LocateSquare, type SquareCodec } from './locate-codec';
 export {
   BUNDLED_ID_PREFIX,
   NEGATIVES_DIR,
@@ -74,6 +75,7 @@ export {
   type EnsureNegativesOptions,
   type EnsureNegativesResult,
   type NegativesErrorCode,
+  type NegativesCropRule,
   type NegativesManifest,
   type NegativesProgress,
 } from './negatives';

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createStore } from 'idb-keyval';
 import { decode } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FACE_CONFIG } from '../config';
 import { ensureBundledNegatives, type NegativesManifest, type NegativesProgress } from './negatives';
 import { createSampleStore } from './samples';
 import { createSettingsStore } from './storage';
@@ -15,7 +16,7 @@ import { lfwPhotos, makeTar, SHARED_DATA } from './test-support/archives';
 
 const PUBLIC = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../public');
 const PACK_DIR = path.join(PUBLIC, 'negatives');
-const manifest = JSON.parse(readFileSync(path.join(PACK_DIR, 'manifest.json'), 'utf8')) as NegativesManifest & { sha256: string };
+const manifest = JSON.parse(readFileSync(path.join(PACK_DIR, 'manifest.json'), 'utf8')) as Required<NegativesManifest> & { sha256: string };
 const people = (split: string) =>
   new Set(
     readFileSync(path.join(SHARED_DATA, `lfw-meta/people-${split}.tsv`), 'utf8')
@@ -54,6 +55,7 @@ describe('bundled negative pack (public/negatives)', () => {
     const train = people('dev-train');
     const test = people('dev-test');
     const seen = new Set<string>();
+    const paths = new Set<string>();
     let count = 0;
     const stream = Readable.toWeb(createReadStream(tarPath)) as ReadableStream<Uint8Array>;
     for await (const f of readTar(stream, { name: manifest.file })) {
@@ -63,15 +65,41 @@ describe('bundled negative pack (public/negatives)', () => {
       expect(train.has(person), person).toBe(true);
       expect(test.has(person), person).toBe(false);
       seen.add(person);
+      paths.add(f.path);
       const img = decode(f.data, { useTArray: true, tolerantDecoding: false });
       expect([img.width, img.height]).toEqual([manifest.imageSize, manifest.imageSize]);
       count++;
     }
     expect(count).toBe(manifest.count);
+    expect(paths.size).toBe(count);
+    for (const skipped of manifest.skippedFiles ?? []) expect(paths.has(skipped), skipped).toBe(false);
     expect(seen.size).toBe(manifest.people);
     expect(count).toBeGreaterThanOrEqual(1000);
     expect(seen.size).toBeGreaterThanOrEqual(500);
     expect(manifest.imageSize).toBe(100);
+  });
+
+  it('records the face crop rule of the app (DEFAULT_FACE_CONFIG) and the photos skipped with no face', () => {
+    // Generation 2: face-cropped. A new generation means a new version, which replaces a stored older pack.
+    expect(manifest.version).toMatch(/^2-[0-9a-f]{16}$/);
+    expect(manifest.version.slice(2)).toBe(manifest.sha256.slice(0, 16));
+    const { variant, scoreThreshold, iouThreshold, centre, marginFactor, offsetX, offsetY } = DEFAULT_FACE_CONFIG;
+    expect(manifest.cropRule).toMatchObject({ variant, scoreThreshold, iouThreshold, centre, marginFactor, offsetX, offsetY });
+    expect(manifest.cropRule.detector).toContain('BlazeFace');
+    expect(manifest.cropRule.frame).toContain('640×480');
+
+    expect(manifest.skipped).toBe(manifest.skippedFiles.length);
+    expect(manifest.examined).toBe(manifest.count + manifest.skipped);
+    expect(manifest.skipped / manifest.examined).toBeLessThan(0.05); // LFW photos are faces: few misses
+    expect(manifest.clamped).toBeGreaterThanOrEqual(0);
+    expect(manifest.clamped).toBeLessThanOrEqual(manifest.count);
+    const train = people('dev-train');
+    for (const f of manifest.skippedFiles) {
+      const m = /^lfw\/([^/]+)\/\1_\d{4}\.jpg$/.exec(f);
+      expect(m, f).not.toBeNull();
+      expect(train.has(m![1]!), f).toBe(true);
+      expect(statSync(path.join(SHARED_DATA, f)).isFile(), f).toBe(true);
+    }
   });
 
   it('loads into the negative gallery on first run, then not again', async () => {
@@ -92,6 +120,34 @@ describe('bundled negative pack (public/negatives)', () => {
     expect(again.status).toBe('already-loaded');
     expect(log).toEqual(['/negatives/manifest.json']); // the pack itself is not fetched again
     expect((await samples.countByKind()).negative).toBe(manifest.count);
+  });
+});
+
+describe('upgrading a browser that stored the generation-1 pack', () => {
+  it('replaces the old bundled negatives (none doubled) and keeps the user’s own', async () => {
+    const { samples, settings } = stores();
+    // What a browser holds after the generation-1 pack: its version, complete, its bundled images
+    // (ids from pack paths; one of them in the new pack too, one not), and an imported negative.
+    const [first] = await (async () => {
+      for await (const f of readTar(Readable.toWeb(createReadStream(path.join(PACK_DIR, manifest.file))) as ReadableStream<Uint8Array>, { name: manifest.file })) return [f.path];
+      return [];
+    })();
+    const oldPaths = [first!, 'lfw/Michael_Hagee/Michael_Hagee_0001.jpg'];
+    const jpeg = lfwPhotos('Aaron_Peirsol', 1)[0]![1];
+    await samples.addSamples(
+      oldPaths.map((p) => ({ blob: new Blob([jpeg], { type: 'image/jpeg' }), meta: { kind: 'negative' as const, source: 'bundled' as const, width: 100, height: 100, id: `bundled:${p}`, name: p } })),
+    );
+    const mine = await samples.addSample(new Blob([jpeg], { type: 'image/jpeg' }), { kind: 'negative', source: 'import', width: 250, height: 250 });
+    await settings.set('bundledNegatives', { version: '1-7675166cb60b416b', count: 1200, complete: true });
+
+    const fetch = fetchStub({ '/negatives/manifest.json': path.join(PACK_DIR, 'manifest.json'), [`/negatives/${manifest.file}`]: path.join(PACK_DIR, manifest.file) });
+    expect(await ensureBundledNegatives('/', undefined, { samples, settings, fetch })).toEqual({ status: 'loaded', version: manifest.version, count: manifest.count });
+    const records = await samples.listSamples('negative');
+    expect(records).toHaveLength(manifest.count + 1);
+    expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
+    expect(records.some((r) => r.id === mine.id)).toBe(true);
+    expect(records.some((r) => r.name === oldPaths[1])).toBe(false);
+    expect(records.find((r) => r.name === oldPaths[0])?.width).toBe(manifest.imageSize);
   });
 });
 

@@ -1,10 +1,12 @@
+import type { FaceCentre, FaceDetectorVariant } from '../config';
 import { getSampleStore, type NewSample, type SampleStore } from './samples';
 import { getSettingsStore, type SettingsStore } from './storage';
 import { readTar, TarError } from './tar';
 
 /**
  * The bundled negative pack (public/negatives/, built by scripts/build-negatives.mjs): LFW faces of
- * the View 1 training people, already cropped, resized and JPEG-encoded. On first run the app
+ * the View 1 training people, already cropped by the face crop rule the app's capture and import
+ * use (matched negatives), resized and JPEG-encoded. On first run the app
  * streams it from its own origin into the negative gallery (source 'bundled').
  *
  * Idempotent: each image's id is fixed (`bundled:<path in the pack>`), so writing it again
@@ -13,6 +15,21 @@ import { readTar, TarError } from './tar';
  * pack version replaces the old bundled images. Once a version is complete it is not loaded
  * again, even if the user deleted negatives, unless `force` is set.
  */
+
+/** How the pack's faces were cropped (pack generation 2 on): the detector and crop rule used. */
+export interface NegativesCropRule {
+  /** In words, e.g. "BlazeFace short range (…), tf.js wasm backend". */
+  readonly detector: string;
+  readonly variant: FaceDetectorVariant;
+  readonly scoreThreshold: number;
+  readonly iouThreshold: number;
+  readonly centre: FaceCentre;
+  readonly marginFactor: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+  /** How a photo was presented to the detector, in words. */
+  readonly frame: string;
+}
 
 export interface NegativesManifest {
   readonly format: 'siamese-face-id/negatives';
@@ -24,6 +41,14 @@ export interface NegativesManifest {
   readonly people: number;
   /** Side of every (square) image in pixels. */
   readonly imageSize: number;
+  /** The face crop rule (absent in generation-1 packs, which took the whole photo). */
+  readonly cropRule?: NegativesCropRule;
+  /** Photos examined, and those skipped because no face was found in them. */
+  readonly examined?: number;
+  readonly skipped?: number;
+  readonly skippedFiles?: readonly string[];
+  /** Crop squares that had to be shifted or shrunk to stay inside their photo. */
+  readonly clamped?: number;
   readonly source: string;
   readonly licence: string;
   readonly citation: readonly string[];

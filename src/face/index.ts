@@ -3,3 +3,4 @@ export { faceSquare, faceCrop, faceCentre, largestFace, boxSide, type FaceSquare
 export { KEYPOINT_NAMES, decodeDetections, weightedNms, intersectionOverUnion, type Face, type FaceBox, type Keypoint, type KeypointName } from './decode';
 export { ANCHOR_SPECS, generateAnchors, type AnchorSpec, type Anchors } from './anchors';
 export { sharedFaceDetector, resetSharedFaceDetector } from './shared';
+export { locateFace, LOCATE_FRAME, type LocateConfig } from './locate';

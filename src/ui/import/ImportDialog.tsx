@@ -1,14 +1,28 @@
-import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
-import { filesFromDataTransfer, importImages, SAMPLE_KINDS, type ImportItem, type ImportProgress, type ImportSummary, type SampleKind } from '../../data';
+import { useCallback, useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { DEFAULT_CAPTURE_CONFIG, type CropMode } from '../../config';
+import {
+  filesFromDataTransfer,
+  getSettingsStore,
+  importImages,
+  SAMPLE_KINDS,
+  type ImportItem,
+  type ImportProgress,
+  type ImportSummary,
+  type LocateSquare,
+  type SampleKind,
+} from '../../data';
 import { KIND_LABELS } from '../camera/CaptureControls';
 import { Dialog } from '../common/Dialog';
 import { formatBytes, plural } from '../common/format';
 import { ProgressBar } from '../common/ProgressBar';
+import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
+import { createImportLocate } from './faceLocate';
+import { cropNote, summaryHeadline } from './summary';
 
 type Run =
   | { readonly phase: 'idle' }
-  | { readonly phase: 'running'; readonly kind: SampleKind; readonly progress: ImportProgress | null }
+  | { readonly phase: 'running'; readonly kind: SampleKind; readonly progress: ImportProgress | null; readonly preparing?: string }
   | { readonly phase: 'done'; readonly kind: SampleKind; readonly summary: ImportSummary }
   | { readonly phase: 'failed'; readonly message: string };
 
@@ -24,9 +38,7 @@ function Summary({ kind, summary }: { kind: SampleKind; summary: ImportSummary }
   return (
     <div className="import-summary" data-testid="import-summary" role="status">
       <p>
-        <strong>
-          Imported {plural(imported, 'image')}, skipped {skipped.length}.
-        </strong>{' '}
+        <strong>{summaryHeadline(summary)}</strong>{' '}
         {imported > 0 ? `The images were added to the ${kind} samples.` : 'Nothing was added.'}
       </p>
       {cancelled && <p>The import was cancelled; the images imported before are kept.</p>}
@@ -51,10 +63,60 @@ function Summary({ kind, summary }: { kind: SampleKind; summary: ImportSummary }
 }
 
 /**
+ * Waits until the model context has selected the tf.js backend (the face detector's weights must
+ * load on it); rejects with the signal's reason when aborted first.
+ */
+function useBackendReady(): (signal: AbortSignal) => Promise<void> {
+  const { backend } = useModel();
+  const ready = useRef(backend !== null);
+  const waiters = useRef(new Set<() => void>());
+  useEffect(() => {
+    ready.current = backend !== null;
+    if (!ready.current) return;
+    for (const wake of waiters.current) wake();
+    waiters.current.clear();
+  }, [backend]);
+  return useCallback(
+    (signal: AbortSignal) =>
+      new Promise<void>((resolve, reject) => {
+        if (ready.current) return resolve();
+        const wake = () => {
+          signal.removeEventListener('abort', stop);
+          resolve();
+        };
+        const stop = () => {
+          waiters.current.delete(wake);
+          reject(signal.reason);
+        };
+        waiters.current.add(wake);
+        signal.addEventListener('abort', stop, { once: true });
+      }),
+    [],
+  );
+}
+
+/** The capture crop mode from the settings (imports follow it), re-read whenever the dialog opens. */
+function useCropMode(open: boolean): CropMode {
+  const [mode, setMode] = useState<CropMode>(DEFAULT_CAPTURE_CONFIG.cropMode);
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    void getSettingsStore()
+      .get('capture')
+      .then((c) => live && setMode(c.cropMode));
+    return () => {
+      live = false;
+    };
+  }, [open]);
+  return mode;
+}
+
+/**
  * Import images into a gallery: pick files or a folder, or drop files, folders and .tar / .tgz
  * archives. The import runs in the page without blocking it (the data layer yields every frame),
  * shows a progress bar with counts, can be cancelled, and ends with a summary of what was imported
- * and what was skipped, and why.
+ * and what was skipped, and why. Images are cropped by the capture's crop mode: around the largest
+ * face (the page's face detector; images with no face are skipped and counted), or the centred square.
  */
 export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [kind, setKind] = useState<SampleKind>('negative');
@@ -65,6 +127,8 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
   const folderInput = useRef<HTMLInputElement>(null);
   const kindId = useId();
   const { refresh } = useSamples();
+  const backendReady = useBackendReady();
+  const cropMode = useCropMode(open);
 
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -76,9 +140,23 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
     setRun({ phase: 'running', kind: target, progress: null });
     let lastRefresh = performance.now();
     try {
+      // The mode in force now (settings may have changed since the dialog opened).
+      const { cropMode: mode } = await getSettingsStore().get('capture');
+      let locate: LocateSquare<ImageBitmap> | undefined;
+      if (mode === 'face') {
+        setRun({ phase: 'running', kind: target, progress: null, preparing: 'Loading the face detector…' });
+        try {
+          await backendReady(ac.signal);
+          locate = await createImportLocate();
+        } catch (e) {
+          if (ac.signal.aborted) return setRun({ phase: 'done', kind: target, summary: { imported: 0, skipped: [], cancelled: true } });
+          throw new Error(`the face detector could not be loaded (${e instanceof Error ? e.message : String(e)}). Imports with the fixed crop still work.`, { cause: e });
+        }
+      }
       const summary = await importImages(items, {
         kind: target,
         signal: ac.signal,
+        ...(locate && { locate }),
         onProgress: (progress) => {
           setRun({ phase: 'running', kind: target, progress });
           if (performance.now() - lastRefresh > REFRESH_EVERY_MS) {
@@ -197,7 +275,9 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
             void start(files);
           }}
         />
-        <p className="import-note">JPEG, PNG, GIF, WebP, BMP or AVIF. Each image is cropped to its centred square, like the LFW photos.</p>
+        <p className="import-note" data-testid="import-note" data-crop-mode={cropMode}>
+          JPEG, PNG, GIF, WebP, BMP or AVIF. {cropNote(cropMode)}
+        </p>
       </div>
 
       {run.phase === 'running' && (
@@ -209,7 +289,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
             caption={
               run.progress
                 ? `Imported ${run.progress.imported}, skipped ${run.progress.skipped} · ${formatBytes(run.progress.bytesRead)} of ${formatBytes(run.progress.bytesTotal)}`
-                : 'Reading the files…'
+                : (run.preparing ?? 'Reading the files…')
             }
           />
           {run.progress?.current && <p className="import-current">{run.progress.current}</p>}
