@@ -2,7 +2,9 @@
  * src/camera in the production build against Chromium's fake camera: start/stop, frame and square
  * grabs (compared pixel by pixel with the LFW photos the clip was made from), JPEG encoding, and
  * the CameraError codes for a denied permission and a missing camera. Also checks the launchApp
- * fixture: a relaunch with another clip over the same profile keeps IndexedDB.
+ * fixture: a relaunch with another clip over the same profile keeps IndexedDB. In the app: face mode
+ * (the default) shows the face box and confidence and moves the square to the face; a clip without
+ * a face shows neither.
  */
 import type { CameraProbe } from './harness/harness';
 import { CLIPS, decodePhoto, expect, readClip, test, type ClipName } from './fixtures';
@@ -107,4 +109,60 @@ test('launchApp: a relaunch with the impostor clip keeps the profile’s Indexed
 
   const fresh = await launchApp({ camera: 'impostor', profile: 'fresh', path: HARNESS });
   expect(await get(fresh.page)).toBeUndefined();
+});
+
+/** The capture square drawn over the preview (frame pixels) and its mode. */
+async function shownSquare(page: Page): Promise<{ mode: string | null; x: number; y: number; size: number } | null> {
+  const svg = page.getByTestId('capture-square');
+  const rect = page.getByTestId('capture-square-rect');
+  if ((await rect.count()) === 0) return null;
+  const n = async (a: string) => Number(await rect.getAttribute(a));
+  return { mode: await svg.getAttribute('data-mode'), x: await n('x'), y: await n('y'), size: await n('width') };
+}
+
+test('face mode (default): the preview shows the face box with its confidence, and the square follows the face', async ({ page, consoleErrors }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('crop-mode')).toHaveValue('face');
+  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByTestId('face-box')).toHaveCount(1, { timeout: 30_000 });
+  await expect(page.getByTestId('face-label')).toHaveText(/^face (0\.\d\d|1\.00)$/);
+  const label = Number((await page.getByTestId('face-label').textContent())!.slice(5));
+  expect(label).toBeGreaterThanOrEqual(0.5);
+  await expect(page.getByTestId('face-hint')).toHaveCount(0); // one face: nothing to say
+
+  // The square frames the face: each LFW photo lies at x 195, y 115, 250×250 in the clip's frame,
+  // and the crop rule was measured to frame faces as LFW photos do. Sampled over the clip's photos.
+  const squares: { x: number; y: number; size: number }[] = [];
+  for (let i = 0; i < 6; i++) {
+    const s = await shownSquare(page);
+    expect(s?.mode).toBe('face');
+    squares.push(s!);
+    const info = await page.evaluate(() => window.__sfid!.face());
+    expect(info.mode).toBe('face');
+    expect(info.frame?.found).toBe(1);
+    await page.waitForTimeout(700);
+  }
+  test.info().annotations.push({ type: 'squares', description: squares.map((s) => `${s.x},${s.y},${s.size}`).join(' ') });
+  for (const s of squares) {
+    expect(Math.hypot(s.x + s.size / 2 - 320, s.y + s.size / 2 - 240)).toBeLessThanOrEqual(30);
+    expect(s.size).toBeGreaterThanOrEqual(200);
+    expect(s.size).toBeLessThanOrEqual(310);
+  }
+  // It follows the face: not the fixed square on every sample.
+  expect(squares.some((s) => s.x !== 195 || s.y !== 115 || s.size !== 250)).toBe(true);
+  expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
+});
+
+test('no face in view: a hint over the preview, no face box and no square', async ({ launchApp }) => {
+  const { page } = await launchApp({ camera: 'noface', profile: 'fresh' });
+  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByTestId('face-hint')).toHaveAttribute('data-kind', 'no-face', { timeout: 30_000 });
+  await expect(page.getByTestId('face-hint')).toContainText('No face found');
+  // Over the clip's three plain backgrounds (one second each): never a face.
+  for (let i = 0; i < 4; i++) {
+    await expect(page.getByTestId('face-box')).toHaveCount(0);
+    expect(await shownSquare(page)).toBeNull();
+    expect(await page.evaluate(() => window.__sfid!.face().frame?.found)).toBe(0);
+    await page.waitForTimeout(800);
+  }
 });

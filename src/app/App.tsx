@@ -3,8 +3,11 @@ import { AboutButton } from '../ui/about/About';
 import { useCameraState } from '../ui/camera/CameraContext';
 import { CameraProvider } from '../ui/camera/CameraProvider';
 import { CameraView } from '../ui/camera/CameraView';
-import { CaptureProvider } from '../ui/camera/CaptureContext';
+import { CaptureProvider, useCapture } from '../ui/camera/CaptureContext';
 import { CaptureControls } from '../ui/camera/CaptureControls';
+import { CaptureSettingsProvider } from '../ui/camera/CaptureSettings';
+import { CropModeControl } from '../ui/camera/CropModeControl';
+import { FaceProvider, useFace, useFaceFrame } from '../ui/camera/FaceContext';
 import { backendLabel } from '../ui/common/backendLabel';
 import { MessagesProvider } from '../ui/common/Messages';
 import { ImportButton } from '../ui/import/ImportDialog';
@@ -18,7 +21,7 @@ import { TrainingPanel } from '../ui/training/TrainingPanel';
 import { VerificationOverlay } from '../ui/verify/VerificationOverlay';
 import { VerificationPanel } from '../ui/verify/VerificationPanel';
 import { ErrorBoundary } from './ErrorBoundary';
-import { installTestApi } from './testApi';
+import { installTestApi, type CaptureInfo, type FaceInfo } from './testApi';
 
 /** The model layer's backend report, when the model context has one (see UI-CONTRACT.md). */
 function useBackendReport(): unknown {
@@ -36,15 +39,33 @@ function BackendBadge() {
   );
 }
 
-/** window.__sfid for the e2e tests: reads the latest backend and camera state through refs. */
+/** window.__sfid for the e2e tests: reads the latest backend, camera and face state through refs. */
 function TestApiBridge() {
   const backend = useBackendReport();
   const { ready } = useCameraState();
-  const latest = useRef({ backend, ready });
+  const { mode, status } = useFace();
+  const frame = useFaceFrame();
+  const { last } = useCapture();
+  const capture: CaptureInfo | null = last && { kind: last.kind, square: last.square };
+  const face: FaceInfo = {
+    mode,
+    status,
+    frame: frame && { found: frame.found, score: frame.crop?.face.score ?? null, square: frame.crop?.square ?? null, detectMs: frame.detectMs },
+  };
+  const latest = useRef({ backend, ready, face, capture });
   useEffect(() => {
-    latest.current = { backend, ready };
-  }, [backend, ready]);
-  useEffect(() => installTestApi({ backend: () => latest.current.backend, cameraReady: () => latest.current.ready }), []);
+    latest.current = { backend, ready, face, capture };
+  });
+  useEffect(
+    () =>
+      installTestApi({
+        backend: () => latest.current.backend,
+        cameraReady: () => latest.current.ready,
+        face: () => latest.current.face,
+        lastCapture: () => latest.current.capture,
+      }),
+    [],
+  );
   return null;
 }
 
@@ -66,6 +87,7 @@ function Shell() {
           <CameraView>
             <VerificationOverlay />
           </CameraView>
+          <CropModeControl />
           <CaptureControls />
           <NegativesStatus />
         </section>
@@ -89,12 +111,16 @@ export function App() {
       <MessagesProvider>
         <ModelProvider>
           <SamplesProvider>
-            <CameraProvider>
-              <CaptureProvider>
-                <TestApiBridge />
-                <Shell />
-              </CaptureProvider>
-            </CameraProvider>
+            <CaptureSettingsProvider>
+              <CameraProvider>
+                <FaceProvider>
+                  <CaptureProvider>
+                    <TestApiBridge />
+                    <Shell />
+                  </CaptureProvider>
+                </FaceProvider>
+              </CameraProvider>
+            </CaptureSettingsProvider>
           </SamplesProvider>
         </ModelProvider>
       </MessagesProvider>

@@ -1,4 +1,21 @@
-import { getSampleStore, type KindCounts } from '../data';
+import type { CropMode } from '../config';
+import { getSampleStore, type KindCounts, type Square } from '../data';
+
+/** The capture square's mode and the latest face detection (face mode, camera running). */
+export interface FaceInfo {
+  /** The mode in effect: 'face', 'fixed' (chosen, or the detector failed to load) or 'loading'. */
+  readonly mode: CropMode | 'loading';
+  readonly status: 'off' | 'loading' | 'ready' | 'failed';
+  readonly frame: {
+    /** Faces at or above the score threshold. */
+    readonly found: number;
+    /** Score of the face used, null when none was found. */
+    readonly score: number | null;
+    /** The capture square in frame pixels, null when no face was found. */
+    readonly square: Square | null;
+    readonly detectMs: number;
+  } | null;
+}
 
 /**
  * window.__sfid: a narrow, read-only view of the app for the Playwright tests (tldraw-style). It
@@ -14,11 +31,22 @@ export interface SfidTestApi {
   backend(): unknown;
   /** Whether the camera delivers frames. */
   cameraReady(): boolean;
+  /** The crop mode in effect and the latest face detection. */
+  face(): FaceInfo;
+  /** The latest capture: its kind and the square of the frame that was stored (null before one). */
+  lastCapture(): CaptureInfo | null;
+}
+
+export interface CaptureInfo {
+  readonly kind: string;
+  readonly square: Square;
 }
 
 export interface TestApiSources {
   readonly backend: () => unknown;
   readonly cameraReady: () => boolean;
+  readonly face: () => FaceInfo;
+  readonly lastCapture: () => CaptureInfo | null;
 }
 
 declare global {
@@ -37,6 +65,8 @@ export function installTestApi(sources: TestApiSources): () => void {
     },
     backend: () => sources.backend(),
     cameraReady: () => sources.cameraReady(),
+    face: () => sources.face(),
+    lastCapture: () => sources.lastCapture(),
   });
   window.__sfid = api;
   return () => {

@@ -1,7 +1,18 @@
 /**
- * Verification: cached verification embeddings, the reference decision rule, and a frame loop.
- * No React; the UI wraps these in hooks.
+ * Verification: cached verification embeddings, the reference decision rule, a frame loop, face
+ * tracking and the per-frame crop (fixed square, or detect → crop). No React; the UI wraps these
+ * in hooks.
  */
 export { decide, type Decision, type Thresholds } from './decision';
 export { createVerifier, VerifyError, type Verifier, type VerifierOptions, type VerifyErrorCode } from './verifier';
 export { runVerificationLoop, defaultNextTick, type FrameResult, type LoopStats, type VerificationLoopOptions } from './loop';
+export {
+  detectFaceFrame,
+  FaceTracker,
+  runFaceTracking,
+  type FaceFrame,
+  type FaceRule,
+  type FaceTrackerOptions,
+  type FaceTrackingOptions,
+} from './faceTracker';
+export { verifyCropped, type CropSource, type CroppedResult } from './cropped';

@@ -10,7 +10,10 @@ export interface CameraState {
   readonly ready: boolean;
   /** Why the camera is not running, when it failed. */
   readonly error: CameraError | null;
-  /** The capture square in frame pixels (captureSquare with the capture config). */
+  /**
+   * The fixed capture square in frame pixels (captureSquare with the capture config). In face mode
+   * the square follows the face instead (FaceContext).
+   */
   readonly square: Square | null;
   readonly frameSize: { readonly width: number; readonly height: number } | null;
 }

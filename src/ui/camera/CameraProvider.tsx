@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { CameraError, DEFAULT_CAMERA_OPTIONS, startCamera, toCameraError, type CameraOptions } from '../../camera';
-import { DEFAULT_CAPTURE_CONFIG, type CaptureConfig } from '../../config';
+import type { CaptureConfig } from '../../config';
 import { captureSquare } from '../../data';
 import { CameraContext, CameraControlsContext, type CameraControls, type CameraPhase, type CameraState } from './CameraContext';
+import { useCaptureSettings } from './CaptureSettings';
 import { usePageVisibility } from './usePageVisibility';
 
 interface StartResult {
@@ -14,6 +15,7 @@ interface StartResult {
 
 export interface CameraProviderProps {
   readonly children: ReactNode;
+  /** Default: the stored capture config (CaptureSettingsProvider), else the defaults. */
   readonly capture?: CaptureConfig;
   readonly options?: CameraOptions;
 }
@@ -23,7 +25,9 @@ export interface CameraProviderProps {
  * stops it (releasing the device and its light) when the page is hidden or the view unmounts, and
  * starts it again on return. Failures become a CameraError in the context; nothing throws.
  */
-export function CameraProvider({ children, capture = DEFAULT_CAPTURE_CONFIG, options = DEFAULT_CAMERA_OPTIONS }: CameraProviderProps) {
+export function CameraProvider({ children, capture: given, options = DEFAULT_CAMERA_OPTIONS }: CameraProviderProps) {
+  const settings = useCaptureSettings();
+  const capture = given ?? settings.config;
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [result, setResult] = useState<StartResult | null>(null);

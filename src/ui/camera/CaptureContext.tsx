@@ -1,11 +1,15 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { CameraError, squareToBlob } from '../../camera';
-import { DEFAULT_CAPTURE_CONFIG, type CaptureConfig } from '../../config';
-import { getSampleStore, StorageError } from '../../data';
+import { CameraError, grabFrame } from '../../camera';
+import type { CaptureConfig } from '../../config';
+import { encodeSquare, getSampleStore, StorageError, type Square } from '../../data';
 import { useMessages } from '../common/Messages';
 import { useSamples } from '../samples/SamplesContext';
+import type { FaceFrame } from '../../verify';
 import { useCameraState } from './CameraContext';
 import { captureKindForKey, CAPTURE_KEYS, type CaptureKind } from './captureKeys';
+import { useCaptureSettings } from './CaptureSettings';
+import { useFace } from './FaceContext';
+import { NO_FACE_CAPTURE } from './faceView';
 import { createHoldRepeater, repeatIntervalMs, type HoldRepeater } from './holdRepeater';
 
 export interface Capture {
@@ -14,8 +18,11 @@ export interface Capture {
   /** Press-and-hold (keys and buttons share one repeater: one capture stream at a time). */
   press(kind: CaptureKind): void;
   release(kind: CaptureKind): void;
-  /** The latest capture grabbed, for the preview flash; `seq` grows with every capture. */
-  readonly last: { readonly kind: CaptureKind; readonly seq: number } | null;
+  /**
+   * The latest capture grabbed, for the preview flash; `seq` grows with every capture. `square` is
+   * the part of the frame that was stored (frame pixels).
+   */
+  readonly last: { readonly kind: CaptureKind; readonly seq: number; readonly square: Square } | null;
 }
 
 const CaptureContext = createContext<Capture | null>(null);
@@ -26,44 +33,78 @@ export function useCapture(): Capture {
   return c;
 }
 
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 /**
  * Capturing samples from the camera. The stored image is the capture square of the camera's own
- * (unmirrored) pixels at capture resolution, as a JPEG: the same pixels verification looks at. The
- * preview is only mirrored on screen. Keys a/p/v work anywhere on the page except in form fields
- * and dialogs; holding a key or a button repeats at `capture.repeatPerSecond`.
+ * (unmirrored) pixels, as a JPEG of at most `squareSize` pixels a side: the same pixels
+ * verification looks at. The preview is only mirrored on screen. In face mode the square is the
+ * face crop of the grabbed frame itself (detect → crop → encode); a frame without a face is
+ * refused and stops a held key. Keys a/p/v work anywhere on the page except in form fields and
+ * dialogs; holding a key or a button repeats at `capture.repeatPerSecond`.
  */
-export function CaptureProvider({ children, config = DEFAULT_CAPTURE_CONFIG }: { children: ReactNode; config?: CaptureConfig }) {
+export function CaptureProvider({ children, config: given }: { children: ReactNode; config?: CaptureConfig }) {
+  const settings = useCaptureSettings();
+  const config = given ?? settings.config;
   const camera = useCameraState();
+  const face = useFace();
   const { refresh } = useSamples();
   const { notify } = useMessages();
   const [last, setLast] = useState<Capture['last']>(null);
   const seq = useRef(0);
   // The latest camera state for the repeater's timer callbacks.
   const cameraRef = useRef(camera);
+  const faceRef = useRef(face);
+  const sizeRef = useRef(config.squareSize);
   useEffect(() => {
     cameraRef.current = camera;
-  }, [camera]);
+    faceRef.current = face;
+    sizeRef.current = config.squareSize;
+  }, [camera, face, config.squareSize]);
   const repeaterRef = useRef<HoldRepeater<CaptureKind> | null>(null);
 
   const capture = useCallback(
     async (kind: CaptureKind) => {
+      // A refusal stops a held key or button: repeating it would only repeat the message.
+      const refuse = (text: string) => {
+        repeaterRef.current?.releaseAll();
+        notify('error', text);
+      };
       const { video, ready, square, error } = cameraRef.current;
-      if (!video || !ready || !square) {
-        repeaterRef.current?.releaseAll();
-        notify('error', error ? error.message : 'The camera is not running yet: wait for the preview, then capture.');
-        return;
-      }
-      let blob: Blob;
+      if (!video || !ready || !square) return refuse(error ? error.message : 'The camera is not running yet: wait for the preview, then capture.');
+      const { mode, tracker } = faceRef.current;
+      if (mode === 'loading') return refuse('The face detector is still loading: capture again in a moment.');
+      let frame: ImageData;
       try {
-        blob = await squareToBlob(video, square);
+        frame = grabFrame(video);
       } catch (e) {
-        repeaterRef.current?.releaseAll();
-        notify('error', e instanceof CameraError ? e.message : `Could not grab a frame: ${e instanceof Error ? e.message : String(e)}`);
-        return;
+        return refuse(e instanceof CameraError ? e.message : `Could not grab a frame: ${message(e)}`);
       }
-      setLast({ kind, seq: ++seq.current });
+      let crop: Square = square;
+      if (mode === 'face' && tracker) {
+        let found: FaceFrame;
+        try {
+          found = await tracker.detect(frame);
+        } catch (e) {
+          return refuse(`Face detection failed: ${message(e)}`);
+        }
+        if (found.crop === null) return refuse(NO_FACE_CAPTURE);
+        crop = found.crop.square;
+      }
+      let image: { blob: Blob; width: number; height: number };
       try {
-        await getSampleStore().addSample(blob, { kind, source: 'webcam', width: square.size, height: square.size });
+        const bitmap = await createImageBitmap(frame);
+        try {
+          image = await encodeSquare(bitmap, crop, { maxSize: sizeRef.current });
+        } finally {
+          bitmap.close();
+        }
+      } catch (e) {
+        return refuse(`Could not encode the capture: ${message(e)}`);
+      }
+      setLast({ kind, seq: ++seq.current, square: crop });
+      try {
+        await getSampleStore().addSample(image.blob, { kind, source: 'webcam', width: image.width, height: image.height });
       } catch (e) {
         repeaterRef.current?.releaseAll();
         if (e instanceof StorageError) notify('error', e.message);

@@ -1,6 +1,7 @@
 import { useSamples } from '../samples/SamplesContext';
 import { useCameraState } from './CameraContext';
 import { useCapture } from './CaptureContext';
+import { useFace } from './FaceContext';
 import { CAPTURE_KINDS, KEY_OF_KIND, type CaptureKind } from './captureKeys';
 
 export const KIND_LABELS = { anchor: 'Anchor', positive: 'Positive', negative: 'Negative', verification: 'Verification' } as const;
@@ -15,13 +16,14 @@ function CaptureButton({ kind }: { kind: CaptureKind }) {
   const { press, release, capture } = useCapture();
   const { counts } = useSamples();
   const { ready } = useCameraState();
+  const { mode } = useFace();
   const stop = () => release(kind);
   return (
     <button
       type="button"
       className={`capture-btn capture-btn-${kind}`}
       data-testid={`capture-${kind}`}
-      disabled={!ready}
+      disabled={!ready || mode === 'loading'}
       aria-keyshortcuts={KEY_OF_KIND[kind]}
       title={`Save ${kind} images (${KIND_HINTS[kind]}). Hold to keep capturing.`}
       onPointerDown={(e) => {
@@ -54,6 +56,7 @@ function CaptureButton({ kind }: { kind: CaptureKind }) {
  */
 export function CaptureControls() {
   const { counts, loaded } = useSamples();
+  const { mode } = useFace();
   return (
     <div className="capture-controls">
       <div className="capture-buttons">
@@ -70,7 +73,7 @@ export function CaptureControls() {
       <p className="capture-help">
         {loaded ? (
           <>
-            Put your face in the square and press or hold <kbd>A</kbd> anchor, <kbd>P</kbd> positive or <kbd>V</kbd> verification.
+            {mode === 'fixed' ? 'Put your face in the square' : 'Face the camera'} and press or hold <kbd>A</kbd> anchor, <kbd>P</kbd> positive or <kbd>V</kbd> verification.
           </>
         ) : (
           'Reading stored samples…'

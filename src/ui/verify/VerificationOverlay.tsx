@@ -1,18 +1,20 @@
 import { useEffect, useRef, useState } from 'react';
-import { CameraError, grabSquare } from '../../camera';
-import { preprocess } from '../../model';
-import { decide, defaultNextTick, runVerificationLoop } from '../../verify';
+import { decide, defaultNextTick, runVerificationLoop, verifyCropped } from '../../verify';
 import { useCameraState } from '../camera/CameraContext';
+import { grabPixels } from '../camera/grabPixels';
 import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
-import { overlayState } from './overlayState';
+import { useCropSource } from './cropSource';
+import { overlayState, type OverlayFace } from './overlayState';
 import { pauseAfterFrame } from './pacing';
 import { useVerifierSync, useVerify } from './VerifyContext';
 import './verify.css';
 
 interface FrameScores {
-  readonly scores: readonly number[];
+  /** Null when no face was found on the frame (face mode): it was not verified. */
+  readonly scores: readonly number[] | null;
   readonly latencyMs: number;
+  readonly face: OverlayFace | null;
 }
 
 /** After a failed frame, the loop starts again after this pause. */
@@ -22,12 +24,15 @@ const RETRY_MS = 1000;
  * The live verdict over the camera preview. While a model and verification images exist and the
  * camera runs, it verifies frame after frame (never two at once; between frames the page gets an
  * animation frame and a share of the time, see pacing.ts); the thresholds apply instantly to the
- * last frame's scores.
+ * last frame's scores. In face mode each frame is grabbed once, its face detected (through the
+ * page's face tracker, so the preview shows that detection too), cropped, preprocessed and
+ * verified; a frame without a face says NO FACE and is never granted.
  */
 export function VerificationOverlay() {
   const model = useModel();
   const camera = useCameraState();
   const samples = useSamples();
+  const source = useCropSource();
   const { engine, embedding, thresholds, pause } = useVerify();
   useVerifierSync(model.net, samples.version);
 
@@ -39,7 +44,7 @@ export function VerificationOverlay() {
     thresholdsRef.current = thresholds;
   }, [thresholds]);
 
-  const decision = frame ? decide(frame.scores, thresholds) : null;
+  const decision = frame?.scores ? decide(frame.scores, thresholds) : null;
   const view = overlayState({
     model: model.status,
     verificationCount: samples.counts.verification,
@@ -47,13 +52,15 @@ export function VerificationOverlay() {
     paused: pause,
     embedding,
     detectionThreshold: thresholds.detectionThreshold,
-    result: decision && frame ? { decision, latencyMs: frame.latencyMs } : null,
+    faceLoading: source === 'loading',
+    result: frame ? { decision, latencyMs: frame.latencyMs, face: frame.face } : null,
     error,
   });
 
   const { net } = model;
-  const { video, square } = camera;
-  const run = view.running && net !== null && video !== null && square !== null;
+  const { video } = camera;
+  const crop = source === 'loading' ? null : source;
+  const run = view.running && net !== null && video !== null && crop !== null;
   useEffect(() => {
     if (!run) return;
     const controller = new AbortController();
@@ -66,18 +73,21 @@ export function VerificationOverlay() {
         if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
       },
       grab: () => {
-        try {
-          return preprocess(grabSquare(video, square), net.config.inputSize);
-        } catch (e) {
-          if (e instanceof CameraError && e.code === 'no-frame') return null;
-          throw e;
-        }
+        const pixels = grabPixels(video);
+        // Pixels are plain memory; the crop's tensor is released by verifyCropped.
+        return pixels && { pixels, dispose: () => undefined };
       },
-      verify: (f) => engine.verify(net, f, thresholdsRef.current),
-      onResult: ({ result, latencyMs }) => {
+      verify: (f) => verifyCropped(f.pixels, crop, net.config.inputSize, (input) => engine.verify(net, input, thresholdsRef.current)),
+      onResult: ({ result: { face, result }, latencyMs }) => {
         lastLatency = latencyMs;
-        if (!result) return;
-        setFrame({ scores: result.scores, latencyMs });
+        const faceSummary: OverlayFace | null = face && {
+          score: face.crop?.face.score ?? null,
+          count: face.found,
+          detectMs: face.detectMs,
+        };
+        if (face && face.crop === null) setFrame({ scores: null, latencyMs, face: faceSummary });
+        else if (result) setFrame({ scores: result.scores, latencyMs, face: faceSummary });
+        else return; // the verifier is being rebuilt: no result for this frame
         setError(null);
       },
       signal: controller.signal,
@@ -91,7 +101,7 @@ export function VerificationOverlay() {
       if (retry !== undefined) clearTimeout(retry);
       setFrame(null);
     };
-  }, [run, net, video, square, engine, attempt]);
+  }, [run, net, video, crop, engine, attempt]);
 
   return (
     <div className={`verify-overlay verify-overlay-${view.kind}`} role="status" aria-live="polite" aria-atomic="true">
@@ -101,6 +111,11 @@ export function VerificationOverlay() {
       <div className="verify-overlay-details" data-testid="verdict-details">
         {view.details}
       </div>
+      {view.face && (
+        <div className="verify-overlay-details" data-testid="verdict-face">
+          {view.face}
+        </div>
+      )}
     </div>
   );
 }

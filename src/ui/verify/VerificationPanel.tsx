@@ -1,13 +1,14 @@
 import { useId, useState } from 'react';
-import { CameraError, grabSquare } from '../../camera';
+import { DEFAULT_FACE_CONFIG } from '../../config';
 import { getSampleStore } from '../../data/samples';
-import { preprocess } from '../../model';
-import type { Decision } from '../../verify';
+import { verifyCropped, type Decision } from '../../verify';
 import { useCameraState } from '../camera/CameraContext';
+import { grabPixels } from '../camera/grabPixels';
 import { useMessages } from '../common/Messages';
 import { plural } from '../common/format';
 import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
+import { useCropSource } from './cropSource';
 import { copyPositivesToVerification, DEFAULT_FROM_POSITIVES } from './fromPositives';
 import { useVerifierSync, useVerify } from './VerifyContext';
 import './verify.css';
@@ -114,6 +115,7 @@ export function VerificationPanel() {
   const model = useModel();
   const samples = useSamples();
   const camera = useCameraState();
+  const source = useCropSource();
   const { engine, embedding, thresholds, setThresholds } = useVerify();
   useVerifierSync(model.net, samples.version);
   const [now, setNow] = useState<NowResult | null>(null);
@@ -121,28 +123,22 @@ export function VerificationPanel() {
   const [busy, setBusy] = useState(false);
 
   const { net } = model;
-  const { video, square } = camera;
-  const canVerify = net !== null && video !== null && square !== null && camera.ready && embedding.status === 'ready';
+  const { video } = camera;
+  const crop = source === 'loading' ? null : source;
+  const canVerify = net !== null && video !== null && crop !== null && camera.ready && embedding.status === 'ready';
 
   const verifyNow = async () => {
-    if (!net || !video || !square) return;
+    if (!net || !video || !crop) return;
     setBusy(true);
     setNowError(null);
     const start = performance.now();
     try {
-      let frame;
-      try {
-        frame = preprocess(grabSquare(video, square), net.config.inputSize);
-      } catch (e) {
-        throw e instanceof CameraError ? new Error(e.message) : e;
-      }
-      try {
-        const decision = await engine.verify(net, frame, thresholds);
-        if (!decision) throw new Error('The verification images are still being prepared; try again in a moment.');
-        setNow({ decision, ms: performance.now() - start });
-      } finally {
-        frame.dispose();
-      }
+      const pixels = grabPixels(video);
+      if (!pixels) throw new Error('The camera has no frame yet; try again in a moment.');
+      const { face, result } = await verifyCropped(pixels, crop, net.config.inputSize, (input) => engine.verify(net, input, thresholds));
+      if (face && face.crop === null) throw new Error(`NO FACE: no face with confidence ≥ ${DEFAULT_FACE_CONFIG.scoreThreshold} in this frame, so it was not verified.`);
+      if (!result) throw new Error('The verification images are still being prepared; try again in a moment.');
+      setNow({ decision: result, ms: performance.now() - start });
     } catch (e) {
       setNow(null);
       setNowError(e instanceof Error ? e.message : String(e));
@@ -158,11 +154,13 @@ export function VerificationPanel() {
         ? 'Add verification images first.'
         : !camera.ready
           ? 'The camera is off.'
-          : embedding.status === 'loading'
-            ? `Preparing verification images (${embedding.done} of ${embedding.count})…`
-            : embedding.status === 'error'
-              ? `The verification images could not be prepared: ${embedding.error ?? ''}`
-              : null;
+          : source === 'loading'
+            ? 'Loading the face detector…'
+            : embedding.status === 'loading'
+              ? `Preparing verification images (${embedding.done} of ${embedding.count})…`
+              : embedding.status === 'error'
+                ? `The verification images could not be prepared: ${embedding.error ?? ''}`
+                : null;
 
   return (
     <section className="card verify-panel" aria-labelledby="verify-title">

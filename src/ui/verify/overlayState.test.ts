@@ -17,6 +17,7 @@ describe('overlayState', () => {
       verdict: 'ACCESS GRANTED',
       details: 'detection 7 of 10 above 0.5 · verification 0.70 · 84 ms',
       running: true,
+      face: null,
     });
   });
 
@@ -49,6 +50,7 @@ describe('overlayState', () => {
       verdict: 'VERIFYING…',
       details: 'Preparing verification images (3 of 10)…',
       running: false,
+      face: null,
     });
     expect(overlayState({ ...ready, embedding: { status: 'error', done: 0, count: 10, error: 'bad jpeg' } })).toMatchObject({
       verdict: 'VERIFICATION ERROR',
@@ -60,5 +62,32 @@ describe('overlayState', () => {
   it('runs but shows no verdict before the first result, and shows frame errors', () => {
     expect(overlayState({ ...ready, result: null })).toMatchObject({ verdict: 'VERIFYING…', details: 'Verifying the first frame…', running: true });
     expect(overlayState({ ...ready, error: 'boom' })).toMatchObject({ verdict: 'VERIFICATION ERROR', details: 'boom', running: true });
+  });
+
+  it('face mode: shows the face and the detection time, and says NO FACE (never granted) without a face', () => {
+    const face = { score: 0.973, count: 1, detectMs: 14.6 };
+    const granted = overlayState({ ...ready, result: { decision: ready.result!.decision, latencyMs: 120.2, face } });
+    expect(granted).toMatchObject({ verdict: 'ACCESS GRANTED', details: 'detection 7 of 10 above 0.5 · verification 0.70 · 120 ms' });
+    expect(granted.face).toBe('face 0.97 · detection 15 ms of 120 ms');
+    const two = overlayState({ ...ready, result: { decision: ready.result!.decision, latencyMs: 120, face: { ...face, count: 2 } } });
+    expect(two.face).toBe('2 faces, largest 0.97 · detection 15 ms of 120 ms');
+
+    // No face: the frame was not verified; whatever the thresholds, the verdict is NO FACE.
+    for (const detectionThreshold of [0, 0.5, 1]) {
+      const s = overlayState({ ...ready, detectionThreshold, result: { decision: null, latencyMs: 18.4, face: { score: null, count: 0, detectMs: 17.9 } } });
+      expect(s).toEqual({
+        kind: 'no-face',
+        verdict: 'NO FACE',
+        details: 'No face with confidence ≥ 0.5 in this frame · 18 ms',
+        running: true,
+        face: 'no face · detection 18 ms of 18 ms',
+      });
+    }
+    // A face result that claims a decision without a face still is NO FACE.
+    expect(overlayState({ ...ready, result: { decision: ready.result!.decision, latencyMs: 20, face: { score: null, count: 0, detectMs: 5 } } }).kind).toBe('no-face');
+  });
+
+  it('face mode: waits for the face detector before running', () => {
+    expect(overlayState({ ...ready, result: null, faceLoading: true })).toMatchObject({ verdict: 'VERIFYING…', details: 'Loading the face detector…', running: false });
   });
 });

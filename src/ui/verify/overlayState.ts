@@ -2,6 +2,7 @@
  * What the verification overlay shows, from the model, samples, camera and last verifier result.
  * Pure: the overlay component renders exactly this.
  */
+import { DEFAULT_FACE_CONFIG } from '../../config';
 import type { Decision } from '../../verify';
 
 export type OverlayKind =
@@ -13,9 +14,19 @@ export type OverlayKind =
   | 'camera-off'
   | 'paused'
   | 'preparing'
+  | 'no-face'
   | 'error';
 
 export type OverlayDecision = Pick<Decision, 'detection' | 'n' | 'verification' | 'granted'>;
+
+/** The face detection of a verified frame (face mode). */
+export interface OverlayFace {
+  /** Confidence of the face verified; null when none reached the threshold. */
+  readonly score: number | null;
+  /** Faces at or above the threshold. */
+  readonly count: number;
+  readonly detectMs: number;
+}
 
 export interface OverlayInput {
   readonly model: 'loading' | 'none' | 'ready' | 'error';
@@ -26,8 +37,14 @@ export interface OverlayInput {
   /** The verification images' embeddings (see VerificationEngine). */
   readonly embedding: { readonly status: 'idle' | 'loading' | 'ready' | 'error'; readonly done: number; readonly count: number; readonly error: string | null };
   readonly detectionThreshold: number;
-  /** The last frame's decision (at the current thresholds) and its latency, or null before the first. */
-  readonly result: { readonly decision: OverlayDecision; readonly latencyMs: number } | null;
+  /** Face mode: the face detector is still loading (verification waits for it). */
+  readonly faceLoading?: boolean;
+  /**
+   * The last frame's decision (at the current thresholds) and its latency (grab, detection, crop,
+   * preprocessing and verification), or null before the first. In face mode `face` is that frame's
+   * detection, and `decision` is null when no face was found (the frame was not verified).
+   */
+  readonly result: { readonly decision: OverlayDecision | null; readonly latencyMs: number; readonly face?: OverlayFace | null } | null;
   /** The last frame's error message, if it failed. */
   readonly error?: string | null;
 }
@@ -38,6 +55,8 @@ export interface OverlayState {
   readonly verdict: string;
   /** The second line: details of the decision, or why there is none. */
   readonly details: string;
+  /** Face mode: the verified frame's face and detection time (data-testid verdict-face), else null. */
+  readonly face: string | null;
   /** Whether the verification loop should run. */
   readonly running: boolean;
 }
@@ -51,16 +70,23 @@ export const VERDICT_TEXT: Readonly<Record<OverlayKind, string>> = {
   'camera-off': 'CAMERA OFF',
   paused: 'PAUSED',
   preparing: 'VERIFYING…',
+  'no-face': 'NO FACE',
   error: 'VERIFICATION ERROR',
 };
 
-function state(kind: OverlayKind, details: string, running: boolean): OverlayState {
-  return { kind, verdict: VERDICT_TEXT[kind], details, running };
+function state(kind: OverlayKind, details: string, running: boolean, face: string | null = null): OverlayState {
+  return { kind, verdict: VERDICT_TEXT[kind], details, running, face };
 }
 
 /** "detection 7 of 10 above 0.5 · verification 0.70 · 84 ms" */
 export function decisionDetails(d: OverlayDecision, detectionThreshold: number, latencyMs: number): string {
   return `detection ${d.detection} of ${d.n} above ${detectionThreshold} · verification ${d.verification.toFixed(2)} · ${Math.round(latencyMs)} ms`;
+}
+
+/** "face 0.97 · detection 15 ms of 120 ms", "2 faces, largest 0.97 · …", "no face · detection 18 ms" */
+export function faceDetails(face: OverlayFace, latencyMs: number): string {
+  const what = face.score === null ? 'no face' : face.count > 1 ? `${face.count} faces, largest ${face.score.toFixed(2)}` : `face ${face.score.toFixed(2)}`;
+  return `${what} · detection ${Math.round(face.detectMs)} ms of ${Math.round(latencyMs)} ms`;
 }
 
 export function overlayState(input: OverlayInput): OverlayState {
@@ -72,8 +98,14 @@ export function overlayState(input: OverlayInput): OverlayState {
   const e = input.embedding;
   if (e.status === 'error') return state('error', `The verification images could not be prepared: ${e.error ?? 'unknown error'}`, false);
   if (e.status !== 'ready') return state('preparing', `Preparing verification images (${e.done} of ${e.count || input.verificationCount})…`, false);
+  if (input.faceLoading) return state('preparing', 'Loading the face detector…', false);
   if (input.error) return state('error', input.error, true);
   if (!input.result) return state('preparing', 'Verifying the first frame…', true);
-  const { decision, latencyMs } = input.result;
-  return state(decision.granted ? 'granted' : 'denied', decisionDetails(decision, input.detectionThreshold, latencyMs), true);
+  const { decision, latencyMs, face } = input.result;
+  const faceLine = face ? faceDetails(face, latencyMs) : null;
+  // The face gate comes before the decision rule: a frame without a face is never granted.
+  if (decision === null || (face && face.score === null)) {
+    return state('no-face', `No face with confidence ≥ ${DEFAULT_FACE_CONFIG.scoreThreshold} in this frame · ${Math.round(latencyMs)} ms`, true, faceLine);
+  }
+  return state(decision.granted ? 'granted' : 'denied', decisionDetails(decision, input.detectionThreshold, latencyMs), true, faceLine);
 }
