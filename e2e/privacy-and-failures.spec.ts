@@ -95,9 +95,11 @@ test('an import with a non-image file and a truncated JPEG skips and reports bot
   await expect(app.count('positive')).toHaveText(String(after.positive));
   expect(await app.storedCounts()).toEqual(after);
 
-  // The rest of the app is as it was: settings, no model, the camera still running.
+  // The rest of the app is as it was: settings, no trained model (the pretrained one is in use),
+  // the camera still running.
   expect(await app.settingValues(['epochs', 'samplesPerClass'])).toEqual({ epochs: '7', samplesPerClass: '40' });
-  await expect(app.verdict).toHaveText('NO MODEL');
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-kind', 'pretrained', { timeout: 60_000 });
+  await expect(app.verdict).not.toHaveText('NO MODEL');
   await expect(page.getByTestId('capture-anchor')).toBeEnabled();
   await expect(page.getByTestId('import-error')).toHaveCount(0);
   expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);

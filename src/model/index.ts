@@ -44,4 +44,16 @@ export {
   type EncodedTensors,
   type NamedTensor,
 } from './io';
-export { PRETRAINED_PATH, hasPretrainedWeights, loadPretrainedNetwork, loadStartingNetwork } from './pretrained';
+export {
+  PRETRAINED_PATH,
+  PRETRAINED_KEY,
+  hasPretrainedWeights,
+  loadPretrained,
+  loadPretrainedNetwork,
+  loadStartingNetwork,
+  deletePretrainedCache,
+  versionOf,
+  type PretrainedLoad,
+  type PretrainedOptions,
+  type PretrainedSource,
+} from './pretrained';

@@ -4,7 +4,7 @@ import { createStore, keys, set } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING_CONFIG } from '../config';
 import { buildSiamese, disposeNetwork, useWasmBackend } from '../model';
-import { captureState, createIdbCheckpointStore, restoreState, CHECKPOINT_VERSION, type Checkpoint } from './checkpoint';
+import { captureState, createIdbCheckpointStore, restoreState, summaryOf, CHECKPOINT_VERSION, type Checkpoint } from './checkpoint';
 
 const MODEL = { inputSize: 58, filters: [2, 4, 4, 4] as [number, number, number, number], embeddingSize: 8 };
 
@@ -50,6 +50,18 @@ describe('checkpoint store (IndexedDB)', () => {
     expect((await keys(db)).length).toBe(keysAfterOne); // the old chunks are gone
     await store.clear();
     expect(await keys(db)).toEqual([]);
+  });
+
+  it('reads a checkpoint written before start/freezeConvs/augment existed as unfrozen, unaugmented fine-tuning', async () => {
+    const db = createStore('test-ckpt-legacy', 'checkpoints');
+    const store = createIdbCheckpointStore({ store: db });
+    const c = await checkpointOf(1);
+    const { start: _s, freezeConvs: _f, augment: _a, ...legacy } = c.training;
+    await store.save({ ...c, training: legacy as Checkpoint['training'] });
+    expect((await store.summary())!.training).toEqual({ ...c.training, start: 'pretrained', freezeConvs: false, augment: false });
+    expect((await store.load())!.training.augment).toBe(false);
+    // A current checkpoint keeps its own values.
+    expect(summaryOf({ ...c, training: { ...c.training, augment: true, freezeConvs: true } }).training).toMatchObject({ augment: true, freezeConvs: true });
   });
 
   it('reports a damaged record or missing chunks as checkpoint-corrupt', async () => {

@@ -67,8 +67,16 @@ export interface CheckpointStore {
   clear(): Promise<void>;
 }
 
+/**
+ * Checkpoints written before TrainingConfig had `start`, `freezeConvs` and `augment` came from runs
+ * that fine-tuned the pretrained model (reference config) with every layer learning and no
+ * augmentation: their training config reads with those values, not today's defaults.
+ */
+const LEGACY_TRAINING: Pick<TrainingConfig, 'start' | 'freezeConvs' | 'augment'> = { start: 'pretrained', freezeConvs: false, augment: false };
+
 export function summaryOf(c: CheckpointSummary): CheckpointSummary {
-  const { version, model, training, epochsDone, batchesDone, partialLoss, history, pairs, reason, createdAt } = c;
+  const { version, model, epochsDone, batchesDone, partialLoss, history, pairs, reason, createdAt } = c;
+  const training = { ...LEGACY_TRAINING, ...c.training };
   return { version, model, training, epochsDone, batchesDone, partialLoss, history, pairs, reason, createdAt };
 }
 
@@ -237,7 +245,13 @@ function decode(encoded: EncodedTensors, what: string): NamedTensor[] {
  * not taken a step: Adam's setWeights creates its moment variables). Throws
  * TrainingError('checkpoint-mismatch') when the weights do not fit the network.
  */
-export async function restoreState(net: SiameseNetwork, optimizer: tf.AdamOptimizer, checkpoint: Pick<Checkpoint, 'weights' | 'optimizer'>): Promise<void> {
+export async function restoreState(
+  net: SiameseNetwork,
+  optimizer: tf.AdamOptimizer,
+  checkpoint: Pick<Checkpoint, 'weights' | 'optimizer'>,
+  /** How many variables training updates (fewer than all trainable weights with freezeConvs). */
+  trained = net.model.trainableWeights.length,
+): Promise<void> {
   const powers = adamPowers(optimizer);
   const weights = decode(checkpoint.weights, 'weights');
   const state = decode(checkpoint.optimizer, 'optimizer state');
@@ -254,9 +268,8 @@ export async function restoreState(net: SiameseNetwork, optimizer: tf.AdamOptimi
     });
     const moments = state.slice(0, -2);
     const powerValues = state.slice(-2);
-    const trainable = net.model.trainableWeights.length;
-    if (moments.length !== 1 + 2 * trainable || powerValues.map((p) => p.name).join() !== POWER_NAMES.join()) {
-      throw new TrainingError('checkpoint-corrupt', `The checkpoint's optimizer state has ${state.length} tensors; expected ${3 + 2 * trainable}`);
+    if (moments.length !== 1 + 2 * trained || powerValues.map((p) => p.name).join() !== POWER_NAMES.join()) {
+      throw new TrainingError('checkpoint-corrupt', `The checkpoint's optimizer state has ${state.length} tensors; expected ${3 + 2 * trained}`);
     }
     net.model.setWeights(weights.map((w) => w.tensor));
     await optimizer.setWeights(moments);

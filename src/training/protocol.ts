@@ -1,4 +1,4 @@
-import type { AugmentConfigInput, ModelConfig, TrainingConfig, VerifyConfig } from '../config';
+import type { AugmentConfigInput, ModelConfig, TrainingConfig, TrainingStart, VerifyConfig } from '../config';
 import type { BackendName, BackendReport } from '../model';
 import type { CheckpointEvent, BatchProgress, TrainResult } from './train';
 import type { EpochMetrics } from './checkpoint';
@@ -41,7 +41,11 @@ export interface StartRequest {
   /** Continue from the stored checkpoint instead of starting over (which deletes it). */
   readonly resume: boolean;
   readonly backend: BackendPreference;
-  /** Augmentation of training batches (src/augment); omitted or enabled: false → none. */
+  /**
+   * Details of the augmentation of training batches (src/augment), over DEFAULT_AUGMENT_CONFIG.
+   * Augmentation runs when the training config's `augment` is true (this may switch it off with
+   * `enabled: false`); it is not stored in checkpoints, so a resumed run needs the same details.
+   */
   readonly augment?: AugmentConfigInput;
   /** Decision thresholds saved with the trained network (default DEFAULT_VERIFY_CONFIG). */
   readonly thresholds?: VerifyConfig;
@@ -55,6 +59,8 @@ export interface ReadyInfo {
   readonly trainingConfig: TrainingConfig;
   readonly trainPairs: number;
   readonly testPairs: number;
+  /** Where the weights started: the pretrained face model (fine-tuning) or random weights. */
+  readonly startedFrom: TrainingStart;
   /** Where a resumed run continues (null for a fresh start). */
   readonly resumedFrom: { readonly epochsDone: number; readonly batchesDone: number } | null;
 }
@@ -68,6 +74,8 @@ export interface TrainingSummary {
   readonly trainPairs: number;
   readonly testPairs: number;
   readonly backend: BackendName;
+  /** Where the weights started (absent in models trained before this field existed). */
+  readonly startedFrom?: TrainingStart;
 }
 
 export type WorkerMessage =

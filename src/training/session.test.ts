@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasmBackend, type NetworkMeta } from '../model';
+import type { ModelConfig, TrainingStart } from '../config';
+import { buildSiamese, disposeNetwork, useWasmBackend, type NetworkMeta, type SiameseNetwork } from '../model';
 import { sampleIds } from '../../test/synthetic';
 import { createMemoryCheckpointStore, type CheckpointStore } from './checkpoint';
 import { startTraining, type WorkerLike } from './client';
@@ -158,6 +159,54 @@ describe('training worker protocol (session + client)', () => {
     expect(h.saved).toHaveLength(1);
     // stop() after the end resolves at once.
     await second.stop();
+  });
+
+  it('starts from initialNetwork with the config\'s start, and augments batches when the training config says so', async () => {
+    const init = buildSiamese(MODEL);
+    const initial = init.model.getWeights().map((w) => w.clone());
+    disposeNetwork(init);
+    const starts: TrainingStart[] = [];
+    /** Trains one epoch with fixed starting weights; returns the trained weights and the ready/summary info. */
+    const run = async (over: Partial<StartRequest>) => {
+      let weights: Float32Array[] = [];
+      let startedFrom: unknown;
+      const posted: WorkerMessage[] = [];
+      const session = createTrainingSession({
+        post: (m) => posted.push(m),
+        decode: fakeDecode,
+        selectBackend: async () => ({ backend: 'wasm', threads: 1, simd: true, renderer: null, reason: 'test' }),
+        checkpoints: createMemoryCheckpointStore(),
+        saveModel: async (net, meta) => {
+          weights = net.model.getWeights().map((w) => w.dataSync() as Float32Array);
+          startedFrom = (meta.training as { startedFrom?: unknown }).startedFrom;
+        },
+        initialNetwork: async (config: ModelConfig, start: TrainingStart): Promise<SiameseNetwork> => {
+          starts.push(start);
+          const net = buildSiamese(config);
+          net.model.setWeights(initial);
+          return net;
+        },
+        yieldBetweenBatches: async () => undefined,
+      });
+      await session.handle({ type: 'start', request: request(over) });
+      expect(posted.at(-1)).toMatchObject({ type: 'done' });
+      const ready = posted.find((m) => m.type === 'ready');
+      return { weights, startedFrom, ready: ready?.type === 'ready' ? ready.info : null };
+    };
+    const plain = await run({ trainingConfig: { ...TRAINING, epochs: 1, augment: false, start: 'scratch' } });
+    expect(starts).toEqual(['scratch']);
+    // This small config has no pretrained weights: it starts from scratch whatever start says.
+    expect(plain.ready?.startedFrom).toBe('scratch');
+    expect(plain.startedFrom).toBe('scratch');
+    const augmented = await run({ trainingConfig: { ...TRAINING, epochs: 1, augment: true } });
+    expect(starts).toEqual(['scratch', 'pretrained']);
+    expect(augmented.weights).not.toEqual(plain.weights);
+    const again = await run({ trainingConfig: { ...TRAINING, epochs: 1, augment: true } });
+    expect(again.weights).toEqual(augmented.weights); // seeded
+    // request.augment overrides the details: switched off, the run equals the plain one.
+    const off = await run({ trainingConfig: { ...TRAINING, epochs: 1, augment: true }, augment: { enabled: false } });
+    expect(off.weights).toEqual(plain.weights);
+    tf.dispose(initial);
   });
 
   it('reports typed errors: too few samples, nothing to resume, an unreadable image, a worker that fails', async () => {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../augment';
-import { ConfigError, DEFAULT_VERIFY_CONFIG, validateAugmentConfig, validateModelConfig, validateTrainingConfig, type ModelConfig, type TrainingConfig } from '../config';
+import { ConfigError, DEFAULT_VERIFY_CONFIG, validateAugmentConfig, validateModelConfig, validateTrainingConfig, type ModelConfig, type TrainingConfig, type TrainingStart } from '../config';
 import { buildPairs, PairsError, type Pair } from '../data/pairs';
-import { buildSiamese, disposeNetwork, type BackendReport, type NetworkMeta, type SiameseNetwork } from '../model';
+import { buildSiamese, disposeNetwork, hasPretrainedWeights, type BackendReport, type NetworkMeta, type SiameseNetwork } from '../model';
 import type { CheckpointStore, CheckpointSummary } from './checkpoint';
 import { errorMessage, TrainingError, type TrainingErrorCode } from './errors';
 import { TRAINED_MODEL_KEY, type BackendPreference, type PageMessage, type SampleBlob, type StartRequest, type TrainingSummary, type WorkerMessage } from './protocol';
@@ -23,10 +23,12 @@ export interface SessionDeps {
   /** Saves the trained network (worker: saveNetwork(net, TRAINED_MODEL_KEY, meta)). */
   readonly saveModel: (net: SiameseNetwork, meta: NetworkMeta) => Promise<void>;
   /**
-   * The network a fresh (not resumed) run starts from; default: buildSiamese, random weights. The
-   * worker and the page pass loadStartingNetwork, which fine-tunes the bundled pretrained model.
+   * The network a fresh (not resumed) run starts from, given the training config's `start`;
+   * default: buildSiamese, random weights. The worker and the page pass loadStartingNetwork, which
+   * fine-tunes the bundled pretrained model (its weights cached in IndexedDB) for the reference
+   * config when `start` is 'pretrained'.
    */
-  readonly initialNetwork?: (config: ModelConfig) => Promise<SiameseNetwork>;
+  readonly initialNetwork?: (config: ModelConfig, start: TrainingStart) => Promise<SiameseNetwork>;
   /** Passed on to train() (tests make it immediate). */
   readonly yieldBetweenBatches?: () => Promise<void>;
 }
@@ -98,7 +100,9 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
       modelConfig = validateModelConfig(request.modelConfig);
       trainingConfig = validateTrainingConfig(request.trainingConfig);
     }
-    const augmentConfig = request.augment ? validateAugmentConfig(request.augment) : null;
+    // trainingConfig.augment switches augmentation on (DEFAULT_AUGMENT_CONFIG); request.augment
+    // may change its details (or switch it off with enabled: false).
+    const augmentConfig = trainingConfig.augment ? validateAugmentConfig(request.augment) : null;
     const ids = (kind: keyof StartRequest['samples']) => request.samples[kind].map((s) => s.id);
     const split = buildPairs({ anchors: ids('anchors'), positives: ids('positives'), negatives: ids('negatives') }, trainingConfig);
     if (!resumeFrom) await deps.checkpoints.clear(); // a fresh start makes an old checkpoint stale
@@ -109,9 +113,11 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
       deps.post({ type: 'stopped', result: notTrained(resumeFrom) });
       return;
     }
+    // Where the weights came from (for a resumed run: where the interrupted run started).
+    const startedFrom: TrainingStart = deps.initialNetwork && trainingConfig.start === 'pretrained' && hasPretrainedWeights(modelConfig) ? 'pretrained' : 'scratch';
     let net: SiameseNetwork | undefined;
     try {
-      net = !resumeFrom && deps.initialNetwork ? await deps.initialNetwork(modelConfig) : buildSiamese(modelConfig);
+      net = !resumeFrom && deps.initialNetwork ? await deps.initialNetwork(modelConfig, trainingConfig.start) : buildSiamese(modelConfig);
       deps.post({
         type: 'ready',
         info: {
@@ -120,6 +126,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
           trainingConfig,
           trainPairs: split.train.length,
           testPairs: split.test.length,
+          startedFrom,
           resumedFrom: resumeFrom ? { epochsDone: resumeFrom.epochsDone, batchesDone: resumeFrom.batchesDone } : null,
         },
       });
@@ -150,6 +157,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
         trainPairs: split.train.length,
         testPairs: split.test.length,
         backend: backend.backend,
+        startedFrom,
       };
       try {
         await deps.saveModel(net, { thresholds: request.thresholds ?? DEFAULT_VERIFY_CONFIG, createdAt: new Date().toISOString(), training });

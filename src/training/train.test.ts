@@ -6,7 +6,7 @@ import { augmentBatch } from '../augment';
 import { buildSiamese, disposeNetwork, useWasmBackend, type SiameseNetwork } from '../model';
 import { classIds, syntheticData } from '../../test/synthetic';
 import { createIdbCheckpointStore, createMemoryCheckpointStore, type EpochMetrics } from './checkpoint';
-import { train, type TrainingData } from './train';
+import { CONV_LAYERS, train, trainedWeights, type TrainingData } from './train';
 import { TrainingError } from './errors';
 
 // Tiny network (58 px: the smallest input the reference kernels allow) on the wasm backend (cpu's Conv2DBackpropFilter takes seconds per step).
@@ -111,6 +111,51 @@ describe('train', () => {
     expect(weightsOf(c)).toEqual(weightsOf(a));
     tf.dispose(initial);
     for (const n of [a, plain, b, c]) disposeNetwork(n);
+  });
+
+  it('freezeConvs: the four convolutions stay exactly fixed, the embedding Dense and the head learn; stop + resume is exact', async () => {
+    const config = { ...CONFIG, epochs: 2, freezeConvs: true };
+    const a = buildSiamese(MODEL);
+    const initial = a.model.getWeights().map((w) => w.clone());
+    const byName = (net: SiameseNetwork) => new Map(net.model.weights.map((w) => [w.originalName, w.read().dataSync().slice()]));
+    const start = byName(a);
+    expect(trainedWeights(a, true).map((w) => w.originalName)).toEqual(['dense_embedding/kernel', 'dense_embedding/bias', 'classifier/kernel', 'classifier/bias']);
+    expect(trainedWeights(a, false)).toHaveLength(12);
+
+    // One step: conv weights bit-identical, Dense weights moved.
+    const stopAfterOne = new AbortController();
+    const before = tf.memory().numTensors;
+    await train(a, data, config, { signal: stopAfterOne.signal, onBatch: () => stopAfterOne.abort() });
+    expect(tf.memory().numTensors).toBe(before);
+    const afterStep = byName(a);
+    for (const layer of CONV_LAYERS) {
+      for (const part of ['kernel', 'bias']) expect(afterStep.get(`${layer}/${part}`), `${layer}/${part}`).toEqual(start.get(`${layer}/${part}`));
+    }
+    for (const name of ['dense_embedding/kernel', 'classifier/kernel', 'classifier/bias']) expect(afterStep.get(name), name).not.toEqual(start.get(name));
+
+    // Uninterrupted frozen run vs the same run stopped mid-epoch and resumed (optimizer state for 4 variables).
+    const full = buildSiamese(MODEL);
+    full.model.setWeights(initial);
+    await train(full, data, config);
+    const store = createMemoryCheckpointStore();
+    const b = buildSiamese(MODEL);
+    b.model.setWeights(initial);
+    const stop = new AbortController();
+    await train(b, data, config, { checkpoints: store, signal: stop.signal, onBatch: (p) => p.epoch === 1 && p.batch === 2 && stop.abort() });
+    const cp = await store.load();
+    expect(cp?.training.freezeConvs).toBe(true);
+    const c = buildSiamese(MODEL);
+    await train(c, data, config, { resumeFrom: cp });
+    expect(weightsOf(c)).toEqual(weightsOf(full));
+    const end = byName(full);
+    for (const layer of CONV_LAYERS) expect(end.get(`${layer}/kernel`)).toEqual(start.get(`${layer}/kernel`));
+    // A frozen run's checkpoint does not resume unfrozen (its optimizer state covers 4 variables).
+    await expect(train(buildSiamese(MODEL), data, { ...config, freezeConvs: false }, { resumeFrom: cp })).rejects.toMatchObject({
+      code: 'checkpoint-mismatch',
+      message: expect.stringMatching(/freezeConvs true \(now false\)/),
+    });
+    tf.dispose(initial);
+    for (const n of [a, full, b, c]) disposeNetwork(n);
   });
 
   it('reports per-batch progress and per-epoch metrics with finite losses', async () => {

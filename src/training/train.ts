@@ -17,6 +17,10 @@ import { binaryMetrics } from './metrics';
  * stop comes before this call trained a batch). Resuming replays the same
  * epoch order (seeded per epoch) from that batch on, with Adam's complete state restored, so a
  * stopped-and-resumed run gives the same weights as an uninterrupted one (exactly, on cpu).
+ *
+ * `freezeConvs` trains only the embedding Dense and the head (trainedWeights): the convolutions
+ * keep their (pretrained) weights, and no gradient flows into them, so a step is cheaper too.
+ * `augment` and `start` are acted on by the caller (session.ts: options.augment, the initial network).
  */
 
 export interface TrainingData {
@@ -104,6 +108,20 @@ function checkData(net: SiameseNetwork, data: TrainingData): void {
   }
 }
 
+/** Names of the four convolution layers (src/model siamese.ts), which `freezeConvs` keeps fixed. */
+export const CONV_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4'] as const;
+
+/**
+ * The weights training updates, in `net.model.trainableWeights` order: all of them, or, with
+ * `freezeConvs`, all but the convolutions' (the embedding Dense and the head learn). The optimizer's
+ * state (and so a checkpoint's) holds moments for exactly these.
+ */
+export function trainedWeights(net: SiameseNetwork, freezeConvs: boolean): tf.LayerVariable[] {
+  if (!freezeConvs) return net.model.trainableWeights;
+  const frozen = new Set(CONV_LAYERS.flatMap((name) => net.embedding.getLayer(name).trainableWeights));
+  return net.model.trainableWeights.filter((w) => !frozen.has(w));
+}
+
 /** Resume is allowed with more or fewer epochs and another checkpoint interval, nothing else. */
 function checkResume(net: SiameseNetwork, config: TrainingConfig, fingerprint: string, c: CheckpointSummary): void {
   const fail = (what: string) => {
@@ -111,8 +129,9 @@ function checkResume(net: SiameseNetwork, config: TrainingConfig, fingerprint: s
   };
   if (c.version !== CHECKPOINT_VERSION) fail(`format version ${c.version}`);
   if (JSON.stringify(c.model) !== JSON.stringify(net.config)) fail(`another model configuration (${JSON.stringify(c.model)})`);
-  for (const key of ['batchSize', 'learningRate', 'samplesPerClass', 'trainFraction', 'seed'] as const) {
-    if (c.training[key] !== config[key]) fail(`${key} ${c.training[key]} (now ${config[key]})`);
+  for (const key of ['batchSize', 'learningRate', 'samplesPerClass', 'trainFraction', 'seed', 'freezeConvs', 'augment'] as const) {
+    const saved = summaryOf(c).training[key];
+    if (saved !== config[key]) fail(`${key} ${saved} (now ${config[key]})`);
   }
   if (c.pairs !== fingerprint) fail('other samples (the pairs differ: samples were added or deleted since)');
   if (c.epochsDone > config.epochs) fail(`${c.epochsDone} epochs done, more than the ${config.epochs} asked for now`);
@@ -130,7 +149,7 @@ export async function train(net: SiameseNetwork, data: TrainingData, trainingCon
   const { signal, checkpoints, resumeFrom } = options;
   const pause = options.yieldBetweenBatches ?? yieldToEventLoop;
   const batches = Math.ceil(data.train.length / config.batchSize);
-  const variables = net.model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const variables = trainedWeights(net, config.freezeConvs).map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(config.learningRate);
 
   const history: EpochMetrics[] = [];
@@ -202,7 +221,7 @@ export async function train(net: SiameseNetwork, data: TrainingData, trainingCon
   try {
     if (resumeFrom) {
       checkResume(net, config, fingerprint, resumeFrom);
-      await restoreState(net, optimizer, resumeFrom);
+      await restoreState(net, optimizer, resumeFrom, variables.length);
       const s = summaryOf(resumeFrom);
       history.push(...s.history);
       epochsDone = s.epochsDone;

@@ -35,8 +35,9 @@ const session = createTrainingSession({
   selectBackend: (preference) => selectBackend(preference === 'auto' ? {} : { force: preference }),
   checkpoints: createIdbCheckpointStore(),
   saveModel: (net, meta) => saveNetwork(net, TRAINED_MODEL_KEY, meta),
-  // Fine-tune the bundled pretrained model (reference config); other configs train from scratch.
-  initialNetwork: (config) => loadStartingNetwork(import.meta.env.BASE_URL, config),
+  // Fine-tune the bundled pretrained model (reference config, its weights cached in IndexedDB by
+  // the page or an earlier run); other configs, and start: 'scratch', train from random weights.
+  initialNetwork: (config, start) => loadStartingNetwork(import.meta.env.BASE_URL, config, start === 'scratch'),
 });
 
 self.onmessage = (event: MessageEvent<PageMessage>) => {

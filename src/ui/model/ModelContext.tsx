@@ -1,10 +1,12 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useMessages } from '../common/Messages';
 import { VerifyProvider } from '../verify/VerifyContext';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../config';
 import {
   deleteNetwork,
   disposeNetwork,
   loadNetwork,
+  loadPretrained,
   onBackendLost,
   saveNetwork,
   selectBackend,
@@ -19,6 +21,18 @@ const MODEL_KEY = TRAINED_MODEL_KEY;
 
 export type ModelStatus = 'loading' | 'none' | 'ready' | 'error';
 
+/**
+ * Which network is the app's model: the one trained (or imported) and stored in this browser, or,
+ * while there is none, the bundled pretrained face model (it verifies before any training; Train
+ * fine-tunes it on the user).
+ */
+export type ModelSource = 'trained' | 'pretrained';
+
+/** What ModelState.meta.training holds for the pretrained model. */
+export interface PretrainedInfo {
+  readonly pretrained: { readonly version: string; readonly source: 'cache' | 'network' };
+}
+
 export interface ModelState {
   /** The tf.js backend of this page (null until selected) and why it was chosen. */
   readonly backend: BackendReport | null;
@@ -26,14 +40,22 @@ export interface ModelState {
   readonly backendNotice: string | null;
   readonly net: SiameseNetwork | null;
   readonly meta: NetworkMeta | null;
+  /** 'ready' when `net` is set (trained or pretrained); 'none'/'error' only when neither loaded. */
   readonly status: ModelStatus;
-  /** Why the stored model could not be loaded (status 'error'). */
+  /** Where `net` comes from (null while there is no net). */
+  readonly source: ModelSource | null;
+  /**
+   * What went wrong, even when a net is ready: the stored model could not be loaded (the pretrained
+   * one is used instead), or the pretrained one could not be loaded either (status 'error'/'none').
+   */
   readonly error: string | null;
+  /** A remark that is not an error, e.g. that the pretrained weights could not be kept in storage. */
+  readonly note: string | null;
   /** Makes `net` the app's model: saves it to IndexedDB, then replaces (and frees) the old one. */
   setNetwork(net: SiameseNetwork, meta: NetworkMeta): Promise<void>;
-  /** Reloads the stored model (after the training worker saved a new one). */
+  /** Reloads the stored model (after the training worker saved a new one); none stored: the pretrained one. */
   reload(): Promise<void>;
-  /** Deletes the stored model. */
+  /** Deletes the stored (trained or imported) model; the pretrained model takes its place. */
   clear(): Promise<void>;
   /**
    * Marks `net` in use until the returned function is called: a replaced network is freed only
@@ -44,12 +66,9 @@ export interface ModelState {
 
 const ModelContext = createContext<ModelState | null>(null);
 
-interface Current {
-  readonly net: SiameseNetwork | null;
-  readonly meta: NetworkMeta | null;
-  readonly status: ModelStatus;
-  readonly error: string | null;
-}
+type Current = Pick<ModelState, 'net' | 'meta' | 'status' | 'source' | 'error' | 'note'>;
+
+const LOADING: Current = { net: null, meta: null, status: 'loading', source: null, error: null, note: null };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -81,14 +100,16 @@ function useRetirement() {
  * state (VerifyProvider), which the overlay and the Verify panel share.
  */
 export function ModelProvider({ children }: { children: ReactNode }) {
-  const [current, setCurrent] = useState<Current>({ net: null, meta: null, status: 'loading', error: null });
+  const [current, setCurrent] = useState<Current>(LOADING);
   const { use, retire } = useRetirement();
   const netRef = useRef<SiameseNetwork | null>(null);
+  const currentRef = useRef<Current>(LOADING);
 
   const replace = useCallback(
     (next: Current) => {
       const old = netRef.current;
       netRef.current = next.net;
+      currentRef.current = next;
       setCurrent(next);
       if (old && old !== next.net) retire(old);
     },
@@ -110,19 +131,44 @@ export function ModelProvider({ children }: { children: ReactNode }) {
     [notify],
   );
 
+  /** The pretrained model, loaded (IndexedDB, else the app's origin), or why it cannot be. */
+  const pretrained = useCallback(async (storedError: string | null): Promise<Current> => {
+    try {
+      const p = await loadPretrained(import.meta.env.BASE_URL, DEFAULT_MODEL_CONFIG);
+      const training: PretrainedInfo = { pretrained: { version: p.version, source: p.source } };
+      return {
+        net: p.net,
+        meta: { thresholds: DEFAULT_VERIFY_CONFIG, createdAt: new Date().toISOString(), training },
+        status: 'ready',
+        source: 'pretrained',
+        error: storedError,
+        note: p.notCached ? `The pretrained face model is not kept in this browser: ${p.notCached}.` : null,
+      };
+    } catch (e) {
+      const why = `The pretrained face model could not be loaded (${message(e)}): train a model or import one to verify.`;
+      return { net: null, meta: null, status: storedError ? 'error' : 'none', source: null, error: storedError ? `${storedError} ${why}` : why, note: null };
+    }
+  }, []);
+
   const reload = useCallback(async () => {
     const mine = ++seq.current;
-    let next: Current;
+    let next: Current | undefined;
+    let storedError: string | null = null;
     try {
       await backendReady.current;
       const loaded = await loadNetwork(MODEL_KEY);
-      next = loaded ? { net: loaded.net, meta: loaded.meta, status: 'ready', error: null } : { net: null, meta: null, status: 'none', error: null };
+      if (loaded) next = { net: loaded.net, meta: loaded.meta, status: 'ready', source: 'trained', error: null, note: null };
     } catch (e) {
-      next = { net: null, meta: null, status: 'error', error: `The stored model could not be loaded: ${message(e)}` };
+      storedError = `The stored model could not be loaded: ${message(e)}.`;
     }
+    // No trained model (or an unreadable one): the pretrained model verifies until Train. When it
+    // is the current model already (and its backend is alive), it stays.
+    const now = currentRef.current;
+    const reused = !next && now.source === 'pretrained' && now.net !== null && now.net === netRef.current;
+    next ??= reused ? { ...now, error: storedError } : await pretrained(storedError);
     if (mine === seq.current) replace(next);
-    else if (next.net) disposeNetwork(next.net);
-  }, [replace]);
+    else if (next.net && !reused) disposeNetwork(next.net);
+  }, [replace, pretrained]);
 
   // Select the backend, then load the stored model: once per page (StrictMode runs mount effects
   // twice; the model is large).
@@ -159,7 +205,7 @@ export function ModelProvider({ children }: { children: ReactNode }) {
       const mine = ++seq.current;
       await saveNetwork(net, MODEL_KEY, meta);
       if (mine !== seq.current) throw new Error('Another model was loaded meanwhile; this one was saved but not used.');
-      replace({ net, meta, status: 'ready', error: null });
+      replace({ net, meta, status: 'ready', source: 'trained', error: null, note: null });
     },
     [replace],
   );
@@ -167,8 +213,8 @@ export function ModelProvider({ children }: { children: ReactNode }) {
   const clear = useCallback(async () => {
     ++seq.current;
     await deleteNetwork(MODEL_KEY);
-    replace({ net: null, meta: null, status: 'none', error: null });
-  }, [replace]);
+    await reload();
+  }, [reload]);
 
   const value = useMemo<ModelState>(
     () => ({ ...current, backend, backendNotice, setNetwork, reload, clear, use }),

@@ -4,6 +4,7 @@ import { useMessages } from '../common/Messages';
 import { formatBytes } from '../common/format';
 import { useVerify } from '../verify/VerifyContext';
 import { useModel } from './ModelContext';
+import { describeModel } from './modelStatus';
 import './model.css';
 
 interface ExportLink {
@@ -27,6 +28,8 @@ export function ModelFilesPanel() {
   const [exporting, setExporting] = useState(false);
   const [importing, setImporting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
 
@@ -39,6 +42,7 @@ export function ModelFilesPanel() {
   useEffect(() => () => setLinks(null), [model.net]);
 
   const current = links && links.net === model.net ? links.files : null;
+  const description = describeModel({ status: model.status, source: model.source, training: model.meta?.training, createdAt: model.meta?.createdAt, error: model.error });
 
   const prepareExport = async () => {
     if (!model.net) return;
@@ -54,6 +58,20 @@ export function ModelFilesPanel() {
       setError(`The model could not be exported: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       setExporting(false);
+    }
+  };
+
+  const deleteTrained = async () => {
+    setDeleting(true);
+    setError(null);
+    try {
+      await model.clear();
+      notify('success', 'The trained model was deleted; the pretrained face model verifies again until you train.');
+    } catch (e) {
+      setError(`The trained model could not be deleted: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setDeleting(false);
+      setConfirmDelete(false);
     }
   };
 
@@ -89,15 +107,31 @@ export function ModelFilesPanel() {
       <header className="card-header">
         <h2 id="model-files-title">Model</h2>
       </header>
-      <p data-testid="model-status">
-        {model.status === 'loading'
-          ? 'Loading the stored model…'
-          : model.status === 'ready'
-            ? `A trained model is stored in this browser${model.meta ? ` (saved ${new Date(model.meta.createdAt).toLocaleString()})` : ''}.`
-            : model.status === 'error'
-              ? model.error
-              : 'No model yet: train one, or import model files exported by this app.'}
+      <p className="model-status" data-testid="model-status" data-kind={description.kind}>
+        <strong>{description.title}</strong>
+        {description.detail && <span className="model-help"> {description.detail}</span>}
       </p>
+      {model.note && (
+        <p className="model-help" data-testid="model-note">
+          {model.note}
+        </p>
+      )}
+      {model.source === 'trained' &&
+        (confirmDelete ? (
+          <p className="model-confirm" role="group" aria-label="Delete the trained model?">
+            Delete the trained model? The pretrained face model takes its place.{' '}
+            <button type="button" className="btn btn-danger" onClick={() => void deleteTrained()} disabled={deleting} data-testid="model-delete-confirm">
+              {deleting ? 'Deleting…' : 'Delete'}
+            </button>{' '}
+            <button type="button" className="btn" onClick={() => setConfirmDelete(false)} disabled={deleting}>
+              Cancel
+            </button>
+          </p>
+        ) : (
+          <button type="button" className="btn" onClick={() => setConfirmDelete(true)} data-testid="model-delete">
+            Delete the trained model
+          </button>
+        ))}
 
       <h3>Export</h3>
       <p className="model-help">

@@ -1,5 +1,15 @@
 import { useId } from 'react';
-import { POOL_LABELS, SETTINGS_FIELDS, type SettingsErrors, type SettingsField, type SettingsForm as Form } from './settings';
+import type { TrainingStart } from '../../config';
+import {
+  NO_PRETRAINED_NOTE,
+  POOL_LABELS,
+  SCRATCH_NOTE,
+  SETTINGS_FIELDS,
+  START_LABELS,
+  type SettingsErrors,
+  type SettingsField,
+  type SettingsForm as Form,
+} from './settings';
 
 export interface SettingsFormProps {
   readonly form: Form;
@@ -11,7 +21,7 @@ export interface SettingsFormProps {
 }
 
 /** Text inputs (parsed and validated by settings.ts, so the errors are ours, not the browser's). */
-const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool'>; inputMode: 'numeric' | 'decimal' }> = [
+const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool' | 'start' | 'augment' | 'freezeConvs'>; inputMode: 'numeric' | 'decimal' }> = [
   { field: 'epochs', inputMode: 'numeric' },
   { field: 'batchSize', inputMode: 'numeric' },
   { field: 'learningRate', inputMode: 'decimal' },
@@ -23,9 +33,34 @@ const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool'>; inpu
 export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: SettingsFormProps) {
   const id = useId();
   const describedBy = (field: SettingsField) => [`${id}-${field}-help`, errors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ');
+  const fieldError = (field: SettingsField) =>
+    errors[field] && (
+      <p id={`${id}-${field}-error`} className="train-field-error" role="alert">
+        {errors[field]}
+      </p>
+    );
+  const note = form.start === 'scratch' ? SCRATCH_NOTE : form.pool !== 'paper' ? NO_PRETRAINED_NOTE : null;
   return (
     <fieldset className="train-settings" disabled={disabled}>
       <legend>Settings</legend>
+      <fieldset className="train-field train-start" aria-describedby={describedBy('start')}>
+        <legend>{SETTINGS_FIELDS.start.label}</legend>
+        {(Object.keys(START_LABELS) as TrainingStart[]).map((value) => (
+          <label key={value} className="train-choice">
+            <input type="radio" name="start" value={value} checked={form.start === value} onChange={() => onChange('start', value)} />{' '}
+            {START_LABELS[value]}
+          </label>
+        ))}
+        <p id={`${id}-start-help`} className="train-help">
+          {SETTINGS_FIELDS.start.help}
+        </p>
+        {note && (
+          <p className="train-note" data-testid="train-start-note">
+            {note}
+          </p>
+        )}
+        {fieldError('start')}
+      </fieldset>
       {NUMBER_INPUTS.map(({ field, inputMode }) => (
         <div key={field} className="train-field">
           <label htmlFor={`${id}-${field}`}>{SETTINGS_FIELDS[field].label}</label>
@@ -43,11 +78,7 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: 
             {SETTINGS_FIELDS[field].help}
             {field === 'samplesPerClass' && samplesNote ? ` ${samplesNote}` : ''}
           </p>
-          {errors[field] && (
-            <p id={`${id}-${field}-error`} className="train-field-error" role="alert">
-              {errors[field]}
-            </p>
-          )}
+          {fieldError(field)}
         </div>
       ))}
       <div className="train-field">
@@ -62,12 +93,26 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: 
         <p id={`${id}-pool-help`} className="train-help">
           {SETTINGS_FIELDS.pool.help}
         </p>
-        {errors.pool && (
-          <p id={`${id}-pool-error`} className="train-field-error" role="alert">
-            {errors.pool}
-          </p>
-        )}
+        {fieldError('pool')}
       </div>
+      {(['augment', 'freezeConvs'] as const).map((field) => (
+        <div key={field} className="train-field train-check">
+          <label>
+            <input
+              type="checkbox"
+              name={field}
+              checked={form[field] === 'true'}
+              aria-describedby={describedBy(field)}
+              onChange={(e) => onChange(field, String(e.currentTarget.checked))}
+            />{' '}
+            {SETTINGS_FIELDS[field].label}
+          </label>
+          <p id={`${id}-${field}-help`} className="train-help">
+            {SETTINGS_FIELDS[field].help}
+          </p>
+          {fieldError(field)}
+        </div>
+      ))}
     </fieldset>
   );
 }

@@ -1,6 +1,7 @@
 import type { EpochMetrics, TrainingSummary } from '../../training';
 import { ProgressBar } from '../common/ProgressBar';
 import { useModel } from '../model/ModelContext';
+import { describeModel } from '../model/modelStatus';
 import { useSamples } from '../samples/SamplesContext';
 import { formatDuration } from './eta';
 import { trainingReadiness } from './readiness';
@@ -82,6 +83,7 @@ export function TrainingPanel() {
         ? { history: stored.history, outcome: 'The stored model was trained', testPairs: stored.testPairs }
         : null;
   const samplesNote = `Now: ${readiness.perClass} per class from what is stored.`;
+  const current = describeModel({ status: model.status, source: model.source, training: model.meta?.training, error: model.error });
 
   const backendNote = run.where
     ? run.where.note
@@ -96,6 +98,9 @@ export function TrainingPanel() {
       <header className="card-header">
         <h2 id="training-title">Train</h2>
       </header>
+      <p className="train-model" data-testid="train-model" data-kind={current.kind}>
+        Current model: {current.title}.
+      </p>
       <SettingsForm form={settings.form} errors={settings.errors} disabled={running} onChange={settings.onChange} samplesNote={samplesNote} />
 
       <div className="train-readiness" data-testid="train-readiness">

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG } from '../../config';
+import { DEFAULT_EPOCHS, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, REFERENCE_TRAINING_CONFIG } from '../../config';
 import {
   DEFAULT_TRAINING_SETTINGS,
+  applySettingsChange,
   configsFromSettings,
   parseSettingsForm,
   settingsFromConfigs,
@@ -12,28 +13,51 @@ import {
 const defaultsForm = (): SettingsForm => settingsToForm(DEFAULT_TRAINING_SETTINGS);
 
 describe('training settings form', () => {
-  it('has the reference defaults', () => {
+  it("has the app's defaults: fine-tune the pretrained model, augmented, 5 epochs; otherwise the reference recipe", () => {
     expect(DEFAULT_TRAINING_SETTINGS).toEqual({
-      epochs: 50,
+      start: 'pretrained',
+      epochs: 5,
       batchSize: 16,
       learningRate: 1e-4,
       samplesPerClass: 300,
       trainFraction: 0.7,
       pool: 'paper',
+      augment: true,
+      freezeConvs: false,
     });
     expect(defaultsForm()).toEqual({
-      epochs: '50',
+      start: 'pretrained',
+      epochs: '5',
       batchSize: '16',
       learningRate: '0.0001',
       samplesPerClass: '300',
       trainFraction: '70',
       pool: 'paper',
+      augment: 'true',
+      freezeConvs: 'false',
     });
+    // The reference recipe, as the form shows it.
+    expect(settingsFromConfigs(REFERENCE_TRAINING_CONFIG, DEFAULT_MODEL_CONFIG)).toEqual({
+      ...DEFAULT_TRAINING_SETTINGS,
+      start: 'scratch',
+      epochs: 50,
+      augment: false,
+    });
+  });
+
+  it('choosing where training starts sets the epochs to that choice\'s default, which stay editable', () => {
+    const scratch = applySettingsChange(defaultsForm(), 'start', 'scratch');
+    expect(scratch).toEqual({ ...defaultsForm(), start: 'scratch', epochs: String(DEFAULT_EPOCHS.scratch) });
+    const edited = applySettingsChange(scratch, 'epochs', '80');
+    expect(edited.epochs).toBe('80');
+    expect(applySettingsChange(edited, 'start', 'scratch').epochs).toBe('80'); // choosing the same again keeps the edit
+    expect(applySettingsChange(edited, 'start', 'pretrained')).toMatchObject({ start: 'pretrained', epochs: '5' });
+    expect(applySettingsChange(defaultsForm(), 'augment', 'false')).toEqual({ ...defaultsForm(), augment: 'false' });
   });
 
   it('round-trips the defaults and a custom set through the form', () => {
     expect(parseSettingsForm(defaultsForm())).toEqual({ ok: true, settings: DEFAULT_TRAINING_SETTINGS });
-    const custom = { epochs: 2, batchSize: 4, learningRate: 0.001, samplesPerClass: 8, trainFraction: 0.65, pool: 'notebook' } as const;
+    const custom = { start: 'scratch', epochs: 2, batchSize: 4, learningRate: 0.001, samplesPerClass: 8, trainFraction: 0.65, pool: 'notebook', augment: false, freezeConvs: true } as const;
     expect(parseSettingsForm(settingsToForm(custom))).toEqual({ ok: true, settings: custom });
   });
 
@@ -52,10 +76,14 @@ describe('training settings form', () => {
       trainFraction: '100',
       samplesPerClass: '',
       pool: 'max',
+      start: 'imagenet',
+      augment: 'yes',
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(Object.keys(r.errors).sort()).toEqual(['batchSize', 'epochs', 'learningRate', 'pool', 'samplesPerClass', 'trainFraction']);
+    expect(Object.keys(r.errors).sort()).toEqual(['augment', 'batchSize', 'epochs', 'learningRate', 'pool', 'samplesPerClass', 'start', 'trainFraction']);
+    expect(r.errors.start).toContain('"imagenet"');
+    expect(r.errors.augment).toBe('Augment training images: "yes" is not on or off.');
     expect(r.errors.epochs).toContain('2.5');
     expect(r.errors.epochs).toContain('integer');
     expect(r.errors.batchSize).toBe('Batch size: "abc" is not a number.');
@@ -72,16 +100,17 @@ describe('training settings form', () => {
   });
 
   it('reads the settings out of full configs', () => {
-    expect(settingsFromConfigs({ ...DEFAULT_TRAINING_CONFIG, epochs: 3, seed: 7 }, { ...DEFAULT_MODEL_CONFIG, pool: 'notebook' })).toEqual({
+    expect(settingsFromConfigs({ ...DEFAULT_TRAINING_CONFIG, epochs: 3, seed: 7, freezeConvs: true }, { ...DEFAULT_MODEL_CONFIG, pool: 'notebook' })).toEqual({
       ...DEFAULT_TRAINING_SETTINGS,
       epochs: 3,
       pool: 'notebook',
+      freezeConvs: true,
     });
   });
 
   it('builds validated engine configs that keep the fields the user does not set', () => {
-    const { training, model } = configsFromSettings({ ...DEFAULT_TRAINING_SETTINGS, epochs: 2, pool: 'notebook' }, { model: { inputSize: 64 } });
-    expect(training).toEqual({ ...DEFAULT_TRAINING_CONFIG, epochs: 2 });
+    const { training, model } = configsFromSettings({ ...DEFAULT_TRAINING_SETTINGS, epochs: 2, pool: 'notebook', start: 'scratch', augment: false }, { model: { inputSize: 64 } });
+    expect(training).toEqual({ ...DEFAULT_TRAINING_CONFIG, epochs: 2, start: 'scratch', augment: false });
     expect(model.pool).toBe('notebook');
     expect(model.inputSize).toBe(64);
     expect(model.filters).toEqual([64, 128, 128, 256]);

@@ -5,6 +5,7 @@
  */
 import {
   ConfigError,
+  DEFAULT_EPOCHS,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   validateModelConfig,
@@ -12,21 +13,28 @@ import {
   type ModelConfig,
   type PoolVariant,
   type TrainingConfig,
+  type TrainingStart,
 } from '../../config';
 
 /** What the user sets in the Train panel. The rest of TrainingConfig keeps its defaults. */
 export interface TrainingSettings {
+  readonly start: TrainingStart;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
   readonly samplesPerClass: number;
   readonly trainFraction: number;
   readonly pool: PoolVariant;
+  readonly augment: boolean;
+  readonly freezeConvs: boolean;
 }
 
 export type SettingsField = keyof TrainingSettings;
 
-/** The raw text of each input (the input's `name` attribute is the field name). */
+/**
+ * The raw text of each input (the input's `name` attribute is the field name); the start choice is
+ * its value ('pretrained' | 'scratch'), a checkbox 'true' or 'false'.
+ */
 export type SettingsForm = Record<SettingsField, string>;
 
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
@@ -35,13 +43,17 @@ export type ParsedSettings =
   | { readonly ok: true; readonly settings: TrainingSettings }
   | { readonly ok: false; readonly errors: SettingsErrors };
 
+/** The app's defaults (DEFAULT_TRAINING_CONFIG: fine-tune the pretrained model, augmented, 5 epochs). */
 export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
+  start: DEFAULT_TRAINING_CONFIG.start,
   epochs: DEFAULT_TRAINING_CONFIG.epochs,
   batchSize: DEFAULT_TRAINING_CONFIG.batchSize,
   learningRate: DEFAULT_TRAINING_CONFIG.learningRate,
   samplesPerClass: DEFAULT_TRAINING_CONFIG.samplesPerClass,
   trainFraction: DEFAULT_TRAINING_CONFIG.trainFraction,
   pool: DEFAULT_MODEL_CONFIG.pool,
+  augment: DEFAULT_TRAINING_CONFIG.augment,
+  freezeConvs: DEFAULT_TRAINING_CONFIG.freezeConvs,
 };
 
 export interface FieldInfo {
@@ -53,7 +65,11 @@ export interface FieldInfo {
 }
 
 export const SETTINGS_FIELDS: Readonly<Record<SettingsField, FieldInfo>> = {
-  epochs: { label: 'Epochs', help: 'Passes over all training pairs. The reference trains 50.' },
+  start: {
+    label: 'Start from',
+    help: 'Fine-tuning adapts a face model pretrained on thousands of people to you in a few epochs; from scratch learns everything from your captures.',
+  },
+  epochs: { label: 'Epochs', help: `Passes over all training pairs: ${DEFAULT_EPOCHS.pretrained} are enough to fine-tune; the reference trains ${DEFAULT_EPOCHS.scratch} from scratch.` },
   batchSize: { label: 'Batch size', help: 'Pairs per gradient step. Larger is smoother but slower per step (reference 16).' },
   learningRate: { label: 'Learning rate', help: 'Adam step size. The reference uses 0.0001; larger can diverge.' },
   samplesPerClass: {
@@ -69,7 +85,28 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, FieldInfo>> = {
     label: 'Pooling',
     help: "Paper: 2×2 max-pooling. Notebook: the Keras notebook's 64-wide window (same parameters, different features).",
   },
+  augment: {
+    label: 'Augment training images',
+    help: 'Random flips, small shifts, light, colour, blur, noise and JPEG changes on every training batch, so the model copes with another day and other light.',
+  },
+  freezeConvs: {
+    label: 'Freeze convolutions',
+    help: 'Keep the four convolution layers fixed and train only the embedding and the head: faster steps, less overfitting on few captures.',
+  },
 };
+
+export const START_LABELS: Readonly<Record<TrainingStart, string>> = {
+  pretrained: 'Pretrained face model (fine-tune, default)',
+  scratch: 'From scratch (the reference recipe)',
+};
+
+/** Said under the start choice when it is 'scratch'. */
+export const SCRATCH_NOTE = `From scratch needs many more captures and epochs: the reference recipe uses 300 anchors, 300 positives and ${DEFAULT_EPOCHS.scratch} epochs, and hours of training in a browser; with a few dozen captures it will not tell you from others.`;
+
+/** Said when the chosen pooling has no pretrained weights (only the paper pooling has). */
+export const NO_PRETRAINED_NOTE = 'The pretrained face model uses the paper pooling: with the notebook pooling, training starts from scratch.';
+
+const BOOLEAN_FIELDS = ['augment', 'freezeConvs'] as const;
 
 export const POOL_LABELS: Readonly<Record<PoolVariant, string>> = {
   paper: 'Paper (2×2)',
@@ -88,11 +125,24 @@ export function settingsToForm(s: TrainingSettings): SettingsForm {
     // Rounded so 0.7 shows as "70", not "70.00000000000001".
     trainFraction: String(Math.round(s.trainFraction * 1e6) / 1e4),
     pool: s.pool,
+    start: s.start,
+    augment: String(s.augment),
+    freezeConvs: String(s.freezeConvs),
   };
 }
 
+/**
+ * The form after one input changed. Choosing where training starts also sets the epochs to that
+ * choice's default (DEFAULT_EPOCHS: 5 to fine-tune, 50 from scratch); the user may edit them after.
+ */
+export function applySettingsChange(form: SettingsForm, field: SettingsField, value: string): SettingsForm {
+  const next = { ...form, [field]: value };
+  if (field === 'start' && (value === 'pretrained' || value === 'scratch') && value !== form.start) next.epochs = String(DEFAULT_EPOCHS[value]);
+  return next;
+}
+
 /** Validates one value with the config validators and returns the reason it is invalid, if it is. */
-function configError(field: SettingsField, value: number | string): string | null {
+function configError(field: SettingsField, value: number | string | boolean): string | null {
   try {
     if (field === 'pool') validateModelConfig({ pool: value as PoolVariant });
     else validateTrainingConfig({ [field]: value } as Partial<TrainingConfig>);
@@ -113,7 +163,7 @@ function parseNumber(text: string): number | null {
 /** Parses every field; the errors name the field's value and what is expected. */
 export function parseSettingsForm(form: SettingsForm): ParsedSettings {
   const errors: SettingsErrors = {};
-  const values: Partial<Record<SettingsField, number | string>> = {};
+  const values: Partial<Record<SettingsField, number | string | boolean>> = {};
   for (const field of NUMERIC_FIELDS) {
     const raw = form[field];
     const parsed = parseNumber(raw);
@@ -129,14 +179,22 @@ export function parseSettingsForm(form: SettingsForm): ParsedSettings {
   const poolErr = configError('pool', form.pool);
   if (poolErr) errors.pool = poolErr;
   else values.pool = form.pool;
+  const startErr = configError('start', form.start);
+  if (startErr) errors.start = startErr;
+  else values.start = form.start;
+  for (const field of BOOLEAN_FIELDS) {
+    const raw = form[field];
+    if (raw === 'true' || raw === 'false') values[field] = raw === 'true';
+    else errors[field] = `${SETTINGS_FIELDS[field].label}: "${raw}" is not on or off.`;
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, settings: values as unknown as TrainingSettings };
 }
 
 /** The form's view of full engine configs (e.g. as stored in the settings store, or a checkpoint's). */
 export function settingsFromConfigs(training: TrainingConfig, model: Pick<ModelConfig, 'pool'>): TrainingSettings {
-  const { epochs, batchSize, learningRate, samplesPerClass, trainFraction } = training;
-  return { epochs, batchSize, learningRate, samplesPerClass, trainFraction, pool: model.pool };
+  const { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, augment, freezeConvs } = training;
+  return { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, pool: model.pool, augment, freezeConvs };
 }
 
 /** The engine's configs for these settings; everything the user does not set keeps its default. */

@@ -17,7 +17,7 @@ import {
   type TrainResult,
   type WorkerLike,
 } from '../../training';
-import { createInPageWorker, createStartRun, loadTrainingSamples } from './startRun';
+import { createInPageWorker, createStartRun, loadTrainingSamples, startNote } from './startRun';
 import type { RunCallbacks } from './useTrainingRun';
 
 const RESULT: TrainResult = { history: [], epochsCompleted: 2, stopped: false, final: null };
@@ -28,6 +28,7 @@ const READY = {
   trainingConfig: DEFAULT_TRAINING_CONFIG,
   trainPairs: 11,
   testPairs: 5,
+  startedFrom: 'pretrained',
   resumedFrom: null,
 } as const;
 
@@ -84,7 +85,11 @@ describe('createStartRun', () => {
     expect(client.calls[0]!.page).toBe(false);
     expect(client.calls[0]!.request).toMatchObject({ resume: false, backend: 'auto', modelConfig: DEFAULT_MODEL_CONFIG, thresholds: DEFAULT_VERIFY_CONFIG });
     expect(rec.notes).toContain('Decoding the sample images: 16 of 24…');
-    expect(rec.ready).toEqual([['worker', `Training runs in a background worker, so the page stays responsive. ${READY.backend.reason}.`, { train: 11, test: 5 }]]);
+    expect(rec.ready).toEqual([
+      ['worker', `Fine-tuning the pretrained face model on your captures. Training runs in a background worker, so the page stays responsive. ${READY.backend.reason}.`, { train: 11, test: 5 }],
+    ]);
+    expect(startNote({ startedFrom: 'scratch', resumedFrom: null })).toBe('Training from random weights (from scratch). ');
+    expect(startNote({ startedFrom: 'pretrained', resumedFrom: { epochsDone: 1, batchesDone: 0 } })).toBe('');
   });
 
   it('falls back to the page when the worker cannot run, and says why', async () => {

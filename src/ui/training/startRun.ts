@@ -14,6 +14,7 @@ import {
   TRAINED_MODEL_KEY,
   TrainingError,
   type PageMessage,
+  type ReadyInfo,
   type SampleBlob,
   type SessionDeps,
   type StartRequest,
@@ -58,7 +59,7 @@ function pageSessionDeps(): Omit<SessionDeps, 'post'> {
     selectBackend: async () => currentBackend() ?? selectBackend(),
     checkpoints: createIdbCheckpointStore(),
     saveModel: (net, meta) => saveNetwork(net, TRAINED_MODEL_KEY, meta),
-    initialNetwork: (config) => loadStartingNetwork(import.meta.env.BASE_URL, config),
+    initialNetwork: (config, start) => loadStartingNetwork(import.meta.env.BASE_URL, config, start === 'scratch'),
     // A step blocks this thread for its whole duration: between steps, give the page time to
     // render the progress and handle input (Stop) before the next one.
     yieldBetweenBatches: () => new Promise((resolve) => setTimeout(resolve, PAGE_YIELD_MS)),
@@ -95,6 +96,12 @@ export function createInPageWorker(overrides: Partial<Omit<SessionDeps, 'post'>>
   return target;
 }
 
+/** Where the weights start, for the note under the buttons (nothing for a resumed run). */
+export function startNote(info: Pick<ReadyInfo, 'startedFrom' | 'resumedFrom'>): string {
+  if (info.resumedFrom) return '';
+  return info.startedFrom === 'pretrained' ? 'Fine-tuning the pretrained face model on your captures. ' : 'Training from random weights (from scratch). ';
+}
+
 /** Errors that mean "no worker here", not "this training cannot run". */
 const NO_WORKER: ReadonlySet<TrainingError['code']> = new Set(['worker-failed', 'backend-failed']);
 
@@ -127,7 +134,7 @@ export function createStartRun(deps: StartRunDeps = {}): StartRun {
       onPreparing: (done, total) => cb.onNote(`Decoding the sample images: ${done} of ${total}…`),
       onReady: (info) => {
         ready = true;
-        cb.onReady(where, says(info.backend.reason), { train: info.trainPairs, test: info.testPairs });
+        cb.onReady(where, `${startNote(info)}${says(info.backend.reason)}`, { train: info.trainPairs, test: info.testPairs });
       },
       onProgress: cb.onBatch,
       onEpoch: cb.onEpoch,

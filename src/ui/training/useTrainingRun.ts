@@ -122,6 +122,7 @@ export function useTrainingRun(startRun: StartRun): TrainingRun {
             await createIdbCheckpointStore()
               .clear()
               .catch(() => undefined);
+            await readCheckpoint(); // the resume offer goes at once, not after the model loaded
             await reload();
           }
         } catch (e) {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../../config';
 import { getSettingsStore } from '../../data/storage';
 import {
+  applySettingsChange,
   configsFromSettings,
   DEFAULT_TRAINING_SETTINGS,
   parseSettingsForm,
@@ -52,7 +53,7 @@ export function useTrainingSettings(): TrainingSettingsState {
   const onChange = useCallback(
     (field: SettingsField, value: string) => {
       edited.current = true;
-      const next = { ...form, [field]: value };
+      const next = applySettingsChange(form, field, value);
       setForm(next);
       const parsed = parseSettingsForm(next);
       setErrors(parsed.ok ? {} : parsed.errors);
