@@ -109,10 +109,20 @@ const newMin = q.min - t;
 // Replace only that number, so the rest of model.json stays byte for byte the same.
 const pattern = /("name": ?"classifier\/bias"[^}]*?"min": ?)(-?[0-9.eE+-]+)/;
 if (!pattern.test(text)) throw new Error(`${modelJsonPath}: cannot find classifier/bias's quantization min`);
-const newText = text.replace(pattern, (_, head) => `${head}${newMin}`);
+// The total shift since training goes into model.json's userDefinedMetadata (tf.js keeps that
+// field): the app undoes it when it fine-tunes (src/model/pretrained.ts), so fine-tuning starts
+// from the bias as trained and only "pretrained only" verification uses the calibrated one.
+const previousShift = Number(JSON.parse(text).userDefinedMetadata?.calibration?.biasShift ?? 0);
+const metadata = { calibration: { biasShift: previousShift - t, note: 'classifier/bias = as trained + biasShift (scripts/pretrain/calibrate.mjs)' } };
+const metadataJson = `"userDefinedMetadata": ${JSON.stringify(metadata)}`;
+let newText = text.replace(pattern, (_, head) => `${head}${newMin}`);
+newText = /"userDefinedMetadata": ?\{"calibration": ?\{[^}]*\}\}/.test(newText)
+  ? newText.replace(/"userDefinedMetadata": ?\{"calibration": ?\{[^}]*\}\}/, metadataJson)
+  : newText.replace(/\}\s*$/, `, ${metadataJson}}`);
 const check = JSON.parse(newText);
 const changed = check.weightsManifest.flatMap((g) => g.weights).find((w) => w.name === 'classifier/bias');
-if (changed.quantization.min !== newMin || JSON.stringify({ ...check, weightsManifest: null }) !== JSON.stringify({ ...JSON.parse(text), weightsManifest: null })) {
+const rest = (m) => JSON.stringify({ ...m, weightsManifest: null, userDefinedMetadata: null });
+if (changed.quantization.min !== newMin || check.userDefinedMetadata.calibration.biasShift !== previousShift - t || rest(check) !== rest(JSON.parse(text))) {
   throw new Error('model.json edit went wrong');
 }
 const calibDir = args['dry-run'] ? join(tmpdir(), `calibrate-dry-run-${process.pid}`) : dir;

@@ -51,6 +51,7 @@ export {
   loadPretrained,
   loadPretrainedNetwork,
   loadStartingNetwork,
+  shiftClassifierBias,
   deletePretrainedCache,
   versionOf,
   type PretrainedLoad,

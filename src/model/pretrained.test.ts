@@ -135,8 +135,16 @@ describe('the bundled pretrained model', () => {
     const store = createStore('test-pretrained-4', 'models');
     const before = tf.memory().numTensors;
     const pre = await loadStartingNetwork(base, REF, false, { store });
-    expect(pre.classifier.getWeights()[1]!.dataSync()[0]).not.toBe(0);
+    const calibrated = await loadPretrained(base, REF, { store });
+    // Fine-tuning starts from the bias as trained: the calibrated one minus the recorded shift.
+    expect(calibrated.biasShift).toBeGreaterThan(1);
+    const startBias = pre.classifier.getWeights()[1]!.dataSync()[0]!;
+    expect(startBias).not.toBe(0);
+    expect(startBias).toBeCloseTo(calibrated.net.classifier.getWeights()[1]!.dataSync()[0]! - calibrated.biasShift, 4);
+    // Everything else is the same pretrained network.
+    expect(pre.classifier.getWeights()[0]!.dataSync().slice(0, 8)).toEqual(calibrated.net.classifier.getWeights()[0]!.dataSync().slice(0, 8));
     disposeNetwork(pre);
+    disposeNetwork(calibrated.net);
     expect(hasPretrainedWeights({ ...REF, pool: 'notebook' })).toBe(false);
     const small = await loadStartingNetwork(base, { ...REF, inputSize: 64, filters: [4, 8, 8, 8], embeddingSize: 16 });
     expect(small.model.countParams()).toBeLessThan(1_000_000);
