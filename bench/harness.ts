@@ -4,8 +4,8 @@
  * and hands plain data to the Node side (bench/node/run.ts) through `window.__bench`.
  */
 import type { SelectBackendOptions } from '../src/model';
-import type { AccuracySetup, BackendSpeed, BackendSpeedRequest, Condition, EnrolmentResult, SetupInfo, VerifySpeedRequest, VerifySpeedResult } from './common/types';
-import { accuracyPretrained, accuracyRun, accuracySetup } from './page/accuracy';
+import type { AccuracySetup, BackendSpeed, BackendSpeedRequest, EnrolmentRequest, EnrolmentResult, SetupInfo, VerifySpeedRequest, VerifySpeedResult } from './common/types';
+import { accuracyRun, accuracySetup } from './page/accuracy';
 import { importArchive, type ImportMeasure } from './page/import';
 import { speedBackend, speedVerify } from './page/speed';
 
@@ -15,9 +15,8 @@ export interface BenchPage {
   /** Imports the archive picked into the page's file input. */
   importArchive(): Promise<ImportMeasure>;
   accuracySetup(setup: AccuracySetup): Promise<SetupInfo>;
-  accuracyRun(targetIndex: number, condition: Condition): Promise<EnrolmentResult>;
-  /** The bundled pretrained network, untrained on the person. */
-  accuracyPretrained(targetIndex: number, condition: Condition): Promise<EnrolmentResult>;
+  /** One enrolment: one target, one variant (crop, start, augmentation, epochs), one condition. */
+  accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResult>;
 }
 
 declare global {
@@ -32,5 +31,4 @@ window.__bench = {
   importArchive: () => importArchive(document.getElementById('archive') as HTMLInputElement),
   accuracySetup,
   accuracyRun,
-  accuracyPretrained,
 };

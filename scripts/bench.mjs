@@ -2,7 +2,9 @@
 /**
  * `npm run bench [-- --quick] [-- --help]`: the benchmarks in one command. The work is in
  * bench/node/run.ts (TypeScript, loaded through Vite's module runner like
- * scripts/build-negatives.mjs loads app modules); see bench/README.md.
+ * scripts/build-negatives.mjs loads app modules): it drives headless Chromium for the speed,
+ * verify, import and accuracy parts and runs the pairs part in this process (tf.js wasm); see
+ * bench/README.md.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/data/random';
-import { equalErrorRate, median, ratesAt, rocAuc, rocSummary } from './metrics';
+import { accuracyAt, bestAccuracyThreshold, equalErrorRate, kFoldAccuracy, median, ratesAt, rocAuc, rocSummary } from './metrics';
 
 /** AUC by definition: every genuine/impostor pair, ties one half. */
 function bruteAuc(g: readonly number[], i: readonly number[]): number {
@@ -76,5 +76,101 @@ describe('rocSummary and median', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNaN();
+  });
+});
+
+/** Best accuracy by definition: every candidate threshold (each score, and below all), counted directly. */
+function bruteBest(g: readonly number[], i: readonly number[]): number {
+  const cands = [Math.min(...g, ...i) - 1, ...g, ...i];
+  return Math.max(...cands.map((t) => accuracyAt(g, i, t)));
+}
+
+describe('accuracyAt', () => {
+  it('counts genuine above and impostor at or below the threshold as right', () => {
+    // genuine 0.9 right, 0.5 wrong (not above); impostor 0.5 right, 0.7 wrong
+    expect(accuracyAt([0.9, 0.5], [0.5, 0.7], 0.5)).toBe(0.5);
+    expect(accuracyAt([0.9], [], 0.5)).toBe(1);
+    expect(() => accuracyAt([], [], 0)).toThrow(/no scores/);
+  });
+});
+
+describe('bestAccuracyThreshold', () => {
+  it('separates separable scores at the midpoint of the gap', () => {
+    const r = bestAccuracyThreshold([0.9, 0.8], [0.1, 0.4]);
+    expect(r.accuracy).toBe(1);
+    expect(r.threshold).toBeCloseTo(0.6, 12);
+  });
+  it('can put the threshold below every score or above every score', () => {
+    // every pair genuine: grant all
+    const all = bestAccuracyThreshold([0.3, 0.7], []);
+    expect(all.accuracy).toBe(1);
+    expect(all.threshold).toBeLessThan(0.3);
+    // genuine scores lower than impostors: best is to deny all (2 of 3 right)
+    const none = bestAccuracyThreshold([0.1], [0.5, 0.9]);
+    expect(none.accuracy).toBeCloseTo(2 / 3, 12);
+    expect(none.threshold).toBeGreaterThan(0.9);
+  });
+  it('treats tied scores together and takes the lowest of equally good thresholds', () => {
+    // t in (0.2, 0.5) or above 0.5 both give 3/4; the lowest, 0.35, wins
+    const r = bestAccuracyThreshold([0.5, 0.5], [0.5, 0.2]);
+    expect(r.accuracy).toBe(0.75);
+    expect(r.threshold).toBeCloseTo(0.35, 12);
+  });
+  it('keeps scores one ulp apart on the right sides of the threshold', () => {
+    // b = the next double above a: their midpoint rounds to a or to b (ties to even), so both happen here
+    const next = (a: number) => {
+      const v = new Float64Array([a]);
+      new BigInt64Array(v.buffer)[0]! += 1n;
+      return v[0]!;
+    };
+    for (const a of [0.65, 0.1, 0.3, 1.7, 2.9, 3.3]) {
+      const b = next(a);
+      expect(b).toBeGreaterThan(a);
+      const r = bestAccuracyThreshold([b], [a]);
+      expect(r.accuracy).toBe(1);
+      expect(accuracyAt([b], [a], r.threshold)).toBe(1);
+    }
+  });
+  it('reaches the brute-force best on seeded random scores (many ties and near-ties), and its threshold achieves it', () => {
+    const rand = createRng(5);
+    for (let trial = 0; trial < 20; trial++) {
+      const g = Array.from({ length: 5 + trial }, () => Math.round(rand() * 20) / 20 + 0.2);
+      const i = Array.from({ length: 30 - trial }, () => Math.round(rand() * 20) / 20);
+      const best = bestAccuracyThreshold(g, i);
+      expect(best.accuracy).toBeCloseTo(bruteBest(g, i), 12);
+      expect(accuracyAt(g, i, best.threshold)).toBeCloseTo(best.accuracy, 12);
+    }
+  });
+});
+
+describe('kFoldAccuracy', () => {
+  it('deals each class round the folds and fits every fold on the others', () => {
+    // 2 folds. genuine: fold 0 gets 0.9, 0.2; fold 1 gets 0.8. impostor: fold 0 gets 0.1, fold 1 gets 0.3.
+    // Fold 0 fitted on {0.8 | 0.3} → t 0.55: 0.9 right, 0.2 wrong, 0.1 right → 2/3.
+    // Fold 1 fitted on {0.9, 0.2 | 0.1} → t 0.15: 0.8 right, 0.3 wrong → 1/2.
+    const r = kFoldAccuracy([0.9, 0.8, 0.2], [0.1, 0.3], 2);
+    expect(r.thresholds[0]).toBeCloseTo(0.55, 12);
+    expect(r.thresholds[1]).toBeCloseTo(0.15, 12);
+    expect(r.foldAccuracies).toEqual([2 / 3, 1 / 2]);
+    expect(r.accuracy).toBeCloseTo(3 / 5, 12);
+    expect(r.std).toBeCloseTo(1 / 12, 12);
+  });
+  it('is perfect on separable scores and skips empty folds', () => {
+    const r = kFoldAccuracy([0.9, 0.8, 0.7], [0.1, 0.2], 10);
+    expect(r.accuracy).toBe(1);
+    expect(r.foldAccuracies).toHaveLength(3);
+  });
+  it('is below the best single threshold fitted on all pairs (no peeking) on noisy scores', () => {
+    const rand = createRng(3);
+    const g = Array.from({ length: 200 }, () => rand() + 0.3);
+    const i = Array.from({ length: 200 }, () => rand());
+    const cv = kFoldAccuracy(g, i, 10);
+    expect(cv.accuracy).toBeLessThanOrEqual(bestAccuracyThreshold(g, i).accuracy);
+    expect(cv.accuracy).toBeGreaterThan(0.55);
+    expect(cv.thresholds).toHaveLength(10);
+  });
+  it('refuses k < 2 and fewer than 2 pairs', () => {
+    expect(() => kFoldAccuracy([1], [0], 1)).toThrow(/k must be/);
+    expect(() => kFoldAccuracy([1], [], 10)).toThrow(/at least 2 pairs/);
   });
 });

@@ -73,3 +73,91 @@ export function median(xs: readonly number[]): number {
   const m = s.length >> 1;
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/**
+ * Pair-matching accuracy at one threshold (the fraction of pairs decided right): genuine pairs
+ * are right when their score is above `threshold`, impostor pairs when it is not.
+ */
+export function accuracyAt(genuine: readonly number[], impostor: readonly number[], threshold: number): number {
+  const n = genuine.length + impostor.length;
+  if (n === 0) throw new Error('accuracyAt: no scores');
+  return rightAt(genuine, impostor, threshold) / n;
+}
+
+/** Number of pairs decided right at `threshold` (see accuracyAt). */
+function rightAt(genuine: readonly number[], impostor: readonly number[], threshold: number): number {
+  return genuine.filter((s) => s > threshold).length + impostor.filter((s) => !(s > threshold)).length;
+}
+
+/**
+ * The threshold with the best pair-matching accuracy, as pretrain_gpu.py's best_threshold: the
+ * candidates are the midpoints between adjacent distinct scores and one step (1e-6) beyond each
+ * end; the lowest candidate wins ties. O(n log n).
+ */
+export function bestAccuracyThreshold(genuine: readonly number[], impostor: readonly number[]): { threshold: number; accuracy: number } {
+  if (genuine.length === 0 && impostor.length === 0) throw new Error('bestAccuracyThreshold: no scores');
+  const all = [...genuine.map((s) => ({ s, g: true })), ...impostor.map((s) => ({ s, g: false }))].sort((a, b) => a.s - b.s);
+  const n = all.length;
+  // Threshold below every score: all genuine right, no impostor right.
+  let correct = genuine.length;
+  let best = { threshold: all[0]!.s - 1e-6, correct };
+  for (let i = 0; i < n; ) {
+    let j = i;
+    // Raising the threshold past score s flips every pair scoring s: genuine wrong, impostor right.
+    while (j < n && all[j]!.s === all[i]!.s) correct += all[j++]!.g ? -1 : 1;
+    const threshold = j < n ? between(all[i]!.s, all[j]!.s) : all[i]!.s + 1e-6;
+    if (correct > best.correct) best = { threshold, correct };
+    i = j;
+  }
+  return { threshold: best.threshold, accuracy: best.correct / n };
+}
+
+/**
+ * The midpoint of a < b, or a itself when the two are so close that the midpoint rounds to b: any
+ * t in [a, b) separates them under the strict "score > t" rule.
+ */
+function between(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  return m < b ? m : a;
+}
+
+/** Result of {@link kFoldAccuracy}. */
+export interface KFoldAccuracy {
+  /** Pairs decided right over all test folds, divided by all pairs. */
+  readonly accuracy: number;
+  /** Each non-empty fold's accuracy on its own pairs, in fold order. */
+  readonly foldAccuracies: readonly number[];
+  /** Standard deviation of `foldAccuracies` (population). */
+  readonly std: number;
+  /** The threshold fitted on the other folds for each non-empty fold. */
+  readonly thresholds: readonly number[];
+}
+
+/**
+ * k-fold accuracy of a fitted threshold, the LFW protocol: for each fold, the best-accuracy
+ * threshold ({@link bestAccuracyThreshold}) on the other k − 1 folds decides that fold's pairs.
+ * Folds are stratified and repeatable: genuine[i] goes to fold i mod k, impostor[j] to fold
+ * j mod k (each class dealt round the folds in the given order, as pretrain_gpu.py's cv_accuracy).
+ * Empty folds (fewer pairs than k) are skipped.
+ */
+export function kFoldAccuracy(genuine: readonly number[], impostor: readonly number[], k = 10): KFoldAccuracy {
+  if (!Number.isInteger(k) || k < 2) throw new Error(`kFoldAccuracy: k must be an integer ≥ 2 (got ${k})`);
+  if (genuine.length + impostor.length < 2) throw new Error(`kFoldAccuracy: need at least 2 pairs (got ${genuine.length + impostor.length})`);
+  const inFold = (xs: readonly number[], f: number, keep: boolean) => xs.filter((_, i) => (i % k === f) === keep);
+  let correct = 0;
+  const foldAccuracies: number[] = [];
+  const thresholds: number[] = [];
+  for (let f = 0; f < k; f++) {
+    const g = inFold(genuine, f, true);
+    const i = inFold(impostor, f, true);
+    if (g.length + i.length === 0) continue;
+    const { threshold } = bestAccuracyThreshold(inFold(genuine, f, false), inFold(impostor, f, false));
+    const right = rightAt(g, i, threshold);
+    correct += right;
+    foldAccuracies.push(right / (g.length + i.length));
+    thresholds.push(threshold);
+  }
+  const mean = foldAccuracies.reduce((a, b) => a + b, 0) / foldAccuracies.length;
+  const std = Math.sqrt(foldAccuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / foldAccuracies.length);
+  return { accuracy: correct / (genuine.length + impostor.length), foldAccuracies, std, thresholds };
+}

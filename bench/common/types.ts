@@ -2,7 +2,9 @@
  * The data that crosses between the bench's Node side (bench/node/) and its page (bench/page/),
  * and the shape of bench/results/latest.json. Plain JSON: no tensors, no classes.
  */
-import type { AugmentConfig, AugmentConfigInput, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
+import type { AugmentConfigInput, CaptureConfig, CropMode, FaceConfig, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
+import type { FrameSpec } from './frame';
+import type { VariantSpec } from './variants';
 
 export type BenchBackend = 'wasm' | 'cpu' | 'webgl';
 
@@ -21,6 +23,8 @@ export interface BackendSpeedRequest {
   readonly forwardReps: number;
   readonly stepReps: number;
   readonly seed: number;
+  /** URL of a face photo for the face detector's frame (pasted centred into a 640×480 frame). */
+  readonly framePhoto: string;
 }
 
 export interface BackendSpeed {
@@ -36,6 +40,11 @@ export interface BackendSpeed {
   readonly embedForwardMs: number;
   /** Median of one training step (the app's train(), batch `batchSize`) after warm-up, ms; null when not run. */
   readonly trainStepMs: number | null;
+  /** Median of one face detection (src/face, short-range BlazeFace) on a 640×480 frame, ms. */
+  readonly detectMs: number;
+  readonly detectSamplesMs: readonly number[];
+  /** Faces the detector found in that frame (1 expected). */
+  readonly facesFound: number;
   /** Why something was not run, or what to know. */
   readonly note: string;
   /** Untimed warm-up runs before the timed ones (forward; and step when a step was timed). */
@@ -54,6 +63,8 @@ export interface VerifySpeedRequest {
   readonly cachedReps: number;
   readonly naiveReps: number;
   readonly seed: number;
+  /** URL of a face photo for the frames of the with-detection timing (see BackendSpeedRequest). */
+  readonly framePhoto: string;
 }
 
 export interface VerifySpeed {
@@ -66,6 +77,15 @@ export interface VerifySpeed {
   readonly embedForwardMs: number;
   /** Time to embed the n verification images once (setVerificationImages), ms. */
   readonly cacheBuildMs: number;
+  /**
+   * One frame from a 640×480 camera frame, cached verifier: the fixed square cropped and
+   * preprocessed, then verified (the app's 'fixed' crop mode), median ms.
+   */
+  readonly fixedFrameMs: number;
+  /** The same with the face crop: detect, crop the largest face, preprocess, verify (the app's default), median ms. */
+  readonly faceFrameMs: number;
+  /** The detection alone within faceFrameMs, median ms. */
+  readonly detectMs: number;
   /** Largest |cached score − naive score| over the n images (both ways must agree). */
   readonly maxScoreDiff: number;
   readonly cachedReps: number;
@@ -122,47 +142,82 @@ export interface AccuracySetup {
   /** URL prefix the page fetches photos from: `${photoBase}${person}/${file}`. */
   readonly photoBase: string;
   readonly threads: number;
-  readonly model: Partial<ModelConfig>;
+  /** The app's training config, as each variant starts from (the variant sets start, augment, epochs). */
   readonly training: TrainingConfig;
   readonly verify: VerifyConfig;
+  readonly capture: CaptureConfig;
+  readonly face: FaceConfig;
+  readonly frame: FrameSpec;
   readonly capturesPerPhoto: number;
   readonly jitter: AugmentConfigInput;
-  /** Augmentation of training batches, as the app's training session applies it; null = none. */
-  readonly trainAugment: AugmentConfig | null;
   readonly seed: number;
+}
+
+/** How the two crops framed the simulated frames' photos (see bench/common/frame.ts cropFit). */
+export interface CropStats {
+  readonly crop: CropMode;
+  /** Photos whose frame gave this crop (all for 'fixed'; those with a face for 'face'). */
+  readonly photos: number;
+  /** Photos with no face found (the face crop refuses them). */
+  readonly noFace: number;
+  /** Median distance of the crop centre from the photo centre, in photo sides. */
+  readonly medianOffset: number;
+  /** Median crop side / photo side. */
+  readonly medianSizeRatio: number;
+  /** Face crops shrunk or shifted to stay inside the frame. */
+  readonly clamped: number;
 }
 
 export interface SetupInfo {
   readonly backend: BackendInfo;
   readonly negatives: { readonly count: number; readonly version: string; readonly people: number; readonly seconds: number };
   readonly photos: number;
-  readonly model: ModelConfig;
   readonly params: number;
+  readonly crops: readonly CropStats[];
+  /** Photos with no face found, as person/file. */
+  readonly noFacePhotos: readonly string[];
+  /** Median ms of one detection on a simulated 640×480 frame during setup. */
+  readonly detectMs: number;
   readonly seconds: number;
+}
+
+export interface EnrolmentRequest {
+  readonly target: number;
+  readonly condition: Condition;
+  readonly variant: VariantSpec;
 }
 
 export interface Attempt {
   readonly person: string;
   readonly file: string;
-  /** detection / N of the app's decision rule. */
+  /** detection / N of the app's decision rule (0 when no face was found). */
   readonly verification: number;
   readonly granted: boolean;
-  /** Mean L1 distance of the raw 100×100 pixels to the verification captures (the baseline). */
+  /** The detector found no face in the frame (face crop): the app refuses the attempt. */
+  readonly noFace: boolean;
+  /** Mean L1 distance of the raw 100×100 pixels to the verification captures (the baseline; 1 when no face). */
   readonly pixelDistance: number;
 }
 
 export interface EnrolmentResult {
   readonly target: string;
   readonly condition: Condition;
+  readonly variant: VariantSpec['id'];
   readonly genuine: readonly Attempt[];
   readonly impostor: readonly Attempt[];
   /** Share of the person's own enrolment photos (1–15, without jitter) granted: a sanity check. */
   readonly seenGranted: number;
+  /** Enrolment photos left out because no face was found in their frame. */
+  readonly skippedPhotos: number;
   readonly counts: { readonly anchors: number; readonly positives: number; readonly negatives: number; readonly verification: number; readonly trainPairs: number; readonly testPairs: number };
   /** Per-epoch metrics of the app's train() on its own test split. */
   readonly history: readonly { readonly epoch: number; readonly trainLoss: number; readonly testLoss: number; readonly accuracy: number; readonly epochMs: number }[];
+  /** Seconds to get the starting network (loadPretrainedNetwork, or build + seeded init). */
+  readonly loadSeconds: number;
   readonly trainSeconds: number;
   readonly verifySeconds: number;
+  /** verifySeconds / attempts scored (genuine, impostor and own enrolment photos). */
+  readonly msPerAttempt: number;
   readonly medianStepMs: number;
   readonly leakedTensors: number;
 }

@@ -12,6 +12,14 @@ import type { TargetPlan } from '../common/types';
 
 const isPhoto = (f: string) => /\.(jpe?g|png)$/i.test(f);
 
+/** Photos in an LFW-layout folder (every person's), without reading the photos. */
+export async function countPhotos(dir: string): Promise<number> {
+  const people = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory());
+  let n = 0;
+  for (const p of people) n += (await photosOf(dir, p.name)).length;
+  return n;
+}
+
 /** A person's photo file names in filename order. */
 export async function photosOf(dir: string, person: string): Promise<string[]> {
   return (await readdir(path.join(dir, person))).filter(isPhoto).sort();
@@ -33,9 +41,10 @@ export const SPLIT = { anchors: [0, 5], positives: [5, 10], verification: [10, 1
 
 /**
  * Target people: those of the people file found in `dir` with at least `minPhotos` photos, in name
- * order, at most `maxPeople` (0 = all).
+ * order, at most `maxPeople` (0 = all); of each, at most `maxTest` test photos (0 = all), the
+ * first in filename order.
  */
-export async function planTargets(dir: string, peopleFile: string, minPhotos: number, maxPeople: number): Promise<TargetPlan[]> {
+export async function planTargets(dir: string, peopleFile: string, minPhotos: number, maxPeople: number, maxTest = 0): Promise<TargetPlan[]> {
   const names = [...new Set(await readPeopleFile(peopleFile))].sort();
   const out: TargetPlan[] = [];
   for (const name of names) {
@@ -51,7 +60,7 @@ export async function planTargets(dir: string, peopleFile: string, minPhotos: nu
       anchors: photos.slice(...SPLIT.anchors),
       positives: photos.slice(...SPLIT.positives),
       verification: photos.slice(...SPLIT.verification),
-      test: photos.slice(SPLIT.testFrom),
+      test: photos.slice(SPLIT.testFrom, maxTest > 0 ? SPLIT.testFrom + maxTest : undefined),
     });
     if (maxPeople > 0 && out.length >= maxPeople) break;
   }

@@ -4,26 +4,11 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ModelConfig } from '../../src/config';
+import { DEFAULT_TRAINING_CONFIG } from '../../src/config';
+import { VARIANT_IDS, APP_DEFAULT_VARIANT, type VariantId } from '../common/variants';
 
-export const PARTS = ['speed', 'verify', 'import', 'accuracy'] as const;
+export const PARTS = ['speed', 'verify', 'import', 'pairs', 'accuracy'] as const;
 export type Part = (typeof PARTS)[number];
-
-export type ModelChoice = 'reference' | 'small' | 'tiny';
-
-/**
- * Model configurations of the accuracy part; all keep the reference kernels (10/7/4/4) and pool.
- * - reference: the app's default network (100×100 input, 38,964,545 parameters).
- * - small: 100×100 input, a quarter of the filters, embedding 512.
- * - tiny: 64×64 input, an eighth of the filters, embedding 256 (~30 k parameters). The app's own
- *   preprocessing makes the 64×64 inputs (photos and the bundled 100×100 negatives are resized
- *   by `preprocess`); a training step is ~4× cheaper than `small`-sized filters at 100×100.
- */
-export const MODELS: Readonly<Record<ModelChoice, Partial<ModelConfig>>> = {
-  reference: {},
-  small: { filters: [16, 32, 32, 64], embeddingSize: 512 },
-  tiny: { filters: [8, 16, 16, 32], embeddingSize: 256 },
-};
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -32,21 +17,27 @@ export interface BenchOptions {
   readonly data: string;
   /** People file: one name a line, or a people TSV (header `name\timages`). */
   readonly people: string;
+  /** Folder of pairs-dev-train.tsv and pairs-dev-test.tsv (the pairs part). */
+  readonly pairsMeta: string;
+  /** At most this many pairs per pairs file (seeded, stratified; 0 = all). */
+  readonly pairsLimit: number;
   /** Target people need at least this many photos. */
   readonly minPhotos: number;
-  /** At most this many target people (first in name order). */
+  /** At most this many target people (first in name order; 0 = all). */
   readonly maxPeople: number;
-  readonly model: ModelChoice;
+  /** At most this many test photos per person (first in filename order; 0 = all). */
+  readonly maxTest: number;
+  /** Accuracy variants to run (always including the app default). */
+  readonly variants: readonly VariantId[];
+  /** Fine-tuning epochs of the fine-tuned variants (the app's default: DEFAULT_TRAINING_CONFIG.epochs). */
   readonly epochs: number;
+  /** Epochs of the from-scratch variant (the reference recipe: 50). */
+  readonly scratchEpochs: number;
   readonly capturesPerPhoto: number;
-  /**
-   * Augment training batches with the app's augment defaults (src/config DEFAULT_AUGMENT_CONFIG), as
-   * src/training/session.ts does when a start request carries an augment config. Default off: the
-   * app's UI sends none today, so the app trains without augmentation.
-   */
-  readonly trainAugment: boolean;
-  /** Also score the bundled pretrained network without training: in which conditions. */
-  readonly pretrained: 'off' | 'plain' | 'both';
+  /** Samples per class taken into the pairs (the app's default: DEFAULT_TRAINING_CONFIG.samplesPerClass). */
+  readonly samplesPerClass: number;
+  /** Also run every variant in the same-camera condition. */
+  readonly sameCamera: boolean;
   /** wasm threads of the accuracy part's page. */
   readonly accuracyThreads: number;
   /** Images in the import archive (0 = every photo of the face set). */
@@ -62,22 +53,63 @@ export interface BenchOptions {
   readonly verifyNaiveReps: number;
 }
 
+/** What --quick changes, in one place (the help text and the README quote these). */
+export const QUICK = {
+  maxPeople: 2,
+  maxTest: 10,
+  epochs: 1,
+  scratchEpochs: 2,
+  capturesPerPhoto: 2,
+  samplesPerClass: 8,
+  pairsLimit: 150,
+  importImages: 1000,
+  warmup: 1,
+  forwardReps: 5,
+  stepReps: 2,
+  verifyCachedReps: 5,
+  verifyNaiveReps: 1,
+} as const;
+
+/** The full run's settings where they differ from --quick. */
+export const FULL = {
+  maxPeople: 0,
+  maxTest: 0,
+  epochs: DEFAULT_TRAINING_CONFIG.epochs,
+  scratchEpochs: 10,
+  capturesPerPhoto: 20,
+  samplesPerClass: DEFAULT_TRAINING_CONFIG.samplesPerClass,
+  pairsLimit: 0,
+  importImages: 0,
+  warmup: 2,
+  forwardReps: 20,
+  stepReps: 10,
+  verifyCachedReps: 20,
+  verifyNaiveReps: 3,
+} as const satisfies Record<keyof typeof QUICK, number>;
+
 const HELP = `npm run bench [-- options]
 
-  --quick              reduced run (~10 min on 2 cores, no GPU)
+  --quick              reduced run (~10 min on 2 cores, no GPU): ${QUICK.maxPeople} people, ≤ ${QUICK.maxTest} test photos each,
+                       ${QUICK.capturesPerPhoto} captures per photo, ${QUICK.samplesPerClass} samples per class, ${QUICK.epochs} fine-tuning epoch(s),
+                       ${QUICK.scratchEpochs} from-scratch epochs, ${QUICK.pairsLimit} pairs per pairs file, ${QUICK.importImages} photos to import,
+                       fewer speed repetitions
   --parts LIST         comma list of ${PARTS.join(',')} (default: all)
   --data DIR           face set in LFW layout (default ../shared/data/lfw)
   --people FILE        names, one a line, or a people TSV (default ../shared/data/lfw-meta/people-dev-test.tsv)
+  --pairs-meta DIR     folder of pairs-dev-train.tsv / pairs-dev-test.tsv (default ../shared/data/lfw-meta)
+  --pairs-limit N      at most N pairs per pairs file, 0 = all (default 0; quick ${QUICK.pairsLimit})
   --min-photos N       target people need ≥ N photos (default 20)
-  --max-people N       at most N target people (default: all; quick 3)
-  --model M            accuracy model: reference | small | tiny (default reference; quick tiny)
-  --epochs N           training epochs per enrolment (default 5; quick 10)
-  --captures N         captures per enrolment photo (default 20)
-  --train-augment on|off  augment training batches with the app's augment defaults (default off:
-                       the app's UI sends no augment config to training today)
-  --pretrained off|plain|both  also score public/models/pretrained untrained (default both; quick plain)
+  --max-people N       at most N target people, 0 = all (default 0; quick ${QUICK.maxPeople})
+  --max-test N         at most N test photos per person, 0 = all (default 0; quick ${QUICK.maxTest})
+  --variants LIST      accuracy variants, comma list of ${VARIANT_IDS.join(',')}
+                       (default: all; '${APP_DEFAULT_VARIANT}' always runs)
+  --epochs N           fine-tuning epochs (default ${FULL.epochs}, the app's; quick ${QUICK.epochs})
+  --scratch-epochs N   epochs of the from-scratch variant (default ${FULL.scratchEpochs}; the reference recipe trains 50; quick ${QUICK.scratchEpochs})
+  --captures N         captures per enrolment photo (default ${FULL.capturesPerPhoto}; quick ${QUICK.capturesPerPhoto})
+  --samples-per-class N  samples per class in the pairs (default ${FULL.samplesPerClass}, the app's; quick ${QUICK.samplesPerClass})
+  --same-camera on|off also run every variant in the same-camera condition (default on)
   --accuracy-threads N wasm threads for the accuracy part (default 2)
-  --import-images N    photos in the import archive, 0 = all (default 0; quick 1000)
+  --import-images N    photos in the import archive, 0 = all (default 0; quick ${QUICK.importImages})
   --seed N             seed of every random choice (default 42)
   --out DIR            results folder (default bench/results)
 `;
@@ -94,6 +126,10 @@ function oneOf<T extends string>(name: string, v: string, allowed: readonly T[])
   return v as T;
 }
 
+function list<T extends string>(name: string, v: string, allowed: readonly T[]): T[] {
+  return v.split(',').map((x) => oneOf(name, x.trim(), allowed));
+}
+
 export function parseOptions(argv: readonly string[], root: string): BenchOptions | 'help' {
   const { values: a } = parseArgs({
     args: [...argv],
@@ -103,13 +139,17 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
       parts: { type: 'string' },
       data: { type: 'string' },
       people: { type: 'string' },
+      'pairs-meta': { type: 'string' },
+      'pairs-limit': { type: 'string' },
       'min-photos': { type: 'string' },
       'max-people': { type: 'string' },
-      model: { type: 'string' },
+      'max-test': { type: 'string' },
+      variants: { type: 'string' },
       epochs: { type: 'string' },
+      'scratch-epochs': { type: 'string' },
       captures: { type: 'string' },
-      'train-augment': { type: 'string' },
-      pretrained: { type: 'string' },
+      'samples-per-class': { type: 'string' },
+      'same-camera': { type: 'string' },
       'accuracy-threads': { type: 'string' },
       'import-images': { type: 'string' },
       seed: { type: 'string' },
@@ -119,33 +159,37 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
   });
   if (a.help) return 'help';
   const quick = a.quick === true;
-  const parts = a.parts === undefined ? [...PARTS] : a.parts.split(',').map((p) => p.trim());
-  for (const p of parts) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--parts: unknown part "${p}" (expected ${PARTS.join(', ')})`);
-  const model = (a.model ?? (quick ? 'tiny' : 'reference')) as ModelChoice;
-  if (!(model in MODELS)) throw new Error(`--model ${a.model}: expected ${Object.keys(MODELS).join(', ')}`);
+  const d = quick ? QUICK : FULL;
+  const parts = a.parts === undefined ? [...PARTS] : list('parts', a.parts, PARTS);
+  const asked = a.variants === undefined ? [...VARIANT_IDS] : list('variants', a.variants, VARIANT_IDS);
+  const variants = VARIANT_IDS.filter((v) => v === APP_DEFAULT_VARIANT || asked.includes(v));
   const shared = path.resolve(root, '../shared/data');
   return {
     quick,
-    parts: parts as Part[],
+    parts,
     data: path.resolve(a.data ?? path.join(shared, 'lfw')),
     people: path.resolve(a.people ?? path.join(shared, 'lfw-meta/people-dev-test.tsv')),
+    pairsMeta: path.resolve(a['pairs-meta'] ?? path.join(shared, 'lfw-meta')),
+    pairsLimit: int('pairs-limit', a['pairs-limit'], d.pairsLimit, 0),
     minPhotos: int('min-photos', a['min-photos'], 20, 16),
-    maxPeople: int('max-people', a['max-people'], quick ? 3 : 0, 0),
-    model,
-    epochs: int('epochs', a.epochs, quick ? 10 : 5, 1),
-    capturesPerPhoto: int('captures', a.captures, 20, 1),
-    trainAugment: oneOf('train-augment', a['train-augment'] ?? 'off', ['on', 'off'] as const) === 'on',
-    pretrained: oneOf('pretrained', a.pretrained ?? (quick ? 'plain' : 'both'), ['off', 'plain', 'both'] as const),
+    maxPeople: int('max-people', a['max-people'], d.maxPeople, 0),
+    maxTest: int('max-test', a['max-test'], d.maxTest, 0),
+    variants,
+    epochs: int('epochs', a.epochs, d.epochs, 1),
+    scratchEpochs: int('scratch-epochs', a['scratch-epochs'], d.scratchEpochs, 1),
+    capturesPerPhoto: int('captures', a.captures, d.capturesPerPhoto, 1),
+    samplesPerClass: int('samples-per-class', a['samples-per-class'], d.samplesPerClass, 1),
+    sameCamera: oneOf('same-camera', a['same-camera'] ?? 'on', ['on', 'off'] as const) === 'on',
     accuracyThreads: int('accuracy-threads', a['accuracy-threads'], 2, 1),
-    importImages: int('import-images', a['import-images'], quick ? 1000 : 0, 0),
+    importImages: int('import-images', a['import-images'], d.importImages, 0),
     seed: int('seed', a.seed, 42, 0),
     out: path.resolve(a.out ?? path.join(root, 'bench/results')),
-    warmup: quick ? 1 : 2,
-    forwardReps: quick ? 5 : 20,
-    stepReps: quick ? 3 : 10,
+    warmup: d.warmup,
+    forwardReps: d.forwardReps,
+    stepReps: d.stepReps,
     verifyNs: [1, 10, 50, 200],
-    verifyCachedReps: quick ? 5 : 20,
-    verifyNaiveReps: quick ? 1 : 3,
+    verifyCachedReps: d.verifyCachedReps,
+    verifyNaiveReps: d.verifyNaiveReps,
   };
 }
 

@@ -1,10 +1,14 @@
 /**
  * The shape of bench/results/latest.json and its readable twin latest.md.
  */
-import type { AugmentConfig, AugmentConfigInput, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
+import type { AugmentConfigInput, CaptureConfig, FaceConfig, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
 import type { CameraParams } from '../../src/augment';
-import type { BackendInfo, BackendSpeed, ImportSpeed, RocSummary, VerifySpeed } from '../common/types';
+import type { EnrolmentCosts } from '../common/estimate';
+import type { FrameSpec } from '../common/frame';
+import type { BackendInfo, BackendSpeed, CropStats, ImportSpeed, RocSummary, VerifySpeed } from '../common/types';
+import type { PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
+import type { PairsResult, ScoreSummary } from './pairs';
 
 export interface PartTiming {
   readonly part: string;
@@ -13,14 +17,7 @@ export interface PartTiming {
   readonly where: string;
 }
 
-export interface PixelBaseline {
-  readonly frr: number;
-  readonly far: number;
-  readonly eer: number;
-  readonly auc: number;
-  /** Mean-L1 distance threshold (its EER point): granted when the distance is below it. */
-  readonly distanceThreshold: number;
-}
+type Scores = Pick<RocSummary, 'frr' | 'far' | 'eer' | 'auc'>;
 
 export interface AccuracyReport {
   readonly people: readonly string[];
@@ -30,63 +27,82 @@ export interface AccuracyReport {
     readonly peopleFile: string;
     readonly minPhotos: number;
     readonly maxPeople: number;
+    readonly maxTest: number;
     readonly split: Readonly<Record<'anchors' | 'positives' | 'verification' | 'test', string>>;
-    readonly model: string;
     readonly modelConfig: ModelConfig;
     readonly params: number;
+    /** The bundled pretrained model: its model.json and that file's SHA-256 (first 16 hex digits). */
+    readonly pretrained: { readonly file: string; readonly sha256: string };
+    /** The training config every variant starts from (the app's, with this run's samplesPerClass and seed). */
     readonly training: TrainingConfig;
-    readonly appDefaultEpochs: number;
+    /** The app's DEFAULT_TRAINING_CONFIG, for comparison. */
+    readonly appTraining: TrainingConfig;
+    /** Epochs of the reference recipe (from scratch). */
+    readonly referenceEpochs: number;
     readonly verify: VerifyConfig;
+    readonly capture: CaptureConfig;
+    readonly face: FaceConfig;
+    readonly frame: FrameSpec;
     readonly capturesPerPhoto: number;
     readonly jitter: AugmentConfigInput;
-    /** Augmentation of training batches (the app's defaults) or null for none. */
-    readonly trainAugment: AugmentConfig | null;
     readonly camera: CameraParams;
     readonly negatives: { readonly count: number; readonly version: string; readonly people: number; readonly seconds: number };
     readonly backend: BackendInfo;
     readonly seed: number;
-    readonly weightInit: string;
+    readonly conditions: readonly string[];
   };
+  /** The app default's (face crop, augmented, fine-tuned) scores, plain condition. */
   readonly frr: number;
   readonly far: number;
   readonly eer: number;
   readonly auc: number;
   readonly attempts: { readonly genuine: number; readonly impostor: number };
-  readonly sameCamera: Pick<RocSummary, 'frr' | 'far' | 'eer' | 'auc'>;
+  readonly noFace: { readonly genuine: number; readonly impostor: number };
+  readonly sameCamera: Scores | null;
   readonly pixelBaseline: PixelBaseline;
-  readonly pixelBaselineSameCamera: PixelBaseline;
-  /** The bundled pretrained network scored without training (null when off or absent). */
-  readonly pretrainedOnly: {
-    readonly model: string;
-    readonly frr: number;
-    readonly far: number;
-    readonly eer: number;
-    readonly auc: number;
-    readonly sameCamera: Pick<RocSummary, 'frr' | 'far' | 'eer' | 'auc'> | null;
-    readonly enrolments: AccuracyReport['enrolments'];
-    readonly seconds: number;
-  } | null;
+  readonly pixelBaselineSameCamera: PixelBaseline | null;
+  /** Every variant side by side. */
+  readonly variants: readonly VariantRow[];
+  readonly crops: readonly CropStats[];
+  readonly noFacePhotos: readonly string[];
+  /** Median ms of one face detection on a 640×480 frame (set-up, wasm). */
+  readonly detectMs: number;
+  readonly photos: number;
   readonly enrolments: readonly {
     readonly target: string;
+    readonly variant: string;
     readonly condition: string;
     readonly frr: number;
     readonly far: number;
     readonly genuine: number;
     readonly impostor: number;
+    /** Attempts denied because no face was found. */
+    readonly noFace: number;
     readonly meanGenuineVerification: number;
     readonly meanImpostorVerification: number;
     /** ROC AUC of this enrolment's verification fractions. */
     readonly auc: number;
     /** Share of the person's own enrolment photos (1–15, no jitter) granted. */
     readonly seenGranted: number;
+    /** Enrolment photos left out (no face found). */
+    readonly skippedPhotos: number;
     readonly counts: Readonly<Record<string, number>>;
     readonly history: readonly { readonly epoch: number; readonly trainLoss: number; readonly testLoss: number; readonly accuracy: number; readonly epochMs: number }[];
+    readonly loadSeconds: number;
     readonly trainSeconds: number;
     readonly verifySeconds: number;
+    readonly msPerAttempt: number;
     readonly medianStepMs: number;
   }[];
+  /** Unit costs measured in this run (medians), the basis of the run-time estimate. */
+  readonly costs: EnrolmentCosts;
   readonly setupSeconds: number;
-  readonly medianStepMs: number;
+}
+
+/** The full run's time estimated from this run (bench/common/estimate.ts). */
+export interface Estimate {
+  readonly parts: readonly { readonly part: string; readonly measuredSeconds: number; readonly estimatedSeconds: number; readonly basis: string }[];
+  readonly totalSeconds: number;
 }
 
 export type BackendRow = BackendSpeed | { readonly backend: string; readonly threads: number; readonly error: string };
@@ -115,13 +131,18 @@ export interface BenchReport {
   readonly speed: {
     readonly model: string;
     readonly modelConfig: ModelConfig;
+    /** The face photo (person/file) of the speed and verify parts' camera frame. */
+    framePhoto: string | null;
     backends: BackendRow[];
     /** Per n: the app's verifier vs the reference way, on `verifyBackend`. */
     verify: VerifySpeed[] | null;
     verifyBackend: BackendInfo | null;
     import: ImportSpeed | null;
   };
+  /** LFW dev-test pair matching of the bundled pretrained model (bench/node/pairs.ts). */
+  pairs: PairsResult | null;
   accuracy: AccuracyReport | null;
+  estimate: Estimate | null;
   readonly errors: { readonly part: string; readonly message: string }[];
 }
 
@@ -132,25 +153,27 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
 
 function speedSection(r: BenchReport): string[] {
   const o = r.options;
-  const out = ['## Speed: model forward and training step', ''];
+  const out = ['## Speed: model forward, training step and face detection', ''];
   const params = r.speed.backends.find((b): b is BackendSpeed => 'params' in b)?.params;
   out.push(
     `Model: ${r.speed.model}${params ? `, ${params.toLocaleString('en')} parameters` : ''}. Forward: one embedding-tower pass on one ${r.speed.modelConfig.inputSize}×${r.speed.modelConfig.inputSize} image. ` +
-      `Step: one step of the app's train() (batch 16, Adam, lr 1e-4). Medians of the timed runs after the warm-up runs; "runs" = warm-up + timed. ` +
+      `Step: one step of the app's train() (batch 16, Adam, lr 1e-4). Face detection: the app's detector (src/face, short-range BlazeFace, 128×128 input) on one 640×480 camera frame ` +
+      `(${r.speed.framePhoto ?? 'a face photo'} pasted 1:1 in the middle of a grey frame), pixels to faces. Medians of the timed runs after the warm-up runs; "runs" = warm-up + timed. ` +
       `One page per backend. tfjs-backend-wasm sizes its thread pool as min(threads, hardwareConcurrency / 2), so where the machine has fewer than 2 × threads cores the page is made to report 2 × threads (DevTools override); the work runs on the real cores.`,
     '',
   );
   out.push(
     table(
-      ['backend', 'threads', 'renderer', 'embed forward (ms)', 'forward runs', 'train step (ms)', 'step runs', 'note'],
+      ['backend', 'threads', 'renderer', 'embed forward (ms)', 'face detection (ms)', 'forward / detection runs', 'train step (ms)', 'step runs', 'note'],
       r.speed.backends.map((b) =>
         'error' in b
-          ? [b.backend, String(b.threads), '', '—', '', '—', '', `FAILED: ${b.error}`]
+          ? [b.backend, String(b.threads), '', '—', '—', '', '—', '', `FAILED: ${b.error}`]
           : [
               b.backend,
               String(b.threads),
               b.backend === 'webgl' ? (b.renderer ?? 'none') : '',
               f(b.embedForwardMs),
+              `${f(b.detectMs)}${b.facesFound === 1 ? '' : ` (${b.facesFound} faces found)`}`,
               `${b.warmup} + ${b.forwardSamplesMs.length}`,
               f(b.trainStepMs, 0),
               b.stepSamplesMs.length > 0 ? `${b.warmup} + ${b.stepSamplesMs.length}` : '—',
@@ -162,17 +185,30 @@ function speedSection(r: BenchReport): string[] {
   );
   const v = r.speed.verify;
   if (v && r.speed.verifyBackend) {
-    out.push('## Verification per frame: cached embeddings vs the reference way', '');
+    out.push('## Verification per frame: cached embeddings vs the reference way, with and without face detection', '');
     out.push(
-      `Backend: ${r.speed.verifyBackend.reason}. Reference model. Cached: the app's verifier (n verification embeddings computed once; per frame one tower pass and the Dense head on n distances). ` +
+      `Backend: ${r.speed.verifyBackend.reason}. Reference model. Cached: the app's verifier (n verification embeddings computed once; per frame one tower pass and the Dense head on n distances), on a ready 100×100 input. ` +
+        `From a camera frame (640×480, the speed part's frame): "fixed crop" = the reference's centred square cropped and preprocessed, then the cached verifier (the app's 'fixed' crop mode); ` +
+        `"face crop" = the detector, the largest face's square, preprocess, then the cached verifier (the app's default). ` +
         `Reference way: n separate whole-siamese predictions of (frame, image i) per frame, as the notebook did (its per-frame re-reading of the images is not counted). ` +
-        `Medians of ${o.verifyCachedReps} cached / ${o.verifyNaiveReps} reference-way frames after warm-up.`,
+        `Medians of ${o.verifyCachedReps} frames each (${o.verifyNaiveReps} the reference way) after warm-up.`,
       '',
     );
     out.push(
       table(
-        ['n', 'cached (ms/frame)', 'reference way (ms/frame)', 'speed-up', 'embed forward (ms)', 'caching n embeddings (ms)', 'max score difference'],
-        v.map((x) => [String(x.n), f(x.cachedFrameMs), f(x.naiveFrameMs, 0), `${f(x.naiveFrameMs / x.cachedFrameMs)}×`, f(x.embedForwardMs), f(x.cacheBuildMs, 0), x.maxScoreDiff.toExponential(1)]),
+        ['n', 'cached (ms/frame)', 'fixed crop + verify (ms/frame)', 'detect + face crop + verify (ms/frame)', 'of which detection (ms)', 'reference way (ms/frame)', 'speed-up (cached)', 'embed forward (ms)', 'caching n embeddings (ms)', 'max score difference'],
+        v.map((x) => [
+          String(x.n),
+          f(x.cachedFrameMs),
+          f(x.fixedFrameMs),
+          f(x.faceFrameMs),
+          f(x.detectMs),
+          f(x.naiveFrameMs, 0),
+          `${f(x.naiveFrameMs / x.cachedFrameMs)}×`,
+          f(x.embedForwardMs),
+          f(x.cacheBuildMs, 0),
+          x.maxScoreDiff.toExponential(1),
+        ]),
       ),
       '',
     );
@@ -192,74 +228,150 @@ function speedSection(r: BenchReport): string[] {
   return out;
 }
 
+function pairsSection(p: PairsResult): string[] {
+  const { devTrain, devTest } = p.files;
+  const row = (name: string, s: ScoreSummary, at05: string) => [
+    name,
+    f(s.devTestAuc, 3),
+    `${pct(s.devTestAccuracy)} (threshold ${s.devTrainThreshold.toPrecision(3)})`,
+    `${pct(s.devTestTenFold.accuracy)} ± ${pct(s.devTestTenFold.std)}`,
+    at05,
+    `${f(s.devTestMeanSame, 3)} / ${f(s.devTestMeanDifferent, 3)}`,
+  ];
+  return [
+    '## LFW pairs: the pretrained model on people it never saw',
+    '',
+    `${p.modelUrlOrDir} (the app's bundled pretrained network, no fine-tuning), in Node with tf.js ${p.backend}; each photo through the app's preprocess (whole 250×250 photo → 100×100) and one tower pass, a pair's score the model's head on the two embeddings (checked against the whole network on ${p.model.headCheck.pairs} pairs: max difference ${p.model.headCheck.maxAbsDiff.toExponential(1)}). ` +
+      `Threshold fitted on ${devTrain.pairs} pairs of ${devTrain.file} (people the model was pretrained on), measured on ${devTest.pairs} pairs of ${devTest.file} (${devTest.same} same, ${devTest.different} different; people never trained on)` +
+      `${p.limit > 0 ? `: a seeded, class-stratified subsample of at most ${p.limit} pairs per file (seed ${p.seed})` : ''}. 10-fold: the LFW protocol, the threshold fitted on 9 folds of the dev-test pairs, applied to the tenth. ${f(p.seconds, 0)} s.`,
+    '',
+    table(
+      ['score', 'dev-test ROC AUC', 'dev-test accuracy at the dev-train threshold', 'dev-test 10-fold accuracy', 'accuracy at 0.5 (dev-test)', 'mean score same / different'],
+      [row('pretrained model', p.model, pct(p.model.devTestAccuracyAt05)), row('raw pixels (−mean |x1 − x2|)', p.pixels, '—')],
+    ),
+    '',
+  ];
+}
+
+/** Seconds as s, min or h, whichever reads best. */
+const duration = (s: number) => (s < 90 ? `${f(s)} s` : s < 5400 ? `${f(s / 60)} min` : `${f(s / 3600)} h`);
+const epochs = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
+
+const scoreCells = (x: Scores | null) => (x ? [pct(x.frr), pct(x.far), pct(x.eer), f(x.auc, 3)] : ['—', '—', '—', '—']);
+
 function accuracySection(a: AccuracyReport): string[] {
   const s = a.settings;
   const t = s.training;
-  const mc = s.modelConfig;
+  const app = s.appTraining;
+  const fr = s.frame;
   const out = ['## Accuracy: the enrolment protocol', ''];
+  const trainedDiffers = t.samplesPerClass !== app.samplesPerClass ? ` and **samplesPerClass ${t.samplesPerClass}** (app ${app.samplesPerClass})` : '';
   out.push(
     `- Where: ${s.where}; ${s.backend.reason}.`,
     `- People (${a.people.length}): ${a.people.join(', ')} — from ${s.peopleFile}, ≥ ${s.minPhotos} photos${s.maxPeople > 0 ? `, first ${s.maxPeople} by name` : ''}; photos from ${s.data}.`,
-    `- Photos in filename order: ${s.split.anchors} anchors, ${s.split.positives} positives, ${s.split.verification} verification images, ${s.split.test} test. Each enrolment photo → ${s.capturesPerPhoto} captures with seeded jitter (src/augment: shift ±3 px, zoom ±2 %, brightness ±0.04, noise σ 0.005–0.02, JPEG q90).`,
+    `- Photos in filename order: ${s.split.anchors} anchors, ${s.split.positives} positives, ${s.split.verification} verification images, ${s.split.test} test${s.maxTest > 0 ? ` (at most ${s.maxTest} test photos per person)` : ''}.`,
+    `- Camera frames: each photo pasted into a ${fr.width}×${fr.height} frame on grey ${fr.background}, its centre moved by up to ±${fr.maxShiftX} px (x) and ±${fr.maxShiftY} px (y) and scaled by ${fr.minScale}–${fr.maxScale} (seeded per photo; the same frame for every variant). ` +
+      `**fixed** crop: the reference's centred ${s.capture.squareSize}-px square (src/data captureSquare); **face** crop: the app's detector (${s.face.variant}-range BlazeFace, score ≥ ${s.face.scoreThreshold}) and crop rule (src/face faceCrop, ${s.face.marginFactor} × the box side around the ${s.face.centre} centre). Both preprocessed to ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} by src/model preprocess. ` +
+      `No face found: that photo is left out of the enrolment (the app refuses the capture), and an attempt with it counts as denied (verification 0).`,
+    `- Each enrolment photo → ${s.capturesPerPhoto} captures with seeded jitter (src/augment: shift ±3 px, zoom ±2 %, brightness ±0.04, noise σ 0.005–0.02, JPEG q90).`,
     `- Negatives: the app's bundled pack (${s.negatives.count} faces of ${s.negatives.people} people, version ${s.negatives.version}), loaded through the app's ensureBundledNegatives into IndexedDB.`,
-    `- Model: **${s.model}** — inputSize ${mc.inputSize}, filters ${mc.filters.join('/')}, kernels ${mc.kernels.join('/')}, embedding ${mc.embeddingSize}, pool ${mc.pool}; ${s.params.toLocaleString('en')} parameters${s.model === 'reference' ? '' : ' (scaled down from the reference model so that training fits a CPU run; same pipeline)'}.`,
-    `- Training: the app's train() with the app's defaults except epochs: **${t.epochs} epochs** (app default ${s.appDefaultEpochs}), batch ${t.batchSize}, lr ${t.learningRate}, samplesPerClass ${t.samplesPerClass}, trainFraction ${t.trainFraction}, seed ${t.seed}. ${s.weightInit}.`,
-    `- Training augmentation: ${s.trainAugment ? "on, the app's defaults (src/config DEFAULT_AUGMENT_CONFIG, applied per batch as the app's training session does)" : 'off'}.`,
-    `- Verification: the app's verifier and decision rule, default thresholds (detection ${s.verify.detectionThreshold}, verification ${s.verify.verificationThreshold}). Genuine: the person's test photos; impostor: the other targets' test photos. ${a.attempts.genuine} genuine and ${a.attempts.impostor} impostor attempts per condition.`,
-    `- Same camera: src/augment cameraTransform (gain ${s.camera.gain.join('/')}, blur σ ${s.camera.blurSigma}, noise σ ${s.camera.noiseSigma}, JPEG ${s.camera.jpegQuality}) on the enrolment photos (before the jitter) and on every test photo; the bundled negatives unchanged. Retrained per person.`,
-    `- Pixel baseline: mean L1 distance of the raw 100×100 pixels (the same preprocessing) between the test photo and the enrolment's verification captures, thresholded at its own EER point.`,
-    `- EER and AUC are of the per-attempt verification fraction (detections / N), pooled over all enrolments.`,
+    `- Model: the reference network (${s.params.toLocaleString('en')} parameters). Fine-tuned variants start from the bundled pretrained model (${s.pretrained.file}, model.json SHA-256 ${s.pretrained.sha256}…, through src/model loadPretrainedNetwork); from scratch: Glorot-uniform kernels and zero biases from the seed (test/seeded.ts).`,
+    `- Training: the app's train() and training config (batch ${t.batchSize}, lr ${t.learningRate}, trainFraction ${t.trainFraction}, freezeConvs ${t.freezeConvs}, seed ${t.seed}) with each variant's start, augmentation (src/augment, the app's DEFAULT_AUGMENT_CONFIG, per batch as the app's training session applies it) and epochs${trainedDiffers}. The app trains ${app.epochs} epochs from the pretrained model; the reference recipe ${s.referenceEpochs} from scratch.`,
+    `- Verification: the app's verifier and decision rule, default thresholds (detection ${s.verify.detectionThreshold}, verification ${s.verify.verificationThreshold}). Genuine: the person's test photos; impostor: the other targets' test photos. ${a.attempts.genuine} genuine and ${a.attempts.impostor} impostor attempts per variant and condition.`,
+    `- Same camera: src/augment cameraTransform (gain ${s.camera.gain.join('/')}, blur σ ${s.camera.blurSigma}, noise σ ${s.camera.noiseSigma}, JPEG ${s.camera.jpegQuality}) on the ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops of the enrolment photos (before the jitter) and of every test photo (the detector sees the frame without it); the bundled negatives unchanged. Trained again per person.`,
+    `- EER and AUC are of the per-attempt verification fraction (detections / N), pooled over all enrolments. Pixel baseline: mean L1 distance of the same ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops to the verification captures, thresholded at its own EER point.`,
     '',
   );
-  const row = (name: string, x: { frr: number; far: number; eer: number; auc: number }) => [name, pct(x.frr), pct(x.far), pct(x.eer), f(x.auc, 3)];
+  out.push(
+    `**App default** (face crop, augmented, fine-tuned ${epochs(a.variants.find((v) => v.id === 'default')?.settings.epochs ?? 0)}): FRR ${pct(a.frr)}, FAR ${pct(a.far)}, EER ${pct(a.eer)}, AUC ${f(a.auc, 3)}` +
+      (a.sameCamera ? `; same camera: FRR ${pct(a.sameCamera.frr)}, FAR ${pct(a.sameCamera.far)}, EER ${pct(a.sameCamera.eer)}, AUC ${f(a.sameCamera.auc, 3)}` : '') +
+      `; pixel baseline AUC ${f(a.pixelBaseline.auc, 3)}.`,
+    '',
+  );
+  out.push(variantTable(a.variants), '');
+  const byCrop = new Map(a.variants.map((v) => [v.settings.crop, v] as const));
+  out.push('Pixel L1 baseline (the same crops; at its own EER threshold):', '');
   out.push(
     table(
-      ['', 'FRR', 'FAR', 'EER', 'ROC AUC'],
-      [
-        row('network, default thresholds', a),
-        row('network, same camera', a.sameCamera),
-        row('pixel L1 baseline (at its EER threshold)', a.pixelBaseline),
-        row('pixel L1 baseline, same camera', a.pixelBaselineSameCamera),
-        ...(a.pretrainedOnly ? [row('pretrained only (no training), default thresholds', a.pretrainedOnly)] : []),
-        ...(a.pretrainedOnly?.sameCamera ? [row('pretrained only, same camera', a.pretrainedOnly.sameCamera)] : []),
-      ],
+      ['crop', 'FRR', 'FAR', 'EER', 'ROC AUC', 'same camera: FRR', 'FAR', 'EER', 'ROC AUC'],
+      [...byCrop.values()].map((v) => [v.settings.crop, ...scoreCells(v.pixelBaseline), ...scoreCells(v.sameCamera?.pixelBaseline ?? null)]),
     ),
     '',
   );
-  if (a.pretrainedOnly) {
-    out.push(
-      `Pretrained only: ${a.pretrainedOnly.model}, verifying each attempt against the person's verification captures; ${f(a.pretrainedOnly.seconds, 0)} s.`,
-      '',
-    );
-  }
-  out.push('Per enrolment:', '');
-  out.push(enrolmentTable(a.enrolments), '');
-  if (a.pretrainedOnly) out.push('Pretrained only, per person:', '', enrolmentTable(a.pretrainedOnly.enrolments), '');
+  out.push(`Crops of the ${a.photos} simulated frames (offset: crop centre to photo centre; size: crop side / photo side; both 0 and 1 when the crop is the photo itself). Face detection: ${f(a.detectMs)} ms a frame (median, wasm).`, '');
+  out.push(
+    table(
+      ['crop', 'frames cropped', 'no face found', 'median offset (photo sides)', 'median size ratio', 'clamped at the frame edge'],
+      a.crops.map((c) => [c.crop, String(c.photos), String(c.noFace), f(c.medianOffset, 3), f(c.medianSizeRatio, 3), String(c.clamped)]),
+    ),
+    '',
+  );
+  if (a.noFacePhotos.length > 0) out.push(`No face found in: ${a.noFacePhotos.join(', ')}.`, '');
+  const c = a.costs;
+  out.push(
+    `Unit costs in this run (medians): training step ${f(c.stepMs, 0)} ms, test-pair evaluation ${f(c.evalMsPerPair)} ms a pair, scoring ${f(c.msPerAttempt)} ms an attempt, starting network ${f(c.loadSeconds.pretrained)} s (pretrained) / ${f(c.loadSeconds.scratch)} s (scratch); page set-up ${f(a.setupSeconds, 0)} s.`,
+    '',
+  );
+  out.push('Per enrolment:', '', enrolmentTable(a.enrolments), '');
   return out;
+}
+
+function variantTable(rows: readonly VariantRow[]): string {
+  return table(
+    ['variant', 'crop', 'start', 'augment', 'epochs', 'FRR', 'FAR', 'EER', 'ROC AUC', 'same camera: FRR', 'FAR', 'EER', 'ROC AUC', 'no face (genuine / impostor)', 'train (s per enrolment)'],
+    rows.map((v) => [
+      `**${v.id}**`,
+      v.settings.crop,
+      v.settings.start === 'none' ? 'pretrained only' : v.settings.start,
+      v.settings.start === 'none' ? '—' : v.settings.augment ? 'on' : 'off',
+      String(v.settings.epochs),
+      ...scoreCells(v),
+      ...scoreCells(v.sameCamera),
+      `${v.noFace.genuine} / ${v.noFace.impostor}`,
+      v.settings.start === 'none' ? '—' : f(v.trainSeconds, 0),
+    ]),
+  );
 }
 
 function enrolmentTable(enrolments: AccuracyReport['enrolments']): string {
   return table(
-      ['person', 'condition', 'genuine', 'FRR', 'impostor', 'FAR', 'mean verification genuine / impostor', 'AUC', 'own enrolment photos granted', 'train pairs', 'final test loss / acc', 'train (s)', 'step (ms)'],
-      enrolments.map((e) => {
-        const last = e.history.at(-1);
-        return [
-          e.target,
-          e.condition,
-          String(e.genuine),
-          pct(e.frr),
-          String(e.impostor),
-          pct(e.far),
-          `${f(e.meanGenuineVerification, 3)} / ${f(e.meanImpostorVerification, 3)}`,
-          f(e.auc, 3),
-          pct(e.seenGranted),
-          e.counts.trainPairs ? String(e.counts.trainPairs) : '—',
-          last ? `${f(last.testLoss, 3)} / ${f(last.accuracy, 2)}` : '—',
-          e.history.length > 0 ? f(e.trainSeconds, 0) : '—',
-          f(e.medianStepMs, 0),
-        ];
-      }),
+    ['person', 'variant', 'condition', 'genuine', 'FRR', 'impostor', 'FAR', 'mean verification genuine / impostor', 'AUC', 'own enrolment photos granted', 'photos skipped', 'train pairs', 'final test loss / acc', 'start (s)', 'train (s)', 'step (ms)'],
+    enrolments.map((e) => {
+      const last = e.history.at(-1);
+      return [
+        e.target,
+        e.variant,
+        e.condition,
+        String(e.genuine),
+        pct(e.frr),
+        String(e.impostor),
+        pct(e.far),
+        `${f(e.meanGenuineVerification, 3)} / ${f(e.meanImpostorVerification, 3)}`,
+        f(e.auc, 3),
+        pct(e.seenGranted),
+        String(e.skippedPhotos),
+        e.counts.trainPairs ? String(e.counts.trainPairs) : '—',
+        last ? `${f(last.testLoss, 3)} / ${f(last.accuracy, 2)}` : '—',
+        f(e.loadSeconds),
+        e.history.length > 0 ? f(e.trainSeconds, 0) : '—',
+        f(e.medianStepMs, 0),
+      ];
+    }),
   );
+}
+
+function estimateSection(e: Estimate, r: BenchReport): string[] {
+  return [
+    `## Estimated full run (\`npm run bench\`)`,
+    '',
+    `From this run's measurements on this machine (load average ${r.machine.loadAverage.map((x) => x.toFixed(1)).join(' / ')} at the start): each part's work under the full run's defaults, priced with this run's timings (bench/common/estimate.ts). **About ${duration(e.totalSeconds)} in all.**`,
+    '',
+    table(
+      ['part', 'this run (s)', 'full run, estimated', 'basis'],
+      e.parts.map((p) => [p.part, f(p.measuredSeconds), duration(p.estimatedSeconds), p.basis]),
+    ),
+    '',
+  ];
 }
 
 export function renderMarkdown(r: BenchReport): string {
@@ -287,8 +399,10 @@ export function renderMarkdown(r: BenchReport): string {
   );
   out.push('## Run time of each part', '');
   out.push(table(['part', 'seconds', 'where'], r.parts.map((p) => [p.part, f(p.seconds), p.where])), '');
-  out.push(...speedSection(r));
+  if (r.estimate) out.push(...estimateSection(r.estimate, r));
   if (r.accuracy) out.push(...accuracySection(r.accuracy));
+  if (r.pairs) out.push(...pairsSection(r.pairs));
+  out.push(...speedSection(r));
   if (r.errors.length > 0) {
     out.push('## Errors', '');
     for (const e of r.errors) out.push(`- **${e.part}**: \`${e.message.split('\n')[0]}\``);

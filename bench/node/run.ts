@@ -1,23 +1,30 @@
 /**
  * `npm run bench [-- options]`: builds the bench page, serves it, and runs each part in headless
- * Chromium with the app's own code; writes <out>/latest.json and <out>/latest.md.
+ * Chromium with the app's own code (the pairs part in Node); writes <out>/latest.json and
+ * <out>/latest.md.
  *
- * Parts (see bench/README.md): speed (model forward and train step per backend), verify (cached
- * verifier vs the reference way), import (LFW-layout .tgz into IndexedDB), accuracy (the
- * enrolment protocol on real faces).
+ * Parts (see bench/README.md): speed (model forward, train step and face detection per backend),
+ * verify (cached verifier vs the reference way, with and without face detection), import
+ * (LFW-layout .tgz into IndexedDB), pairs (LFW dev-test pair matching of the pretrained model),
+ * accuracy (the enrolment protocol on real faces, in several variants).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_AUGMENT_CONFIG, DEFAULT_TRAINING_CONFIG, DEFAULT_VERIFY_CONFIG, validateModelConfig, type AugmentConfigInput } from '../../src/config';
+import { PRETRAINED_PATH } from '../../src/model/pretrained';
+import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DEFAULT_VERIFY_CONFIG, REFERENCE_TRAINING_CONFIG, type AugmentConfigInput } from '../../src/config';
 import { DEFAULT_CAMERA_PARAMS } from '../../src/augment/augment';
-import { median, ratesAt, rocAuc, rocSummary } from '../common/metrics';
-import type { AccuracySetup, BackendSpeed, BackendSpeedRequest, EnrolmentResult, ImportSpeed, SetupInfo, VerifySpeedResult } from '../common/types';
+import { accuracyWork, extrapolate, speedWork, verifyWork, type AccuracyPlan, type EnrolmentCosts } from '../common/estimate';
+import { DEFAULT_FRAME_SPEC } from '../common/frame';
+import { median, rocAuc } from '../common/metrics';
+import type { AccuracySetup, BackendSpeed, BackendSpeedRequest, EnrolmentResult, ImportSpeed, SetupInfo, TargetPlan, VerifySpeedResult } from '../common/types';
+import { APP_DEFAULT_VARIANT, buildVariantTable, planVariants, type VariantSpec } from '../common/variants';
 import { launchBrowser, openPersistentSession, openSession, CHROMIUM_PATH, type BenchSession } from './browser';
-import { buildArchive, planTargets, SPLIT } from './lfw';
-import { HELP, MODELS, parseOptions, type BenchOptions } from './options';
-import { renderMarkdown, type BenchReport, type PartTiming, type AccuracyReport } from './report';
+import { buildArchive, countPhotos, planTargets, SPLIT } from './lfw';
+import { FULL, HELP, parseOptions, type BenchOptions } from './options';
+import { PAIR_FILES, readPairsFile, runPairs } from './pairs';
+import { renderMarkdown, type AccuracyReport, type BackendRow, type BenchReport, type Estimate, type PartTiming } from './report';
 import { buildHarness, PHOTO_BASE, serveHarness } from './server';
 
 /**
@@ -39,9 +46,6 @@ export const CAPTURE_JITTER: AugmentConfigInput = {
   noise: { enabled: true, min: 0.005, max: 0.02 },
   jpegQuality: { enabled: true, min: 90, max: 90 },
 };
-
-/** The pretrained network the app bundles, under public/. */
-const PRETRAINED_FILE = 'models/pretrained/model.json';
 
 const cores = () => os.availableParallelism?.() ?? os.cpus().length;
 /** hardwareConcurrency that lets tfjs-backend-wasm run `threads` threads (pool = min(threads, hc / 2)). */
@@ -72,8 +76,11 @@ async function withSession<T>(open: Promise<BenchSession>, fn: (s: BenchSession)
   }
 }
 
-function speedRequests(o: BenchOptions): BackendSpeedRequest[] {
-  const base = { model: {}, batchSize: DEFAULT_TRAINING_CONFIG.batchSize, warmup: o.warmup, forwardReps: o.forwardReps, stepReps: o.stepReps, seed: o.seed };
+type Reps = Pick<BenchOptions, 'warmup' | 'forwardReps' | 'stepReps'>;
+
+/** The speed part's pages: one per backend, with its repetitions. */
+function speedRequests(o: Reps & Pick<BenchOptions, 'seed'>, framePhoto: string): BackendSpeedRequest[] {
+  const base = { model: {}, batchSize: DEFAULT_TRAINING_CONFIG.batchSize, warmup: o.warmup, forwardReps: o.forwardReps, stepReps: o.stepReps, seed: o.seed, framePhoto };
   return [
     { ...base, backend: 'wasm', threads: 1, step: true },
     { ...base, backend: 'wasm', threads: 2, step: true },
@@ -84,10 +91,12 @@ function speedRequests(o: BenchOptions): BackendSpeedRequest[] {
   ];
 }
 
-async function runSpeed(o: BenchOptions, origin: string, browser: Awaited<ReturnType<typeof launchBrowser>>): Promise<{ backends: (BackendSpeed | { backend: string; threads: number; error: string })[]; hardwareConcurrency: number[] }> {
-  const backends: (BackendSpeed | { backend: string; threads: number; error: string })[] = [];
+type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+
+async function runSpeed(o: BenchOptions, framePhoto: string, origin: string, browser: Browser): Promise<{ backends: BackendRow[]; hardwareConcurrency: number[] }> {
+  const backends: BackendRow[] = [];
   const hc: number[] = [];
-  for (const req of speedRequests(o)) {
+  for (const req of speedRequests(o, framePhoto)) {
     const label = `${req.backend}${req.backend === 'wasm' ? ` ×${req.threads}` : ''}`;
     try {
       const r = await withSession(openSession(browser, origin, req.backend === 'wasm' ? concurrencyFor(req.threads) : {}), async (s) => {
@@ -97,7 +106,7 @@ async function runSpeed(o: BenchOptions, origin: string, browser: Awaited<Return
       if (req.backend === 'wasm' && r.threads !== req.threads) throw new Error(`asked for ${req.threads} wasm threads, the backend runs ${r.threads}`);
       if (r.leakedTensors !== 0) throw new Error(`the run left ${r.leakedTensors} tensors behind`);
       backends.push(r);
-      log(`  ${label}: forward ${r.embedForwardMs.toFixed(1)} ms, step ${r.trainStepMs === null ? '—' : `${r.trainStepMs.toFixed(0)} ms`} ${r.note ? `(${r.note})` : ''}`);
+      log(`  ${label}: forward ${r.embedForwardMs.toFixed(1)} ms, step ${r.trainStepMs === null ? '—' : `${r.trainStepMs.toFixed(0)} ms`}, face detection ${r.detectMs.toFixed(1)} ms (${r.facesFound} found) ${r.note ? `(${r.note})` : ''}`);
     } catch (e) {
       const error = e instanceof Error ? e.message.split('\n')[0]! : String(e);
       backends.push({ backend: req.backend, threads: req.threads, error });
@@ -137,37 +146,16 @@ async function runImport(o: BenchOptions, origin: string): Promise<ImportSpeed> 
   }
 }
 
-function logEnrolment(r: EnrolmentResult, what: string): void {
+function logEnrolment(r: EnrolmentResult): void {
   const denied = r.genuine.filter((a) => !a.granted).length;
   const granted = r.impostor.filter((a) => a.granted).length;
   const last = r.history.at(-1);
   const training = last ? `trained ${r.trainSeconds.toFixed(0)} s (step ${r.medianStepMs.toFixed(0)} ms, test loss ${last.testLoss.toFixed(3)}, acc ${last.accuracy.toFixed(2)}), ` : '';
   log(
-    `  ${r.target} (${r.condition}, ${what}): ${training}genuine denied ${denied}/${r.genuine.length}, impostors granted ${granted}/${r.impostor.length}, ` +
-      `own enrolment photos granted ${(100 * r.seenGranted).toFixed(0)} %, AUC ${enrolmentAuc(r).toFixed(3)}`,
+    `  ${r.target} / ${r.variant} / ${r.condition}: start ${r.loadSeconds.toFixed(1)} s, ${training}genuine denied ${denied}/${r.genuine.length}, impostors granted ${granted}/${r.impostor.length}, ` +
+      `own enrolment photos granted ${(100 * r.seenGranted).toFixed(0)} %, AUC ${enrolmentAuc(r).toFixed(3)}, ${r.msPerAttempt.toFixed(0)} ms an attempt`,
   );
   if (r.leakedTensors !== 0) throw new Error(`an enrolment run left ${r.leakedTensors} tensors behind`);
-}
-
-function enrolmentSummary(r: EnrolmentResult): AccuracyReport['enrolments'][number] {
-  const mean = (xs: readonly { verification: number }[]) => xs.reduce((a, x) => a + x.verification, 0) / xs.length;
-  return {
-    target: r.target,
-    condition: r.condition,
-    frr: r.genuine.filter((a) => !a.granted).length / r.genuine.length,
-    far: r.impostor.filter((a) => a.granted).length / r.impostor.length,
-    genuine: r.genuine.length,
-    impostor: r.impostor.length,
-    meanGenuineVerification: mean(r.genuine),
-    meanImpostorVerification: mean(r.impostor),
-    auc: enrolmentAuc(r),
-    seenGranted: r.seenGranted,
-    counts: r.counts,
-    history: r.history,
-    trainSeconds: r.trainSeconds,
-    verifySeconds: r.verifySeconds,
-    medianStepMs: r.medianStepMs,
-  };
 }
 
 /** AUC of one enrolment's verification fractions, genuine vs impostor. */
@@ -177,90 +165,120 @@ const enrolmentAuc = (r: EnrolmentResult) =>
     r.impostor.map((a) => a.verification),
   );
 
-function summarise(results: readonly EnrolmentResult[], condition: EnrolmentResult['condition'], thresholds: typeof DEFAULT_VERIFY_CONFIG) {
-  const runs = results.filter((r) => r.condition === condition);
-  const genuine = runs.flatMap((r) => r.genuine);
-  const impostor = runs.flatMap((r) => r.impostor);
-  const net = rocSummary(
-    genuine.map((a) => a.verification),
-    impostor.map((a) => a.verification),
-    thresholds.verificationThreshold,
-  );
-  // Pixel baseline: score = −distance; its threshold is its own EER point.
-  const g = genuine.map((a) => -a.pixelDistance);
-  const i = impostor.map((a) => -a.pixelDistance);
-  const pix = rocSummary(g, i, 0);
-  const pixAtEer = ratesAt(g, i, pix.eerThreshold);
-  // The decision rule's own outcome must match the fraction > threshold rule used above.
-  const grantedGenuine = genuine.filter((a) => a.granted).length;
-  if (grantedGenuine !== Math.round((1 - net.frr) * genuine.length)) throw new Error('granted flags disagree with the verification fractions');
+function enrolmentSummary(r: EnrolmentResult): AccuracyReport['enrolments'][number] {
+  const mean = (xs: readonly { verification: number }[]) => xs.reduce((a, x) => a + x.verification, 0) / xs.length;
   return {
-    attempts: { genuine: genuine.length, impostor: impostor.length },
-    network: net,
-    pixel: { ...pixAtEer, eer: pix.eer, auc: pix.auc, distanceThreshold: -pix.eerThreshold },
+    target: r.target,
+    variant: r.variant,
+    condition: r.condition,
+    frr: r.genuine.filter((a) => !a.granted).length / r.genuine.length,
+    far: r.impostor.filter((a) => a.granted).length / r.impostor.length,
+    genuine: r.genuine.length,
+    impostor: r.impostor.length,
+    noFace: r.genuine.filter((a) => a.noFace).length + r.impostor.filter((a) => a.noFace).length,
+    meanGenuineVerification: mean(r.genuine),
+    meanImpostorVerification: mean(r.impostor),
+    auc: enrolmentAuc(r),
+    seenGranted: r.seenGranted,
+    skippedPhotos: r.skippedPhotos,
+    counts: r.counts,
+    history: r.history,
+    loadSeconds: r.loadSeconds,
+    trainSeconds: r.trainSeconds,
+    verifySeconds: r.verifySeconds,
+    msPerAttempt: r.msPerAttempt,
+    medianStepMs: r.medianStepMs,
   };
 }
 
-async function runAccuracy(o: BenchOptions, root: string, origin: string, browser: Awaited<ReturnType<typeof launchBrowser>>): Promise<AccuracyReport> {
-  const targets = await planTargets(o.data, o.people, o.minPhotos, o.maxPeople);
-  const model = validateModelConfig(MODELS[o.model]);
-  const training = { ...DEFAULT_TRAINING_CONFIG, epochs: o.epochs, seed: o.seed };
+/** The accuracy part's unit costs in this run (medians over its enrolments), for the run-time estimate. */
+function enrolmentCosts(results: readonly EnrolmentResult[], batchSize: number): EnrolmentCosts {
+  const trained = results.filter((r) => r.history.length > 0);
+  const loads = (start: VariantSpec['start'], variants: readonly VariantSpec[]) => {
+    const ids = new Set(variants.filter((v) => v.start === start).map((v) => v.id));
+    const xs = results.filter((r) => ids.has(r.variant)).map((r) => r.loadSeconds);
+    return xs.length > 0 ? median(xs) : 0;
+  };
+  const variants = planVariants(1, 1);
+  const evalMs = trained.map((r) => {
+    const epochMs = r.history.reduce((a, h) => a + h.epochMs, 0) / r.history.length;
+    return Math.max(0, (epochMs - Math.ceil(r.counts.trainPairs / batchSize) * r.medianStepMs) / r.counts.testPairs);
+  });
+  return {
+    stepMs: trained.length > 0 ? median(trained.map((r) => r.medianStepMs)) : 0,
+    evalMsPerPair: evalMs.length > 0 ? median(evalMs) : 0,
+    msPerAttempt: median(results.map((r) => r.msPerAttempt)),
+    loadSeconds: { pretrained: loads('pretrained', variants), scratch: loads('scratch', variants), none: loads('none', variants) },
+  };
+}
+
+/** The accuracy part's work for some targets and settings (see bench/common/estimate.ts). */
+function accuracyPlan(targets: readonly TargetPlan[], variants: readonly VariantSpec[], o: Pick<BenchOptions, 'sameCamera' | 'capturesPerPhoto' | 'samplesPerClass'>, negatives: number): AccuracyPlan {
+  return {
+    testPhotos: targets.map((t) => t.test.length),
+    anchorPhotos: SPLIT.anchors[1] - SPLIT.anchors[0],
+    positivePhotos: SPLIT.positives[1] - SPLIT.positives[0],
+    verificationPhotos: SPLIT.verification[1] - SPLIT.verification[0],
+    variants,
+    conditions: o.sameCamera ? 2 : 1,
+    capturesPerPhoto: o.capturesPerPhoto,
+    samplesPerClass: o.samplesPerClass,
+    trainFraction: DEFAULT_TRAINING_CONFIG.trainFraction,
+    batchSize: DEFAULT_TRAINING_CONFIG.batchSize,
+    negatives,
+  };
+}
+
+/** A short SHA-256 of the bundled pretrained model's model.json (its weights' quantization and manifest): which model a run used. */
+async function pretrainedVersion(root: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path.join(root, 'public', PRETRAINED_PATH)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+async function runAccuracy(o: BenchOptions, root: string, origin: string, browser: Browser): Promise<AccuracyReport> {
+  const pretrained = await pretrainedVersion(root);
+  const targets = await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest);
+  const variants = planVariants(o.epochs, o.scratchEpochs, o.variants);
+  // The app's training config; each variant sets start, augment and epochs (bench/page/accuracy.ts).
+  const training = { ...DEFAULT_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, seed: o.seed };
   const setup: AccuracySetup = {
     targets,
     photoBase: PHOTO_BASE,
     threads: o.accuracyThreads,
-    model,
     training,
     verify: DEFAULT_VERIFY_CONFIG,
+    capture: DEFAULT_CAPTURE_CONFIG,
+    face: DEFAULT_FACE_CONFIG,
+    frame: DEFAULT_FRAME_SPEC,
     capturesPerPhoto: o.capturesPerPhoto,
     jitter: CAPTURE_JITTER,
-    trainAugment: o.trainAugment ? DEFAULT_AUGMENT_CONFIG : null,
     seed: o.seed,
   };
-  log(`  targets: ${targets.map((t) => `${t.name} (${t.test.length} test photos)`).join(', ')}`);
+  const conditions = o.sameCamera ? (['plain', 'sameCamera'] as const) : (['plain'] as const);
+  log(`  targets: ${targets.map((t) => `${t.name} (${t.test.length} test photos)`).join(', ')}; variants: ${variants.map((v) => v.id).join(', ')}; conditions: ${conditions.join(', ')}`);
   return withSession(openSession(browser, origin, concurrencyFor(o.accuracyThreads)), async (s) => {
     const info: SetupInfo = await s.page.evaluate((q) => window.__bench!.accuracySetup(q), setup);
-    log(`  page ready: ${info.backend.reason}; ${info.negatives.count} bundled negatives; ${info.photos} photos; model ${info.params.toLocaleString('en')} parameters`);
+    const face = info.crops.find((c) => c.crop === 'face');
+    log(
+      `  page ready in ${info.seconds.toFixed(0)} s: ${info.backend.reason}; ${info.negatives.count} bundled negatives; ${info.photos} photos in simulated frames, ` +
+        `no face found in ${face?.noFace ?? 0} (detection ${info.detectMs.toFixed(0)} ms a frame)`,
+    );
     const results: EnrolmentResult[] = [];
-    for (const condition of ['plain', 'sameCamera'] as const) {
+    for (const condition of conditions) {
       for (let t = 0; t < targets.length; t++) {
-        const r = await s.page.evaluate(([i, c]) => window.__bench!.accuracyRun(i, c), [t, condition] as const);
-        logEnrolment(r, 'trained');
-        results.push(r);
-      }
-    }
-    const plain = summarise(results, 'plain', DEFAULT_VERIFY_CONFIG);
-    const cam = summarise(results, 'sameCamera', DEFAULT_VERIFY_CONFIG);
-
-    let pretrainedOnly: AccuracyReport['pretrainedOnly'] = null;
-    if (o.pretrained !== 'off') {
-      if (!existsSync(path.join(root, 'public', PRETRAINED_FILE))) {
-        log(`  no pretrained model at public/${PRETRAINED_FILE}: pretrained-only variant skipped`);
-      } else {
-        const conditions = o.pretrained === 'both' ? (['plain', 'sameCamera'] as const) : (['plain'] as const);
-        const runs: EnrolmentResult[] = [];
-        const t1 = performance.now();
-        for (const condition of conditions) {
-          for (let t = 0; t < targets.length; t++) {
-            const r = await s.page.evaluate(([i, c]) => window.__bench!.accuracyPretrained(i, c), [t, condition] as const);
-            logEnrolment(r, 'pretrained only');
-            runs.push(r);
-          }
+        for (const variant of variants) {
+          const r = await s.page.evaluate((q) => window.__bench!.accuracyRun(q), { target: t, condition, variant });
+          logEnrolment(r);
+          results.push(r);
         }
-        const p = summarise(runs, 'plain', DEFAULT_VERIFY_CONFIG);
-        const pc = conditions.length > 1 ? summarise(runs, 'sameCamera', DEFAULT_VERIFY_CONFIG) : null;
-        pretrainedOnly = {
-          model: `public/${PRETRAINED_FILE} (reference design, no training on the person)`,
-          frr: p.network.frr,
-          far: p.network.far,
-          eer: p.network.eer,
-          auc: p.network.auc,
-          sameCamera: pc && { frr: pc.network.frr, far: pc.network.far, eer: pc.network.eer, auc: pc.network.auc },
-          enrolments: runs.map(enrolmentSummary),
-          seconds: (performance.now() - t1) / 1000,
-        };
       }
     }
+    if ((await pretrainedVersion(root)) !== pretrained) throw new Error(`public/${PRETRAINED_PATH} changed during the accuracy part: its numbers mix two models; run it again`);
+    const rows = buildVariantTable(variants, results, DEFAULT_VERIFY_CONFIG.verificationThreshold);
+    const app = rows.find((r) => r.id === APP_DEFAULT_VARIANT)!;
+    const only = (x: { frr: number; far: number; eer: number; auc: number }) => ({ frr: x.frr, far: x.far, eer: x.eer, auc: x.auc });
     return {
       people: targets.map((t) => t.name),
       settings: {
@@ -271,36 +289,109 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
         peopleFile: o.people,
         minPhotos: o.minPhotos,
         maxPeople: o.maxPeople,
+        maxTest: o.maxTest,
         split: { anchors: '1–5', positives: '6–10', verification: '11–15', test: `${SPLIT.testFrom + 1}+` },
-        model: o.model,
-        modelConfig: model,
+        modelConfig: DEFAULT_MODEL_CONFIG,
         params: info.params,
+        pretrained: { file: `public/${PRETRAINED_PATH}`, sha256: pretrained },
         training,
-        appDefaultEpochs: DEFAULT_TRAINING_CONFIG.epochs,
+        appTraining: DEFAULT_TRAINING_CONFIG,
+        referenceEpochs: REFERENCE_TRAINING_CONFIG.epochs,
         verify: DEFAULT_VERIFY_CONFIG,
+        capture: DEFAULT_CAPTURE_CONFIG,
+        face: DEFAULT_FACE_CONFIG,
+        frame: DEFAULT_FRAME_SPEC,
         capturesPerPhoto: o.capturesPerPhoto,
         jitter: CAPTURE_JITTER,
-        trainAugment: setup.trainAugment,
         camera: DEFAULT_CAMERA_PARAMS,
         negatives: info.negatives,
         backend: info.backend,
         seed: o.seed,
-        weightInit: 'Glorot-uniform kernels and zero biases from the seed (test/seeded.ts seedWeights), the same for every enrolment',
+        conditions: [...conditions],
       },
-      frr: plain.network.frr,
-      far: plain.network.far,
-      eer: plain.network.eer,
-      auc: plain.network.auc,
-      attempts: plain.attempts,
-      sameCamera: { frr: cam.network.frr, far: cam.network.far, eer: cam.network.eer, auc: cam.network.auc },
-      pixelBaseline: plain.pixel,
-      pixelBaselineSameCamera: cam.pixel,
+      frr: app.frr,
+      far: app.far,
+      eer: app.eer,
+      auc: app.auc,
+      attempts: app.attempts,
+      noFace: app.noFace,
+      sameCamera: app.sameCamera && only(app.sameCamera),
+      pixelBaseline: app.pixelBaseline,
+      pixelBaselineSameCamera: app.sameCamera?.pixelBaseline ?? null,
+      variants: rows,
+      crops: info.crops,
+      noFacePhotos: info.noFacePhotos,
+      detectMs: info.detectMs,
+      photos: info.photos,
       enrolments: results.map(enrolmentSummary),
-      pretrainedOnly,
+      costs: enrolmentCosts(results, training.batchSize),
       setupSeconds: info.seconds,
-      medianStepMs: median(results.map((r) => r.medianStepMs)),
     };
   });
+}
+
+/**
+ * The full run's time (`npm run bench` with its defaults) from this run's measurements: each part
+ * modelled with bench/common/estimate.ts, priced with this run's timings.
+ */
+async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimate> {
+  const parts: Estimate['parts'][number][] = [];
+  const seconds = (part: string) => r.parts.find((p) => p.part === part)?.seconds;
+  const build = seconds('build');
+  if (build !== undefined) parts.push({ part: 'build', measuredSeconds: build, estimatedSeconds: build, basis: 'the same' });
+  const speed = seconds('speed');
+  if (speed !== undefined) {
+    const measured = r.speed.backends.map((b, i) => ({ b, i })).filter((x): x is { b: BackendSpeed; i: number } => !('error' in x.b));
+    const model = (reps: Reps) => {
+      const reqs = speedRequests({ ...reps, seed: o.seed }, '');
+      return speedWork(measured.map(({ b, i }) => ({ cost: { embedForwardMs: b.embedForwardMs, detectMs: b.detectMs, trainStepMs: b.trainStepMs }, reps: reqs[i]! })));
+    };
+    parts.push({ part: 'speed', measuredSeconds: speed, estimatedSeconds: extrapolate(speed, model(o), model(FULL)), basis: `${FULL.warmup} + ${FULL.forwardReps} forward passes and detections, ${FULL.warmup} + ${FULL.stepReps} steps per backend` });
+  }
+  const verify = seconds('verify');
+  if (verify !== undefined && r.speed.verify) {
+    const rows = r.speed.verify;
+    const now = verifyWork(rows, { warmup: o.warmup, cachedReps: o.verifyCachedReps, naiveReps: o.verifyNaiveReps });
+    const full = verifyWork(rows, { warmup: FULL.warmup, cachedReps: FULL.verifyCachedReps, naiveReps: FULL.verifyNaiveReps });
+    parts.push({ part: 'verify', measuredSeconds: verify, estimatedSeconds: extrapolate(verify, now, full), basis: `${FULL.verifyCachedReps} frames each way, ${FULL.verifyNaiveReps} reference-way frames per n` });
+  }
+  const imp = seconds('import');
+  if (imp !== undefined && r.speed.import) {
+    const all = await countPhotos(o.data);
+    parts.push({ part: 'import', measuredSeconds: imp, estimatedSeconds: imp * (all / r.speed.import.images), basis: `${all.toLocaleString('en')} photos at this run's rate` });
+  }
+  const pairs = seconds('pairs');
+  if (pairs !== undefined && r.pairs) {
+    const f = r.pairs.files;
+    const [train, test] = await Promise.all([readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTrain)), readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTest))]);
+    const all = train.length + test.length;
+    parts.push({ part: 'pairs', measuredSeconds: pairs, estimatedSeconds: pairs * (all / (f.devTrain.pairs + f.devTest.pairs)), basis: `all ${all.toLocaleString('en')} pairs at this run's rate` });
+  }
+  const acc = seconds('accuracy');
+  const a = r.accuracy;
+  if (acc !== undefined && a) {
+    const fullTargets = await planTargets(o.data, o.people, o.minPhotos, FULL.maxPeople, FULL.maxTest);
+    const fullOptions = { sameCamera: true, capturesPerPhoto: FULL.capturesPerPhoto, samplesPerClass: FULL.samplesPerClass };
+    // A full run trains full batches of 16; a quick run's single step an epoch may be a smaller
+    // batch. Price a step by the speed part's full-batch step on the accuracy page's backend
+    // (same run, same machine) when it ran, else by the accuracy part's own median step.
+    const speedStep = r.speed.backends.find((b): b is BackendSpeed => !('error' in b) && b.backend === 'wasm' && b.threads === o.accuracyThreads)?.trainStepMs ?? null;
+    const costs = speedStep === null ? a.costs : { ...a.costs, stepMs: speedStep };
+    const nowWork = accuracyWork(accuracyPlan(a.people.map((p) => ({ name: p, anchors: [], positives: [], verification: [], test: Array.from({ length: a.enrolments.find((e) => e.target === p)!.genuine }) })), planVariants(o.epochs, o.scratchEpochs, o.variants), o, a.settings.negatives.count), a.costs);
+    const fullWork = accuracyWork(accuracyPlan(fullTargets, planVariants(FULL.epochs, FULL.scratchEpochs), fullOptions, a.settings.negatives.count), costs);
+    const fullPhotos = fullTargets.reduce((n, t) => n + t.anchors.length + t.positives.length + t.verification.length + t.test.length, 0);
+    const setup = a.setupSeconds * (fullPhotos / a.photos);
+    parts.push({
+      part: 'accuracy',
+      measuredSeconds: acc,
+      estimatedSeconds: setup + extrapolate(acc - a.setupSeconds, nowWork.seconds, fullWork.seconds),
+      basis:
+        `${fullTargets.length} people, every variant, both conditions: ${fullWork.enrolments} enrolments, ${fullWork.trainingSteps.toLocaleString('en')} training steps of ${(costs.stepMs / 1000).toFixed(1)} s ` +
+        `(batch ${DEFAULT_TRAINING_CONFIG.batchSize}: ${speedStep === null ? "the accuracy part's median step" : `the speed part's wasm ×${o.accuracyThreads} step`}), ` +
+        `${fullWork.attempts.toLocaleString('en')} attempts of ${a.costs.msPerAttempt.toFixed(0)} ms; set-up of ${fullPhotos} photos`,
+    });
+  }
+  return { parts, totalSeconds: parts.reduce((t, p) => t + p.estimatedSeconds, 0) };
 }
 
 export async function main(argv: readonly string[], root: string): Promise<void> {
@@ -334,8 +425,10 @@ export async function main(argv: readonly string[], root: string): Promise<void>
       pageHardwareConcurrency: [],
     },
     parts: timings,
-    speed: { model: 'reference (buildSiamese() defaults)', modelConfig: validateModelConfig({}), backends: [], verify: null, verifyBackend: null, import: null },
+    speed: { model: 'reference (buildSiamese() defaults)', modelConfig: DEFAULT_MODEL_CONFIG, framePhoto: null, backends: [], verify: null, verifyBackend: null, import: null },
+    pairs: null,
     accuracy: null,
+    estimate: null,
     errors: [],
   };
   const save = async () => {
@@ -357,13 +450,17 @@ export async function main(argv: readonly string[], root: string): Promise<void>
   const buildDir = path.join(o.out, '.build');
   await timed('build', timings, 'Node: vite build of bench/harness.html (production settings) into bench/results/.build', () => buildHarness(root, buildDir));
   const server = await serveHarness(root, buildDir, o.data);
+  // The speed parts' camera frame shows a face: the first target's first photo.
+  const first = (await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest))[0]!;
+  report.speed.framePhoto = `${first.name}/${first.anchors[0]!}`;
+  const framePhoto = `${PHOTO_BASE}${encodeURIComponent(first.name)}/${encodeURIComponent(first.anchors[0]!)}`;
   const browser = await launchBrowser();
   report.machine.browser = `Chromium ${browser.version()}`;
   try {
     if (o.parts.includes('speed')) {
       await guard('speed', () =>
         timed('speed', timings, 'headless Chromium, one page per backend', async () => {
-          const r = await runSpeed(o, server.origin, browser);
+          const r = await runSpeed(o, framePhoto, server.origin, browser);
           report.speed.backends = r.backends;
           report.machine.pageHardwareConcurrency = r.hardwareConcurrency;
         }),
@@ -372,7 +469,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     if (o.parts.includes('verify')) {
       await guard('verify', () =>
         timed('verify', timings, 'headless Chromium, the backend the app picks by itself', async () => {
-          const req = { model: {}, ns: o.verifyNs, warmup: o.warmup, cachedReps: o.verifyCachedReps, naiveReps: o.verifyNaiveReps, seed: o.seed };
+          const req = { model: {}, ns: o.verifyNs, warmup: o.warmup, cachedReps: o.verifyCachedReps, naiveReps: o.verifyNaiveReps, seed: o.seed, framePhoto };
           const r: VerifySpeedResult = await withSession(openSession(browser, server.origin), (s) => s.page.evaluate((q) => window.__bench!.speedVerify(q, {}), req));
           if (r.leakedTensors !== 0) throw new Error(`the verify part left ${r.leakedTensors} tensors behind`);
           report.speed.verify = [...r.rows];
@@ -389,12 +486,36 @@ export async function main(argv: readonly string[], root: string): Promise<void>
         }),
       );
     }
+    if (o.parts.includes('pairs')) {
+      await guard('pairs', () =>
+        timed('pairs', timings, 'Node (this process), tf.js wasm backend', async () => {
+          let last = 0;
+          report.pairs = await runPairs({
+            data: o.data,
+            meta: o.pairsMeta,
+            modelUrlOrDir: path.join(root, 'public', PRETRAINED_PATH),
+            limit: o.pairsLimit,
+            seed: o.seed,
+            backend: 'wasm',
+            onProgress: (m) => {
+              if (performance.now() - last < 15_000) return;
+              last = performance.now();
+              log(`  ${m}`);
+            },
+          });
+          const m = report.pairs.model;
+          log(`  dev-test: AUC ${m.devTestAuc.toFixed(3)}, accuracy ${m.devTestAccuracy.toFixed(3)} at the dev-train threshold, 10-fold ${m.devTestTenFold.accuracy.toFixed(3)}; pixels AUC ${report.pairs.pixels.devTestAuc.toFixed(3)}`);
+        }),
+      );
+    }
     if (o.parts.includes('accuracy')) {
       await guard('accuracy', () =>
         timed('accuracy', timings, 'headless Chromium, bench page main thread, wasm', async () => {
           report.accuracy = await runAccuracy(o, root, server.origin, browser);
-          const a = report.accuracy;
-          log(`  FRR ${a.frr.toFixed(3)}, FAR ${a.far.toFixed(3)}, EER ${a.eer.toFixed(3)}, AUC ${a.auc.toFixed(3)}; pixel baseline AUC ${a.pixelBaseline.auc.toFixed(3)}`);
+          for (const v of report.accuracy.variants) {
+            const c = v.sameCamera;
+            log(`  ${v.id}: FRR ${v.frr.toFixed(3)}, FAR ${v.far.toFixed(3)}, EER ${v.eer.toFixed(3)}, AUC ${v.auc.toFixed(3)}${c ? `; same camera FRR ${c.frr.toFixed(3)}, FAR ${c.far.toFixed(3)}, AUC ${c.auc.toFixed(3)}` : ''}`);
+          }
         }),
       );
     }
@@ -405,6 +526,10 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     report.totalSeconds = (performance.now() - t0) / 1000;
     await save();
   }
+  await guard('estimate', async () => {
+    report.estimate = await estimateFullRun(report, o);
+    log(`estimated full run (npm run bench): ${(report.estimate.totalSeconds / 3600).toFixed(1)} h on this machine`);
+  });
   log(`done in ${(report.totalSeconds / 60).toFixed(1)} min: ${path.join(o.out, 'latest.json')}, latest.md`);
   if (report.errors.length > 0) process.exitCode = 1;
 }

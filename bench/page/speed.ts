@@ -8,9 +8,13 @@ import { createRng } from '../../src/data/random';
 import { buildSiamese, disposeNetwork, isSoftwareRenderer, selectBackend, softwareRendererName, type SelectBackendOptions, type SiameseNetwork } from '../../src/model';
 import { train } from '../../src/training';
 import { createVerifier } from '../../src/verify';
-import { DEFAULT_VERIFY_CONFIG } from '../../src/config';
+import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../src/config';
+import { captureSquare } from '../../src/data/crop';
+import { createFaceDetector, faceCrop } from '../../src/face';
+import { preprocess } from '../../src/model';
 import { median } from '../common/metrics';
 import type { BackendInfo, BackendSpeed, BackendSpeedRequest, VerifySpeed, VerifySpeedRequest, VerifySpeedResult } from '../common/types';
+import { centredFrame } from './frame';
 
 /** Seeded values in [0, 1) of a shape (random images). */
 function seededImages(shape: readonly number[], seed: number): tf.Tensor {
@@ -54,6 +58,21 @@ export async function speedBackend(req: BackendSpeedRequest): Promise<BackendSpe
   }
   frame.dispose();
 
+  // The face detector (the app's default, short-range BlazeFace) on one 640×480 camera frame.
+  const camera = await centredFrame(req.framePhoto);
+  const detector = await createFaceDetector({ variant: DEFAULT_FACE_CONFIG.variant });
+  const detectSamplesMs: number[] = [];
+  let facesFound = 0;
+  try {
+    for (let i = 0; i < req.warmup + req.forwardReps; i++) {
+      const t0 = performance.now();
+      facesFound = (await detector.detect(camera)).length;
+      if (i >= req.warmup) detectSamplesMs.push(performance.now() - t0);
+    }
+  } finally {
+    detector.dispose();
+  }
+
   let note = '';
   const stepSamplesMs: number[] = [];
   if (!req.step) {
@@ -96,6 +115,9 @@ export async function speedBackend(req: BackendSpeedRequest): Promise<BackendSpe
     simd: info.simd,
     embedForwardMs: median(forwardSamplesMs),
     trainStepMs: stepSamplesMs.length > 0 ? median(stepSamplesMs) : null,
+    detectMs: median(detectSamplesMs),
+    detectSamplesMs,
+    facesFound,
     note,
     warmup: req.warmup,
     forwardSamplesMs,
@@ -114,6 +136,9 @@ export async function speedBackend(req: BackendSpeedRequest): Promise<BackendSpe
 export async function speedVerify(req: VerifySpeedRequest, backend: SelectBackendOptions): Promise<VerifySpeedResult> {
   const info = await startBackend(backend);
   const before = tf.memory().numTensors;
+  // A camera frame (a face photo in a 640×480 frame) for the per-frame timings with cropping.
+  const camera = await centredFrame(req.framePhoto);
+  const detector = await createFaceDetector({ variant: DEFAULT_FACE_CONFIG.variant });
   const net = buildSiamese(req.model);
   const s = net.config.inputSize;
   const nMax = Math.max(...req.ns);
@@ -122,6 +147,30 @@ export async function speedVerify(req: VerifySpeedRequest, backend: SelectBacken
   const frame = tf.squeeze(frame4, [0]) as tf.Tensor3D;
   const verifier = createVerifier(net);
   const rows: VerifySpeed[] = [];
+  const fixedSquare = captureSquare(camera.width, camera.height, DEFAULT_CAPTURE_CONFIG);
+  /** One frame as the app's 'fixed' crop mode: crop the fixed square, preprocess, verify. */
+  const fixedFrame = async () => {
+    const x = preprocess(camera, s, fixedSquare);
+    try {
+      await verifier.verify(x, DEFAULT_VERIFY_CONFIG);
+    } finally {
+      x.dispose();
+    }
+  };
+  /** One frame as the app's default 'face' crop mode: detect, crop the largest face, preprocess, verify; returns the detection ms. */
+  const faceFrame = async (): Promise<number> => {
+    const t0 = performance.now();
+    const crop = faceCrop(await detector.detect(camera), camera.width, camera.height, DEFAULT_FACE_CONFIG);
+    const detectMs = performance.now() - t0;
+    if (!crop) throw new Error(`no face found in the verify part's frame (${req.framePhoto})`);
+    const x = preprocess(camera, s, crop.square);
+    try {
+      await verifier.verify(x, DEFAULT_VERIFY_CONFIG);
+    } finally {
+      x.dispose();
+    }
+    return detectMs;
+  };
 
   const naiveFrame = async (n: number): Promise<number[]> => {
     const out: number[] = [];
@@ -156,6 +205,19 @@ export async function speedVerify(req: VerifySpeedRequest, backend: SelectBacken
         cached.push(performance.now() - t0);
         forward.push(await timeIt(() => embedOnce(net, frame4)));
       }
+      for (let i = 0; i < req.warmup; i++) {
+        await fixedFrame();
+        await faceFrame();
+      }
+      const fixed: number[] = [];
+      const face: number[] = [];
+      const detect: number[] = [];
+      for (let r = 0; r < req.cachedReps; r++) {
+        fixed.push(await timeIt(fixedFrame));
+        const t0 = performance.now();
+        detect.push(await faceFrame());
+        face.push(performance.now() - t0);
+      }
       const naive: number[] = [];
       let naiveScores: number[] = [];
       for (let r = 0; r < req.naiveReps; r++) {
@@ -169,15 +231,21 @@ export async function speedVerify(req: VerifySpeedRequest, backend: SelectBacken
         cachedFrameMs: median(cached),
         naiveFrameMs: median(naive),
         embedForwardMs: median(forward),
+        fixedFrameMs: median(fixed),
+        faceFrameMs: median(face),
+        detectMs: median(detect),
         cacheBuildMs,
         maxScoreDiff,
         cachedReps: req.cachedReps,
         naiveReps: req.naiveReps,
       });
-      console.log(`[bench] verify n=${n}: cached ${median(cached).toFixed(1)} ms, naive ${median(naive).toFixed(1)} ms per frame`);
+      console.log(
+        `[bench] verify n=${n}: cached ${median(cached).toFixed(1)} ms, with fixed crop ${median(fixed).toFixed(1)} ms, with detection ${median(face).toFixed(1)} ms, naive ${median(naive).toFixed(1)} ms per frame`,
+      );
     }
   } finally {
     verifier.dispose();
+    detector.dispose();
     tf.dispose([images, frame4, frame]);
     disposeNetwork(net);
   }

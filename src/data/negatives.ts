@@ -1,4 +1,4 @@
-import type { FaceCentre, FaceDetectorVariant } from '../config';
+import type { FaceConfig } from '../config';
 import { getSampleStore, type NewSample, type SampleStore } from './samples';
 import { getSettingsStore, type SettingsStore } from './storage';
 import { readTar, TarError } from './tar';
@@ -17,16 +17,9 @@ import { readTar, TarError } from './tar';
  */
 
 /** How the pack's faces were cropped (pack generation 2 on): the detector and crop rule used. */
-export interface NegativesCropRule {
+export interface NegativesCropRule extends FaceConfig {
   /** In words, e.g. "BlazeFace short range (…), tf.js wasm backend". */
   readonly detector: string;
-  readonly variant: FaceDetectorVariant;
-  readonly scoreThreshold: number;
-  readonly iouThreshold: number;
-  readonly centre: FaceCentre;
-  readonly marginFactor: number;
-  readonly offsetX: number;
-  readonly offsetY: number;
   /** How a photo was presented to the detector, in words. */
   readonly frame: string;
 }
