@@ -89,7 +89,7 @@ export const FULL = {
 
 const HELP = `npm run bench [-- options]
 
-  --quick              reduced run (~10 min on 2 cores, no GPU): ${QUICK.maxPeople} people, ≤ ${QUICK.maxTest} test photos each,
+  --quick              reduced run (6–12 min on 2 cores without a GPU, by load): ${QUICK.maxPeople} people, ≤ ${QUICK.maxTest} test photos each,
                        ${QUICK.capturesPerPhoto} captures per photo, ${QUICK.samplesPerClass} samples per class, ${QUICK.epochs} fine-tuning epoch(s),
                        ${QUICK.scratchEpochs} from-scratch epochs, ${QUICK.pairsLimit} pairs per pairs file, ${QUICK.importImages} photos to import,
                        fewer speed repetitions

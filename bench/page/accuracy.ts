@@ -11,8 +11,10 @@
  * - each enrolment photo becomes a burst of captures with camera-like jitter (src/augment);
  * - negatives are the app's bundled pack, loaded by src/data ensureBundledNegatives into the
  *   page's IndexedDB and read back from the sample store;
- * - the starting network is the app's: the bundled pretrained model (src/model
- *   loadPretrainedNetwork) or, from scratch, the reference network with seeded initial weights;
+ * - the starting network is the app's: for fine-tuning src/model loadStartingNetwork (the bundled
+ *   pretrained model, classifier bias as pretrained), for "pretrained only" loadPretrainedNetwork
+ *   (its calibrated bias, as the app verifies before training), from scratch the reference
+ *   network with seeded initial weights;
  *   pairs from src/data buildPairs, training with src/training train and the app's training
  *   config (the variant sets start, augmentation and epochs); verification with src/verify
  *   createVerifier and the app's default thresholds.
@@ -26,7 +28,7 @@ import { augmentBatch, cameraTransform } from '../../src/augment';
 import { DEFAULT_AUGMENT_CONFIG, DEFAULT_MODEL_CONFIG, type CropMode, type TrainingConfig } from '../../src/config';
 import { buildPairs, captureSquare, ensureBundledNegatives, getSampleStore } from '../../src/data';
 import { createFaceDetector, faceCrop } from '../../src/face';
-import { buildSiamese, disposeNetwork, loadPretrainedNetwork, preprocess, type SiameseNetwork } from '../../src/model';
+import { buildSiamese, disposeNetwork, loadPretrainedNetwork, loadStartingNetwork, preprocess, type SiameseNetwork } from '../../src/model';
 import { train, type TrainOptions } from '../../src/training';
 import { createVerifier, type Verifier } from '../../src/verify';
 import { seedWeights } from '../../test/seeded';
@@ -279,10 +281,13 @@ async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: E
 async function startingNetwork(s: State, req: EnrolmentRequest): Promise<{ net: SiameseNetwork; owned: boolean }> {
   switch (req.variant.start) {
     case 'none':
+      // As the app verifies before any training: the pretrained model with its calibrated bias.
       s.pretrained ??= await loadPretrainedNetwork(import.meta.env.BASE_URL, DEFAULT_MODEL_CONFIG);
       return { net: s.pretrained, owned: false };
     case 'pretrained':
-      return { net: await loadPretrainedNetwork(import.meta.env.BASE_URL, DEFAULT_MODEL_CONFIG), owned: true };
+      // As the app's training (src/training worker and page): the pretrained model with the
+      // classifier bias as pretraining left it (loadStartingNetwork undoes the calibration shift).
+      return { net: await loadStartingNetwork(import.meta.env.BASE_URL, DEFAULT_MODEL_CONFIG), owned: true };
     case 'scratch': {
       const net = buildSiamese(DEFAULT_MODEL_CONFIG);
       seedWeights(net, s.setup.seed);

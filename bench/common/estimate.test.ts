@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { accuracyWork, extrapolate, speedWork, verifyWork, type AccuracyPlan, type EnrolmentCosts } from './estimate';
+
+const costs: EnrolmentCosts = { stepMs: 1000, evalMsPerPair: 10, msPerAttempt: 100, loadSeconds: { pretrained: 2, scratch: 1, none: 0 } };
+
+describe('accuracyWork', () => {
+  const plan: AccuracyPlan = {
+    testPhotos: [7, 94],
+    anchorPhotos: 5,
+    positivePhotos: 5,
+    verificationPhotos: 5,
+    variants: [
+      { start: 'pretrained', epochs: 5 },
+      { start: 'none', epochs: 0 },
+    ],
+    conditions: 2,
+    capturesPerPhoto: 20,
+    samplesPerClass: 300,
+    trainFraction: 0.7,
+    batchSize: 16,
+    negatives: 1200,
+  };
+
+  it('counts enrolments, steps and attempts as the protocol runs them', () => {
+    const w = accuracyWork(plan, costs);
+    // 100 anchors, 100 positives, 300 of the 1200 negatives → 400 pairs: 280 train (18 steps), 120 test.
+    expect(w.enrolments).toBe(2 * 2 * 2);
+    expect(w.trainingSteps).toBe(2 * 2 * 5 * 18);
+    expect(w.attempts).toBe(8 * (7 + 94 + 15));
+    const trained = 2 + 5 * (18 * 1 + 120 * 0.01) + 116 * 0.1;
+    const untrained = 116 * 0.1;
+    expect(w.seconds).toBeCloseTo(4 * trained + 4 * untrained, 9);
+  });
+
+  it('scales with captures and samples per class (the quick settings train one step an epoch)', () => {
+    const quick = accuracyWork({ ...plan, capturesPerPhoto: 2, samplesPerClass: 8, variants: [{ start: 'pretrained', epochs: 1 }] }, costs);
+    // 8 + 8 pairs → 11 train (1 step), 5 test.
+    expect(quick.trainingSteps).toBe(2 * 2 * 1);
+    expect(quick.seconds).toBeCloseTo(4 * (2 + 1 + 5 * 0.01 + 116 * 0.1), 9);
+  });
+});
+
+describe('extrapolate', () => {
+  it('carries the unexplained time over and never lets it go negative', () => {
+    expect(extrapolate(100, 80, 800)).toBe(820);
+    expect(extrapolate(70, 80, 800)).toBe(800);
+  });
+});
+
+describe('speedWork and verifyWork', () => {
+  it('price the repetitions with the medians', () => {
+    const cost = { embedForwardMs: 100, detectMs: 50, trainStepMs: 2000 };
+    expect(speedWork([{ cost, reps: { warmup: 1, forwardReps: 5, stepReps: 2 } }])).toBeCloseTo((6 * 150 + 3 * 2000) / 1000, 12);
+    expect(speedWork([{ cost: { ...cost, trainStepMs: null }, reps: { warmup: 2, forwardReps: 3, stepReps: 10 } }])).toBeCloseTo((5 * 150) / 1000, 12);
+    const row = { n: 10, cachedFrameMs: 80, fixedFrameMs: 90, faceFrameMs: 120, embedForwardMs: 75, naiveFrameMs: 3000, cacheBuildMs: 1200 };
+    expect(verifyWork([row], { warmup: 1, cachedReps: 5, naiveReps: 1 })).toBeCloseTo((1200 + 6 * 290 + 5 * 75 + 3000) / 1000, 12);
+  });
+});

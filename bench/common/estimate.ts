@@ -1,0 +1,119 @@
+/**
+ * How long a run with other settings (the full run, from a quick run) would take, from what this
+ * run measured: per part, a cost model of the work (training steps, scored attempts, repetitions,
+ * photos) priced with this run's own timings, plus the part's time the model does not explain
+ * (page loads, set-up), carried over unchanged. Plain arithmetic.
+ */
+import { pairCounts } from '../../src/data/pairs';
+import type { VariantSpec } from './variants';
+
+/** What the work of a part costs under `now`'s settings and under `then`'s: the measured time scales from one to the other. */
+export function extrapolate(measuredSeconds: number, modelledNow: number, modelledThen: number): number {
+  return modelledThen + Math.max(0, measuredSeconds - modelledNow);
+}
+
+/** Timings of the accuracy part's work, measured in a run. */
+export interface EnrolmentCosts {
+  /** One training step (batch `batchSize`), ms. */
+  readonly stepMs: number;
+  /** Evaluating one test pair at the end of an epoch, ms. */
+  readonly evalMsPerPair: number;
+  /** Scoring one attempt (verify + pixel distance), ms. */
+  readonly msPerAttempt: number;
+  /** Getting the starting network of one enrolment, s. */
+  readonly loadSeconds: Readonly<Record<VariantSpec['start'], number>>;
+}
+
+/** The accuracy part's work under some settings. */
+export interface AccuracyPlan {
+  /** Test photos of each target person. */
+  readonly testPhotos: readonly number[];
+  /** Enrolment photos per person (anchors, positives, verification). */
+  readonly anchorPhotos: number;
+  readonly positivePhotos: number;
+  readonly verificationPhotos: number;
+  readonly variants: readonly Pick<VariantSpec, 'start' | 'epochs'>[];
+  /** 1 (plain) or 2 (plain and same camera). */
+  readonly conditions: number;
+  readonly capturesPerPhoto: number;
+  readonly samplesPerClass: number;
+  readonly trainFraction: number;
+  readonly batchSize: number;
+  readonly negatives: number;
+}
+
+export interface AccuracyWork {
+  readonly enrolments: number;
+  readonly trainingSteps: number;
+  readonly attempts: number;
+  readonly seconds: number;
+}
+
+/** Enrolments, training steps, scored attempts and their modelled seconds for a plan. */
+export function accuracyWork(plan: AccuracyPlan, costs: EnrolmentCosts): AccuracyWork {
+  const pairs = pairCounts(
+    { anchors: plan.anchorPhotos * plan.capturesPerPhoto, positives: plan.positivePhotos * plan.capturesPerPhoto, negatives: plan.negatives },
+    { samplesPerClass: plan.samplesPerClass, trainFraction: plan.trainFraction },
+  );
+  const stepsPerEpoch = Math.ceil(pairs.train / plan.batchSize);
+  const allTest = plan.testPhotos.reduce((a, b) => a + b, 0);
+  // Every enrolment scores every target's test photos and the person's own enrolment photos.
+  const attemptsPerEnrolment = allTest + plan.anchorPhotos + plan.positivePhotos + plan.verificationPhotos;
+  const people = plan.testPhotos.length;
+  let enrolments = 0;
+  let trainingSteps = 0;
+  let ms = 0;
+  for (const v of plan.variants) {
+    const n = people * plan.conditions;
+    const epochs = v.start === 'none' ? 0 : v.epochs;
+    enrolments += n;
+    trainingSteps += n * epochs * stepsPerEpoch;
+    ms += n * (1000 * costs.loadSeconds[v.start] + epochs * (stepsPerEpoch * costs.stepMs + pairs.test * costs.evalMsPerPair) + attemptsPerEnrolment * costs.msPerAttempt);
+  }
+  return { enrolments, trainingSteps, attempts: enrolments * attemptsPerEnrolment, seconds: ms / 1000 };
+}
+
+/** Repetitions of the speed and verify parts. */
+export interface SpeedReps {
+  readonly warmup: number;
+  readonly forwardReps: number;
+  readonly stepReps: number;
+}
+
+/** One backend's measured medians and the repetitions it ran with. */
+export interface BackendCost {
+  readonly embedForwardMs: number;
+  readonly detectMs: number;
+  /** null when no step was timed. */
+  readonly trainStepMs: number | null;
+}
+
+/** Modelled seconds of the speed part: per backend, (warm-up + reps) forward passes and detections, and steps. */
+export function speedWork(backends: readonly { readonly cost: BackendCost; readonly reps: SpeedReps }[]): number {
+  let ms = 0;
+  for (const { cost, reps } of backends) {
+    ms += (reps.warmup + reps.forwardReps) * (cost.embedForwardMs + cost.detectMs);
+    if (cost.trainStepMs !== null) ms += (reps.warmup + reps.stepReps) * cost.trainStepMs;
+  }
+  return ms / 1000;
+}
+
+/** One verify row's measured medians. */
+export interface VerifyCost {
+  readonly n: number;
+  readonly cachedFrameMs: number;
+  readonly fixedFrameMs: number;
+  readonly faceFrameMs: number;
+  readonly embedForwardMs: number;
+  readonly naiveFrameMs: number;
+  readonly cacheBuildMs: number;
+}
+
+/** Modelled seconds of the verify part: per n, the cache build, the cached/fixed/face frames and the reference way's frames. */
+export function verifyWork(rows: readonly VerifyCost[], reps: { readonly warmup: number; readonly cachedReps: number; readonly naiveReps: number }): number {
+  let ms = 0;
+  for (const r of rows) {
+    ms += r.cacheBuildMs + (reps.warmup + reps.cachedReps) * (r.cachedFrameMs + r.fixedFrameMs + r.faceFrameMs) + reps.cachedReps * r.embedForwardMs + reps.naiveReps * r.naiveFrameMs;
+  }
+  return ms / 1000;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { Attempt } from './types';
+import { buildVariantTable, planVariants, summariseAttempts, VARIANT_IDS, type EnrolmentAttempts } from './variants';
+
+/** An attempt with the decision the app's rule gives at threshold 0.5. */
+const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Attempt => ({ person: 'P', file: 'f.jpg', verification, granted: verification > 0.5, noFace, pixelDistance });
+
+describe('planVariants', () => {
+  it('lists the app default first, crop × augmentation fine-tuned, from scratch and pretrained only', () => {
+    const v = planVariants(5, 10);
+    expect(v.map((x) => x.id)).toEqual([...VARIANT_IDS]);
+    expect(v[0]).toMatchObject({ id: 'default', crop: 'face', start: 'pretrained', augment: true, epochs: 5 });
+    const fineTuned = v.filter((x) => x.start === 'pretrained');
+    expect(fineTuned.map((x) => `${x.crop}/${x.augment}`).sort()).toEqual(['face/false', 'face/true', 'fixed/false', 'fixed/true']);
+    expect(v.find((x) => x.id === 'scratch')).toMatchObject({ crop: 'face', start: 'scratch', augment: true, epochs: 10 });
+    expect(v.filter((x) => x.start === 'none').map((x) => [x.crop, x.epochs])).toEqual([
+      ['face', 0],
+      ['fixed', 0],
+    ]);
+  });
+  it('keeps a subset in report order and refuses an unknown id', () => {
+    expect(planVariants(1, 2, ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual(['default', 'pretrained-fixed']);
+    expect(() => planVariants(1, 2, ['nope' as never])).toThrow(/unknown variant "nope"/);
+  });
+});
+
+describe('summariseAttempts', () => {
+  it('scores the network at the threshold, counts no-face attempts, and places the pixel baseline at its EER', () => {
+    const genuine = [attempt(0.9, 0.1), attempt(0.6, 0.15), attempt(0.2, 0.3), attempt(0, 1, true)];
+    const impostor = [attempt(0.1, 0.25), attempt(0.7, 0.2), attempt(0, 0.4), attempt(0, 0.5)];
+    const s = summariseAttempts(genuine, impostor, 0.5);
+    expect(s.network.frr).toBe(0.5);
+    expect(s.network.far).toBe(0.25);
+    expect(s.noFace).toEqual({ genuine: 1, impostor: 0 });
+    expect(s.attempts).toEqual({ genuine: 4, impostor: 4 });
+    // Pixel distances: genuine 0.1, 0.15, 0.3, 1 vs impostor 0.2, 0.25, 0.4, 0.5 → AUC = (4 + 4 + 2 + 0) / 16.
+    expect(s.pixel.auc).toBe(10 / 16);
+    expect(s.pixel.frr).toBeCloseTo(s.pixel.far, 9);
+  });
+  it('refuses granted flags that disagree with the fractions (the bench must score what the app decides)', () => {
+    const wrong = { ...attempt(0.9), granted: false };
+    expect(() => summariseAttempts([wrong, attempt(0.1)], [attempt(0.1)], 0.5)).toThrow(/disagree/);
+  });
+});
+
+describe('buildVariantTable', () => {
+  const variants = planVariants(1, 2, ['default', 'pretrained-face']);
+  const run = (variant: EnrolmentAttempts['variant'], condition: EnrolmentAttempts['condition'], g: number[], i: number[], trainSeconds: number): EnrolmentAttempts => ({
+    variant,
+    condition,
+    genuine: g.map((x) => attempt(x)),
+    impostor: i.map((x) => attempt(x)),
+    trainSeconds,
+  });
+
+  it('pools each variant per condition, side by side, with the mean training time', () => {
+    const rows = buildVariantTable(
+      variants,
+      [
+        run('default', 'plain', [0.9, 0.8], [0.1], 10),
+        run('default', 'plain', [0.2], [0.6, 0], 30),
+        run('default', 'sameCamera', [0.9], [0.9], 20),
+        run('pretrained-face', 'plain', [0.4], [0.1], 0),
+      ],
+      0.5,
+    );
+    expect(rows.map((r) => r.id)).toEqual(['default', 'pretrained-face']);
+    const d = rows[0]!;
+    expect([d.frr, d.far]).toEqual([1 / 3, 1 / 3]);
+    expect(d.attempts).toEqual({ genuine: 3, impostor: 3 });
+    expect(d.auc).toBeCloseTo(8 / 9, 12); // 0.9 and 0.8 beat all three impostors, 0.2 beats 0.1 and 0
+    expect(d.sameCamera).toMatchObject({ frr: 0, far: 1 });
+    expect(d.trainSeconds).toBe(20);
+    expect(d.enrolments).toBe(3);
+    expect(rows[1]!.sameCamera).toBeNull();
+    expect(rows[1]!.frr).toBe(1);
+  });
+
+  it('refuses a variant without a plain-condition enrolment', () => {
+    expect(() => buildVariantTable(variants, [run('default', 'plain', [0.9], [0.1], 1)], 0.5)).toThrow(/pretrained-face has no enrolment/);
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * The accuracy part's variants (crop × augmentation fine-tuned from the pretrained model, from
+ * scratch, pretrained only) and the side-by-side table built from their attempts. Plain arrays,
+ * no tf.js.
+ */
+import type { CropMode, TrainingStart } from '../../src/config';
+import { ratesAt, rocSummary } from './metrics';
+import type { Attempt, Condition, RocSummary } from './types';
+
+/** How a variant's network comes about: fine-tuned from the pretrained model, trained from scratch, or the pretrained model untouched. */
+export type VariantStart = TrainingStart | 'none';
+
+export interface VariantSpec {
+  readonly id: VariantId;
+  /** One line for the report. */
+  readonly label: string;
+  readonly crop: CropMode;
+  readonly start: VariantStart;
+  /** Training batches augmented (src/augment, the app's defaults); false when not trained. */
+  readonly augment: boolean;
+  /** Training epochs (0 = not trained). */
+  readonly epochs: number;
+}
+
+export const VARIANT_IDS = ['default', 'face-noaug', 'fixed-aug', 'fixed-noaug', 'scratch', 'pretrained-face', 'pretrained-fixed'] as const;
+export type VariantId = (typeof VARIANT_IDS)[number];
+
+/** The variant whose numbers are the accuracy part's top-level ones: the app's defaults. */
+export const APP_DEFAULT_VARIANT: VariantId = 'default';
+
+/**
+ * Every variant, in report order. `epochs` is the fine-tuning epochs (the app's default 5),
+ * `scratchEpochs` those of the from-scratch run (the reference recipe trains 50).
+ */
+export function planVariants(epochs: number, scratchEpochs: number, only: readonly VariantId[] = VARIANT_IDS): VariantSpec[] {
+  const all: VariantSpec[] = [
+    { id: 'default', label: 'face crop, augmented, fine-tuned (app default)', crop: 'face', start: 'pretrained', augment: true, epochs },
+    { id: 'face-noaug', label: 'face crop, not augmented, fine-tuned', crop: 'face', start: 'pretrained', augment: false, epochs },
+    { id: 'fixed-aug', label: 'fixed square, augmented, fine-tuned', crop: 'fixed', start: 'pretrained', augment: true, epochs },
+    { id: 'fixed-noaug', label: 'fixed square, not augmented, fine-tuned', crop: 'fixed', start: 'pretrained', augment: false, epochs },
+    { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, epochs: scratchEpochs },
+    { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, epochs: 0 },
+    { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, epochs: 0 },
+  ];
+  for (const id of only) if (!(VARIANT_IDS as readonly string[]).includes(id)) throw new Error(`unknown variant "${id}" (expected ${VARIANT_IDS.join(', ')})`);
+  return all.filter((v) => only.includes(v.id));
+}
+
+/** Scores of one attempt set: the network's rates at the app's threshold, EER and AUC, and the pixel baseline at its EER point. */
+export interface ConditionSummary {
+  readonly attempts: { readonly genuine: number; readonly impostor: number };
+  /** Attempts denied because the detector found no face (face crop only). */
+  readonly noFace: { readonly genuine: number; readonly impostor: number };
+  readonly network: RocSummary;
+  readonly pixel: PixelBaseline;
+}
+
+export interface PixelBaseline {
+  readonly frr: number;
+  readonly far: number;
+  readonly eer: number;
+  readonly auc: number;
+  /** Mean-L1 distance threshold (its EER point): granted when the distance is below it. */
+  readonly distanceThreshold: number;
+}
+
+/**
+ * Pools the attempts of every enrolment of one condition. The decision rule's own flags must agree
+ * with "verification fraction > threshold" (a check that the bench scores what the app decides).
+ */
+export function summariseAttempts(genuine: readonly Attempt[], impostor: readonly Attempt[], verificationThreshold: number): ConditionSummary {
+  const net = rocSummary(
+    genuine.map((a) => a.verification),
+    impostor.map((a) => a.verification),
+    verificationThreshold,
+  );
+  const grantedGenuine = genuine.filter((a) => a.granted).length;
+  const grantedImpostor = impostor.filter((a) => a.granted).length;
+  if (grantedGenuine !== Math.round((1 - net.frr) * genuine.length) || grantedImpostor !== Math.round(net.far * impostor.length)) {
+    throw new Error('the granted flags disagree with the verification fractions');
+  }
+  // Pixel baseline: score = −distance; its threshold is its own EER point.
+  const g = genuine.map((a) => -a.pixelDistance);
+  const i = impostor.map((a) => -a.pixelDistance);
+  const pix = rocSummary(g, i, 0);
+  return {
+    attempts: { genuine: genuine.length, impostor: impostor.length },
+    noFace: { genuine: genuine.filter((a) => a.noFace).length, impostor: impostor.filter((a) => a.noFace).length },
+    network: net,
+    pixel: { ...ratesAt(g, i, pix.eerThreshold), eer: pix.eer, auc: pix.auc, distanceThreshold: -pix.eerThreshold },
+  };
+}
+
+/** What the variant table needs of one enrolment. */
+export interface EnrolmentAttempts {
+  readonly variant: VariantId;
+  readonly condition: Condition;
+  readonly genuine: readonly Attempt[];
+  readonly impostor: readonly Attempt[];
+  readonly trainSeconds: number;
+}
+
+export type Scores = Pick<RocSummary, 'frr' | 'far' | 'eer' | 'auc'>;
+
+export interface VariantRow extends Scores {
+  readonly id: VariantId;
+  readonly settings: VariantSpec;
+  readonly attempts: ConditionSummary['attempts'];
+  readonly noFace: ConditionSummary['noFace'];
+  readonly pixelBaseline: PixelBaseline;
+  /** The same, in the same-camera condition (null when that condition did not run). */
+  readonly sameCamera: (Scores & { readonly attempts: ConditionSummary['attempts']; readonly noFace: ConditionSummary['noFace']; readonly pixelBaseline: PixelBaseline }) | null;
+  /** Mean training seconds per enrolment (plain and same-camera together; 0 when not trained). */
+  readonly trainSeconds: number;
+  readonly enrolments: number;
+}
+
+const scores = (s: ConditionSummary): Scores => ({ frr: s.network.frr, far: s.network.far, eer: s.network.eer, auc: s.network.auc });
+
+/** One row per variant (in `variants` order), pooling its enrolments per condition. A variant with no plain enrolment is an error. */
+export function buildVariantTable(variants: readonly VariantSpec[], enrolments: readonly EnrolmentAttempts[], verificationThreshold: number): VariantRow[] {
+  return variants.map((v) => {
+    const mine = enrolments.filter((e) => e.variant === v.id);
+    const pooled = (c: Condition) => {
+      const runs = mine.filter((e) => e.condition === c);
+      return runs.length === 0
+        ? null
+        : summariseAttempts(
+            runs.flatMap((e) => e.genuine),
+            runs.flatMap((e) => e.impostor),
+            verificationThreshold,
+          );
+    };
+    const plain = pooled('plain');
+    if (!plain) throw new Error(`variant ${v.id} has no enrolment in the plain condition`);
+    const cam = pooled('sameCamera');
+    return {
+      id: v.id,
+      settings: v,
+      ...scores(plain),
+      attempts: plain.attempts,
+      noFace: plain.noFace,
+      pixelBaseline: plain.pixel,
+      sameCamera: cam && { ...scores(cam), attempts: cam.attempts, noFace: cam.noFace, pixelBaseline: cam.pixel },
+      trainSeconds: mine.reduce((a, e) => a + e.trainSeconds, 0) / mine.length,
+      enrolments: mine.length,
+    };
+  });
+}
