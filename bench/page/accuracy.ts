@@ -25,11 +25,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch, cameraTransform } from '../../src/augment';
-import { DEFAULT_AUGMENT_CONFIG, DEFAULT_MODEL_CONFIG, type CropMode, type TrainingConfig } from '../../src/config';
+import { DEFAULT_MODEL_CONFIG, type CropMode, type TrainingConfig } from '../../src/config';
 import { buildPairs, captureSquare, ensureBundledNegatives, getSampleStore } from '../../src/data';
 import { createFaceDetector, faceCrop } from '../../src/face';
 import { buildSiamese, disposeNetwork, loadPretrainedNetwork, loadStartingNetwork, preprocess, type SiameseNetwork } from '../../src/model';
-import { train, type TrainOptions } from '../../src/training';
+import { augmentFunction, train } from '../../src/training';
 import { createVerifier, type Verifier } from '../../src/verify';
 import { seedWeights } from '../../test/seeded';
 import { cropFit, photoSeed, placePhoto } from '../common/frame';
@@ -224,8 +224,6 @@ async function attemptsOf(
   return out;
 }
 
-/** Training batches augmented as the app's training session does when the config asks for it. */
-const augmentOf = (training: TrainingConfig): TrainOptions['augment'] => (training.augment ? (x, seed) => augmentBatch(x, seed, DEFAULT_AUGMENT_CONFIG) : undefined);
 
 interface Trained {
   readonly history: EnrolmentResult['history'];
@@ -257,7 +255,7 @@ async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: E
   const t0 = performance.now();
   try {
     const result = await train(net, { images, index: new Map(ids.map((id, i) => [id, i])), train: split.train, test: split.test }, training, {
-      augment: augmentOf(training),
+      augment: augmentFunction(training),
       onBatch: (p) => {
         steps.push(p.stepMs);
         if (performance.now() - lastLog > 15_000) {

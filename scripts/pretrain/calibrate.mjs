@@ -9,7 +9,9 @@
  *    people (people of people-dev-test.tsv with ≥ --min-photos photos, bench/node/lfw.ts's
  *    planTargets). Not dev-train pairs: the model was trained on those people, and a threshold
  *    fitted there does not transfer.
- * 3. t = the logit threshold with the best accuracy on the calibration pairs; the bias becomes
+ * 3. t = the logit threshold with the best accuracy on the calibration pairs, or with
+ *    --target-far F the lowest threshold that accepts at most a fraction F of the calibration
+ *    pairs of different people (a verifier's operating point); the bias becomes
  *    b − t, so that sigmoid output 0.5 is logit t. The bias is one uint8-quantized value
  *    (value = min + byte × scale): the manifest's `min` moves by −t, nothing else in model.json
  *    or the weight files changes.
@@ -19,7 +21,7 @@
  *    scripts/pretrain/results/calibration.json.
  *
  *   node scripts/pretrain/calibrate.mjs [--dir public/models/pretrained] [--lfw ../shared/data]
- *        [--min-photos 20] [--limit N] [--seed 42] [--dry-run] [--out FILE]
+ *        [--min-photos 20] [--limit N] [--seed 42] [--target-far F] [--dry-run] [--out FILE]
  *
  * Run it once on the uncalibrated export. Running it again re-fits on the shifted model (t ≈ 0)
  * and records that run as the calibration.
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     limit: { type: 'string', default: '0' },
     seed: { type: 'string', default: '42' },
     'dry-run': { type: 'boolean', default: false },
+    'target-far': { type: 'string' },
     out: { type: 'string', default: join(here, 'results', 'calibration.json') },
   },
 });
@@ -91,7 +94,24 @@ const calibLogits = pairs.byClass(calibRows, pick(calibIdx, testScored.logits));
 // 3. The logit threshold and the new bias.
 const fit = metrics.bestAccuracyThreshold(calibLogits.genuine, calibLogits.impostor);
 const cv = metrics.kFoldAccuracy(calibLogits.genuine, calibLogits.impostor, 10);
-const t = fit.threshold;
+const targetFar = args['target-far'] === undefined ? null : Number(args['target-far']);
+if (targetFar !== null && !(targetFar >= 0 && targetFar < 1)) throw new Error(`--target-far ${args['target-far']}: expected a fraction in [0, 1)`);
+/** The lowest logit threshold accepting (logit > threshold) at most `far` of the different-people pairs. */
+const thresholdAtFar = (impostor, far) => {
+  const desc = [...impostor].sort((a, b) => b - a);
+  return desc[Math.min(desc.length - 1, Math.floor(far * desc.length))];
+};
+const operatingPoints = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1].map((far) => {
+  const at = thresholdAtFar(calibLogits.impostor, far);
+  return {
+    target_far: far,
+    logit_threshold: at,
+    far: calibLogits.impostor.filter((z) => z > at).length / calibLogits.impostor.length,
+    tpr: calibLogits.genuine.filter((z) => z > at).length / calibLogits.genuine.length,
+  };
+});
+for (const p of operatingPoints) log(`calibration pairs: at FAR ≤ ${p.target_far}: logit ${p.logit_threshold.toFixed(3)}, FAR ${p.far.toFixed(4)}, TPR ${p.tpr.toFixed(4)}`);
+const t = targetFar === null ? fit.threshold : thresholdAtFar(calibLogits.impostor, targetFar);
 const biasBefore = net.classifier.getWeights()[1].dataSync()[0];
 log(`calibration: ${calibRows.length} pairs; best logit threshold t = ${t.toFixed(4)} (P = ${sigmoid(t).toFixed(4)}), accuracy there ${fit.accuracy.toFixed(4)} (fitted on these pairs), 10-fold ${cv.accuracy.toFixed(4)}; bias ${biasBefore.toFixed(6)} → ${(biasBefore - t).toFixed(6)}`);
 pairs.disposeNetwork(net);
@@ -189,7 +209,12 @@ const exact = new Set(['logit_threshold', 'before', 'after', 'quantization_min_b
 const roundAll = (o) => JSON.parse(JSON.stringify(o, (k, v) => (typeof v === 'number' && !exact.has(k) ? Number(v.toPrecision(6)) : v)));
 const seconds = (performance.now() - t0) / 1000;
 const calibration = {
-  what: 'classifier bias shifted by -t so that output 0.5 is the logit threshold t with the best accuracy on the calibration pairs',
+  what:
+    targetFar === null
+      ? 'classifier bias shifted by -t so that output 0.5 is the logit threshold t with the best accuracy on the calibration pairs'
+      : `classifier bias shifted by -t so that output 0.5 is the lowest logit threshold t accepting at most ${targetFar} of the calibration pairs of different people`,
+  target_far: targetFar,
+  operating_points: operatingPoints,
   calibration_pairs: `pairs-dev-test.tsv pairs with no photo of an enrolment target (people-dev-test.tsv people with >= ${minPhotos} photos); the model never trained on any dev-test person`,
   not_calibrated_on: 'pairs-dev-train.tsv (people the model trained on: their threshold, 0.848, does not transfer)',
   excluded_targets: targets,
@@ -221,7 +246,7 @@ const calibration = {
   dev_train: { 'acc_at_0.5': { before: before.model.devTrainAccuracyAt05, after: after.model.devTrainAccuracyAt05 } },
   backend: tf.getBackend(),
   seconds,
-  command: `node scripts/pretrain/calibrate.mjs${limit ? ` --limit ${limit}` : ''}`,
+  command: `node scripts/pretrain/calibrate.mjs${limit ? ` --limit ${limit}` : ''}${targetFar === null ? '' : ` --target-far ${targetFar}`}`,
 };
 const files = { devTrain: { ...train.info, photos: trainScored.embeddings.size }, devTest: { ...test.info, photos: testScored.embeddings.size } };
 const common = { files, modelUrlOrDir: dir, backend: tf.getBackend(), seconds, limit, seed };

@@ -2,7 +2,7 @@
  * The training engine (train, checkpoints), the training Web Worker's protocol and its page-side
  * client. No React. worker.ts is an entry point (started by client.ts), not exported.
  */
-export { train, pairLoss, trainedWeights, CONV_LAYERS, type TrainingData, type TrainOptions, type TrainResult, type BatchProgress, type CheckpointEvent } from './train';
+export { train, augmentFunction, pairLoss, trainedWeights, CONV_LAYERS, type TrainingData, type TrainOptions, type TrainResult, type BatchProgress, type CheckpointEvent } from './train';
 export {
   createIdbCheckpointStore,
   createMemoryCheckpointStore,

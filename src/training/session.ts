@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { augmentBatch } from '../augment';
-import { ConfigError, DEFAULT_VERIFY_CONFIG, validateAugmentConfig, validateModelConfig, validateTrainingConfig, type ModelConfig, type TrainingConfig, type TrainingStart } from '../config';
+import { ConfigError, DEFAULT_VERIFY_CONFIG, validateModelConfig, validateTrainingConfig, type ModelConfig, type TrainingConfig, type TrainingStart } from '../config';
 import { buildPairs, PairsError, type Pair } from '../data/pairs';
 import { buildSiamese, disposeNetwork, hasPretrainedWeights, type BackendReport, type NetworkMeta, type SiameseNetwork } from '../model';
 import type { CheckpointStore, CheckpointSummary } from './checkpoint';
 import { errorMessage, TrainingError, type TrainingErrorCode } from './errors';
 import { TRAINED_MODEL_KEY, type BackendPreference, type PageMessage, type SampleBlob, type StartRequest, type TrainingSummary, type WorkerMessage } from './protocol';
-import { train, type TrainResult } from './train';
+import { augmentFunction, train, type TrainResult } from './train';
 
 /**
  * The training worker's logic, without the Worker: it handles page messages and posts worker
@@ -102,7 +101,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     }
     // trainingConfig.augment switches augmentation on (DEFAULT_AUGMENT_CONFIG); request.augment
     // may change its details (or switch it off with enabled: false).
-    const augmentConfig = trainingConfig.augment ? validateAugmentConfig(request.augment) : null;
+    const augment = augmentFunction(trainingConfig, request.augment);
     const ids = (kind: keyof StartRequest['samples']) => request.samples[kind].map((s) => s.id);
     const split = buildPairs({ anchors: ids('anchors'), positives: ids('positives'), negatives: ids('negatives') }, trainingConfig);
     if (!resumeFrom) await deps.checkpoints.clear(); // a fresh start makes an old checkpoint stale
@@ -138,7 +137,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
           signal,
           checkpoints: deps.checkpoints,
           resumeFrom,
-          augment: augmentConfig?.enabled ? (x, seed) => augmentBatch(x, seed, augmentConfig) : undefined,
+          augment,
           onBatch: (progress) => deps.post({ type: 'progress', progress }),
           onEpoch: (metrics) => deps.post({ type: 'epoch', metrics }),
           onCheckpoint: (event) => deps.post({ type: 'checkpoint', event }),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { validateTrainingConfig, type TrainingConfig } from '../config';
+import { augmentBatch } from '../augment';
+import { validateAugmentConfig, validateTrainingConfig, type AugmentConfigInput, type TrainingConfig } from '../config';
 import { epochOrder, pairsFingerprint, type Pair } from '../data/pairs';
 import { deriveSeed } from '../data/random';
 import type { SiameseNetwork } from '../model';
@@ -48,6 +49,17 @@ export interface CheckpointEvent {
   readonly epochsDone: number;
   readonly batchesDone: number;
   readonly reason: Checkpoint['reason'];
+}
+
+/**
+ * The batch augmentation a training config asks for: none when `config.augment` is false, else
+ * src/augment's augmentBatch with DEFAULT_AUGMENT_CONFIG, whose details `details` may change (or
+ * switch off with enabled: false). The app's training session and the benchmark both use it.
+ */
+export function augmentFunction(config: Pick<TrainingConfig, 'augment'>, details?: AugmentConfigInput): TrainOptions['augment'] {
+  if (!config.augment) return undefined;
+  const augment = validateAugmentConfig(details);
+  return augment.enabled ? (images, seed) => augmentBatch(images, seed, augment) : undefined;
 }
 
 export interface TrainOptions {
