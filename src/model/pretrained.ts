@@ -262,12 +262,10 @@ export function shiftClassifierBias(net: SiameseNetwork, biasShift: number): voi
  * when `fromScratch` is set.
  *
  * Fine-tuning starts from the classifier bias as pretraining left it, not the calibrated one the
- * app verifies with before training: calibration moves the operating point towards accepting new
- * faces (about 18 % of different-people LFW pairs score above 0.5 with it), and a short
- * fine-tuning budget does not always pull an impostor back under 0.5 from there (end-to-end
- * journey: an impostor's frames reached verification 0.63 from the calibrated start, at most 0.25
- * from the trained one, where the enrolled person stayed at 0.88–1.00). From the trained bias, what
- * a short budget leaves undone errs towards denial.
+ * app verifies with before training: the calibration (scripts/pretrain/calibrate.mjs) is an
+ * operating point chosen for the untrained model on LFW pairs, while fine-tuning fits the head
+ * to the user's own pairs, starting from what pretraining learned; from the trained bias, the
+ * user's and other people's pairs both start on the deny side and fine-tuning lifts the user's.
  */
 export async function loadStartingNetwork(baseUrl: string, config: ModelConfig, fromScratch = false, options: PretrainedOptions = {}): Promise<SiameseNetwork> {
   if (fromScratch || !hasPretrainedWeights(config)) return buildSiamese(config);
