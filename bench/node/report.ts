@@ -5,7 +5,7 @@ import type { AugmentConfigInput, CaptureConfig, FaceConfig, ModelConfig, Traini
 import type { CameraParams } from '../../src/augment';
 import type { EnrolmentCosts } from '../common/estimate';
 import type { FrameSpec } from '../common/frame';
-import type { BackendInfo, BackendSpeed, CropStats, ImportSpeed, RocSummary, VerifySpeed } from '../common/types';
+import type { BackendInfo, BackendSpeed, CropStats, EnrolmentResult, ImportSpeed, RocSummary, VerifySpeed } from '../common/types';
 import type { PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
 import type { PairsResult, ScoreSummary } from './pairs';
@@ -68,10 +68,10 @@ export interface AccuracyReport {
   /** Median ms of one face detection on a 640×480 frame (set-up, wasm). */
   readonly detectMs: number;
   readonly photos: number;
-  readonly enrolments: readonly {
-    readonly target: string;
-    readonly variant: string;
-    readonly condition: string;
+  readonly enrolments: readonly (Pick<
+    EnrolmentResult,
+    'target' | 'variant' | 'condition' | 'seenGranted' | 'skippedPhotos' | 'counts' | 'history' | 'loadSeconds' | 'trainSeconds' | 'verifySeconds' | 'msPerAttempt' | 'medianStepMs'
+  > & {
     readonly frr: number;
     readonly far: number;
     readonly genuine: number;
@@ -82,18 +82,7 @@ export interface AccuracyReport {
     readonly meanImpostorVerification: number;
     /** ROC AUC of this enrolment's verification fractions. */
     readonly auc: number;
-    /** Share of the person's own enrolment photos (1–15, no jitter) granted. */
-    readonly seenGranted: number;
-    /** Enrolment photos left out (no face found). */
-    readonly skippedPhotos: number;
-    readonly counts: Readonly<Record<string, number>>;
-    readonly history: readonly { readonly epoch: number; readonly trainLoss: number; readonly testLoss: number; readonly accuracy: number; readonly epochMs: number }[];
-    readonly loadSeconds: number;
-    readonly trainSeconds: number;
-    readonly verifySeconds: number;
-    readonly msPerAttempt: number;
-    readonly medianStepMs: number;
-  }[];
+  })[];
   /** Unit costs measured in this run (medians), the basis of the run-time estimate. */
   readonly costs: EnrolmentCosts;
   readonly setupSeconds: number;
