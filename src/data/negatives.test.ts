@@ -4,15 +4,16 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createStore } from 'idb-keyval';
+import { createStore, keys } from 'idb-keyval';
 import { decode } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FACE_CONFIG } from '../config';
 import { ensureBundledNegatives, type NegativesManifest, type NegativesProgress } from './negatives';
 import { createSampleStore } from './samples';
-import { createSettingsStore } from './storage';
+import { createSettingsStore, StorageError } from './storage';
 import { readTar } from './tar';
 import { lfwPhotos, makeTar, SHARED_DATA } from './test-support/archives';
+import { fullAfter } from './test-support/full-store';
 
 const PUBLIC = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../public');
 const PACK_DIR = path.join(PUBLIC, 'negatives');
@@ -196,6 +197,43 @@ describe('ensureBundledNegatives', () => {
     expect((await samples.countByKind()).negative).toBe(0);
     expect(await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch, force: true })).toMatchObject({ status: 'loaded', count: 7 });
     expect((await samples.countByKind()).negative).toBe(7);
+  });
+
+  it('storage full mid-load: a clear storage-full error, every stored image whole, and the next run resumes', async () => {
+    const n = ++dbCount;
+    const idb = createStore(`neg-full-samples-${n}`, 's');
+    const settings = createSettingsStore(createStore(`neg-full-settings-${n}`, 's'));
+    const fetch = served(await pack('v1'));
+    // The disk fills up after the first batch of 3: the second batch (images 4–6) does not fit.
+    const full = createSampleStore(fullAfter(idb, 1));
+    const progress: NegativesProgress[] = [];
+    const err = await ensureBundledNegatives('/app/', (p) => progress.push(p), { samples: full, settings, fetch, batchSize: 3 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageError);
+    expect(err).toMatchObject({ code: 'storage-full', sample: { name: photos[3]![0], kind: 'negative' } });
+    expect((err as Error).message).toBe(
+      `Storage is full: could not save 3 samples (from "${photos[3]![0]}"). Samples saved before are kept; delete some samples or free disk space.`,
+    );
+    expect(progress.map((p) => p.loaded)).toEqual([3]);
+
+    // What was stored is whole: the first batch, each record with its blob byte for byte, no
+    // orphan key of the failed batch, and the settings say "3 of v1, incomplete".
+    const store = createSampleStore(idb);
+    const records = await store.listSamples('negative');
+    expect(records.map((r) => r.name)).toEqual(photos.slice(0, 3).map(([p]) => p));
+    const blobs = await store.getSampleBlobs(records.map((r) => r.id));
+    for (const [i, blob] of blobs.entries()) {
+      expect(blob?.size).toBe(records[i]!.bytes);
+      expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(photos[i]![1]);
+    }
+    expect((await keys(idb)).length).toBe(2 * 3);
+    expect(await settings.get('bundledNegatives')).toEqual({ version: 'v1', count: 3, complete: false });
+
+    // Space freed: the next run stores the rest, without duplicates.
+    expect(await ensureBundledNegatives('/app/', undefined, { samples: store, settings, fetch, batchSize: 3 })).toEqual({ status: 'loaded', version: 'v1', count: 7 });
+    const after = await store.listSamples('negative');
+    expect(after.map((r) => r.name).sort()).toEqual(photos.map(([p]) => p).sort());
+    expect((await keys(idb)).length).toBe(2 * 7);
+    expect(await settings.get('bundledNegatives')).toEqual({ version: 'v1', count: 7, complete: true });
   });
 
   it('fails clearly on a missing, malformed or short pack', async () => {

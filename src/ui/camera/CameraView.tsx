@@ -33,7 +33,7 @@ function SquareLayer({ square, w, h, mode, children }: { square: Square | null; 
 /**
  * The live preview: the video mirrored (like a mirror, which is what people expect of a front
  * camera), the capture square drawn over it in frame coordinates (mirrored the same way, so it
- * covers exactly the pixels that are stored), a flash on every capture, and an overlay slot for
+ * covers exactly the pixels that are stored), a flash on every stored capture, and an overlay slot for
  * the verification verdict (`children`, not mirrored: text must read normally). In face mode the
  * square follows the detected face, with the face box and its confidence.
  */
@@ -50,7 +50,7 @@ export function CameraView({ children }: { children?: ReactNode }) {
   const hint = running ? faceHint(face, frame) : null;
 
   return (
-    <div className="camera-stage" style={{ aspectRatio: `${w} / ${h}` }} data-phase={phase}>
+    <div className="camera-stage" style={{ aspectRatio: `${w} / ${h}` }} data-testid="camera-stage" data-phase={phase}>
       <video ref={attachVideo} className="camera-video camera-mirrored" muted playsInline aria-label="Live camera preview, mirrored" />
       {running && (
         <SquareLayer square={shown} w={w} h={h} mode={face.mode}>
@@ -81,7 +81,7 @@ export function CameraView({ children }: { children?: ReactNode }) {
           {hint.text}
         </div>
       )}
-      {last && <div key={last.seq} className={`camera-flash camera-flash-${last.kind}`} aria-hidden="true" />}
+      {last && <div key={last.seq} className={`camera-flash camera-flash-${last.kind}`} aria-hidden="true" data-testid="capture-flash" data-kind={last.kind} data-seq={last.seq} />}
       <div className="camera-overlay-slot">{children}</div>
       {phase === 'starting' && (
         <div className="camera-status" role="status">

@@ -19,8 +19,9 @@ export interface Capture {
   press(kind: CaptureKind): void;
   release(kind: CaptureKind): void;
   /**
-   * The latest capture grabbed, for the preview flash; `seq` grows with every capture. `square` is
-   * the part of the frame that was stored (frame pixels).
+   * The latest capture stored, for the preview flash; `seq` grows with every stored capture (a
+   * capture that could not be saved does not flash). `square` is the part of the frame that was
+   * stored (frame pixels).
    */
   readonly last: { readonly kind: CaptureKind; readonly seq: number; readonly square: Square } | null;
 }
@@ -102,15 +103,17 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
       } catch (e) {
         return refuse(`Could not encode the capture: ${message(e)}`);
       }
-      setLast({ kind, seq: ++seq.current, square: crop });
       try {
         await getSampleStore().addSample(image.blob, { kind, source: 'webcam', width: image.width, height: image.height });
       } catch (e) {
+        // Nothing was stored (e.g. storage full): no flash, the message names the sample.
         repeaterRef.current?.releaseAll();
         if (e instanceof StorageError) notify('error', e.message);
         else notify('error', `Could not save the ${kind} sample: ${e instanceof Error ? e.message : String(e)}`);
         return;
       }
+      // The flash confirms a stored sample, so it comes only after the write succeeded.
+      setLast({ kind, seq: ++seq.current, square: crop });
       await refresh();
     },
     [notify, refresh],
