@@ -160,8 +160,8 @@ test('fixed square: capture with a, p and v: counts rise, persist across a reloa
   await expect(page.getByTestId('count-anchor')).toHaveText('5');
   await expect(page.getByTestId('count-positive')).toHaveText('5');
   await expect(page.getByTestId('count-verification')).toHaveText('1');
-  // Chromium asks for /favicon.ico on its own; index.html declares no icon (yet), so that 404 is
-  // not the app's doing. Anything else logged as an error is.
+  // index.html declares /favicon.svg, but a browser may still ask for /favicon.ico on its own; that
+  // 404 is not the app's doing. Anything else logged as an error is.
   expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
 });
 

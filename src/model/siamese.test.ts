@@ -26,13 +26,21 @@ describe('buildSiamese', () => {
     net.model.dispose();
   });
 
-  it("builds the notebook's MaxPooling2D(64, (2,2)) variant with the same shapes and count", () => {
+  it("builds the notebook's MaxPooling2D(64, (2,2)) variant with the same shapes and counts", () => {
+    const paper = buildSiamese();
     const net = buildSiamese({ pool: 'notebook' });
     expect(net.model.countParams()).toBe(REFERENCE_PARAMS.total);
-    const pool = net.embedding.getLayer('pool1').getConfig();
-    expect(pool.poolSize).toEqual([64, 64]);
-    expect(pool.strides).toEqual([2, 2]);
-    expect(net.embedding.getLayer('conv4').outputShape).toEqual([null, 6, 6, 256]);
+    expect(net.embedding.countParams()).toBe(REFERENCE_PARAMS.embedding);
+    for (const name of ['pool1', 'pool2', 'pool3']) {
+      const pool = net.embedding.getLayer(name).getConfig();
+      expect(pool.poolSize, name).toEqual([64, 64]);
+      expect(pool.strides, name).toEqual([2, 2]);
+      expect(pool.padding, name).toBe('same');
+    }
+    // Layer by layer, the same output shapes and parameter counts as the paper's 2×2 pooling.
+    const layers = (n: typeof net) => n.embedding.layers.map((l) => [l.name, l.outputShape, l.countParams()]);
+    expect(layers(net)).toEqual(layers(paper));
+    paper.model.dispose();
     net.model.dispose();
   });
 
