@@ -24,15 +24,16 @@
  * separates the two people. The scores seen are recorded as annotations (`verdicts`, `scores`) on
  * every run.
  */
+import { DEFAULT_TRAINING_CONFIG } from '../src/config';
 import { expect, test } from './fixtures';
-import { AppPage, clipCycleMs, describeSummary, summarize, type Counts, type FrameVerdict } from './fixtures/journey';
+import { AppPage, clipCycleMs, describeSummary, summarize, type Counts, type FrameVerdict, type TrainingOptions } from './fixtures/journey';
 
 /** Captures, over about 18 s (one and a half cycles of the clip's 12 photos). */
 const CAPTURES = { anchor: 24, positive: 24, verification: 8 } as const;
 /** The training budget the user sets. The reference learning rate is 1e-4. */
 const BUDGET = { epochs: '4', batchSize: '8', samplesPerClass: '24', learningRate: '0.0001' } as const;
 /** Where training starts and how: the app's defaults, set explicitly. */
-const OPTIONS = { start: 'pretrained', augment: true, freezeConvs: false } as const;
+const OPTIONS: Required<TrainingOptions> = { start: DEFAULT_TRAINING_CONFIG.start, augment: DEFAULT_TRAINING_CONFIG.augment, freeze: DEFAULT_TRAINING_CONFIG.freeze };
 const TRAIN_TIMEOUT = 300_000;
 
 /** Records the overlay's verdicts over one full cycle of the clip plus a margin. */
@@ -77,7 +78,9 @@ test('capture, train, granted for the enrolled person, denied for an impostor, n
   mark('captured');
   // The pretrained model verifies before any training (its scores are recorded, not asserted).
   await app.waitForDecision();
-  test.info().annotations.push({ type: 'scores', description: `enrolled, pretrained only: ${(await app.verifyNowScores()).map((s) => s.toFixed(3)).join(',')}` });
+  const pretrainedScores = await app.verifyNowScores();
+  expect(pretrainedScores, 'Verify now shows one score per verification image').toHaveLength(CAPTURES.verification);
+  test.info().annotations.push({ type: 'scores', description: `enrolled, pretrained only: ${pretrainedScores.map((s) => s.toFixed(3)).join(',')}` });
 
   // 3. A small budget; Train; progress and charts move; precision and recall at the end.
   await app.setTrainingOptions(OPTIONS);

@@ -42,13 +42,31 @@ export interface TrainingConfig {
    * scratch). 'scratch': random weights, the reference recipe.
    */
   readonly start: TrainingStart;
-  /** Keep the four convolutions fixed (only the embedding Dense and the head learn). */
-  readonly freezeConvs: boolean;
+  /**
+   * Which layers keep their starting weights. 'none': every layer learns (the reference).
+   * 'convs': the four convolutions stay fixed; the embedding Dense and the head learn.
+   * 'embedding': the whole embedding tower stays fixed; only the head (the Dense 1 on |e1 − e2|,
+   * 4,097 weights) learns, which re-weights the pretrained embedding's dimensions for one person.
+   */
+  readonly freeze: FreezeMode;
   /** Augment every training batch on the fly (src/augment, DEFAULT_AUGMENT_CONFIG), seeded. */
   readonly augment: boolean;
 }
 
 export type TrainingStart = 'pretrained' | 'scratch';
+
+export const FREEZE_MODES = ['none', 'convs', 'embedding'] as const;
+export type FreezeMode = (typeof FREEZE_MODES)[number];
+
+/**
+ * Before `freeze` existed, TrainingConfig had `freezeConvs: boolean`: configs stored then (settings,
+ * checkpoints) read as the same mode.
+ */
+export function freezeFromLegacy(config: object): Partial<Pick<TrainingConfig, 'freeze'>> {
+  if ('freeze' in config || !('freezeConvs' in config)) return {};
+  const { freezeConvs } = config as { freezeConvs: unknown };
+  return typeof freezeConvs === 'boolean' ? { freeze: freezeConvs ? 'convs' : 'none' } : {};
+}
 
 /** How the capture square is placed: around the detected face, or the reference's fixed square. */
 export type CropMode = 'face' | 'fixed';
@@ -96,7 +114,7 @@ export const REFERENCE_TRAINING_CONFIG: TrainingConfig = {
   checkpointEvery: 10,
   seed: 42,
   start: 'scratch',
-  freezeConvs: false,
+  freeze: 'none',
   augment: false,
 };
 
@@ -172,7 +190,8 @@ export function validateModelConfig(partial: Partial<ModelConfig> = {}): ModelCo
 }
 
 export function validateTrainingConfig(partial: Partial<TrainingConfig> = {}): TrainingConfig {
-  const c = { ...DEFAULT_TRAINING_CONFIG, ...partial };
+  const { freezeConvs: _legacy, ...rest } = { ...DEFAULT_TRAINING_CONFIG, ...partial, ...freezeFromLegacy(partial) } as TrainingConfig & { freezeConvs?: unknown };
+  const c: TrainingConfig = rest;
   checkInt('epochs', c.epochs, 1, 10_000);
   checkInt('batchSize', c.batchSize, 1, 1024);
   checkNum('learningRate', c.learningRate, 0, 1, true);
@@ -182,7 +201,7 @@ export function validateTrainingConfig(partial: Partial<TrainingConfig> = {}): T
   checkInt('checkpointEvery', c.checkpointEvery, 1, 10_000);
   checkInt('seed', c.seed, 0, 2 ** 32 - 1);
   if (c.start !== 'pretrained' && c.start !== 'scratch') throw new ConfigError('start', c.start, "expected 'pretrained' or 'scratch'");
-  if (typeof c.freezeConvs !== 'boolean') throw new ConfigError('freezeConvs', c.freezeConvs, 'expected true or false');
+  if (!(FREEZE_MODES as readonly unknown[]).includes(c.freeze)) throw new ConfigError('freeze', c.freeze, `expected ${FREEZE_MODES.map((m) => `'${m}'`).join(', ')}`);
   if (typeof c.augment !== 'boolean') throw new ConfigError('augment', c.augment, 'expected true or false');
   return { ...c };
 }

@@ -52,16 +52,25 @@ describe('checkpoint store (IndexedDB)', () => {
     expect(await keys(db)).toEqual([]);
   });
 
-  it('reads a checkpoint written before start/freezeConvs/augment existed as unfrozen, unaugmented fine-tuning', async () => {
+  it('reads a checkpoint written before start/freeze/augment existed as unfrozen, unaugmented fine-tuning', async () => {
     const db = createStore('test-ckpt-legacy', 'checkpoints');
     const store = createIdbCheckpointStore({ store: db });
     const c = await checkpointOf(1);
-    const { start: _s, freezeConvs: _f, augment: _a, ...legacy } = c.training;
+    const { start: _s, freeze: _f, augment: _a, ...legacy } = c.training;
     await store.save({ ...c, training: legacy as Checkpoint['training'] });
-    expect((await store.summary())!.training).toEqual({ ...c.training, start: 'pretrained', freezeConvs: false, augment: false });
+    expect((await store.summary())!.training).toEqual({ ...c.training, start: 'pretrained', freeze: 'none', augment: false });
     expect((await store.load())!.training.augment).toBe(false);
     // A current checkpoint keeps its own values.
-    expect(summaryOf({ ...c, training: { ...c.training, augment: true, freezeConvs: true } }).training).toMatchObject({ augment: true, freezeConvs: true });
+    expect(summaryOf({ ...c, training: { ...c.training, augment: true, freeze: 'embedding' } }).training).toMatchObject({ augment: true, freeze: 'embedding' });
+    // One written while the setting was the boolean freezeConvs reads as the same mode, without the old key.
+    for (const [freezeConvs, freeze] of [
+      [true, 'convs'],
+      [false, 'none'],
+    ] as const) {
+      const read = summaryOf({ ...c, training: { ...legacy, freezeConvs } as unknown as Checkpoint['training'] }).training;
+      expect(read.freeze).toBe(freeze);
+      expect(read).not.toHaveProperty('freezeConvs');
+    }
   });
 
   it('reports a damaged record or missing chunks as checkpoint-corrupt', async () => {

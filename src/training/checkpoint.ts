@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import type { ModelConfig, TrainingConfig } from '../config';
+import { freezeFromLegacy, type ModelConfig, type TrainingConfig } from '../config';
 import { deleteChunked, getChunked, putChunked } from '../data/chunks';
 import { decodeNamedTensors, encodeNamedTensors, type EncodedTensors, type NamedTensor, type SiameseNetwork } from '../model';
 import { errorMessage, TrainingError } from './errors';
@@ -68,15 +68,17 @@ export interface CheckpointStore {
 }
 
 /**
- * Checkpoints written before TrainingConfig had `start`, `freezeConvs` and `augment` came from runs
- * that fine-tuned the pretrained model (reference config) with every layer learning and no
- * augmentation: their training config reads with those values, not today's defaults.
+ * Checkpoints written before TrainingConfig had `start`, `freeze` (or its predecessor
+ * `freezeConvs`) and `augment` came from runs that fine-tuned the pretrained model (reference
+ * config) with every layer learning and no augmentation: their training config reads with those
+ * values, not today's defaults. A `freezeConvs` flag reads as freeze 'convs' or 'none'.
  */
-const LEGACY_TRAINING: Pick<TrainingConfig, 'start' | 'freezeConvs' | 'augment'> = { start: 'pretrained', freezeConvs: false, augment: false };
+const LEGACY_TRAINING: Pick<TrainingConfig, 'start' | 'freeze' | 'augment'> = { start: 'pretrained', freeze: 'none', augment: false };
 
 export function summaryOf(c: CheckpointSummary): CheckpointSummary {
   const { version, model, epochsDone, batchesDone, partialLoss, history, pairs, reason, createdAt } = c;
-  const training = { ...LEGACY_TRAINING, ...c.training };
+  const { freezeConvs: _legacy, ...saved } = c.training as TrainingConfig & { freezeConvs?: unknown };
+  const training: TrainingConfig = { ...LEGACY_TRAINING, ...saved, ...freezeFromLegacy(c.training) };
   return { version, model, training, epochsDone, batchesDone, partialLoss, history, pairs, reason, createdAt };
 }
 
@@ -249,7 +251,7 @@ export async function restoreState(
   net: SiameseNetwork,
   optimizer: tf.AdamOptimizer,
   checkpoint: Pick<Checkpoint, 'weights' | 'optimizer'>,
-  /** How many variables training updates (fewer than all trainable weights with freezeConvs). */
+  /** How many variables training updates (fewer than all trainable weights with a freeze mode). */
   trained = net.model.trainableWeights.length,
 ): Promise<void> {
   const powers = adamPowers(optimizer);

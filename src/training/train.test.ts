@@ -113,14 +113,15 @@ describe('train', () => {
     for (const n of [a, plain, b, c]) disposeNetwork(n);
   });
 
-  it('freezeConvs: the four convolutions stay exactly fixed, the embedding Dense and the head learn; stop + resume is exact', async () => {
-    const config = { ...CONFIG, epochs: 2, freezeConvs: true };
+  it("freeze 'convs': the four convolutions stay exactly fixed, the embedding Dense and the head learn; stop + resume is exact", async () => {
+    const config = { ...CONFIG, epochs: 2, freeze: 'convs' } as const;
     const a = buildSiamese(MODEL);
     const initial = a.model.getWeights().map((w) => w.clone());
     const byName = (net: SiameseNetwork) => new Map(net.model.weights.map((w) => [w.originalName, w.read().dataSync().slice()]));
     const start = byName(a);
-    expect(trainedWeights(a, true).map((w) => w.originalName)).toEqual(['dense_embedding/kernel', 'dense_embedding/bias', 'classifier/kernel', 'classifier/bias']);
-    expect(trainedWeights(a, false)).toHaveLength(12);
+    expect(trainedWeights(a, 'convs').map((w) => w.originalName)).toEqual(['dense_embedding/kernel', 'dense_embedding/bias', 'classifier/kernel', 'classifier/bias']);
+    expect(trainedWeights(a, 'embedding').map((w) => w.originalName)).toEqual(['classifier/kernel', 'classifier/bias']);
+    expect(trainedWeights(a, 'none')).toHaveLength(12);
 
     // One step: conv weights bit-identical, Dense weights moved.
     const stopAfterOne = new AbortController();
@@ -143,19 +144,37 @@ describe('train', () => {
     const stop = new AbortController();
     await train(b, data, config, { checkpoints: store, signal: stop.signal, onBatch: (p) => p.epoch === 1 && p.batch === 2 && stop.abort() });
     const cp = await store.load();
-    expect(cp?.training.freezeConvs).toBe(true);
+    expect(cp?.training.freeze).toBe('convs');
     const c = buildSiamese(MODEL);
     await train(c, data, config, { resumeFrom: cp });
     expect(weightsOf(c)).toEqual(weightsOf(full));
     const end = byName(full);
     for (const layer of CONV_LAYERS) expect(end.get(`${layer}/kernel`)).toEqual(start.get(`${layer}/kernel`));
     // A frozen run's checkpoint does not resume unfrozen (its optimizer state covers 4 variables).
-    await expect(train(buildSiamese(MODEL), data, { ...config, freezeConvs: false }, { resumeFrom: cp })).rejects.toMatchObject({
+    await expect(train(buildSiamese(MODEL), data, { ...config, freeze: 'none' }, { resumeFrom: cp })).rejects.toMatchObject({
       code: 'checkpoint-mismatch',
-      message: expect.stringMatching(/freezeConvs true \(now false\)/),
+      message: expect.stringMatching(/freeze convs \(now none\)/),
     });
     tf.dispose(initial);
     for (const n of [a, full, b, c]) disposeNetwork(n);
+  });
+
+  it("freeze 'embedding': every embedding weight stays exactly fixed, only the head learns, and the test loss still moves", async () => {
+    const config = { ...CONFIG, epochs: 2, freeze: 'embedding' } as const;
+    const net = buildSiamese(MODEL);
+    const byName = () => new Map(net.model.weights.map((w) => [w.originalName, w.read().dataSync().slice()]));
+    const start = byName();
+    const before = tf.memory().numTensors;
+    const r = await train(net, data, config);
+    expect(tf.memory().numTensors).toBe(before);
+    const end = byName();
+    const embeddingNames = net.embedding.weights.map((w) => w.originalName);
+    expect(embeddingNames).toHaveLength(10);
+    for (const name of embeddingNames) expect(end.get(name), name).toEqual(start.get(name));
+    for (const name of ['classifier/kernel', 'classifier/bias']) expect(end.get(name), name).not.toEqual(start.get(name));
+    expect(r.history).toHaveLength(2);
+    expect(r.history[1]!.testLoss).not.toBe(r.history[0]!.testLoss);
+    disposeNetwork(net);
   });
 
   it('reports per-batch progress and per-epoch metrics with finite losses', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../augment';
-import { validateAugmentConfig, validateTrainingConfig, type AugmentConfigInput, type TrainingConfig } from '../config';
+import { validateAugmentConfig, validateTrainingConfig, type AugmentConfigInput, type FreezeMode, type TrainingConfig } from '../config';
 import { epochOrder, pairsFingerprint, type Pair } from '../data/pairs';
 import { deriveSeed } from '../data/random';
 import type { SiameseNetwork } from '../model';
@@ -19,8 +19,9 @@ import { binaryMetrics } from './metrics';
  * epoch order (seeded per epoch) from that batch on, with Adam's complete state restored, so a
  * stopped-and-resumed run gives the same weights as an uninterrupted one (exactly, on cpu).
  *
- * `freezeConvs` trains only the embedding Dense and the head (trainedWeights): the convolutions
- * keep their (pretrained) weights, and no gradient flows into them, so a step is cheaper too.
+ * `freeze` keeps layers at their starting (pretrained) weights (trainedWeights): 'convs' trains
+ * only the embedding Dense and the head, 'embedding' only the head. No gradient is computed for a
+ * frozen layer (the backward pass stops where the trained weights begin), so a step is cheaper too.
  * `augment` and `start` are acted on by the caller (session.ts: options.augment, the initial network).
  */
 
@@ -120,17 +121,19 @@ function checkData(net: SiameseNetwork, data: TrainingData): void {
   }
 }
 
-/** Names of the four convolution layers (src/model siamese.ts), which `freezeConvs` keeps fixed. */
+/** Names of the four convolution layers (src/model siamese.ts), which freeze 'convs' keeps fixed. */
 export const CONV_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4'] as const;
 
 /**
- * The weights training updates, in `net.model.trainableWeights` order: all of them, or, with
- * `freezeConvs`, all but the convolutions' (the embedding Dense and the head learn). The optimizer's
- * state (and so a checkpoint's) holds moments for exactly these.
+ * The weights training updates, in `net.model.trainableWeights` order: all of them (freeze
+ * 'none'), all but the convolutions' ('convs': the embedding Dense and the head learn), or only
+ * the head's ('embedding': the whole embedding tower stays). The optimizer's state (and so a
+ * checkpoint's) holds moments for exactly these.
  */
-export function trainedWeights(net: SiameseNetwork, freezeConvs: boolean): tf.LayerVariable[] {
-  if (!freezeConvs) return net.model.trainableWeights;
-  const frozen = new Set(CONV_LAYERS.flatMap((name) => net.embedding.getLayer(name).trainableWeights));
+export function trainedWeights(net: SiameseNetwork, freeze: FreezeMode): tf.LayerVariable[] {
+  if (freeze === 'none') return net.model.trainableWeights;
+  const frozenLayers = freeze === 'convs' ? CONV_LAYERS.map((name) => net.embedding.getLayer(name)) : [net.embedding];
+  const frozen = new Set(frozenLayers.flatMap((layer) => layer.trainableWeights));
   return net.model.trainableWeights.filter((w) => !frozen.has(w));
 }
 
@@ -141,7 +144,7 @@ function checkResume(net: SiameseNetwork, config: TrainingConfig, fingerprint: s
   };
   if (c.version !== CHECKPOINT_VERSION) fail(`format version ${c.version}`);
   if (JSON.stringify(c.model) !== JSON.stringify(net.config)) fail(`another model configuration (${JSON.stringify(c.model)})`);
-  for (const key of ['batchSize', 'learningRate', 'samplesPerClass', 'trainFraction', 'seed', 'freezeConvs', 'augment'] as const) {
+  for (const key of ['batchSize', 'learningRate', 'samplesPerClass', 'trainFraction', 'seed', 'freeze', 'augment'] as const) {
     const saved = summaryOf(c).training[key];
     if (saved !== config[key]) fail(`${key} ${saved} (now ${config[key]})`);
   }
@@ -161,7 +164,7 @@ export async function train(net: SiameseNetwork, data: TrainingData, trainingCon
   const { signal, checkpoints, resumeFrom } = options;
   const pause = options.yieldBetweenBatches ?? yieldToEventLoop;
   const batches = Math.ceil(data.train.length / config.batchSize);
-  const variables = trainedWeights(net, config.freezeConvs).map((w) => w.read() as tf.Variable);
+  const variables = trainedWeights(net, config.freeze).map((w) => w.read() as tf.Variable);
   const optimizer = tf.train.adam(config.learningRate);
 
   const history: EpochMetrics[] = [];

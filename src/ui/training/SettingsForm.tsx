@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { TrainingStart } from '../../config';
 import {
+  FREEZE_LABELS,
   NO_PRETRAINED_NOTE,
   POOL_LABELS,
   SCRATCH_NOTE,
@@ -21,7 +22,7 @@ export interface SettingsFormProps {
 }
 
 /** Text inputs (parsed and validated by settings.ts, so the errors are ours, not the browser's). */
-const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool' | 'start' | 'augment' | 'freezeConvs'>; inputMode: 'numeric' | 'decimal' }> = [
+const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool' | 'start' | 'augment' | 'freeze'>; inputMode: 'numeric' | 'decimal' }> = [
   { field: 'epochs', inputMode: 'numeric' },
   { field: 'batchSize', inputMode: 'numeric' },
   { field: 'learningRate', inputMode: 'decimal' },
@@ -81,21 +82,28 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: 
           {fieldError(field)}
         </div>
       ))}
-      <div className="train-field">
-        <label htmlFor={`${id}-pool`}>{SETTINGS_FIELDS.pool.label}</label>
-        <select id={`${id}-pool`} name="pool" value={form.pool} aria-describedby={describedBy('pool')} onChange={(e) => onChange('pool', e.currentTarget.value)}>
-          {(Object.keys(POOL_LABELS) as (keyof typeof POOL_LABELS)[]).map((p) => (
-            <option key={p} value={p}>
-              {POOL_LABELS[p]}
-            </option>
-          ))}
-        </select>
-        <p id={`${id}-pool-help`} className="train-help">
-          {SETTINGS_FIELDS.pool.help}
-        </p>
-        {fieldError('pool')}
-      </div>
-      {(['augment', 'freezeConvs'] as const).map((field) => (
+      {(
+        [
+          ['pool', POOL_LABELS],
+          ['freeze', FREEZE_LABELS],
+        ] as const
+      ).map(([field, labels]) => (
+        <div key={field} className="train-field">
+          <label htmlFor={`${id}-${field}`}>{SETTINGS_FIELDS[field].label}</label>
+          <select id={`${id}-${field}`} name={field} value={form[field]} aria-describedby={describedBy(field)} onChange={(e) => onChange(field, e.currentTarget.value)}>
+            {Object.entries(labels).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+          <p id={`${id}-${field}-help`} className="train-help">
+            {SETTINGS_FIELDS[field].help}
+          </p>
+          {fieldError(field)}
+        </div>
+      ))}
+      {(['augment'] as const).map((field) => (
         <div key={field} className="train-field train-check">
           <label>
             <input

@@ -53,7 +53,7 @@ describe('resumeOffer', () => {
   });
 
   it("uses the checkpoint's settings when the form changed, and says which changed", () => {
-    const offer = resumeOffer(ckpt(1, { epochs: 2, batchSize: 4 }, { pool: 'notebook' }), { ...DEFAULT_TRAINING_SETTINGS, epochs: 5, trainFraction: 0.8, freezeConvs: true });
+    const offer = resumeOffer(ckpt(1, { epochs: 2, batchSize: 4 }, { pool: 'notebook' }), { ...DEFAULT_TRAINING_SETTINGS, epochs: 5, trainFraction: 0.8, freeze: 'convs' });
     if (offer.kind !== 'resume') throw new Error('expected an offer');
     expect(offer.totalEpochs).toBe(2);
     expect(offer.fromEpoch).toBe(2);
@@ -64,7 +64,7 @@ describe('resumeOffer', () => {
       { field: 'batchSize', checkpoint: '4', current: '16' },
       { field: 'trainFraction', checkpoint: '70%', current: '80%' },
       { field: 'pool', checkpoint: 'Notebook (64)', current: 'Paper (2×2)' },
-      { field: 'freezeConvs', checkpoint: 'off', current: 'on' },
+      { field: 'freeze', checkpoint: 'none', current: 'convs' },
     ]);
     expect(offer.message).toContain('epochs 2 → 5, batch size 4 → 16');
     expect(offer.message).toContain("resuming uses the checkpoint's settings");

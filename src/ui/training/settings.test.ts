@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EPOCHS, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, REFERENCE_TRAINING_CONFIG } from '../../config';
+import { DEFAULT_EPOCHS, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, REFERENCE_TRAINING_CONFIG, validateTrainingConfig, type TrainingConfig } from '../../config';
 import {
   DEFAULT_TRAINING_SETTINGS,
   applySettingsChange,
@@ -23,7 +23,7 @@ describe('training settings form', () => {
       trainFraction: 0.7,
       pool: 'paper',
       augment: true,
-      freezeConvs: false,
+      freeze: 'none',
     });
     expect(defaultsForm()).toEqual({
       start: 'pretrained',
@@ -34,7 +34,7 @@ describe('training settings form', () => {
       trainFraction: '70',
       pool: 'paper',
       augment: 'true',
-      freezeConvs: 'false',
+      freeze: 'none',
     });
     // The reference recipe, as the form shows it.
     expect(settingsFromConfigs(REFERENCE_TRAINING_CONFIG, DEFAULT_MODEL_CONFIG)).toEqual({
@@ -57,7 +57,7 @@ describe('training settings form', () => {
 
   it('round-trips the defaults and a custom set through the form', () => {
     expect(parseSettingsForm(defaultsForm())).toEqual({ ok: true, settings: DEFAULT_TRAINING_SETTINGS });
-    const custom = { start: 'scratch', epochs: 2, batchSize: 4, learningRate: 0.001, samplesPerClass: 8, trainFraction: 0.65, pool: 'notebook', augment: false, freezeConvs: true } as const;
+    const custom = { start: 'scratch', epochs: 2, batchSize: 4, learningRate: 0.001, samplesPerClass: 8, trainFraction: 0.65, pool: 'notebook', augment: false, freeze: 'embedding' } as const;
     expect(parseSettingsForm(settingsToForm(custom))).toEqual({ ok: true, settings: custom });
   });
 
@@ -99,12 +99,25 @@ describe('training settings form', () => {
     expect(r.ok ? [] : Object.keys(r.errors)).toEqual(['epochs']);
   });
 
+  it('reads a training config stored while freeze was the boolean freezeConvs as the same mode', () => {
+    for (const [freezeConvs, freeze] of [
+      [true, 'convs'],
+      [false, 'none'],
+    ] as const) {
+      const { freeze: _now, ...before } = DEFAULT_TRAINING_CONFIG;
+      const stored = { ...before, freezeConvs } as unknown as Partial<TrainingConfig>;
+      const config = validateTrainingConfig(stored);
+      expect(config.freeze).toBe(freeze);
+      expect(config).not.toHaveProperty('freezeConvs');
+    }
+  });
+
   it('reads the settings out of full configs', () => {
-    expect(settingsFromConfigs({ ...DEFAULT_TRAINING_CONFIG, epochs: 3, seed: 7, freezeConvs: true }, { ...DEFAULT_MODEL_CONFIG, pool: 'notebook' })).toEqual({
+    expect(settingsFromConfigs({ ...DEFAULT_TRAINING_CONFIG, epochs: 3, seed: 7, freeze: 'convs' }, { ...DEFAULT_MODEL_CONFIG, pool: 'notebook' })).toEqual({
       ...DEFAULT_TRAINING_SETTINGS,
       epochs: 3,
       pool: 'notebook',
-      freezeConvs: true,
+      freeze: 'convs',
     });
   });
 

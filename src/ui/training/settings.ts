@@ -10,6 +10,7 @@ import {
   DEFAULT_TRAINING_CONFIG,
   validateModelConfig,
   validateTrainingConfig,
+  type FreezeMode,
   type ModelConfig,
   type PoolVariant,
   type TrainingConfig,
@@ -26,14 +27,14 @@ export interface TrainingSettings {
   readonly trainFraction: number;
   readonly pool: PoolVariant;
   readonly augment: boolean;
-  readonly freezeConvs: boolean;
+  readonly freeze: FreezeMode;
 }
 
 export type SettingsField = keyof TrainingSettings;
 
 /**
  * The raw text of each input (the input's `name` attribute is the field name); the start choice is
- * its value ('pretrained' | 'scratch'), a checkbox 'true' or 'false'.
+ * its value ('pretrained' | 'scratch'), a select its option's value, a checkbox 'true' or 'false'.
  */
 export type SettingsForm = Record<SettingsField, string>;
 
@@ -53,7 +54,7 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   trainFraction: DEFAULT_TRAINING_CONFIG.trainFraction,
   pool: DEFAULT_MODEL_CONFIG.pool,
   augment: DEFAULT_TRAINING_CONFIG.augment,
-  freezeConvs: DEFAULT_TRAINING_CONFIG.freezeConvs,
+  freeze: DEFAULT_TRAINING_CONFIG.freeze,
 };
 
 export interface FieldInfo {
@@ -89,10 +90,16 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, FieldInfo>> = {
     label: 'Augment training images',
     help: 'Random flips, small shifts, light, colour, blur, noise and JPEG changes on every training batch, so the model copes with another day and other light.',
   },
-  freezeConvs: {
-    label: 'Freeze convolutions',
-    help: 'Keep the four convolution layers fixed and train only the embedding and the head: faster steps, less overfitting on few captures.',
+  freeze: {
+    label: 'Frozen layers',
+    help: 'Layers that keep their starting weights. Freezing more makes steps faster and overfits less on few captures; it only makes sense when fine-tuning.',
   },
+};
+
+export const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
+  none: 'None: every layer learns (reference)',
+  convs: 'Convolutions: the embedding Dense and the head learn',
+  embedding: 'Whole embedding: only the similarity head learns',
 };
 
 export const START_LABELS: Readonly<Record<TrainingStart, string>> = {
@@ -106,7 +113,7 @@ export const SCRATCH_NOTE = `From scratch needs many more captures and epochs: t
 /** Said when the chosen pooling has no pretrained weights (only the paper pooling has). */
 export const NO_PRETRAINED_NOTE = 'The pretrained face model uses the paper pooling: with the notebook pooling, training starts from scratch.';
 
-const BOOLEAN_FIELDS = ['augment', 'freezeConvs'] as const;
+const BOOLEAN_FIELDS = ['augment'] as const;
 
 export const POOL_LABELS: Readonly<Record<PoolVariant, string>> = {
   paper: 'Paper (2×2)',
@@ -127,7 +134,7 @@ export function settingsToForm(s: TrainingSettings): SettingsForm {
     pool: s.pool,
     start: s.start,
     augment: String(s.augment),
-    freezeConvs: String(s.freezeConvs),
+    freeze: s.freeze,
   };
 }
 
@@ -176,12 +183,11 @@ export function parseSettingsForm(form: SettingsForm): ParsedSettings {
     if (err) errors[field] = SETTINGS_FIELDS[field].percent ? `${err} (entered ${raw}%)` : err;
     else values[field] = value;
   }
-  const poolErr = configError('pool', form.pool);
-  if (poolErr) errors.pool = poolErr;
-  else values.pool = form.pool;
-  const startErr = configError('start', form.start);
-  if (startErr) errors.start = startErr;
-  else values.start = form.start;
+  for (const field of ['pool', 'start', 'freeze'] as const) {
+    const err = configError(field, form[field]);
+    if (err) errors[field] = err;
+    else values[field] = form[field];
+  }
   for (const field of BOOLEAN_FIELDS) {
     const raw = form[field];
     if (raw === 'true' || raw === 'false') values[field] = raw === 'true';
@@ -193,8 +199,8 @@ export function parseSettingsForm(form: SettingsForm): ParsedSettings {
 
 /** The form's view of full engine configs (e.g. as stored in the settings store, or a checkpoint's). */
 export function settingsFromConfigs(training: TrainingConfig, model: Pick<ModelConfig, 'pool'>): TrainingSettings {
-  const { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, augment, freezeConvs } = training;
-  return { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, pool: model.pool, augment, freezeConvs };
+  const { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, augment, freeze } = training;
+  return { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, pool: model.pool, augment, freeze };
 }
 
 /** The engine's configs for these settings; everything the user does not set keeps its default. */
