@@ -1,3 +1,4 @@
+import type { BackendReport } from '../model';
 import type { CheckpointEvent, BatchProgress, TrainResult } from './train';
 import type { EpochMetrics } from './checkpoint';
 import { TrainingError } from './errors';
@@ -14,6 +15,8 @@ import type { PageMessage, ReadyInfo, StartRequest, WorkerMessage } from './prot
 export interface TrainingCallbacks {
   /** Sample images decoded so far (before training starts). */
   readonly onPreparing?: (done: number, total: number) => void;
+  /** The worker's backend, chosen before it decodes the samples (see `TrainingHandle.cancel`). */
+  readonly onBackend?: (backend: BackendReport) => void;
   /** Backend chosen, pairs built, network ready: training starts now. */
   readonly onReady?: (info: ReadyInfo) => void;
   readonly onProgress?: (progress: BatchProgress) => void;
@@ -24,6 +27,12 @@ export interface TrainingCallbacks {
 export interface TrainingHandle {
   /** Asks the worker to stop after its current batch; resolves once it has (checkpoint written). */
   stop(): Promise<void>;
+  /**
+   * Ends the worker at once, without waiting for its batch and without a checkpoint: for a run
+   * moved elsewhere before it trained (e.g. from `onBackend`). Later messages are dropped and
+   * `done` rejects with 'worker-failed'. Nothing happens when training has already ended.
+   */
+  cancel(): void;
   /**
    * Resolves with the result when training ends (`stopped: false`, the network is saved) or is
    * stopped (`stopped: true`); rejects with a TrainingError (code from the worker, or
@@ -69,12 +78,15 @@ export function startTraining(request: StartRequest, callbacks: TrainingCallback
     worker = createWorker();
   } catch (e) {
     const error = new TrainingError('worker-failed', `The training worker could not start (${e instanceof Error ? e.message : String(e)})`);
-    return { stop: () => Promise.resolve(), done: Promise.reject(error) };
+    return { stop: () => Promise.resolve(), cancel: () => undefined, done: Promise.reject(error) };
   }
 
   worker.onmessage = (event) => {
+    if (settled) return; // e.g. messages still queued when cancel() ended the worker
     const m = event.data;
     switch (m.type) {
+      case 'backend':
+        return callbacks.onBackend?.(m.backend);
       case 'preparing':
         return callbacks.onPreparing?.(m.done, m.total);
       case 'ready':
@@ -105,6 +117,9 @@ export function startTraining(request: StartRequest, callbacks: TrainingCallback
       const stopped = new Promise<void>((resolve) => waiters.push(resolve));
       worker.postMessage({ type: 'stop' });
       return stopped;
+    },
+    cancel() {
+      finish({ error: new TrainingError('worker-failed', 'The training worker was ended before it finished (cancelled)') });
     },
     done,
   };

@@ -56,6 +56,7 @@ export type PageMessage = { readonly type: 'start'; readonly request: StartReque
 export interface ReadyInfo {
   readonly backend: BackendReport;
   readonly modelConfig: ModelConfig;
+  /** The config the run uses: `checkpointEvery` is the run's interval (session.ts runCheckpointEvery). */
   readonly trainingConfig: TrainingConfig;
   readonly trainPairs: number;
   readonly testPairs: number;
@@ -79,6 +80,11 @@ export interface TrainingSummary {
 }
 
 export type WorkerMessage =
+  /**
+   * The backend the worker chose, sent as soon as it runs (before the samples are decoded), so the
+   * page can still move the run when the worker's backend is slower than its own (startRun.ts).
+   */
+  | { readonly type: 'backend'; readonly backend: BackendReport }
   /** Decoding the sample images (done of total). */
   | { readonly type: 'preparing'; readonly done: number; readonly total: number }
   | { readonly type: 'ready'; readonly info: ReadyInfo }

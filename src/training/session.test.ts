@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelConfig, TrainingStart } from '../config';
+import { DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingStart } from '../config';
 import { buildSiamese, disposeNetwork, useWasmBackend, type NetworkMeta, type SiameseNetwork } from '../model';
 import { sampleIds } from '../../test/synthetic';
-import { createMemoryCheckpointStore, type CheckpointStore } from './checkpoint';
+import { createMemoryCheckpointStore, type CheckpointStore, type EpochMetrics } from './checkpoint';
 import { startTraining, type WorkerLike } from './client';
 import { TRAINED_MODEL_KEY, type PageMessage, type SampleBlob, type StartRequest, type WorkerMessage } from './protocol';
-import { createTrainingSession, type SessionDeps } from './session';
+import { createTrainingSession, runCheckpointEvery, type SessionDeps } from './session';
 
 /**
  * The worker's message handling (session.ts) driven through the page client (client.ts), with the
@@ -50,9 +50,11 @@ class FakeWorker implements WorkerLike {
   readonly posted: WorkerMessage[] = [];
   private readonly session;
 
-  constructor(deps: Omit<SessionDeps, 'post'>) {
+  constructor(deps: Omit<SessionDeps, 'yieldBetweenBatches' | 'post'>) {
     this.session = createTrainingSession({
       ...deps,
+      // A terminated worker's thread is gone: its training never takes another step.
+      yieldBetweenBatches: () => new Promise((resolve) => setTimeout(() => !this.terminated && resolve(), 0)),
       post: (m) => {
         const copy = structuredClone(m); // what a real worker could post
         this.posted.push(copy);
@@ -83,7 +85,6 @@ function harness(decode = fakeDecode): Harness {
         saveModel: async (_net, meta) => {
           h.saved.push(meta);
         },
-        yieldBetweenBatches: () => new Promise((r) => setTimeout(r, 0)),
       });
       h.workers.push(w);
       return w;
@@ -121,7 +122,6 @@ describe('training worker protocol (session + client)', () => {
       'batch 2.1/2',
       'batch 2.2/2',
       'epoch 2',
-      'checkpoint interval 2',
     ]);
     expect(h.workers[0]!.posted.at(-1)).toMatchObject({ type: 'done', modelKey: TRAINED_MODEL_KEY });
     expect(h.saved).toHaveLength(1);
@@ -159,6 +159,74 @@ describe('training worker protocol (session + client)', () => {
     expect(h.saved).toHaveLength(1);
     // stop() after the end resolves at once.
     await second.stop();
+  });
+
+  it('checkpoints every epoch in a run no longer than the interval, so a crash without Stop leaves a checkpoint a new worker resumes from', async () => {
+    const h = harness();
+    // The app's interval (10) and a run shorter than it, like the default 5-epoch fine-tuning.
+    const config = { ...TRAINING, epochs: 3, checkpointEvery: DEFAULT_TRAINING_CONFIG.checkpointEvery };
+    let readyEvery: number | undefined;
+    const firstEpochs: EpochMetrics[] = [];
+    let crash!: () => void;
+    const crashed = new Promise<void>((resolve) => (crash = resolve));
+    const first = startTraining(request({ trainingConfig: config }), {
+      onReady: (info) => (readyEvery = info.trainingConfig.checkpointEvery),
+      onEpoch: (m) => firstEpochs.push(m),
+      onCheckpoint: (c) => {
+        // The page reloads (or the tab crashes) right after the first epoch's checkpoint: the
+        // worker dies with the page, no Stop is sent and nothing more runs in it.
+        expect(c).toEqual({ epochsDone: 1, batchesDone: 0, reason: 'interval' });
+        h.workers[0]!.terminate();
+        crash();
+      },
+    }, h.create);
+    await Promise.race([
+      crashed,
+      first.done.then((r) => {
+        throw new Error(`The run ended (${r.epochsCompleted} epochs) without an interval checkpoint`);
+      }),
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readyEvery).toBe(1);
+    const left = (await h.store.summary())!;
+    expect(left).toMatchObject({ reason: 'interval', epochsDone: 1, batchesDone: 0 });
+    expect(left.history).toEqual(firstEpochs);
+    expect(h.workers[0]!.posted.filter((m) => m.type === 'epoch')).toHaveLength(1); // it died in epoch 2
+    expect(h.saved).toHaveLength(0);
+
+    // After the reload: a new worker resumes from that checkpoint; the epochs and history continue.
+    let resumedFrom: unknown;
+    const secondEpochs: number[] = [];
+    const checkpoints: string[] = [];
+    const done = await startTraining(request({ resume: true }), {
+      onReady: (info) => (resumedFrom = info.resumedFrom),
+      onEpoch: (m) => secondEpochs.push(m.epoch),
+      onCheckpoint: (c) => checkpoints.push(`${c.reason} ${c.epochsDone}`),
+    }, h.create).done;
+    expect(resumedFrom).toEqual({ epochsDone: 1, batchesDone: 0 });
+    expect(secondEpochs).toEqual([2, 3]);
+    expect(checkpoints).toEqual(['interval 2']);
+    expect(done).toMatchObject({ stopped: false, epochsCompleted: 3 });
+    expect(done.history.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    expect(done.history[0]).toEqual(firstEpochs[0]);
+    expect(h.saved).toHaveLength(1);
+    expect(h.saved[0]!.training).toMatchObject({ history: done.history });
+  });
+
+  it('keeps the configured interval for runs longer than it', async () => {
+    expect(runCheckpointEvery({ epochs: 5, checkpointEvery: 10 })).toBe(1); // the app's default fine-tuning
+    expect(runCheckpointEvery({ epochs: 10, checkpointEvery: 10 })).toBe(1); // 10 would only write after the last epoch
+    expect(runCheckpointEvery({ epochs: 50, checkpointEvery: 10 })).toBe(10); // the reference run
+    expect(runCheckpointEvery({ epochs: 11, checkpointEvery: 10 })).toBe(10);
+    expect(runCheckpointEvery({ epochs: 1, checkpointEvery: 10 })).toBe(10); // nothing to resume in a one-epoch run
+    const h = harness();
+    const checkpoints: string[] = [];
+    await startTraining(request({ trainingConfig: { ...TRAINING, epochs: 3, checkpointEvery: 2 } }), { onCheckpoint: (c) => checkpoints.push(`${c.reason} ${c.epochsDone}`) }, h.create).done;
+    expect(checkpoints).toEqual(['interval 2']);
+    // 4 epochs, interval 2: after epoch 2; none after the last (the run saves its model instead).
+    const four: string[] = [];
+    await startTraining(request({ trainingConfig: { ...TRAINING, epochs: 4, checkpointEvery: 2 } }), { onCheckpoint: (c) => four.push(`${c.reason} ${c.epochsDone}`) }, h.create).done;
+    expect(four).toEqual(['interval 2']);
   });
 
   it('starts from initialNetwork with the config\'s start, and augments batches when the training config says so', async () => {
@@ -248,8 +316,9 @@ describe('training worker protocol (session + client)', () => {
     expect(posted).toEqual([{ type: 'stopped', result: { history: [], epochsCompleted: 0, stopped: true, final: null } }]);
     const running = session.handle({ type: 'start', request: request({ trainingConfig: { ...TRAINING, epochs: 1 } }) });
     await session.handle({ type: 'start', request: request() });
-    expect(posted.at(-1)).toMatchObject({ type: 'error', code: 'worker-failed' });
+    expect(posted).toContainEqual({ type: 'error', code: 'worker-failed', message: 'Training is already running in this worker' });
     await running;
+    expect(posted.filter((m) => m.type === 'error')).toHaveLength(1);
     expect(posted.at(-1)).toMatchObject({ type: 'done' });
   });
 });

@@ -45,6 +45,20 @@ export function toErrorMessage(e: unknown): Extract<WorkerMessage, { type: 'erro
   return { type: 'error', code, message: errorMessage(e) };
 }
 
+/**
+ * The checkpoint interval a run uses, so that a reload or a crash during training leaves something
+ * to resume. A run longer than `checkpointEvery` epochs keeps it (the reference: every 10 epochs).
+ * A shorter run (the app's default fine-tuning: 5 epochs) would write its first interval
+ * checkpoint only after its last epoch, when the trained model is saved anyway, so it checkpoints
+ * after every epoch instead: a crash loses at most the epoch in progress (train() never writes one
+ * after the last epoch; a checkpoint of the full model holds ≈ 470 MB, an epoch of the default run
+ * takes minutes on wasm). A one-epoch run keeps
+ * the configured interval: its only checkpoint would come after that epoch.
+ */
+export function runCheckpointEvery(config: Pick<TrainingConfig, 'epochs' | 'checkpointEvery'>): number {
+  return config.epochs > config.checkpointEvery || config.epochs === 1 ? config.checkpointEvery : 1;
+}
+
 /** Every sample id a pair uses, once, in first-use order. */
 function usedIds(pairs: readonly Pair[]): string[] {
   return [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
@@ -88,17 +102,13 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     } catch (e) {
       throw new TrainingError('backend-failed', `No tf.js backend could start (${errorMessage(e)})`);
     }
+    deps.post({ type: 'backend', backend });
     const resumeFrom = request.resume ? await deps.checkpoints.load() : undefined;
     if (request.resume && !resumeFrom) throw new TrainingError('no-checkpoint', 'There is no stopped training to resume; start a new training');
-    let modelConfig: ModelConfig;
-    let trainingConfig: TrainingConfig;
-    if (resumeFrom) {
-      modelConfig = validateModelConfig(resumeFrom.model);
-      trainingConfig = validateTrainingConfig(resumeFrom.training);
-    } else {
-      modelConfig = validateModelConfig(request.modelConfig);
-      trainingConfig = validateTrainingConfig(request.trainingConfig);
-    }
+    const modelConfig: ModelConfig = validateModelConfig(resumeFrom ? resumeFrom.model : request.modelConfig);
+    const asked = validateTrainingConfig(resumeFrom ? resumeFrom.training : request.trainingConfig);
+    // The interval this run uses: the ready info, the checkpoints and the saved summary all say so.
+    const trainingConfig: TrainingConfig = { ...asked, checkpointEvery: runCheckpointEvery(asked) };
     // trainingConfig.augment switches augmentation on (DEFAULT_AUGMENT_CONFIG); request.augment
     // may change its details (or switch it off with enabled: false).
     const augment = augmentFunction(trainingConfig, request.augment);

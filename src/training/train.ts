@@ -284,7 +284,8 @@ export async function train(net: SiameseNetwork, data: TrainingData, trainingCon
       lossSum = 0;
       lossPairs = 0;
       options.onEpoch?.(metrics);
-      if (epochsDone % config.checkpointEvery === 0) await saveCheckpoint('interval');
+      // Not after the last epoch: the finished run saves its model, and its checkpoint is then cleared.
+      if (epochsDone % config.checkpointEvery === 0 && epochsDone < config.epochs) await saveCheckpoint('interval');
     }
     return result(false);
   } catch (e) {

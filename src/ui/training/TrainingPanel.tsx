@@ -90,7 +90,7 @@ export function TrainingPanel() {
     : model.backendNotice
       ? model.backendNotice
       : model.backend
-      ? `Backend: ${model.backend.reason}. Training runs in a background worker, which picks its backend the same way.`
+      ? `Backend: ${model.backend.reason}. Training runs in a background worker, which picks its backend the same way (where it can only get a slower one, training runs in this page instead).`
       : 'Choosing the backend…';
 
   return (
@@ -135,7 +135,7 @@ export function TrainingPanel() {
 
       <div className="train-buttons">
         <button type="button" className="btn btn-primary" disabled={!canTrain} onClick={() => run.start(settings.configs, false)} data-testid="train-start">
-          {offer.kind === 'resume' ? 'Train from scratch' : 'Train'}
+          {offer.kind === 'resume' ? 'Start over' : 'Train'}
         </button>
         <button type="button" className="btn" disabled={!running || view.phase === 'stopping'} onClick={run.stop} data-testid="train-stop">
           Stop

@@ -4,7 +4,7 @@
  * A checkpoint's weights only fit its own model config, and its optimizer state, pair split and
  * history only make sense with its own training settings, so resuming uses the checkpoint's
  * settings (the training worker does so too). When the form's settings differ, the offer says
- * which, and that Train starts over with the new ones.
+ * which, and that Start over trains with the new ones.
  */
 import type { ModelConfig, TrainingConfig } from '../../config';
 import { POOL_LABELS, SETTINGS_FIELDS, settingsFromConfigs, type SettingsField, type TrainingSettings } from './settings';
@@ -74,7 +74,7 @@ export function resumeOffer(checkpoint: ResumableCheckpoint | null, current: Tra
   let message = `Training stopped ${checkpointPlace(checkpoint, totalEpochs)}. Resume continues with epoch ${fromEpoch}.`;
   if (changes.length > 0) {
     const list = changes.map((c) => `${SETTINGS_FIELDS[c.field].label.toLowerCase()} ${c.checkpoint} → ${c.current}`).join(', ');
-    message += ` Your settings changed since (${list}): resuming uses the checkpoint's settings; Train starts over with the new ones.`;
+    message += ` Your settings changed since (${list}): resuming uses the checkpoint's settings; Start over trains with the new ones.`;
   }
   return {
     kind: 'resume',

@@ -17,7 +17,7 @@ import {
   type TrainResult,
   type WorkerLike,
 } from '../../training';
-import { createInPageWorker, createStartRun, loadTrainingSamples, startNote } from './startRun';
+import { createInPageWorker, createStartRun, loadTrainingSamples, startNote, workerBackendShortfall } from './startRun';
 import type { RunCallbacks } from './useTrainingRun';
 
 const RESULT: TrainResult = { history: [], epochsCompleted: 2, stopped: false, final: null };
@@ -34,24 +34,40 @@ const READY = {
 
 /** A fake client: each start is scripted by `outcomes` (in order). */
 function fakeClient(outcomes: Array<(cb: TrainingCallbacks) => Promise<TrainResult>>) {
-  const calls: { request: StartRequest; page: boolean }[] = [];
-  let stops = 0;
+  const calls: { request: StartRequest; page: boolean; stopped: boolean; cancelled: boolean }[] = [];
   /** Identifies the page fallback (never called by the fake start). */
   const pageWorker = (): WorkerLike => {
     throw new Error('not used by the fake client');
   };
   const start = (request: StartRequest, cb: TrainingCallbacks, createWorker?: () => WorkerLike): TrainingHandle => {
-    calls.push({ request, page: createWorker === pageWorker });
+    const call = { request, page: createWorker === pageWorker, stopped: false, cancelled: false };
+    calls.push(call);
     const outcome = outcomes[calls.length - 1]!;
+    let cancel!: () => void;
+    // Like the real client: cancel() rejects `done` at once.
+    const cancelled = new Promise<never>((_, reject) => (cancel = () => reject(new TrainingError('worker-failed', 'cancelled'))));
     return {
       stop: async () => {
-        stops++;
+        call.stopped = true;
       },
-      done: outcome(cb),
+      cancel: () => {
+        call.cancelled = true;
+        cancel();
+      },
+      done: Promise.race([outcome(cb), cancelled]),
     };
   };
-  return { start, calls, pageWorker, stops: () => stops };
+  return { start, calls, pageWorker, stops: () => calls.filter((c) => c.stopped).length };
 }
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** A worker that never finishes by itself (only cancel() ends it). */
+const forever = () => new Promise<TrainResult>(() => undefined);
+
+const GPU = { backend: 'webgl', threads: 1, simd: false, renderer: 'ANGLE (NVIDIA GeForce RTX 3060)', reason: 'WebGL on the GPU (ANGLE (NVIDIA GeForce RTX 3060))' } as const;
+const SWIFTSHADER = { ...GPU, renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device))', reason: 'WebGL on SwiftShader, not a GPU (slow): wasm failed' } as const;
+const CPU = { backend: 'cpu', threads: 1, simd: false, renderer: null, reason: 'Plain JavaScript (slow): wasm failed (no binary)' } as const;
+const WASM = READY.backend;
 
 function recorder() {
   const notes: string[] = [];
@@ -128,6 +144,73 @@ describe('createStartRun', () => {
     expect(late.calls).toHaveLength(1);
   });
 
+  it('moves the run to the page when the worker can only get a slower backend than the page, and says why', async () => {
+    const client = fakeClient([
+      async (cb) => {
+        await tick();
+        cb.onBackend?.(WASM); // e.g. no WebGL in workers in this browser
+        return forever();
+      },
+      async (cb) => {
+        cb.onBackend?.(GPU);
+        cb.onReady?.({ ...READY, backend: GPU });
+        return RESULT;
+      },
+    ]);
+    const rec = recorder();
+    const run = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => GPU });
+    const handle = await run(REQUEST, rec.cb);
+    expect(await handle.done).toBe(RESULT);
+    expect(client.calls.map((c) => [c.page, c.cancelled])).toEqual([
+      [false, true], // the worker was ended at once, without waiting for a batch or a checkpoint
+      [true, false],
+    ]);
+    expect(client.calls[1]!.request).toBe(client.calls[0]!.request);
+    const why = `The background worker could only train on WebAssembly here (${WASM.reason}), while this page has WebGL on the GPU`;
+    expect(rec.notes).toContain(`${why}; training in this page instead…`);
+    expect(rec.ready).toEqual([
+      ['page', `Fine-tuning the pretrained face model on your captures. ${why}, so training runs in this page, which may respond slowly meanwhile. ${GPU.reason}.`, { train: 11, test: 5 }],
+    ]);
+    // Stop now reaches the run in the page.
+    handle.stop();
+    expect(client.calls.map((c) => c.stopped)).toEqual([false, true]);
+  });
+
+  it('keeps the run in the worker when its backend is as good as the page\'s, the page\'s is unknown, or after a stop', async () => {
+    for (const [worker, page] of [
+      [WASM, WASM],
+      [GPU, GPU],
+      [WASM, null],
+      [WASM, SWIFTSHADER],
+    ] as const) {
+      const client = fakeClient([
+        async (cb) => {
+          await tick();
+          cb.onBackend?.(worker);
+          cb.onReady?.({ ...READY, backend: worker });
+          return RESULT;
+        },
+      ]);
+      const rec = recorder();
+      const handle = await createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => page })(REQUEST, rec.cb);
+      expect(await handle.done).toBe(RESULT);
+      expect(client.calls.map((c) => [c.page, c.cancelled])).toEqual([[false, false]]);
+      expect(rec.ready.map((r) => r[0])).toEqual(['worker']);
+    }
+    // Stopped before the worker reported its backend: it is not moved (the stop finishes it).
+    const client = fakeClient([
+      async (cb) => {
+        await tick();
+        cb.onBackend?.(WASM);
+        return { ...RESULT, stopped: true };
+      },
+    ]);
+    const handle = await createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => GPU })(REQUEST, recorder().cb);
+    handle.stop();
+    expect(await handle.done).toMatchObject({ stopped: true });
+    expect(client.calls.map((c) => [c.page, c.cancelled, c.stopped])).toEqual([[false, false, true]]);
+  });
+
   it('does not start in the page after a stop', async () => {
     let fail!: (e: unknown) => void;
     const client = fakeClient([() => new Promise<TrainResult>((_, reject) => (fail = reject))]);
@@ -137,6 +220,25 @@ describe('createStartRun', () => {
     fail(new TrainingError('worker-failed', 'gone'));
     await expect(handle.done).rejects.toThrow('gone');
     expect(client.calls).toHaveLength(1);
+  });
+});
+
+describe('workerBackendShortfall', () => {
+  it('moves only for a slower kind of backend: GPU WebGL over WebAssembly over software WebGL or plain JavaScript', () => {
+    expect(workerBackendShortfall(WASM, GPU)).toBe(`The background worker could only train on WebAssembly here (${WASM.reason}), while this page has WebGL on the GPU`);
+    expect(workerBackendShortfall(CPU, WASM)).toMatch(/^The background worker could only train on plain JavaScript here .*, while this page has WebAssembly$/);
+    expect(workerBackendShortfall(SWIFTSHADER, WASM)).toMatch(/only train on WebGL on a software renderer here .*, while this page has WebAssembly$/);
+    expect(workerBackendShortfall(CPU, GPU)).toMatch(/plain JavaScript .* WebGL on the GPU$/);
+    for (const [worker, page] of [
+      [WASM, WASM],
+      [GPU, GPU],
+      [GPU, WASM],
+      [WASM, SWIFTSHADER],
+      [CPU, SWIFTSHADER], // neither is worth blocking the page for
+      [WASM, null],
+    ] as const) {
+      expect(workerBackendShortfall(worker, page), `${worker.backend} in the worker, ${page?.backend ?? 'nothing'} in the page`).toBeNull();
+    }
   });
 });
 

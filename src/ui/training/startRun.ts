@@ -1,12 +1,13 @@
 /**
  * The Train panel's adapter to the training client (src/training client.ts): reads the samples'
  * image blobs, starts the training worker, and — when the worker cannot run here (it failed to
- * load, or no tf.js backend starts inside a worker) — runs the very same training session in this
- * page instead, and says so.
+ * load, or no tf.js backend starts inside a worker), or can only run a slower backend than this
+ * page (e.g. no WebGL in workers) — runs the very same training session in this page instead, and
+ * says so.
  */
 import { decodeImage } from '../../data/image';
 import { getSampleStore, type SampleKind, type SampleStore } from '../../data/samples';
-import { currentBackend, loadStartingNetwork, preprocess, saveNetwork, selectBackend } from '../../model';
+import { currentBackend, isSoftwareRenderer, loadStartingNetwork, preprocess, saveNetwork, selectBackend, type BackendReport } from '../../model';
 import {
   createIdbCheckpointStore,
   createTrainingSession,
@@ -105,17 +106,56 @@ export function startNote(info: Pick<ReadyInfo, 'startedFrom' | 'resumedFrom'>):
 /** Errors that mean "no worker here", not "this training cannot run". */
 const NO_WORKER: ReadonlySet<TrainingError['code']> = new Set(['worker-failed', 'backend-failed']);
 
+/**
+ * A backend's rank for training speed and its name for the UI: WebGL on a GPU (2) ≫ WebAssembly
+ * (1) ≫ WebGL on a software renderer or plain JavaScript (0), as planBackend orders them.
+ */
+function backendClass(b: BackendReport): { readonly rank: number; readonly label: string } {
+  switch (b.backend) {
+    case 'webgl':
+      return b.renderer !== null && isSoftwareRenderer(b.renderer) ? { rank: 0, label: 'WebGL on a software renderer' } : { rank: 2, label: 'WebGL on the GPU' };
+    case 'wasm':
+      return { rank: 1, label: 'WebAssembly' };
+    case 'cpu':
+      return { rank: 0, label: 'plain JavaScript' };
+  }
+}
+
+/**
+ * Why training should leave the worker for this page: the worker could only start a slower kind of
+ * backend than the page has (e.g. WebGL does not run in workers in this browser — no OffscreenCanvas
+ * WebGL — while the page has WebGL on a GPU). Null when the worker's backend is as good, or the
+ * page's is not known yet: the worker then keeps the page responsive.
+ */
+export function workerBackendShortfall(worker: BackendReport, page: BackendReport | null): string | null {
+  if (page === null) return null;
+  const w = backendClass(worker);
+  const p = backendClass(page);
+  if (w.rank >= p.rank) return null;
+  return `The background worker could only train on ${w.label} here (${worker.reason}), while this page has ${p.label}`;
+}
+
 export interface StartRunDeps {
   readonly loadSamples?: () => Promise<TrainingSamples>;
   readonly start?: (request: StartRequest, callbacks: TrainingCallbacks, createWorker?: () => WorkerLike) => TrainingHandle;
   readonly createPageWorker?: () => WorkerLike;
+  /** This page's backend, null before it was chosen (default: currentBackend()). */
+  readonly pageBackend?: () => BackendReport | null;
 }
 
-/** The adapter with its dependencies (tests pass fakes). */
+/**
+ * The adapter with its dependencies (tests pass fakes). Training runs in the worker, except:
+ * - when the worker cannot run at all (it fails to load, or no backend starts in it) before
+ *   training started: the run starts again in this page;
+ * - when the worker reports a slower backend than this page's (workerBackendShortfall): the
+ *   worker is ended at once, before it decodes anything, and the run starts in this page.
+ * Either way the ready note (where: 'page') says why.
+ */
 export function createStartRun(deps: StartRunDeps = {}): StartRun {
   const loadSamples = deps.loadSamples ?? (() => loadTrainingSamples());
   const start = deps.start ?? startTraining;
   const pageWorker = deps.createPageWorker ?? createInPageWorker;
+  const pageBackend = deps.pageBackend ?? currentBackend;
 
   return async (req: RunRequest, cb: RunCallbacks): Promise<RunHandle> => {
     cb.onNote('Reading the stored samples…');
@@ -130,7 +170,18 @@ export function createStartRun(deps: StartRunDeps = {}): StartRun {
     };
     let ready = false;
     let stopped = false;
+    /** The run in this page that replaced the worker's, whose backend was slower. */
+    let moved: Promise<TrainResult> | null = null;
+    let current: TrainingHandle;
+
     const callbacks = (where: RunPlace, says: (backendReason: string) => string): TrainingCallbacks => ({
+      onBackend: (backend) => {
+        if (where !== 'worker' || stopped || moved) return;
+        const why = workerBackendShortfall(backend, pageBackend());
+        if (why === null) return;
+        current.cancel();
+        moved = inPage(why);
+      },
       onPreparing: (done, total) => cb.onNote(`Decoding the sample images: ${done} of ${total}…`),
       onReady: (info) => {
         ready = true;
@@ -140,15 +191,23 @@ export function createStartRun(deps: StartRunDeps = {}): StartRun {
       onEpoch: cb.onEpoch,
       onCheckpoint: cb.onCheckpoint,
     });
-
-    let current = start(request, callbacks('worker', (reason) => `Training runs in a background worker, so the page stays responsive. ${reason}.`));
-    const done: Promise<TrainResult> = current.done.catch((e: unknown) => {
-      if (ready || stopped || !(e instanceof TrainingError) || !NO_WORKER.has(e.code)) throw e;
-      cb.onNote(`The training worker could not run here (${e.message}); training in this page instead…`);
-      const says = (reason: string) => `The background worker could not run here (${e.message}), so training runs in this page, which may respond slowly meanwhile. ${reason}.`;
+    /** Runs the same request in this page; `why` (a clause) says why not in the worker. */
+    const inPage = (why: string): Promise<TrainResult> => {
+      cb.onNote(`${why}; training in this page instead…`);
+      const says = (reason: string) => `${why}, so training runs in this page, which may respond slowly meanwhile. ${reason}.`;
       current = start(request, callbacks('page', says), pageWorker);
       return current.done;
-    });
+    };
+
+    current = start(request, callbacks('worker', (reason) => `Training runs in a background worker, so the page stays responsive. ${reason}.`));
+    const done: Promise<TrainResult> = current.done.then(
+      (result) => moved ?? result,
+      (e: unknown) => {
+        if (moved) return moved; // the worker was cancelled for the page
+        if (ready || stopped || !(e instanceof TrainingError) || !NO_WORKER.has(e.code)) throw e;
+        return inPage(`The background worker could not run here (${e.message})`);
+      },
+    );
     return {
       stop: () => {
         stopped = true;
