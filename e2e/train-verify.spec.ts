@@ -1,18 +1,22 @@
 /**
  * Train and verify in the page, with the fake camera ("enrolled" clip) and a tiny training budget
  * (8 samples per class, batch 4, 2 epochs: 3 steps per epoch of the full reference model):
- * Train → progress and charts move → Stop → reload → Resume (the epoch count and charts continue)
- * → final metrics → the live overlay gives a verdict with its details, without leaking tensors →
- * export the model as files and import them back → a bad file gives a clear error and the model
- * stays → after a reload, verification starts by itself with the stored model → deleting it goes
- * back to the pretrained model.
+ * Train (in the worker) → progress and charts move → Stop → reload → Resume (the epoch count and
+ * charts continue) → final metrics → the live overlay gives a verdict with its details, without
+ * leaking tensors → Verify now shows one score per verification image → the threshold sliders apply
+ * at once → export the model as files (the metadata holds the thresholds) and import them back → a
+ * bad file gives a clear error and the model stays → after a reload, verification starts by itself
+ * with the stored model and the last thresholds → deleting it goes back to the pretrained model.
  *
  * Before any training the app verifies with the bundled pretrained face model, whose weights are
  * fetched once and then come from IndexedDB (the page's and the training worker's loads alike).
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
+import { DEFAULT_TRAINING_CONFIG } from '../src/config';
 import { expect, test } from './fixtures';
+
+const DEFAULT_FREEZE = DEFAULT_TRAINING_CONFIG.freeze;
 
 const BUDGET = { epochs: '2', batchSize: '4', samplesPerClass: '8' } as const;
 const TRAIN_TIMEOUT = 150_000;
@@ -54,7 +58,8 @@ const DECIDED = /^ACCESS (GRANTED|DENIED)$/;
 test('train, stop, reload, resume, verify live, export and import the model', async ({ page, context, consoleErrors }, testInfo) => {
   test.setTimeout(300_000);
   const weights = countWeightRequests(context);
-  await page.goto('/');
+  const appCsp = (await page.goto('/'))?.headers()['content-security-policy'];
+  expect(appCsp, 'the server sends the CSP as a header').toBeTruthy();
   await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
   // Before any training: the pretrained model is the current model.
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-kind', 'pretrained', { timeout: 60_000 });
@@ -63,11 +68,11 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   // A few samples of the person in front of the camera; the bundled negatives arrive by themselves.
   // The default sample count needs more data: the readiness check says what is missing.
   await prepare(page, {});
-  // The app's defaults: fine-tune the pretrained model, 5 epochs, augmented, convolutions trained.
+  // The app's defaults: fine-tune the pretrained model, 5 epochs, augmented, the default frozen layers.
   await expect(page.locator('input[name="start"][value="pretrained"]')).toBeChecked();
   await expect(page.locator('input[name="epochs"]')).toHaveValue('5');
   await expect(page.locator('input[name="augment"]')).toBeChecked();
-  await expect(page.locator('input[name="freezeConvs"]')).not.toBeChecked();
+  await expect(page.locator('select[name="freeze"]')).toHaveValue(DEFAULT_FREEZE);
   // From scratch: 50 epochs and a warning that it needs far more data; back to fine-tuning: 5.
   await page.locator('input[name="start"][value="scratch"]').check();
   await expect(page.locator('input[name="epochs"]')).toHaveValue('50');
@@ -85,13 +90,17 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   await expect(page.getByTestId('train-readiness')).toContainText('8 samples per class give 11 training pairs and 5 test pairs');
   await expect(page.getByTestId('train-backend')).toContainText(/WebAssembly|WebGL/);
   // The freeze option is remembered with the other settings (checked across the reload below).
-  await page.locator('input[name="freezeConvs"]').check();
-  await expect(page.getByTestId('train-backend')).not.toHaveAttribute('data-where', 'page');
+  await page.locator('select[name="freeze"]').selectOption('convs');
 
   // Train: the progress bar moves and the charts get the first epoch.
+  const workerScript = page.waitForResponse((r) => /\/assets\/worker-[\w-]+\.js$/.test(r.url()));
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-progress')).toBeVisible({ timeout: 60_000 });
   await expect.poll(() => progressValue(page), { timeout: TRAIN_TIMEOUT }).toBeGreaterThanOrEqual(1);
+  // It trains in the background worker, whose script came with the app's CSP as a header (a <meta>
+  // policy does not reach workers; e2e/privacy-worker.spec.ts).
+  await expect(page.getByTestId('train-backend')).toHaveAttribute('data-where', 'worker');
+  expect((await workerScript).headers()['content-security-policy']).toBe(appCsp);
   await expect(page.getByTestId('train-status')).toContainText(/Epoch 1 of 2, batch \d of 3/);
   await expect.poll(() => chartEpochs(page), { timeout: TRAIN_TIMEOUT }).toBe(1);
   await expect(page.getByTestId('train-chart').locator('svg')).toHaveCount(2);
@@ -101,7 +110,7 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   await expect(page.getByTestId('train-resume')).toBeVisible({ timeout: TRAIN_TIMEOUT });
   await page.reload();
   await expect(page.locator('input[name="epochs"]')).toHaveValue('2'); // settings remembered
-  await expect(page.locator('input[name="freezeConvs"]')).toBeChecked();
+  await expect(page.locator('select[name="freeze"]')).toHaveValue('convs');
   await expect(page.locator('input[name="augment"]')).toBeChecked();
   await expect(page.getByTestId('train-resume')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('train-resume')).toHaveText(/Resume from epoch [12]/);
@@ -131,6 +140,14 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   testInfo.annotations.push({ type: 'numTensors', description: counts.join(', ') });
   expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(8);
 
+  // Verify now: one verification of the current frame, with one score per verification image.
+  await expect(page.getByTestId('verify-now')).toBeEnabled({ timeout: 60_000 });
+  await page.getByTestId('verify-now').click();
+  const now = page.getByTestId('verify-now-result');
+  await expect(now).toContainText(/ACCESS (GRANTED|DENIED): detection [0-2] of 2 above 0\.5, verification \d\.\d\d/, { timeout: 60_000 });
+  await expect(now.locator('li')).toHaveCount(2);
+  await expect(now.locator('li').first()).toHaveText(/^\d\.\d\d$/);
+
   // The thresholds apply instantly: at 1.00 (slider moved with the keyboard) nothing is above the
   // detection threshold; five PageDowns (a tenth each) bring it back to 0.50.
   const slider = page.locator('input[name="detectionThreshold"]');
@@ -140,6 +157,11 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   await expect(page.getByTestId('verdict-details')).toContainText('detection 0 of 2 above 1 ');
   for (let i = 0; i < 5; i++) await page.keyboard.press('PageDown');
   await expect(slider).toHaveValue('0.5');
+  // A verification threshold of 0.70 (two PageUps): the exported metadata carries it.
+  const verificationSlider = page.locator('input[name="verificationThreshold"]');
+  await verificationSlider.focus();
+  for (let i = 0; i < 2; i++) await page.keyboard.press('PageUp');
+  await expect(verificationSlider).toHaveValue('0.7');
 
   // Export the model as three files.
   await page.getByTestId('model-export').click();
@@ -154,12 +176,19 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   }
   expect(files.map((f) => f.split('/').pop()).sort()).toEqual(['model.json', 'siamese-face-id.json', 'weights.bin']);
   expect(statSync(files.find((f) => f.endsWith('weights.bin'))!).size).toBe(38_964_545 * 4);
+  const meta = JSON.parse(readFileSync(files.find((f) => f.endsWith('siamese-face-id.json'))!, 'utf8')) as { thresholds?: unknown };
+  expect(meta.thresholds).toEqual({ detectionThreshold: 0.5, verificationThreshold: 0.7 });
 
   // Import them back: the model is replaced and verification goes on.
   await page.getByTestId('model-import-input').setInputFiles(files);
   await expect(page.getByTestId('message-success').filter({ hasText: 'Model imported' })).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('message-success').filter({ hasText: 'Model imported' })).toContainText('thresholds 0.5 / 0.7 from its file');
   await expect(page.getByTestId('model-error')).toHaveCount(0);
   await expect(verdict).toHaveText(/^ACCESS (GRANTED|DENIED)$/, { timeout: 90_000 });
+  // The sliders are remembered: 0.80 now (one PageUp) is what the reload below must bring back.
+  await verificationSlider.focus();
+  await page.keyboard.press('PageUp');
+  await expect(verificationSlider).toHaveValue('0.8');
 
   // A file that is not a model of this app: a clear error, and the model stays in place.
   await page.getByTestId('model-import-input').setInputFiles([{ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": "world"}') }]);
@@ -167,9 +196,12 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   await expect(page.getByTestId('model-error')).toContainText('The current model stays in place');
   await expect(verdict).toHaveText(/^ACCESS (GRANTED|DENIED)$/);
 
-  // A returning user goes straight to verification, and sees how the stored model was trained.
+  // A returning user goes straight to verification, and sees how the stored model was trained;
+  // the thresholds are the ones last set.
   await page.reload();
   await expect(verdict).toHaveText(/^ACCESS (GRANTED|DENIED)$/, { timeout: 90_000 });
+  await expect(verificationSlider).toHaveValue('0.8');
+  await expect(slider).toHaveValue('0.5');
   await expect(page.getByTestId('train-final')).toContainText(/The stored model was trained after epoch 2: test precision/);
   expect(await chartEpochs(page)).toBe(2);
 
