@@ -80,19 +80,20 @@ export interface SpeedReps {
   readonly stepReps: number;
 }
 
-/** One backend's measured medians and the repetitions it ran with. */
+/** One speed run's measured medians (a Chromium page's backend, or a backend in the bench's Node process). */
 export interface BackendCost {
   readonly embedForwardMs: number;
-  readonly detectMs: number;
+  /** null when no face detection was timed (the Node runs). */
+  readonly detectMs: number | null;
   /** null when no step was timed. */
   readonly trainStepMs: number | null;
 }
 
-/** Modelled seconds of the speed part: per backend, (warm-up + reps) forward passes and detections, and steps. */
+/** Modelled seconds of the speed part: per run, (warm-up + reps) forward passes and detections (when timed), and steps (when timed). */
 export function speedWork(backends: readonly { readonly cost: BackendCost; readonly reps: SpeedReps }[]): number {
   let ms = 0;
   for (const { cost, reps } of backends) {
-    ms += (reps.warmup + reps.forwardReps) * (cost.embedForwardMs + cost.detectMs);
+    ms += (reps.warmup + reps.forwardReps) * (cost.embedForwardMs + (cost.detectMs ?? 0));
     if (cost.trainStepMs !== null) ms += (reps.warmup + reps.stepReps) * cost.trainStepMs;
   }
   return ms / 1000;

@@ -11,10 +11,8 @@ export type BenchBackend = 'wasm' | 'cpu' | 'webgl';
 // ---------------------------------------------------------------------------------------------
 // Speed
 
-export interface BackendSpeedRequest {
-  readonly backend: BenchBackend;
-  /** wasm threads asked for (the page must be able to give them: see run.ts on hardwareConcurrency). */
-  readonly threads: number;
+/** What the page and the Node process both time: the reference model's forward pass and training step (bench/common/model-speed.ts). */
+export interface ModelSpeedRequest {
   readonly model: Partial<ModelConfig>;
   /** Also time a training step (batch `batchSize`), or forward only. */
   readonly step: boolean;
@@ -23,11 +21,32 @@ export interface BackendSpeedRequest {
   readonly forwardReps: number;
   readonly stepReps: number;
   readonly seed: number;
+}
+
+/** One Chromium page's speed run. */
+export interface BackendSpeedRequest extends ModelSpeedRequest {
+  readonly backend: BenchBackend;
+  /** wasm threads asked for (the page must be able to give them: see run.ts on hardwareConcurrency). */
+  readonly threads: number;
   /** URL of a face photo for the face detector's frame (pasted centred into a 640×480 frame). */
   readonly framePhoto: string;
 }
 
-export interface BackendSpeed {
+/** The model's timings (bench/common/model-speed.ts timeModel). */
+export interface ModelSpeed {
+  /** Median of one embedding-tower forward pass on one 1×s×s×3 image, after warm-up, ms. */
+  readonly embedForwardMs: number;
+  /** Median of one training step (the app's train(), batch `batchSize`) after warm-up, ms; null when not run. */
+  readonly trainStepMs: number | null;
+  /** Untimed warm-up runs before the timed ones (forward; and step when a step was timed). */
+  readonly warmup: number;
+  readonly forwardSamplesMs: readonly number[];
+  readonly stepSamplesMs: readonly number[];
+  readonly params: number;
+}
+
+/** One Chromium page's speed results. */
+export interface BackendSpeed extends ModelSpeed {
   readonly backend: BenchBackend;
   /** Threads the backend computes with (tfjs-backend-wasm's getThreadsCount; 1 for cpu/webgl). */
   readonly threads: number;
@@ -36,10 +55,6 @@ export interface BackendSpeed {
   /** Whether that renderer is a software rasteriser (SwiftShader, llvmpipe…). */
   readonly softwareRenderer: boolean;
   readonly simd: boolean;
-  /** Median of one embedding-tower forward pass on one 1×s×s×3 image, after warm-up, ms. */
-  readonly embedForwardMs: number;
-  /** Median of one training step (the app's train(), batch `batchSize`) after warm-up, ms; null when not run. */
-  readonly trainStepMs: number | null;
   /** Median of one face detection (src/face, short-range BlazeFace) on a 640×480 frame, ms. */
   readonly detectMs: number;
   readonly detectSamplesMs: readonly number[];
@@ -47,14 +62,39 @@ export interface BackendSpeed {
   readonly facesFound: number;
   /** Why something was not run, or what to know. */
   readonly note: string;
-  /** Untimed warm-up runs before the timed ones (forward; and step when a step was timed). */
-  readonly warmup: number;
-  readonly forwardSamplesMs: readonly number[];
-  readonly stepSamplesMs: readonly number[];
-  readonly params: number;
   /** Tensors alive after the run minus before (0 when nothing leaked). */
   readonly leakedTensors: number;
 }
+
+/** The tf.js backends the bench's Node process times (src/model useWasmBackend / useCpuBackend). */
+export type NodeBackend = 'wasm' | 'cpu';
+
+/** One speed run in the bench's own Node process (bench/node/speed.ts). */
+export interface NodeSpeedRequest extends ModelSpeedRequest {
+  readonly backend: NodeBackend;
+}
+
+/** One speed run's results in the bench's Node process: the model only, no face detection. */
+export interface NodeSpeed extends ModelSpeed {
+  readonly backend: NodeBackend;
+  /** Threads the backend computes with (tf.js runs wasm single-threaded under Node; 1 for cpu). */
+  readonly threads: number;
+  readonly simd: boolean;
+  /** The tf.js version (the same package the page bundles). */
+  readonly tfjs: string;
+  readonly note: string;
+  readonly leakedTensors: number;
+}
+
+/** A speed run that failed (page or Node). */
+export interface SpeedFailure {
+  readonly backend: string;
+  readonly threads: number;
+  readonly error: string;
+}
+
+/** A row of latest.json's speed.node. */
+export type NodeSpeedRow = NodeSpeed | SpeedFailure;
 
 export interface VerifySpeedRequest {
   readonly model: Partial<ModelConfig>;

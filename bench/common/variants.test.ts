@@ -11,7 +11,14 @@ describe('planVariants', () => {
     expect(v.map((x) => x.id)).toEqual([...VARIANT_IDS]);
     expect(v[0]).toMatchObject({ id: 'default', crop: 'face', start: 'pretrained', augment: true, epochs: 5 });
     const fineTuned = v.filter((x) => x.start === 'pretrained');
-    expect(fineTuned.map((x) => `${x.crop}/${x.augment}`).sort()).toEqual(['face/false', 'face/true', 'fixed/false', 'fixed/true']);
+    expect(fineTuned.map((x) => `${x.crop}/${x.augment}/${x.freeze}`).sort()).toEqual([
+      'face/false/none',
+      'face/true/convs',
+      'face/true/embedding',
+      'face/true/none',
+      'fixed/false/none',
+      'fixed/true/none',
+    ]);
     expect(v.find((x) => x.id === 'scratch')).toMatchObject({ crop: 'face', start: 'scratch', augment: true, epochs: 10 });
     expect(v.filter((x) => x.start === 'none').map((x) => [x.crop, x.epochs])).toEqual([
       ['face', 0],

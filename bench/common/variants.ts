@@ -3,7 +3,7 @@
  * scratch, pretrained only) and the side-by-side table built from their attempts. Plain arrays,
  * no tf.js.
  */
-import type { CropMode, TrainingStart } from '../../src/config';
+import type { CropMode, FreezeMode, TrainingStart } from '../../src/config';
 import { ratesAt, rocSummary } from './metrics';
 import type { Attempt, Condition, RocSummary } from './types';
 
@@ -20,9 +20,11 @@ export interface VariantSpec {
   readonly augment: boolean;
   /** Training epochs (0 = not trained). */
   readonly epochs: number;
+  /** Layers kept at their starting weights while training (TrainingConfig.freeze). */
+  readonly freeze: FreezeMode;
 }
 
-export const VARIANT_IDS = ['default', 'face-noaug', 'fixed-aug', 'fixed-noaug', 'scratch', 'pretrained-face', 'pretrained-fixed'] as const;
+export const VARIANT_IDS = ['default', 'face-noaug', 'face-freeze-convs', 'face-freeze-embedding', 'fixed-aug', 'fixed-noaug', 'scratch', 'pretrained-face', 'pretrained-fixed'] as const;
 export type VariantId = (typeof VARIANT_IDS)[number];
 
 /** The variant whose numbers are the accuracy part's top-level ones: the app's defaults. */
@@ -34,13 +36,15 @@ export const APP_DEFAULT_VARIANT: VariantId = 'default';
  */
 export function planVariants(epochs: number, scratchEpochs: number, only: readonly VariantId[] = VARIANT_IDS): VariantSpec[] {
   const all: VariantSpec[] = [
-    { id: 'default', label: 'face crop, augmented, fine-tuned (app default)', crop: 'face', start: 'pretrained', augment: true, epochs },
-    { id: 'face-noaug', label: 'face crop, not augmented, fine-tuned', crop: 'face', start: 'pretrained', augment: false, epochs },
-    { id: 'fixed-aug', label: 'fixed square, augmented, fine-tuned', crop: 'fixed', start: 'pretrained', augment: true, epochs },
-    { id: 'fixed-noaug', label: 'fixed square, not augmented, fine-tuned', crop: 'fixed', start: 'pretrained', augment: false, epochs },
-    { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, epochs: scratchEpochs },
-    { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, epochs: 0 },
-    { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, epochs: 0 },
+    { id: 'default', label: 'face crop, augmented, fine-tuned (app default)', crop: 'face', start: 'pretrained', augment: true, epochs, freeze: 'none' },
+    { id: 'face-noaug', label: 'face crop, not augmented, fine-tuned', crop: 'face', start: 'pretrained', augment: false, epochs, freeze: 'none' },
+    { id: 'face-freeze-convs', label: 'face crop, augmented, fine-tuned with the convolutions frozen', crop: 'face', start: 'pretrained', augment: true, epochs, freeze: 'convs' },
+    { id: 'face-freeze-embedding', label: 'face crop, augmented, fine-tuned head only (embedding frozen)', crop: 'face', start: 'pretrained', augment: true, epochs, freeze: 'embedding' },
+    { id: 'fixed-aug', label: 'fixed square, augmented, fine-tuned', crop: 'fixed', start: 'pretrained', augment: true, epochs, freeze: 'none' },
+    { id: 'fixed-noaug', label: 'fixed square, not augmented, fine-tuned', crop: 'fixed', start: 'pretrained', augment: false, epochs, freeze: 'none' },
+    { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, epochs: scratchEpochs, freeze: 'none' },
+    { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, epochs: 0, freeze: 'none' },
+    { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, epochs: 0, freeze: 'none' },
   ];
   for (const id of only) if (!(VARIANT_IDS as readonly string[]).includes(id)) throw new Error(`unknown variant "${id}" (expected ${VARIANT_IDS.join(', ')})`);
   return all.filter((v) => only.includes(v.id));

@@ -36,6 +36,8 @@ export interface BenchOptions {
   readonly capturesPerPhoto: number;
   /** Samples per class taken into the pairs (the app's default: DEFAULT_TRAINING_CONFIG.samplesPerClass). */
   readonly samplesPerClass: number;
+  /** Adam learning rate of every trained variant (the app's default: DEFAULT_TRAINING_CONFIG.learningRate). */
+  readonly learningRate: number;
   /** Also run every variant in the same-camera condition. */
   readonly sameCamera: boolean;
   /** wasm threads of the accuracy part's page. */
@@ -107,6 +109,7 @@ const HELP = `npm run bench [-- options]
   --scratch-epochs N   epochs of the from-scratch variant (default ${FULL.scratchEpochs}; the reference recipe trains 50; quick ${QUICK.scratchEpochs})
   --captures N         captures per enrolment photo (default ${FULL.capturesPerPhoto}; quick ${QUICK.capturesPerPhoto})
   --samples-per-class N  samples per class in the pairs (default ${FULL.samplesPerClass}, the app's; quick ${QUICK.samplesPerClass})
+  --learning-rate X    Adam learning rate of the trained variants (default ${DEFAULT_TRAINING_CONFIG.learningRate}, the app's)
   --same-camera on|off also run every variant in the same-camera condition (default on)
   --accuracy-threads N wasm threads for the accuracy part (default 2)
   --import-images N    photos in the import archive, 0 = all (default 0; quick ${QUICK.importImages})
@@ -118,6 +121,13 @@ function int(name: string, v: string | undefined, fallback: number, min = 0): nu
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${v}: expected an integer ≥ ${min}`);
+  return n;
+}
+
+function positive(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new Error(`--${name} ${v}: expected a number in (0, 1]`);
   return n;
 }
 
@@ -149,6 +159,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
       'scratch-epochs': { type: 'string' },
       captures: { type: 'string' },
       'samples-per-class': { type: 'string' },
+      'learning-rate': { type: 'string' },
       'same-camera': { type: 'string' },
       'accuracy-threads': { type: 'string' },
       'import-images': { type: 'string' },
@@ -179,6 +190,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
     scratchEpochs: int('scratch-epochs', a['scratch-epochs'], d.scratchEpochs, 1),
     capturesPerPhoto: int('captures', a.captures, d.capturesPerPhoto, 1),
     samplesPerClass: int('samples-per-class', a['samples-per-class'], d.samplesPerClass, 1),
+    learningRate: positive('learning-rate', a['learning-rate'], DEFAULT_TRAINING_CONFIG.learningRate),
     sameCamera: oneOf('same-camera', a['same-camera'] ?? 'on', ['on', 'off'] as const) === 'on',
     accuracyThreads: int('accuracy-threads', a['accuracy-threads'], 2, 1),
     importImages: int('import-images', a['import-images'], d.importImages, 0),

@@ -5,7 +5,7 @@ import type { AugmentConfigInput, CaptureConfig, FaceConfig, ModelConfig, Traini
 import type { CameraParams } from '../../src/augment';
 import type { EnrolmentCosts } from '../common/estimate';
 import type { FrameSpec } from '../common/frame';
-import type { BackendInfo, BackendSpeed, CropStats, EnrolmentResult, ImportSpeed, RocSummary, VerifySpeed } from '../common/types';
+import type { BackendInfo, BackendSpeed, CropStats, EnrolmentResult, ImportSpeed, NodeSpeedRow, RocSummary, VerifySpeed } from '../common/types';
 import type { PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
 import type { PairsResult, ScoreSummary } from './pairs';
@@ -123,6 +123,8 @@ export interface BenchReport {
     /** The face photo (person/file) of the speed and verify parts' camera frame. */
     framePhoto: string | null;
     backends: BackendRow[];
+    /** The same model timings in the bench's own Node process (tf.js wasm and cpu; no face detection). */
+    node: NodeSpeedRow[];
     /** Per n: the app's verifier vs the reference way, on `verifyBackend`. */
     verify: VerifySpeed[] | null;
     verifyBackend: BackendInfo | null;
@@ -143,32 +145,40 @@ const table = (head: readonly string[], rows: readonly (readonly string[])[]) =>
 function speedSection(r: BenchReport): string[] {
   const o = r.options;
   const out = ['## Speed: model forward, training step and face detection', ''];
-  const params = r.speed.backends.find((b): b is BackendSpeed => 'params' in b)?.params;
+  const params = [...r.speed.backends, ...r.speed.node].find((b) => 'params' in b)?.params;
+  const tfjs = r.speed.node.flatMap((b) => ('error' in b ? [] : [b.tfjs]))[0];
   out.push(
     `Model: ${r.speed.model}${params ? `, ${params.toLocaleString('en')} parameters` : ''}. Forward: one embedding-tower pass on one ${r.speed.modelConfig.inputSize}×${r.speed.modelConfig.inputSize} image. ` +
       `Step: one step of the app's train() (batch 16, Adam, lr 1e-4). Face detection: the app's detector (src/face, short-range BlazeFace, 128×128 input) on one 640×480 camera frame ` +
       `(${r.speed.framePhoto ?? 'a face photo'} pasted 1:1 in the middle of a grey frame), pixels to faces. Medians of the timed runs after the warm-up runs; "runs" = warm-up + timed. ` +
-      `One page per backend. tfjs-backend-wasm sizes its thread pool as min(threads, hardwareConcurrency / 2), so where the machine has fewer than 2 × threads cores the page is made to report 2 × threads (DevTools override); the work runs on the real cores.`,
+      `Chromium: one page per backend. tfjs-backend-wasm sizes its thread pool as min(threads, hardwareConcurrency / 2), so where the machine has fewer than 2 × threads cores the page is made to report 2 × threads (DevTools override); the work runs on the real cores. ` +
+      `Node: the bench's own process (${r.machine.node}${tfjs ? `, tf.js ${tfjs}` : ''}), the same timing code (bench/common/model-speed.ts) on src/model's useWasmBackend (tf.js runs wasm single-threaded under Node) and useCpuBackend; no face detection there.`,
     '',
   );
+  const runs = (b: { warmup: number; forwardSamplesMs: readonly number[] }) => `${b.warmup} + ${b.forwardSamplesMs.length}`;
+  const steps = (b: { trainStepMs: number | null; warmup: number; stepSamplesMs: readonly number[] }) => [f(b.trainStepMs, 0), b.stepSamplesMs.length > 0 ? `${b.warmup} + ${b.stepSamplesMs.length}` : '—'];
+  const failed = (where: string, b: { backend: string; threads: number; error: string }) => [where, b.backend, String(b.threads), '', '—', '—', '', '—', '', `FAILED: ${b.error}`];
   out.push(
     table(
-      ['backend', 'threads', 'renderer', 'embed forward (ms)', 'face detection (ms)', 'forward / detection runs', 'train step (ms)', 'step runs', 'note'],
-      r.speed.backends.map((b) =>
-        'error' in b
-          ? [b.backend, String(b.threads), '', '—', '—', '', '—', '', `FAILED: ${b.error}`]
-          : [
-              b.backend,
-              String(b.threads),
-              b.backend === 'webgl' ? (b.renderer ?? 'none') : '',
-              f(b.embedForwardMs),
-              `${f(b.detectMs)}${b.facesFound === 1 ? '' : ` (${b.facesFound} faces found)`}`,
-              `${b.warmup} + ${b.forwardSamplesMs.length}`,
-              f(b.trainStepMs, 0),
-              b.stepSamplesMs.length > 0 ? `${b.warmup} + ${b.stepSamplesMs.length}` : '—',
-              b.note,
-            ],
-      ),
+      ['where', 'backend', 'threads', 'renderer', 'embed forward (ms)', 'face detection (ms)', 'forward / detection runs', 'train step (ms)', 'step runs', 'note'],
+      [
+        ...r.speed.backends.map((b) =>
+          'error' in b
+            ? failed('Chromium', b)
+            : [
+                'Chromium',
+                b.backend,
+                String(b.threads),
+                b.backend === 'webgl' ? (b.renderer ?? 'none') : '',
+                f(b.embedForwardMs),
+                `${f(b.detectMs)}${b.facesFound === 1 ? '' : ` (${b.facesFound} faces found)`}`,
+                runs(b),
+                ...steps(b),
+                b.note,
+              ],
+        ),
+        ...r.speed.node.map((b) => ('error' in b ? failed('Node', b) : ['Node', b.backend, String(b.threads), '', f(b.embedForwardMs), '—', runs(b), ...steps(b), b.note])),
+      ],
     ),
     '',
   );
@@ -254,7 +264,9 @@ function accuracySection(a: AccuracyReport): string[] {
   const app = s.appTraining;
   const fr = s.frame;
   const out = ['## Accuracy: the enrolment protocol', ''];
-  const trainedDiffers = t.samplesPerClass !== app.samplesPerClass ? ` and **samplesPerClass ${t.samplesPerClass}** (app ${app.samplesPerClass})` : '';
+  const trainedDiffers =
+    (t.samplesPerClass !== app.samplesPerClass ? ` and **samplesPerClass ${t.samplesPerClass}** (app ${app.samplesPerClass})` : '') +
+    (t.learningRate !== app.learningRate ? ` and **learning rate ${t.learningRate}** (app ${app.learningRate})` : '');
   out.push(
     `- Where: ${s.where}; ${s.backend.reason}.`,
     `- People (${a.people.length}): ${a.people.join(', ')} — from ${s.peopleFile}, ≥ ${s.minPhotos} photos${s.maxPeople > 0 ? `, first ${s.maxPeople} by name` : ''}; photos from ${s.data}.`,
@@ -265,7 +277,7 @@ function accuracySection(a: AccuracyReport): string[] {
     `- Each enrolment photo → ${s.capturesPerPhoto} captures with seeded jitter (src/augment: shift ±3 px, zoom ±2 %, brightness ±0.04, noise σ 0.005–0.02, JPEG q90).`,
     `- Negatives: the app's bundled pack (${s.negatives.count} faces of ${s.negatives.people} people, version ${s.negatives.version}), loaded through the app's ensureBundledNegatives into IndexedDB.`,
     `- Model: the reference network (${s.params.toLocaleString('en')} parameters). The bundled pretrained model (${s.pretrained.file}, model.json SHA-256 ${s.pretrained.sha256}…): fine-tuned variants start from it as the app's training does (src/model loadStartingNetwork: the classifier bias as pretrained), pretrained-only variants verify with it as the app does before training (loadPretrainedNetwork: the calibrated bias); from scratch: Glorot-uniform kernels and zero biases from the seed (test/seeded.ts).`,
-    `- Training: the app's train() and training config (batch ${t.batchSize}, lr ${t.learningRate}, trainFraction ${t.trainFraction}, freezeConvs ${t.freezeConvs}, seed ${t.seed}) with each variant's start, augmentation (src/augment, the app's DEFAULT_AUGMENT_CONFIG, per batch as the app's training session applies it) and epochs${trainedDiffers}. The app trains ${app.epochs} epochs from the pretrained model; the reference recipe ${s.referenceEpochs} from scratch.`,
+    `- Training: the app's train() and training config (batch ${t.batchSize}, lr ${t.learningRate}, trainFraction ${t.trainFraction}, seed ${t.seed}) with each variant's start, frozen layers (freeze), augmentation (src/augment, the app's DEFAULT_AUGMENT_CONFIG, per batch as the app's training session applies it) and epochs${trainedDiffers}. The app trains ${app.epochs} epochs from the pretrained model; the reference recipe ${s.referenceEpochs} from scratch.`,
     `- Verification: the app's verifier and decision rule, default thresholds (detection ${s.verify.detectionThreshold}, verification ${s.verify.verificationThreshold}). Genuine: the person's test photos; impostor: the other targets' test photos. ${a.attempts.genuine} genuine and ${a.attempts.impostor} impostor attempts per variant and condition.`,
     `- Same camera: src/augment cameraTransform (gain ${s.camera.gain.join('/')}, blur σ ${s.camera.blurSigma}, noise σ ${s.camera.noiseSigma}, JPEG ${s.camera.jpegQuality}) on the ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops of the enrolment photos (before the jitter) and of every test photo (the detector sees the frame without it); the bundled negatives unchanged. Trained again per person.`,
     `- EER and AUC are of the per-attempt verification fraction (detections / N), pooled over all enrolments. Pixel baseline: mean L1 distance of the same ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops to the verification captures, thresholded at its own EER point.`,
@@ -307,11 +319,12 @@ function accuracySection(a: AccuracyReport): string[] {
 
 function variantTable(rows: readonly VariantRow[]): string {
   return table(
-    ['variant', 'crop', 'start', 'augment', 'epochs', 'FRR', 'FAR', 'EER', 'ROC AUC', 'same camera: FRR', 'FAR', 'EER', 'ROC AUC', 'no face (genuine / impostor)', 'train (s per enrolment)'],
+    ['variant', 'crop', 'start', 'frozen', 'augment', 'epochs', 'FRR', 'FAR', 'EER', 'ROC AUC', 'same camera: FRR', 'FAR', 'EER', 'ROC AUC', 'no face (genuine / impostor)', 'train (s per enrolment)'],
     rows.map((v) => [
       `**${v.id}**`,
       v.settings.crop,
       v.settings.start === 'none' ? 'pretrained only' : v.settings.start,
+      v.settings.start === 'none' ? '—' : v.settings.freeze,
       v.settings.start === 'none' ? '—' : v.settings.augment ? 'on' : 'off',
       String(v.settings.epochs),
       ...scoreCells(v),

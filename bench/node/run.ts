@@ -1,9 +1,10 @@
 /**
  * `npm run bench [-- options]`: builds the bench page, serves it, and runs each part in headless
- * Chromium with the app's own code (the pairs part in Node); writes <out>/latest.json and
- * <out>/latest.md.
+ * Chromium with the app's own code (the pairs part and the speed part's Node runs in this
+ * process); writes <out>/latest.json and <out>/latest.md.
  *
- * Parts (see bench/README.md): speed (model forward, train step and face detection per backend),
+ * Parts (see bench/README.md): speed (model forward, train step and face detection per backend in
+ * Chromium; forward and train step in this Node process too),
  * verify (cached verifier vs the reference way, with and without face detection), import
  * (LFW-layout .tgz into IndexedDB), pairs (LFW dev-test pair matching of the pretrained model),
  * accuracy (the enrolment protocol on real faces, in several variants).
@@ -18,7 +19,7 @@ import { DEFAULT_CAMERA_PARAMS } from '../../src/augment/augment';
 import { accuracyWork, extrapolate, speedWork, verifyWork, type AccuracyPlan, type EnrolmentCosts } from '../common/estimate';
 import { DEFAULT_FRAME_SPEC } from '../common/frame';
 import { median, rocAuc } from '../common/metrics';
-import type { AccuracySetup, BackendSpeed, BackendSpeedRequest, EnrolmentResult, ImportSpeed, SetupInfo, TargetPlan, VerifySpeedResult } from '../common/types';
+import type { AccuracySetup, BackendSpeed, EnrolmentResult, ImportSpeed, NodeSpeedRow, SetupInfo, SpeedFailure, TargetPlan, VerifySpeedResult } from '../common/types';
 import { APP_DEFAULT_VARIANT, buildVariantTable, planVariants, type VariantSpec } from '../common/variants';
 import { launchBrowser, openPersistentSession, openSession, CHROMIUM_PATH, type BenchSession } from './browser';
 import { buildArchive, countPhotos, planTargets, SPLIT } from './lfw';
@@ -26,6 +27,7 @@ import { FULL, HELP, parseOptions, type BenchOptions } from './options';
 import { PAIR_FILES, readPairsFile, runPairs } from './pairs';
 import { renderMarkdown, type AccuracyReport, type BackendRow, type BenchReport, type Estimate, type PartTiming } from './report';
 import { buildHarness, PHOTO_BASE, serveHarness } from './server';
+import { nodeSpeedRequests, pageSpeedRequests, speedNode } from './speed';
 
 /**
  * Camera-like jitter of a burst of captures from one photo (src/augment, seeded per photo): a shift
@@ -78,26 +80,23 @@ async function withSession<T>(open: Promise<BenchSession>, fn: (s: BenchSession)
 
 type Reps = Pick<BenchOptions, 'warmup' | 'forwardReps' | 'stepReps'>;
 
-/** The speed part's pages: one per backend, with its repetitions. */
-function speedRequests(o: Reps & Pick<BenchOptions, 'seed'>, framePhoto: string): BackendSpeedRequest[] {
-  const base = { model: {}, batchSize: DEFAULT_TRAINING_CONFIG.batchSize, warmup: o.warmup, forwardReps: o.forwardReps, stepReps: o.stepReps, seed: o.seed, framePhoto };
-  return [
-    { ...base, backend: 'wasm', threads: 1, step: true },
-    { ...base, backend: 'wasm', threads: 2, step: true },
-    // A cpu step of the reference model takes minutes (~130 s measured): forward only.
-    { ...base, backend: 'cpu', threads: 1, step: false, forwardReps: Math.min(o.forwardReps, 3), warmup: 1 },
-    // The page skips the step when WebGL is a software renderer (no GPU) and says so.
-    { ...base, backend: 'webgl', threads: 1, step: true, forwardReps: Math.min(o.forwardReps, 5) },
-  ];
+type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+
+function logSpeed(label: string, r: { embedForwardMs: number; trainStepMs: number | null; note: string }, detection: string): void {
+  log(`  ${label}: forward ${r.embedForwardMs.toFixed(1)} ms, step ${r.trainStepMs === null ? '—' : `${r.trainStepMs.toFixed(0)} ms`}${detection} (${r.note})`);
 }
 
-type Browser = Awaited<ReturnType<typeof launchBrowser>>;
+function speedFailure(label: string, backend: string, threads: number, e: unknown): SpeedFailure {
+  const error = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  log(`  ${label} FAILED: ${error}`);
+  return { backend, threads, error };
+}
 
 async function runSpeed(o: BenchOptions, framePhoto: string, origin: string, browser: Browser): Promise<{ backends: BackendRow[]; hardwareConcurrency: number[] }> {
   const backends: BackendRow[] = [];
   const hc: number[] = [];
-  for (const req of speedRequests(o, framePhoto)) {
-    const label = `${req.backend}${req.backend === 'wasm' ? ` ×${req.threads}` : ''}`;
+  for (const req of pageSpeedRequests(o, framePhoto)) {
+    const label = `Chromium ${req.backend}${req.backend === 'wasm' ? ` ×${req.threads}` : ''}`;
     try {
       const r = await withSession(openSession(browser, origin, req.backend === 'wasm' ? concurrencyFor(req.threads) : {}), async (s) => {
         hc.push(s.hardwareConcurrency);
@@ -106,14 +105,29 @@ async function runSpeed(o: BenchOptions, framePhoto: string, origin: string, bro
       if (req.backend === 'wasm' && r.threads !== req.threads) throw new Error(`asked for ${req.threads} wasm threads, the backend runs ${r.threads}`);
       if (r.leakedTensors !== 0) throw new Error(`the run left ${r.leakedTensors} tensors behind`);
       backends.push(r);
-      log(`  ${label}: forward ${r.embedForwardMs.toFixed(1)} ms, step ${r.trainStepMs === null ? '—' : `${r.trainStepMs.toFixed(0)} ms`}, face detection ${r.detectMs.toFixed(1)} ms (${r.facesFound} found) ${r.note ? `(${r.note})` : ''}`);
+      logSpeed(label, r, `, face detection ${r.detectMs.toFixed(1)} ms (${r.facesFound} found)`);
     } catch (e) {
-      const error = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-      backends.push({ backend: req.backend, threads: req.threads, error });
-      log(`  ${label} FAILED: ${error}`);
+      backends.push(speedFailure(label, req.backend, req.threads, e));
     }
   }
   return { backends, hardwareConcurrency: hc };
+}
+
+/** The speed part in this Node process (bench/node/speed.ts); every later Node part selects its own backend. */
+async function runSpeedNode(o: BenchOptions): Promise<NodeSpeedRow[]> {
+  const rows: NodeSpeedRow[] = [];
+  for (const req of nodeSpeedRequests(o)) {
+    const label = `Node ${req.backend}`;
+    try {
+      const r = await speedNode(req);
+      if (r.leakedTensors !== 0) throw new Error(`the run left ${r.leakedTensors} tensors behind`);
+      rows.push(r);
+      logSpeed(label, r, '');
+    } catch (e) {
+      rows.push(speedFailure(label, req.backend, 1, e));
+    }
+  }
+  return rows;
 }
 
 async function runImport(o: BenchOptions, origin: string): Promise<ImportSpeed> {
@@ -242,7 +256,7 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
   const targets = await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest);
   const variants = planVariants(o.epochs, o.scratchEpochs, o.variants);
   // The app's training config; each variant sets start, augment and epochs (bench/page/accuracy.ts).
-  const training = { ...DEFAULT_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, seed: o.seed };
+  const training = { ...DEFAULT_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, learningRate: o.learningRate, seed: o.seed };
   const setup: AccuracySetup = {
     targets,
     photoBase: PHOTO_BASE,
@@ -341,12 +355,22 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
   if (build !== undefined) parts.push({ part: 'build', measuredSeconds: build, estimatedSeconds: build, basis: 'the same' });
   const speed = seconds('speed');
   if (speed !== undefined) {
-    const measured = r.speed.backends.map((b, i) => ({ b, i })).filter((x): x is { b: BackendSpeed; i: number } => !('error' in x.b));
+    // Each row with the request it ran (same order); failed runs are not priced.
     const model = (reps: Reps) => {
-      const reqs = speedRequests({ ...reps, seed: o.seed }, '');
-      return speedWork(measured.map(({ b, i }) => ({ cost: { embedForwardMs: b.embedForwardMs, detectMs: b.detectMs, trainStepMs: b.trainStepMs }, reps: reqs[i]! })));
+      const plan = { ...reps, seed: o.seed };
+      const pageReqs = pageSpeedRequests(plan, '');
+      const nodeReqs = nodeSpeedRequests(plan);
+      return speedWork([
+        ...r.speed.backends.flatMap((b, i) => ('error' in b ? [] : [{ cost: b, reps: pageReqs[i]! }])),
+        ...r.speed.node.flatMap((b, i) => ('error' in b ? [] : [{ cost: { embedForwardMs: b.embedForwardMs, detectMs: null, trainStepMs: b.trainStepMs }, reps: nodeReqs[i]! }])),
+      ]);
     };
-    parts.push({ part: 'speed', measuredSeconds: speed, estimatedSeconds: extrapolate(speed, model(o), model(FULL)), basis: `${FULL.warmup} + ${FULL.forwardReps} forward passes and detections, ${FULL.warmup} + ${FULL.stepReps} steps per backend` });
+    parts.push({
+      part: 'speed',
+      measuredSeconds: speed,
+      estimatedSeconds: extrapolate(speed, model(o), model(FULL)),
+      basis: `${FULL.warmup} + ${FULL.forwardReps} forward passes (and detections in Chromium), ${FULL.warmup} + ${FULL.stepReps} steps per backend, in Chromium and in Node`,
+    });
   }
   const verify = seconds('verify');
   if (verify !== undefined && r.speed.verify) {
@@ -425,7 +449,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
       pageHardwareConcurrency: [],
     },
     parts: timings,
-    speed: { model: 'reference (buildSiamese() defaults)', modelConfig: DEFAULT_MODEL_CONFIG, framePhoto: null, backends: [], verify: null, verifyBackend: null, import: null },
+    speed: { model: 'reference (buildSiamese() defaults)', modelConfig: DEFAULT_MODEL_CONFIG, framePhoto: null, backends: [], node: [], verify: null, verifyBackend: null, import: null },
     pairs: null,
     accuracy: null,
     estimate: null,
@@ -459,10 +483,11 @@ export async function main(argv: readonly string[], root: string): Promise<void>
   try {
     if (o.parts.includes('speed')) {
       await guard('speed', () =>
-        timed('speed', timings, 'headless Chromium, one page per backend', async () => {
+        timed('speed', timings, 'headless Chromium, one page per backend; then this Node process (tf.js wasm and cpu)', async () => {
           const r = await runSpeed(o, framePhoto, server.origin, browser);
           report.speed.backends = r.backends;
           report.machine.pageHardwareConcurrency = r.hardwareConcurrency;
+          report.speed.node = await runSpeedNode(o);
         }),
       );
     }

@@ -321,7 +321,7 @@ export async function accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResul
   let t2 = performance.now();
   try {
     if (variant.start !== 'none') {
-      trained = await trainOn(s, net, target, req, { ...s.setup.training, start: variant.start, augment: variant.augment, epochs: variant.epochs });
+      trained = await trainOn(s, net, target, req, { ...s.setup.training, start: variant.start, augment: variant.augment, epochs: variant.epochs, freeze: variant.freeze });
     }
     t2 = performance.now();
     verification = bursts(s, variant.crop, condition, target.name, target.verification, 'verification');

@@ -3,60 +3,34 @@
  * thread count once per page), and of the app's verifier against the reference way.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildPairs } from '../../src/data/pairs';
-import { createRng } from '../../src/data/random';
-import { buildSiamese, disposeNetwork, isSoftwareRenderer, selectBackend, softwareRendererName, type SelectBackendOptions, type SiameseNetwork } from '../../src/model';
-import { train } from '../../src/training';
+import { buildSiamese, disposeNetwork, isSoftwareRenderer, selectBackend, softwareRendererName, type SelectBackendOptions } from '../../src/model';
 import { createVerifier } from '../../src/verify';
 import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../src/config';
 import { captureSquare } from '../../src/data/crop';
 import { createFaceDetector, faceCrop } from '../../src/face';
 import { preprocess } from '../../src/model';
 import { median } from '../common/metrics';
+import { embedOnce, seededImages, stepNote, timeIt, timeModel } from '../common/model-speed';
 import type { BackendInfo, BackendSpeed, BackendSpeedRequest, VerifySpeed, VerifySpeedRequest, VerifySpeedResult } from '../common/types';
 import { centredFrame } from './frame';
-
-/** Seeded values in [0, 1) of a shape (random images). */
-function seededImages(shape: readonly number[], seed: number): tf.Tensor {
-  const rand = createRng(seed);
-  const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < v.length; i++) v[i] = rand();
-  return tf.tensor(v, [...shape]);
-}
-
-async function timeIt(fn: () => Promise<void>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
-
-/** One tower pass on one image, waiting for the result. */
-async function embedOnce(net: SiameseNetwork, frame: tf.Tensor4D): Promise<void> {
-  const e = net.embedding.predict(frame) as tf.Tensor;
-  await e.data();
-  e.dispose();
-}
 
 export async function startBackend(options: SelectBackendOptions): Promise<BackendInfo> {
   const r = await selectBackend(options);
   return { backend: r.backend, threads: r.threads, simd: r.simd, renderer: r.renderer, reason: r.reason };
 }
 
+/** The model's forward pass and training step (bench/common/model-speed.ts) and the app's face detector, on one backend. */
 export async function speedBackend(req: BackendSpeedRequest): Promise<BackendSpeed> {
   const info = await startBackend({ force: req.backend, threads: req.threads });
   if (info.backend !== req.backend) throw new Error(`asked for the ${req.backend} backend, got ${info.backend}: ${info.reason}`);
   const software = info.renderer !== null && isSoftwareRenderer(info.renderer);
   const before = tf.memory().numTensors;
-  const net = buildSiamese(req.model);
-  const s = net.config.inputSize;
-  const frame = seededImages([1, s, s, 3], req.seed) as tf.Tensor4D;
-
-  const forwardSamplesMs: number[] = [];
-  for (let i = 0; i < req.warmup + req.forwardReps; i++) {
-    const ms = await timeIt(() => embedOnce(net, frame));
-    if (i >= req.warmup) forwardSamplesMs.push(ms);
-  }
-  frame.dispose();
+  const skipStep = !req.step
+    ? 'forward only'
+    : req.backend === 'webgl' && software
+      ? `forward only: WebGL here is a software renderer (${softwareRendererName(info.renderer ?? '')}), not a GPU`
+      : null;
+  const model = await timeModel(req, skipStep === null);
 
   // The face detector (the app's default, short-range BlazeFace) on one 640×480 camera frame.
   const camera = await centredFrame(req.framePhoto);
@@ -72,57 +46,17 @@ export async function speedBackend(req: BackendSpeedRequest): Promise<BackendSpe
   } finally {
     detector.dispose();
   }
-
-  let note = '';
-  const stepSamplesMs: number[] = [];
-  if (!req.step) {
-    note = 'forward only';
-  } else if (req.backend === 'webgl' && software) {
-    note = `forward only: WebGL here is a software renderer (${softwareRendererName(info.renderer ?? '')}), not a GPU`;
-  } else {
-    // The app's train(): one epoch of warm-up + reps batches, timed per step by its onBatch.
-    const steps = req.warmup + req.stepReps;
-    const nImages = 2 * req.batchSize;
-    const images = seededImages([nImages, s, s, 3], req.seed + 1) as tf.Tensor4D;
-    const ids = Array.from({ length: nImages }, (_, i) => `img${i}`);
-    const third = Math.ceil(nImages / 3);
-    const pairs = buildPairs(
-      { anchors: ids.slice(0, third), positives: ids.slice(third, 2 * third), negatives: ids.slice(2 * third) },
-      { samplesPerClass: nImages, trainFraction: 0.5, seed: req.seed },
-    );
-    // Enough training pairs for `steps` full batches (pairs repeat; the cost of a step does not
-    // depend on which images it sees); one test pair keeps the end-of-epoch evaluation negligible.
-    const trainPairs = Array.from({ length: steps * req.batchSize }, (_, i) => pairs.train[i % pairs.train.length]!);
-    try {
-      await train(
-        net,
-        { images, index: new Map(ids.map((id, i) => [id, i])), train: trainPairs, test: pairs.test.slice(0, 1) },
-        { epochs: 1, batchSize: req.batchSize, seed: req.seed, checkpointEvery: 1000 },
-        { onBatch: (p) => p.batch > req.warmup && stepSamplesMs.push(p.stepMs) },
-      );
-    } finally {
-      images.dispose();
-    }
-    note = `train step: the app's train(), batch ${req.batchSize}, Adam`;
-  }
-  const params = net.model.countParams();
-  disposeNetwork(net);
   return {
     backend: req.backend,
     threads: info.threads,
     renderer: info.renderer,
     softwareRenderer: software,
     simd: info.simd,
-    embedForwardMs: median(forwardSamplesMs),
-    trainStepMs: stepSamplesMs.length > 0 ? median(stepSamplesMs) : null,
+    ...model,
     detectMs: median(detectSamplesMs),
     detectSamplesMs,
     facesFound,
-    note,
-    warmup: req.warmup,
-    forwardSamplesMs,
-    stepSamplesMs,
-    params,
+    note: skipStep ?? stepNote(req.batchSize),
     leakedTensors: tf.memory().numTensors - before,
   };
 }

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSiamese, disposeNetwork, useWasmBackend } from '../../src/model';
+import { median } from './metrics';
+import { seededImages, stepNote, timeForward, timeModel, timeTrainSteps } from './model-speed';
+import type { ModelSpeedRequest } from './types';
+
+const SMALL = { inputSize: 64, filters: [4, 8, 8, 8] as [number, number, number, number], embeddingSize: 16 };
+const REQ: ModelSpeedRequest = { model: SMALL, step: true, batchSize: 4, warmup: 1, forwardReps: 3, stepReps: 2, seed: 7 };
+
+beforeAll(async () => {
+  await useWasmBackend();
+});
+
+describe('seededImages', () => {
+  it('gives the same values in [0, 1) for a seed, other values for another seed', async () => {
+    const a = seededImages([2, 3], 1);
+    const b = seededImages([2, 3], 1);
+    const c = seededImages([2, 3], 2);
+    const [va, vb, vc] = await Promise.all([a.data(), b.data(), c.data()]);
+    expect(a.shape).toEqual([2, 3]);
+    expect(Array.from(va)).toEqual(Array.from(vb));
+    expect(Array.from(va)).not.toEqual(Array.from(vc));
+    expect(Array.from(va).every((x) => x >= 0 && x < 1)).toBe(true);
+    tf.dispose([a, b, c]);
+  });
+});
+
+describe('timeModel', () => {
+  it('times warm-up + reps forward passes and steps, medians of the timed ones, without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const r = await timeModel(REQ, true);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.forwardSamplesMs).toHaveLength(REQ.forwardReps);
+    expect(r.stepSamplesMs).toHaveLength(REQ.stepReps);
+    expect(r.forwardSamplesMs.every((ms) => ms > 0)).toBe(true);
+    expect(r.stepSamplesMs.every((ms) => ms > 0)).toBe(true);
+    expect(r.embedForwardMs).toBe(median(r.forwardSamplesMs));
+    expect(r.trainStepMs).toBe(median(r.stepSamplesMs));
+    expect(r.warmup).toBe(REQ.warmup);
+    const net = buildSiamese(SMALL);
+    expect(r.params).toBe(net.model.countParams());
+    disposeNetwork(net);
+  });
+
+  it('times no step when asked for forward only', async () => {
+    const before = tf.memory().numTensors;
+    const r = await timeModel({ ...REQ, forwardReps: 2 }, false);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.forwardSamplesMs).toHaveLength(2);
+    expect(r.stepSamplesMs).toEqual([]);
+    expect(r.trainStepMs).toBeNull();
+  });
+});
+
+describe('timeForward and timeTrainSteps', () => {
+  it('leave out the warm-up runs; the steps train the network (its weights change)', async () => {
+    const net = buildSiamese(SMALL);
+    try {
+      expect(await timeForward(net, { warmup: 2, forwardReps: 1, seed: 1 })).toHaveLength(1);
+      const kernel = () => net.model.getWeights()[0]!.dataSync().slice();
+      const w0 = kernel();
+      const before = tf.memory().numTensors;
+      expect(await timeTrainSteps(net, { warmup: 2, stepReps: 3, batchSize: 4, seed: 1 })).toHaveLength(3);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Array.from(kernel())).not.toEqual(Array.from(w0));
+    } finally {
+      disposeNetwork(net);
+    }
+  });
+
+  it('names the step in the note', () => {
+    expect(stepNote(16)).toBe("train step: the app's train(), batch 16, Adam");
+  });
+});
