@@ -6,28 +6,30 @@ import { buildVariantTable, planVariants, summariseAttempts, VARIANT_IDS, type E
 const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Attempt => ({ person: 'P', file: 'f.jpg', verification, granted: verification > 0.5, noFace, pixelDistance });
 
 describe('planVariants', () => {
-  it('lists the app default first, crop × augmentation fine-tuned, from scratch and pretrained only', () => {
-    const v = planVariants(5, 10);
-    expect(v.map((x) => x.id)).toEqual([...VARIANT_IDS]);
-    expect(v[0]).toMatchObject({ id: 'default', crop: 'face', start: 'pretrained', augment: true, epochs: 5 });
+  it('lists the app default first, crop × augmentation with the default freeze, the other freeze modes, from scratch and pretrained only', () => {
+    const v = planVariants(5, 10, 'embedding');
+    expect(v.map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-embedding'));
+    expect(v[0]).toMatchObject({ id: 'default', crop: 'face', start: 'pretrained', augment: true, epochs: 5, freeze: 'embedding' });
     const fineTuned = v.filter((x) => x.start === 'pretrained');
-    expect(fineTuned.map((x) => `${x.crop}/${x.augment}/${x.freeze}`).sort()).toEqual([
-      'face/false/none',
-      'face/true/convs',
+    expect(fineTuned.map((x) => `${x.crop}/${x.augment}/${x.freeze}`)).toEqual([
       'face/true/embedding',
+      'face/false/embedding',
+      'fixed/true/embedding',
+      'fixed/false/embedding',
       'face/true/none',
-      'fixed/false/none',
-      'fixed/true/none',
+      'face/true/convs',
     ]);
-    expect(v.find((x) => x.id === 'scratch')).toMatchObject({ crop: 'face', start: 'scratch', augment: true, epochs: 10 });
+    expect(v.find((x) => x.id === 'scratch')).toMatchObject({ crop: 'face', start: 'scratch', augment: true, epochs: 10, freeze: 'none' });
     expect(v.filter((x) => x.start === 'none').map((x) => [x.crop, x.epochs])).toEqual([
       ['face', 0],
       ['fixed', 0],
     ]);
+    // With another default the freeze row that repeats it is the one left out.
+    expect(planVariants(5, 10, 'none').map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-none'));
   });
   it('keeps a subset in report order and refuses an unknown id', () => {
-    expect(planVariants(1, 2, ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual(['default', 'pretrained-fixed']);
-    expect(() => planVariants(1, 2, ['nope' as never])).toThrow(/unknown variant "nope"/);
+    expect(planVariants(1, 2, 'none', ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual(['default', 'pretrained-fixed']);
+    expect(() => planVariants(1, 2, 'none', ['nope' as never])).toThrow(/unknown variant "nope"/);
   });
 });
 
@@ -51,7 +53,7 @@ describe('summariseAttempts', () => {
 });
 
 describe('buildVariantTable', () => {
-  const variants = planVariants(1, 2, ['default', 'pretrained-face']);
+  const variants = planVariants(1, 2, 'none', ['default', 'pretrained-face']);
   const run = (variant: EnrolmentAttempts['variant'], condition: EnrolmentAttempts['condition'], g: number[], i: number[], trainSeconds: number): EnrolmentAttempts => ({
     variant,
     condition,

@@ -3,7 +3,7 @@
  * scratch, pretrained only) and the side-by-side table built from their attempts. Plain arrays,
  * no tf.js.
  */
-import type { CropMode, FreezeMode, TrainingStart } from '../../src/config';
+import { FREEZE_MODES, type CropMode, type FreezeMode, type TrainingStart } from '../../src/config';
 import { ratesAt, rocSummary } from './metrics';
 import type { Attempt, Condition, RocSummary } from './types';
 
@@ -24,24 +24,44 @@ export interface VariantSpec {
   readonly freeze: FreezeMode;
 }
 
-export const VARIANT_IDS = ['default', 'face-noaug', 'face-freeze-convs', 'face-freeze-embedding', 'fixed-aug', 'fixed-noaug', 'scratch', 'pretrained-face', 'pretrained-fixed'] as const;
+export const VARIANT_IDS = [
+  'default',
+  'face-noaug',
+  'fixed-aug',
+  'fixed-noaug',
+  'freeze-none',
+  'freeze-convs',
+  'freeze-embedding',
+  'scratch',
+  'pretrained-face',
+  'pretrained-fixed',
+] as const;
 export type VariantId = (typeof VARIANT_IDS)[number];
 
 /** The variant whose numbers are the accuracy part's top-level ones: the app's defaults. */
 export const APP_DEFAULT_VARIANT: VariantId = 'default';
 
+const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
+  none: 'every layer trained',
+  convs: 'convolutions frozen',
+  embedding: 'embedding frozen, head trained',
+};
+
 /**
  * Every variant, in report order. `epochs` is the fine-tuning epochs (the app's default 5),
- * `scratchEpochs` those of the from-scratch run (the reference recipe trains 50).
+ * `scratchEpochs` those of the from-scratch run (the reference recipe trains 50), `freeze` the
+ * app's default frozen layers (DEFAULT_TRAINING_CONFIG.freeze): the default and the crop ×
+ * augmentation variants use it, and the freeze-* variants (face crop, augmented) compare the
+ * modes; the one equal to the default is left out (it would repeat the default's row).
  */
-export function planVariants(epochs: number, scratchEpochs: number, only: readonly VariantId[] = VARIANT_IDS): VariantSpec[] {
+export function planVariants(epochs: number, scratchEpochs: number, freeze: FreezeMode, only: readonly VariantId[] = VARIANT_IDS): VariantSpec[] {
+  const tuned = (crop: CropMode, augment: boolean, f: FreezeMode = freeze) => ({ crop, start: 'pretrained' as const, augment, epochs, freeze: f });
   const all: VariantSpec[] = [
-    { id: 'default', label: 'face crop, augmented, fine-tuned (app default)', crop: 'face', start: 'pretrained', augment: true, epochs, freeze: 'none' },
-    { id: 'face-noaug', label: 'face crop, not augmented, fine-tuned', crop: 'face', start: 'pretrained', augment: false, epochs, freeze: 'none' },
-    { id: 'face-freeze-convs', label: 'face crop, augmented, fine-tuned with the convolutions frozen', crop: 'face', start: 'pretrained', augment: true, epochs, freeze: 'convs' },
-    { id: 'face-freeze-embedding', label: 'face crop, augmented, fine-tuned head only (embedding frozen)', crop: 'face', start: 'pretrained', augment: true, epochs, freeze: 'embedding' },
-    { id: 'fixed-aug', label: 'fixed square, augmented, fine-tuned', crop: 'fixed', start: 'pretrained', augment: true, epochs, freeze: 'none' },
-    { id: 'fixed-noaug', label: 'fixed square, not augmented, fine-tuned', crop: 'fixed', start: 'pretrained', augment: false, epochs, freeze: 'none' },
+    { id: 'default', label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]} (app default)`, ...tuned('face', true) },
+    { id: 'face-noaug', label: `face crop, not augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('face', false) },
+    { id: 'fixed-aug', label: `fixed square, augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('fixed', true) },
+    { id: 'fixed-noaug', label: `fixed square, not augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('fixed', false) },
+    ...FREEZE_MODES.filter((f) => f !== freeze).map((f): VariantSpec => ({ id: `freeze-${f}`, label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[f]}`, ...tuned('face', true, f) })),
     { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, epochs: scratchEpochs, freeze: 'none' },
     { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, epochs: 0, freeze: 'none' },
     { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, epochs: 0, freeze: 'none' },

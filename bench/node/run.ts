@@ -213,7 +213,7 @@ function enrolmentCosts(results: readonly EnrolmentResult[], batchSize: number):
     const xs = results.filter((r) => ids.has(r.variant)).map((r) => r.loadSeconds);
     return xs.length > 0 ? median(xs) : 0;
   };
-  const variants = planVariants(1, 1);
+  const variants = planVariants(1, 1, DEFAULT_TRAINING_CONFIG.freeze);
   const evalMs = trained.map((r) => {
     const epochMs = r.history.reduce((a, h) => a + h.epochMs, 0) / r.history.length;
     return Math.max(0, (epochMs - Math.ceil(r.counts.trainPairs / batchSize) * r.medianStepMs) / r.counts.testPairs);
@@ -254,7 +254,7 @@ async function pretrainedVersion(root: string): Promise<string> {
 async function runAccuracy(o: BenchOptions, root: string, origin: string, browser: Browser): Promise<AccuracyReport> {
   const pretrained = await pretrainedVersion(root);
   const targets = await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest);
-  const variants = planVariants(o.epochs, o.scratchEpochs, o.variants);
+  const variants = planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG.freeze, o.variants);
   // The app's training config; each variant sets start, augment and epochs (bench/page/accuracy.ts).
   const training = { ...DEFAULT_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, learningRate: o.learningRate, seed: o.seed };
   const setup: AccuracySetup = {
@@ -401,8 +401,8 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
     // (same run, same machine) when it ran, else by the accuracy part's own median step.
     const speedStep = r.speed.backends.find((b): b is BackendSpeed => !('error' in b) && b.backend === 'wasm' && b.threads === o.accuracyThreads)?.trainStepMs ?? null;
     const costs = speedStep === null ? a.costs : { ...a.costs, stepMs: speedStep };
-    const nowWork = accuracyWork(accuracyPlan(a.people.map((p) => ({ name: p, anchors: [], positives: [], verification: [], test: Array.from({ length: a.enrolments.find((e) => e.target === p)!.genuine }) })), planVariants(o.epochs, o.scratchEpochs, o.variants), o, a.settings.negatives.count), a.costs);
-    const fullWork = accuracyWork(accuracyPlan(fullTargets, planVariants(FULL.epochs, FULL.scratchEpochs), fullOptions, a.settings.negatives.count), costs);
+    const nowWork = accuracyWork(accuracyPlan(a.people.map((p) => ({ name: p, anchors: [], positives: [], verification: [], test: Array.from({ length: a.enrolments.find((e) => e.target === p)!.genuine }) })), planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG.freeze, o.variants), o, a.settings.negatives.count), a.costs);
+    const fullWork = accuracyWork(accuracyPlan(fullTargets, planVariants(FULL.epochs, FULL.scratchEpochs, DEFAULT_TRAINING_CONFIG.freeze), fullOptions, a.settings.negatives.count), costs);
     const fullPhotos = fullTargets.reduce((n, t) => n + t.anchors.length + t.positives.length + t.verification.length + t.test.length, 0);
     const setup = a.setupSeconds * (fullPhotos / a.photos);
     parts.push({
