@@ -5,6 +5,7 @@ import { describeModel } from '../model/modelStatus';
 import { useSamples } from '../samples/SamplesContext';
 import { formatDuration } from './eta';
 import { trainingReadiness } from './readiness';
+import { learningWarning } from './outcome';
 import { checkpointPlace, resumeOffer } from './resume';
 import { SettingsForm } from './SettingsForm';
 import { startRun } from './startRun';
@@ -42,6 +43,7 @@ function FinalMetrics({ history, outcome, testPairs }: { history: readonly Epoch
   const last = history[history.length - 1];
   if (!last) return null;
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const warning = learningWarning(last);
   return (
     <div className="train-final" data-testid="train-final" role="status">
       <p>
@@ -52,6 +54,11 @@ function FinalMetrics({ history, outcome, testPairs }: { history: readonly Epoch
       <p className="train-help">
         Measured on held-out pairs from the same captures as the training pairs, so expect lower accuracy on new images (another day, other light).
       </p>
+      {warning && (
+        <p className="train-note" data-testid="train-warning" data-kind={warning.kind}>
+          {warning.message}
+        </p>
+      )}
     </div>
   );
 }
