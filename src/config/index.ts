@@ -59,13 +59,14 @@ export const FREEZE_MODES = ['none', 'convs', 'embedding'] as const;
 export type FreezeMode = (typeof FREEZE_MODES)[number];
 
 /**
- * Before `freeze` existed, TrainingConfig had `freezeConvs: boolean`: configs stored then (settings,
- * checkpoints) read as the same mode.
+ * Before `freeze` existed, TrainingConfig had `freezeConvs: boolean`: a config stored then
+ * (settings, checkpoints) reads as the same mode, without the old key. Other configs pass unchanged.
  */
-export function freezeFromLegacy(config: object): Partial<Pick<TrainingConfig, 'freeze'>> {
-  if ('freeze' in config || !('freezeConvs' in config)) return {};
-  const { freezeConvs } = config as { freezeConvs: unknown };
-  return typeof freezeConvs === 'boolean' ? { freeze: freezeConvs ? 'convs' : 'none' } : {};
+export function migrateLegacyFreeze<T extends Partial<TrainingConfig>>(config: T): T {
+  if (!('freezeConvs' in config)) return config;
+  const { freezeConvs, ...rest } = config as T & { freezeConvs: unknown };
+  if ('freeze' in rest || typeof freezeConvs !== 'boolean') return rest as unknown as T;
+  return { ...rest, freeze: freezeConvs ? 'convs' : 'none' } as unknown as T;
 }
 
 /** How the capture square is placed: around the detected face, or the reference's fixed square. */
@@ -190,8 +191,7 @@ export function validateModelConfig(partial: Partial<ModelConfig> = {}): ModelCo
 }
 
 export function validateTrainingConfig(partial: Partial<TrainingConfig> = {}): TrainingConfig {
-  const { freezeConvs: _legacy, ...rest } = { ...DEFAULT_TRAINING_CONFIG, ...partial, ...freezeFromLegacy(partial) } as TrainingConfig & { freezeConvs?: unknown };
-  const c: TrainingConfig = rest;
+  const c: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, ...migrateLegacyFreeze(partial) };
   checkInt('epochs', c.epochs, 1, 10_000);
   checkInt('batchSize', c.batchSize, 1, 1024);
   checkNum('learningRate', c.learningRate, 0, 1, true);

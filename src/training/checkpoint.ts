@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import { freezeFromLegacy, type ModelConfig, type TrainingConfig } from '../config';
+import { migrateLegacyFreeze, type ModelConfig, type TrainingConfig } from '../config';
 import { deleteChunked, getChunked, putChunked } from '../data/chunks';
 import { decodeNamedTensors, encodeNamedTensors, type EncodedTensors, type NamedTensor, type SiameseNetwork } from '../model';
 import { errorMessage, TrainingError } from './errors';
@@ -77,8 +77,7 @@ const LEGACY_TRAINING: Pick<TrainingConfig, 'start' | 'freeze' | 'augment'> = { 
 
 export function summaryOf(c: CheckpointSummary): CheckpointSummary {
   const { version, model, epochsDone, batchesDone, partialLoss, history, pairs, reason, createdAt } = c;
-  const { freezeConvs: _legacy, ...saved } = c.training as TrainingConfig & { freezeConvs?: unknown };
-  const training: TrainingConfig = { ...LEGACY_TRAINING, ...saved, ...freezeFromLegacy(c.training) };
+  const training: TrainingConfig = { ...LEGACY_TRAINING, ...migrateLegacyFreeze(c.training) };
   return { version, model, training, epochsDone, batchesDone, partialLoss, history, pairs, reason, createdAt };
 }
 
