@@ -51,6 +51,12 @@ export interface TrainingConfig {
   readonly freeze: FreezeMode;
   /** Augment every training batch on the fly (src/augment, DEFAULT_AUGMENT_CONFIG), seeded. */
   readonly augment: boolean;
+  /**
+   * After training, move the classifier bias so that 0.5 accepts a fixed fraction (5 %) of
+   * comparisons of the user's anchors with negatives the run did not train on (src/training
+   * calibrate.ts). Only the operating point changes, not the ranking. Off in the reference.
+   */
+  readonly calibrate: boolean;
 }
 
 export type TrainingStart = 'pretrained' | 'scratch';
@@ -117,6 +123,7 @@ export const REFERENCE_TRAINING_CONFIG: TrainingConfig = {
   start: 'scratch',
   freeze: 'none',
   augment: false,
+  calibrate: false,
 };
 
 /** Epochs of a run by where it starts: fine-tuning needs far fewer than the reference's 50. */
@@ -131,6 +138,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   start: 'pretrained',
   epochs: DEFAULT_EPOCHS.pretrained,
   augment: true,
+  calibrate: true,
 };
 
 export const DEFAULT_CAPTURE_CONFIG: CaptureConfig = {
@@ -203,6 +211,7 @@ export function validateTrainingConfig(partial: Partial<TrainingConfig> = {}): T
   if (c.start !== 'pretrained' && c.start !== 'scratch') throw new ConfigError('start', c.start, "expected 'pretrained' or 'scratch'");
   if (!(FREEZE_MODES as readonly unknown[]).includes(c.freeze)) throw new ConfigError('freeze', c.freeze, `expected ${FREEZE_MODES.map((m) => `'${m}'`).join(', ')}`);
   if (typeof c.augment !== 'boolean') throw new ConfigError('augment', c.augment, 'expected true or false');
+  if (typeof c.calibrate !== 'boolean') throw new ConfigError('calibrate', c.calibrate, 'expected true or false');
   return { ...c };
 }
 

@@ -1,8 +1,8 @@
 import type { BackendReport } from '../model';
-import type { CheckpointEvent, BatchProgress, TrainResult } from './train';
+import type { CheckpointEvent, BatchProgress } from './train';
 import type { EpochMetrics } from './checkpoint';
 import { TrainingError } from './errors';
-import type { PageMessage, ReadyInfo, StartRequest, WorkerMessage } from './protocol';
+import type { PageMessage, ReadyInfo, RunResult, StartRequest, WorkerMessage } from './protocol';
 
 /**
  * The page side of the training worker. `startTraining` starts a worker, posts the request and
@@ -22,6 +22,8 @@ export interface TrainingCallbacks {
   readonly onProgress?: (progress: BatchProgress) => void;
   readonly onEpoch?: (metrics: EpochMetrics) => void;
   readonly onCheckpoint?: (event: CheckpointEvent) => void;
+  /** Training is over and the model is being calibrated on `negatives` held-out faces. */
+  readonly onCalibrating?: (negatives: number) => void;
 }
 
 export interface TrainingHandle {
@@ -38,7 +40,7 @@ export interface TrainingHandle {
    * stopped (`stopped: true`); rejects with a TrainingError (code from the worker, or
    * 'worker-failed' when the worker itself could not run).
    */
-  readonly done: Promise<TrainResult>;
+  readonly done: Promise<RunResult>;
 }
 
 /** The part of `Worker` the client uses (tests pass a fake). */
@@ -57,15 +59,15 @@ export function createTrainingWorker(): WorkerLike {
 export function startTraining(request: StartRequest, callbacks: TrainingCallbacks = {}, createWorker: () => WorkerLike = createTrainingWorker): TrainingHandle {
   let settled = false;
   const waiters: Array<() => void> = [];
-  let resolveDone!: (result: TrainResult) => void;
+  let resolveDone!: (result: RunResult) => void;
   let rejectDone!: (error: TrainingError) => void;
-  const done = new Promise<TrainResult>((resolve, reject) => {
+  const done = new Promise<RunResult>((resolve, reject) => {
     resolveDone = resolve;
     rejectDone = reject;
   });
 
   let worker: WorkerLike;
-  const finish = (outcome: { result: TrainResult } | { error: TrainingError }) => {
+  const finish = (outcome: { result: RunResult } | { error: TrainingError }) => {
     if (settled) return;
     settled = true;
     worker.terminate();
@@ -97,6 +99,8 @@ export function startTraining(request: StartRequest, callbacks: TrainingCallback
         return callbacks.onEpoch?.(m.metrics);
       case 'checkpoint':
         return callbacks.onCheckpoint?.(m.event);
+      case 'calibrating':
+        return callbacks.onCalibrating?.(m.negatives);
       case 'done':
       case 'stopped':
         return finish({ result: m.result });

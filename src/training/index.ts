@@ -17,6 +17,7 @@ export {
   type EpochMetrics,
   type IdbCheckpointOptions,
 } from './checkpoint';
+export { calibrateHead, calibrationCohort, cohortLogits, logitThresholdAtFar, CALIBRATION, type CalibrationCohort, type CalibrationOutcome, type CalibrationResult } from './calibrate';
 export { binaryMetrics, confusion, type BinaryMetrics, type Confusion } from './metrics';
 export { TrainingError, type TrainingErrorCode } from './errors';
 export { startTraining, createTrainingWorker, type TrainingCallbacks, type TrainingHandle, type WorkerLike } from './client';
@@ -25,6 +26,7 @@ export {
   type BackendPreference,
   type PageMessage,
   type ReadyInfo,
+  type RunResult,
   type SampleBlob,
   type StartRequest,
   type TrainingSamples,

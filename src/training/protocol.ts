@@ -3,6 +3,7 @@ import type { BackendName, BackendReport } from '../model';
 import type { CheckpointEvent, BatchProgress, TrainResult } from './train';
 import type { EpochMetrics } from './checkpoint';
 import type { TrainingErrorCode } from './errors';
+import type { CalibrationOutcome } from './calibrate';
 
 /**
  * Messages between the page (client.ts) and the training worker (worker.ts).
@@ -66,6 +67,9 @@ export interface ReadyInfo {
   readonly resumedFrom: { readonly epochsDone: number; readonly batchesDone: number } | null;
 }
 
+/** A run's result: train()'s, and for a finished run its calibration (when the config asks for one). */
+export type RunResult = TrainResult & { readonly calibration?: CalibrationOutcome };
+
 /** What training saves with the network as `NetworkMeta.training`. */
 export interface TrainingSummary {
   readonly modelConfig: ModelConfig;
@@ -77,6 +81,8 @@ export interface TrainingSummary {
   readonly backend: BackendName;
   /** Where the weights started (absent in models trained before this field existed). */
   readonly startedFrom?: TrainingStart;
+  /** The calibration after training (calibrate.ts); absent when the config does not calibrate. */
+  readonly calibration?: CalibrationOutcome;
 }
 
 export type WorkerMessage =
@@ -91,8 +97,10 @@ export type WorkerMessage =
   | { readonly type: 'progress'; readonly progress: BatchProgress }
   | { readonly type: 'epoch'; readonly metrics: EpochMetrics }
   | { readonly type: 'checkpoint'; readonly event: CheckpointEvent }
+  /** Training is over; the classifier is being calibrated on this many held-out negatives. */
+  | { readonly type: 'calibrating'; readonly negatives: number }
   /** Training finished and the network is saved under `modelKey`. */
-  | { readonly type: 'done'; readonly result: TrainResult; readonly modelKey: string }
+  | { readonly type: 'done'; readonly result: RunResult; readonly modelKey: string }
   /** Stopped on request; the checkpoint is saved (when a batch was trained since the start). */
   | { readonly type: 'stopped'; readonly result: TrainResult }
   | { readonly type: 'error'; readonly code: TrainingErrorCode; readonly message: string };

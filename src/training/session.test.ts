@@ -5,7 +5,8 @@ import { buildSiamese, disposeNetwork, useWasmBackend, type NetworkMeta, type Si
 import { sampleIds } from '../../test/synthetic';
 import { createMemoryCheckpointStore, type CheckpointStore, type EpochMetrics } from './checkpoint';
 import { startTraining, type WorkerLike } from './client';
-import { TRAINED_MODEL_KEY, type PageMessage, type SampleBlob, type StartRequest, type WorkerMessage } from './protocol';
+import { CALIBRATION, type CalibrationOutcome } from './calibrate';
+import { TRAINED_MODEL_KEY, type PageMessage, type SampleBlob, type StartRequest, type TrainingSummary, type WorkerMessage } from './protocol';
 import { createTrainingSession, runCheckpointEvery, type SessionDeps } from './session';
 
 /**
@@ -300,6 +301,35 @@ describe('training worker protocol (session + client)', () => {
       terminate: () => undefined,
     };
     await expect(startTraining(request(), {}, () => failing).done).rejects.toMatchObject({ code: 'worker-failed', message: expect.stringMatching(/SyntaxError/) });
+  });
+
+  it('calibrates the trained model on negatives no pair used, and saves what it did; skips when too few are left out', async () => {
+    const h = harness();
+    const before = tf.memory().numTensors;
+    // 6 negatives go into pairs (samplesPerClass 6); 46 are left out, one of them unreadable.
+    const negatives = [...blobs('n', 51), { id: 'n-broken', blob: new Blob(['broken']) }];
+    const calibrating: number[] = [];
+    const result = await startTraining(request({ samples: { anchors: blobs('a', 6), positives: blobs('p', 6), negatives } }), { onCalibrating: (n) => calibrating.push(n) }, h.create).done;
+    expect(calibrating).toEqual([46]);
+    const saved = h.saved[0]!.training as TrainingSummary;
+    expect(saved.calibration).toMatchObject({ kind: 'calibrated', targetFar: CALIBRATION.targetFar, anchors: 6 });
+    expect(result.calibration).toEqual(saved.calibration);
+    const c = saved.calibration as Extract<CalibrationOutcome, { kind: 'calibrated' }>;
+    // The unreadable one left the cohort.
+    expect(c.negatives).toBe(45);
+    expect(c.farAfter).toBeLessThanOrEqual(CALIBRATION.targetFar);
+    expect(tf.memory().numTensors).toBe(before);
+
+    // Every negative in pairs: nothing to calibrate on, said why; the model is saved all the same.
+    const few = await startTraining(request(), { onCalibrating: (n) => calibrating.push(n) }, h.create).done;
+    expect(few.calibration).toEqual({ kind: 'skipped', reason: expect.stringMatching(/^only 0 negatives were left out of training \(calibration needs 40\)/) });
+    expect((h.saved[1]!.training as TrainingSummary).calibration).toEqual(few.calibration);
+    // Switched off: no calibration at all.
+    const off = await startTraining(request({ trainingConfig: { ...TRAINING, calibrate: false }, samples: { anchors: blobs('a', 6), positives: blobs('p', 6), negatives } }), { onCalibrating: (n) => calibrating.push(n) }, h.create).done;
+    expect(off.calibration).toBeUndefined();
+    expect((h.saved[2]!.training as TrainingSummary).calibration).toBeUndefined();
+    expect(calibrating).toEqual([46]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('answers a stop when nothing runs, and refuses a second start while training', async () => {

@@ -6,6 +6,7 @@ import type { CheckpointStore, CheckpointSummary } from './checkpoint';
 import { errorMessage, TrainingError, type TrainingErrorCode } from './errors';
 import { TRAINED_MODEL_KEY, type BackendPreference, type PageMessage, type SampleBlob, type StartRequest, type TrainingSummary, type WorkerMessage } from './protocol';
 import { augmentFunction, train, type TrainResult } from './train';
+import { calibrateHead, calibrationCohort, CALIBRATION, type CalibrationOutcome } from './calibrate';
 
 /**
  * The training worker's logic, without the Worker: it handles page messages and posts worker
@@ -95,6 +96,47 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     }
   }
 
+  /**
+   * Calibrates the trained `net` in place (calibrate.ts) on anchors the pairs used (rows of
+   * `images`) and negatives no pair used (decoded now). A negative that cannot be decoded is left
+   * out; too few left, or any failure, skips calibration: the trained model is kept either way.
+   */
+  async function calibrateRun(net: SiameseNetwork, request: StartRequest, images: tf.Tensor4D, index: ReadonlyMap<string, number>, seed: number, inputSize: number): Promise<CalibrationOutcome> {
+    const used = new Set(index.keys());
+    const cohort = calibrationCohort(
+      request.samples.anchors.map((s) => s.id).filter((id) => used.has(id)),
+      request.samples.negatives.map((s) => s.id),
+      used,
+      seed,
+    );
+    const tooFew = (n: number) => `only ${n} negatives were left out of training (calibration needs ${CALIBRATION.minNegatives}); add negatives or lower the samples per class`;
+    if (!cohort) return { kind: 'skipped', reason: tooFew(request.samples.negatives.filter((s) => !used.has(s.id)).length) };
+    deps.post({ type: 'calibrating', negatives: cohort.negatives.length });
+    const byId = new Map(request.samples.negatives.map((s) => [s.id, s]));
+    const rows: tf.Tensor3D[] = [];
+    try {
+      for (const id of cohort.negatives) {
+        try {
+          rows.push(await deps.decode(byId.get(id)!, inputSize));
+        } catch {
+          // An unreadable negative only leaves the cohort.
+        }
+      }
+      if (rows.length < CALIBRATION.minNegatives) return { kind: 'skipped', reason: tooFew(rows.length) };
+      const negatives = tf.stack(rows) as tf.Tensor4D;
+      const anchors = tf.gather(images, cohort.anchors.map((id) => index.get(id)!)) as tf.Tensor4D;
+      try {
+        return { kind: 'calibrated', ...calibrateHead(net, anchors, negatives) };
+      } finally {
+        tf.dispose([negatives, anchors]);
+      }
+    } catch (e) {
+      return { kind: 'skipped', reason: `calibration failed (${errorMessage(e)})` };
+    } finally {
+      tf.dispose(rows);
+    }
+  }
+
   async function run(request: StartRequest, signal: AbortSignal): Promise<void> {
     let backend: BackendReport;
     try {
@@ -125,6 +167,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     // Where the weights came from (for a resumed run: where the interrupted run started).
     const startedFrom: TrainingStart = deps.initialNetwork && trainingConfig.start === 'pretrained' && hasPretrainedWeights(modelConfig) ? 'pretrained' : 'scratch';
     let net: SiameseNetwork | undefined;
+    const index = new Map(used.map((id, i) => [id, i]));
     try {
       net = !resumeFrom && deps.initialNetwork ? await deps.initialNetwork(modelConfig, trainingConfig.start) : buildSiamese(modelConfig);
       deps.post({
@@ -141,7 +184,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
       });
       const result: TrainResult = await train(
         net,
-        { images, index: new Map(used.map((id, i) => [id, i])), train: split.train, test: split.test },
+        { images, index, train: split.train, test: split.test },
         trainingConfig,
         {
           signal,
@@ -158,6 +201,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
         deps.post({ type: 'stopped', result });
         return;
       }
+      const calibration = trainingConfig.calibrate ? await calibrateRun(net, request, images, index, trainingConfig.seed, modelConfig.inputSize) : undefined;
       const training: TrainingSummary = {
         modelConfig,
         trainingConfig,
@@ -167,13 +211,14 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
         testPairs: split.test.length,
         backend: backend.backend,
         startedFrom,
+        ...(calibration ? { calibration } : {}),
       };
       try {
         await deps.saveModel(net, { thresholds: request.thresholds ?? DEFAULT_VERIFY_CONFIG, createdAt: new Date().toISOString(), training });
       } catch (e) {
         throw new TrainingError('storage-failed', `The trained model could not be saved (${errorMessage(e)}); free some storage space and train again`);
       }
-      deps.post({ type: 'done', result, modelKey: TRAINED_MODEL_KEY });
+      deps.post({ type: 'done', result: { ...result, ...(calibration ? { calibration } : {}) }, modelKey: TRAINED_MODEL_KEY });
     } finally {
       images.dispose();
       if (net) disposeNetwork(net);

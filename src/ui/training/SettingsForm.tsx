@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { TrainingStart } from '../../config';
 import {
+  BOOLEAN_FIELDS,
   FREEZE_LABELS,
   NO_PRETRAINED_NOTE,
   POOL_LABELS,
@@ -22,7 +23,7 @@ export interface SettingsFormProps {
 }
 
 /** Text inputs (parsed and validated by settings.ts, so the errors are ours, not the browser's). */
-const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool' | 'start' | 'augment' | 'freeze'>; inputMode: 'numeric' | 'decimal' }> = [
+const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool' | 'start' | 'augment' | 'freeze' | 'calibrate'>; inputMode: 'numeric' | 'decimal' }> = [
   { field: 'epochs', inputMode: 'numeric' },
   { field: 'batchSize', inputMode: 'numeric' },
   { field: 'learningRate', inputMode: 'decimal' },
@@ -103,7 +104,7 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: 
           {fieldError(field)}
         </div>
       ))}
-      {(['augment'] as const).map((field) => (
+      {BOOLEAN_FIELDS.map((field) => (
         <div key={field} className="train-field train-check">
           <label>
             <input

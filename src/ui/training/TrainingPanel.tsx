@@ -1,11 +1,11 @@
-import type { EpochMetrics, TrainingSummary } from '../../training';
+import type { CalibrationOutcome, EpochMetrics, TrainingSummary } from '../../training';
 import { ProgressBar } from '../common/ProgressBar';
 import { useModel } from '../model/ModelContext';
 import { describeModel } from '../model/modelStatus';
 import { useSamples } from '../samples/SamplesContext';
 import { formatDuration } from './eta';
 import { trainingReadiness } from './readiness';
-import { learningWarning } from './outcome';
+import { calibrationNote, learningWarning } from './outcome';
 import { checkpointPlace, resumeOffer } from './resume';
 import { SettingsForm } from './SettingsForm';
 import { startRun } from './startRun';
@@ -28,6 +28,7 @@ function ProgressStatus({ view }: { view: TrainingView }) {
         Epoch {p.epoch} of {view.epochs}, batch {p.batch} of {p.batches} · batch loss {view.batch?.loss.toFixed(3)}
         {view.phase === 'stopping' ? ' · stopping after this batch…' : view.phase === 'training' ? eta : ''}
         {view.checkpoint ? ` · checkpoint saved ${checkpointPlace(view.checkpoint)}` : ''}
+        {view.note ? ` · ${view.note}` : ''}
       </p>
     </>
   );
@@ -39,11 +40,22 @@ function storedSummary(training: unknown): TrainingSummary | null {
   return t && Array.isArray(t.history) && typeof t.testPairs === 'number' ? (t as TrainingSummary) : null;
 }
 
-function FinalMetrics({ history, outcome, testPairs }: { history: readonly EpochMetrics[]; outcome: string; testPairs: number | null }) {
+function FinalMetrics({
+  history,
+  outcome,
+  testPairs,
+  calibration,
+}: {
+  history: readonly EpochMetrics[];
+  outcome: string;
+  testPairs: number | null;
+  calibration: CalibrationOutcome | null | undefined;
+}) {
   const last = history[history.length - 1];
   if (!last) return null;
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   const warning = learningWarning(last);
+  const calibrated = calibrationNote(calibration);
   return (
     <div className="train-final" data-testid="train-final" role="status">
       <p>
@@ -54,6 +66,11 @@ function FinalMetrics({ history, outcome, testPairs }: { history: readonly Epoch
       <p className="train-help">
         Measured on held-out pairs from the same captures as the training pairs, so expect lower accuracy on new images (another day, other light).
       </p>
+      {calibrated && (
+        <p className="train-help" data-testid="train-calibration" data-kind={calibration?.kind}>
+          {calibrated}
+        </p>
+      )}
       {warning && (
         <p className="train-note" data-testid="train-warning" data-kind={warning.kind}>
           {warning.message}
@@ -85,9 +102,9 @@ export function TrainingPanel() {
   const chartEpochs = idle ? (offer.kind === 'resume' ? offer.totalEpochs : (stored?.trainingConfig.epochs ?? 0)) : view.epochs;
   const final =
     view.phase === 'done' || view.phase === 'stopped'
-      ? { history: view.history, outcome: view.phase === 'done' ? 'Training finished' : 'Training stopped', testPairs: run.where?.testPairs ?? null }
+      ? { history: view.history, outcome: view.phase === 'done' ? 'Training finished' : 'Training stopped', testPairs: run.where?.testPairs ?? null, calibration: view.calibration }
       : idle && offer.kind === 'none' && stored
-        ? { history: stored.history, outcome: 'The stored model was trained', testPairs: stored.testPairs }
+        ? { history: stored.history, outcome: 'The stored model was trained', testPairs: stored.testPairs, calibration: stored.calibration }
         : null;
   const samplesNote = `Now: ${readiness.perClass} per class from what is stored.`;
   const current = describeModel({ status: model.status, source: model.source, training: model.meta?.training, error: model.error });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learningWarning } from './outcome';
+import { calibrationNote, learningWarning } from './outcome';
 
 const epoch = (testLoss: number, accuracy: number, precision: number, recall: number) => ({ testLoss, accuracy, precision, recall });
 
@@ -22,5 +22,16 @@ describe('learningWarning', () => {
     expect(learningWarning(epoch(0.4, 0.5, 0, 0))?.kind).toBe('all-different');
     expect(learningWarning(epoch(0.9, 0.52, 0.51, 1))?.kind).toBe('all-same');
     expect(learningWarning(epoch(0.3, 0.95, 0.91, 1))).toBeNull(); // recall 1 with real accuracy is fine
+  });
+});
+
+describe('calibrationNote', () => {
+  it('says what 0.5 accepts among unseen faces after calibration, or why there was none', () => {
+    expect(calibrationNote(undefined)).toBeNull();
+    expect(calibrationNote(null)).toBeNull();
+    expect(calibrationNote({ kind: 'calibrated', targetFar: 0.05, anchors: 16, negatives: 200, biasShift: -2.5, farBefore: 0.31, farAfter: 0.0497 })).toBe(
+      'Calibrated on 200 faces that training did not use: a score above 0.5 now accepts 5.0% of their 3200 comparisons with your anchors (31.0% as trained; target 5.0%).',
+    );
+    expect(calibrationNote({ kind: 'skipped', reason: 'only 3 negatives were left out of training' })).toBe('Not calibrated: only 3 negatives were left out of training.');
   });
 });

@@ -7,7 +7,7 @@
  * captures, a learning rate too high or too low); one whose test predictions fall all on one side
  * says "same" or "different" to everyone. Either way the verdicts it gives are not about faces.
  */
-import type { EpochMetrics } from '../../training';
+import type { CalibrationOutcome, EpochMetrics } from '../../training';
 
 /** How close to ln 2 the test loss must be, and how close to ½ the accuracy, to count as chance. */
 const CHANCE_LOSS_TOLERANCE = 0.02;
@@ -33,4 +33,18 @@ export function learningWarning(last: Pick<EpochMetrics, 'testLoss' | 'accuracy'
     return { kind: 'all-same', message: `The model answers "same person" to nearly every test pair, including you and strangers (accuracy ${(last.accuracy * 100).toFixed(0)}%): it would let others in. ${ADVICE}` };
   }
   return null;
+}
+
+/**
+ * One sentence on a run's calibration (src/training calibrate.ts) for under the final metrics:
+ * what 0.5 now lets in among faces training did not use, or why the run was not calibrated.
+ */
+export function calibrationNote(c: CalibrationOutcome | null | undefined): string | null {
+  if (!c) return null;
+  if (c.kind === 'skipped') return `Not calibrated: ${c.reason}.`;
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return (
+    `Calibrated on ${c.negatives} faces that training did not use: a score above 0.5 now accepts ${pct(c.farAfter)} of their ` +
+    `${c.anchors * c.negatives} comparisons with your anchors (${pct(c.farBefore)} as trained; target ${pct(c.targetFar)}).`
+  );
 }

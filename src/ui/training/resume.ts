@@ -44,7 +44,7 @@ export type ResumeOffer =
 function show(field: SettingsField, s: TrainingSettings): string {
   if (field === 'pool') return POOL_LABELS[s.pool];
   if (field === 'start') return s.start;
-  if (field === 'augment') return s.augment ? 'on' : 'off';
+  if (field === 'augment' || field === 'calibrate') return s[field] ? 'on' : 'off';
   if (field === 'freeze') return s.freeze;
   if (field === 'trainFraction') return `${Math.round(s.trainFraction * 1000) / 10}%`;
   return String(s[field]);

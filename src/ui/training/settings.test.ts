@@ -13,7 +13,7 @@ import {
 const defaultsForm = (): SettingsForm => settingsToForm(DEFAULT_TRAINING_SETTINGS);
 
 describe('training settings form', () => {
-  it("has the app's defaults: fine-tune the pretrained model, augmented, 5 epochs; otherwise the reference recipe", () => {
+  it("has the app's defaults: fine-tune the pretrained model, augmented, calibrated, 5 epochs; otherwise the reference recipe", () => {
     expect(DEFAULT_TRAINING_SETTINGS).toEqual({
       start: 'pretrained',
       epochs: 5,
@@ -24,6 +24,7 @@ describe('training settings form', () => {
       pool: 'paper',
       augment: true,
       freeze: 'none',
+      calibrate: true,
     });
     expect(defaultsForm()).toEqual({
       start: 'pretrained',
@@ -35,6 +36,7 @@ describe('training settings form', () => {
       pool: 'paper',
       augment: 'true',
       freeze: 'none',
+      calibrate: 'true',
     });
     // The reference recipe, as the form shows it.
     expect(settingsFromConfigs(REFERENCE_TRAINING_CONFIG, DEFAULT_MODEL_CONFIG)).toEqual({
@@ -42,6 +44,7 @@ describe('training settings form', () => {
       start: 'scratch',
       epochs: 50,
       augment: false,
+      calibrate: false,
     });
   });
 
@@ -57,7 +60,7 @@ describe('training settings form', () => {
 
   it('round-trips the defaults and a custom set through the form', () => {
     expect(parseSettingsForm(defaultsForm())).toEqual({ ok: true, settings: DEFAULT_TRAINING_SETTINGS });
-    const custom = { start: 'scratch', epochs: 2, batchSize: 4, learningRate: 0.001, samplesPerClass: 8, trainFraction: 0.65, pool: 'notebook', augment: false, freeze: 'embedding' } as const;
+    const custom = { start: 'scratch', epochs: 2, batchSize: 4, learningRate: 0.001, samplesPerClass: 8, trainFraction: 0.65, pool: 'notebook', augment: false, freeze: 'embedding', calibrate: false } as const;
     expect(parseSettingsForm(settingsToForm(custom))).toEqual({ ok: true, settings: custom });
   });
 

@@ -28,6 +28,7 @@ export interface TrainingSettings {
   readonly pool: PoolVariant;
   readonly augment: boolean;
   readonly freeze: FreezeMode;
+  readonly calibrate: boolean;
 }
 
 export type SettingsField = keyof TrainingSettings;
@@ -55,6 +56,7 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
   pool: DEFAULT_MODEL_CONFIG.pool,
   augment: DEFAULT_TRAINING_CONFIG.augment,
   freeze: DEFAULT_TRAINING_CONFIG.freeze,
+  calibrate: DEFAULT_TRAINING_CONFIG.calibrate,
 };
 
 export interface FieldInfo {
@@ -90,6 +92,10 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, FieldInfo>> = {
     label: 'Augment training images',
     help: 'Random flips, small shifts, light, colour, blur, noise and JPEG changes on every training batch, so the model copes with another day and other light.',
   },
+  calibrate: {
+    label: 'Calibrate after training',
+    help: 'Sets the model so that a score above 0.5 lets in about 1 in 20 comparisons with faces training did not use, whatever the run learned. Only the cut-off moves, not how faces rank.',
+  },
   freeze: {
     label: 'Frozen layers',
     help: 'Layers that keep their starting weights. Freezing more makes steps faster and overfits less on few captures; it only makes sense when fine-tuning.',
@@ -113,7 +119,7 @@ export const SCRATCH_NOTE = `From scratch needs many more captures and epochs: t
 /** Said when the chosen pooling has no pretrained weights (only the paper pooling has). */
 export const NO_PRETRAINED_NOTE = 'The pretrained face model uses the paper pooling: with the notebook pooling, training starts from scratch.';
 
-const BOOLEAN_FIELDS = ['augment'] as const;
+export const BOOLEAN_FIELDS = ['augment', 'calibrate'] as const;
 
 export const POOL_LABELS: Readonly<Record<PoolVariant, string>> = {
   paper: 'Paper (2×2)',
@@ -135,6 +141,7 @@ export function settingsToForm(s: TrainingSettings): SettingsForm {
     start: s.start,
     augment: String(s.augment),
     freeze: s.freeze,
+    calibrate: String(s.calibrate),
   };
 }
 
@@ -199,8 +206,8 @@ export function parseSettingsForm(form: SettingsForm): ParsedSettings {
 
 /** The form's view of full engine configs (e.g. as stored in the settings store, or a checkpoint's). */
 export function settingsFromConfigs(training: TrainingConfig, model: Pick<ModelConfig, 'pool'>): TrainingSettings {
-  const { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, augment, freeze } = training;
-  return { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, pool: model.pool, augment, freeze };
+  const { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, augment, freeze, calibrate } = training;
+  return { start, epochs, batchSize, learningRate, samplesPerClass, trainFraction, pool: model.pool, augment, freeze, calibrate };
 }
 
 /** The engine's configs for these settings; everything the user does not set keeps its default. */

@@ -22,7 +22,7 @@ import {
   type TrainingCallbacks,
   type TrainingHandle,
   type TrainingSamples,
-  type TrainResult,
+  type RunResult,
   type WorkerLike,
   type WorkerMessage,
 } from '../../training';
@@ -171,7 +171,7 @@ export function createStartRun(deps: StartRunDeps = {}): StartRun {
     let ready = false;
     let stopped = false;
     /** The run in this page that replaced the worker's, whose backend was slower. */
-    let moved: Promise<TrainResult> | null = null;
+    let moved: Promise<RunResult> | null = null;
     let current: TrainingHandle;
 
     const callbacks = (where: RunPlace, says: (backendReason: string) => string): TrainingCallbacks => ({
@@ -187,12 +187,13 @@ export function createStartRun(deps: StartRunDeps = {}): StartRun {
         ready = true;
         cb.onReady(where, `${startNote(info)}${says(info.backend.reason)}`, { train: info.trainPairs, test: info.testPairs });
       },
+      onCalibrating: (negatives) => cb.onNote(`calibrating on ${negatives} faces that training did not use…`),
       onProgress: cb.onBatch,
       onEpoch: cb.onEpoch,
       onCheckpoint: cb.onCheckpoint,
     });
     /** Runs the same request in this page; `why` (a clause) says why not in the worker. */
-    const inPage = (why: string): Promise<TrainResult> => {
+    const inPage = (why: string): Promise<RunResult> => {
       cb.onNote(`${why}; training in this page instead…`);
       const says = (reason: string) => `${why}, so training runs in this page, which may respond slowly meanwhile. ${reason}.`;
       current = start(request, callbacks('page', says), pageWorker);
@@ -200,7 +201,7 @@ export function createStartRun(deps: StartRunDeps = {}): StartRun {
     };
 
     current = start(request, callbacks('worker', (reason) => `Training runs in a background worker, so the page stays responsive. ${reason}.`));
-    const done: Promise<TrainResult> = current.done.then(
+    const done: Promise<RunResult> = current.done.then(
       (result) => moved ?? result,
       (e: unknown) => {
         if (moved) return moved; // the worker was cancelled for the page

@@ -23,6 +23,11 @@ describe('trainingReducer', () => {
     expect(done.phase).toBe('done');
     expect(isRunning(done)).toBe(false);
     expect(done.history).toHaveLength(2);
+    expect(done.calibration).toBeNull();
+    // A note after the last batch (calibrating) shows with the progress; the run's calibration is kept.
+    expect(run([{ type: 'note', note: 'calibrating…' }], e)).toMatchObject({ phase: 'training', note: 'calibrating…' });
+    const skipped = { kind: 'skipped', reason: 'too few' } as const;
+    expect(run([{ type: 'finished', stopped: false, history: [metrics(1)], calibration: skipped }], e).calibration).toEqual(skipped);
   });
 
   it('continues a resumed run: the history comes from the checkpoint, steps count from there', () => {

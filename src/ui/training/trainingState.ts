@@ -2,7 +2,7 @@
  * The Train panel's state, as a reducer over the training engine's events. Pure: the panel feeds
  * it what the training client reports (with the time each event arrived) and renders the result.
  */
-import type { BatchProgress, EpochMetrics } from '../../training';
+import type { BatchProgress, CalibrationOutcome, EpochMetrics } from '../../training';
 import { estimateEta, type Eta, type StepMark } from './eta';
 
 export type TrainingPhase = 'idle' | 'preparing' | 'training' | 'stopping' | 'stopped' | 'done' | 'error';
@@ -21,6 +21,8 @@ export interface TrainingView {
   readonly note: string | null;
   /** Where the last checkpoint of this run was written (epochs done, batches of the next epoch). */
   readonly checkpoint: { readonly epochsDone: number; readonly batchesDone: number } | null;
+  /** The finished run's calibration (null before the end, or when the run did not calibrate). */
+  readonly calibration: CalibrationOutcome | null;
 }
 
 export type TrainingEvent =
@@ -30,10 +32,10 @@ export type TrainingEvent =
   | { readonly type: 'epoch'; readonly metrics: EpochMetrics }
   | { readonly type: 'checkpoint'; readonly epochsDone: number; readonly batchesDone: number }
   | { readonly type: 'stopping' }
-  | { readonly type: 'finished'; readonly stopped: boolean; readonly history: readonly EpochMetrics[] }
+  | { readonly type: 'finished'; readonly stopped: boolean; readonly history: readonly EpochMetrics[]; readonly calibration?: CalibrationOutcome }
   | { readonly type: 'error'; readonly message: string };
 
-export const IDLE_VIEW: TrainingView = { phase: 'idle', history: [], epochs: 0, batch: null, marks: [], note: null, checkpoint: null };
+export const IDLE_VIEW: TrainingView = { phase: 'idle', history: [], epochs: 0, batch: null, marks: [], note: null, checkpoint: null, calibration: null };
 
 /** Only the recent marks matter for the ETA window. */
 const MAX_MARKS = 64;
@@ -63,7 +65,7 @@ export function trainingReducer(state: TrainingView, event: TrainingEvent): Trai
     case 'stopping':
       return state.phase === 'preparing' || state.phase === 'training' ? { ...state, phase: 'stopping' } : state;
     case 'finished':
-      return { ...state, phase: event.stopped ? 'stopped' : 'done', history: event.history, note: null };
+      return { ...state, phase: event.stopped ? 'stopped' : 'done', history: event.history, note: null, calibration: event.calibration ?? null };
     case 'error':
       return { ...state, phase: 'error', note: event.message };
   }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ModelConfig, TrainingConfig, VerifyConfig } from '../../config';
-import { createIdbCheckpointStore, type BatchProgress, type CheckpointEvent, type CheckpointSummary, type EpochMetrics, type TrainResult } from '../../training';
+import { createIdbCheckpointStore, type BatchProgress, type CheckpointEvent, type CheckpointSummary, type EpochMetrics, type RunResult } from '../../training';
 import { useModel } from '../model/ModelContext';
 import { useVerify } from '../verify/VerifyContext';
 import { IDLE_VIEW, isRunning, trainingReducer, type TrainingView } from './trainingState';
@@ -34,7 +34,7 @@ export interface RunHandle {
   /** Stop after the current batch; a checkpoint is written. */
   stop(): void;
   /** Resolves when training ends (the trained model is then saved in IndexedDB). */
-  readonly done: Promise<TrainResult>;
+  readonly done: Promise<RunResult>;
 }
 
 export type StartRun = (request: RunRequest, callbacks: RunCallbacks) => Promise<RunHandle>;
@@ -116,7 +116,7 @@ export function useTrainingRun(startRun: StartRun): TrainingRun {
           handle.current = h;
           if (stopRequested.current) h.stop();
           const result = await h.done;
-          dispatch({ type: 'finished', stopped: result.stopped, history: result.history });
+          dispatch({ type: 'finished', stopped: result.stopped, history: result.history, calibration: result.calibration });
           if (!result.stopped) {
             // The run is complete: its checkpoint (from an interval or an earlier Stop) is spent.
             await createIdbCheckpointStore()
