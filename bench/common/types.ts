@@ -237,6 +237,8 @@ export interface Attempt {
   readonly noFace: boolean;
   /** Mean L1 distance of the raw 100×100 pixels to the verification captures (the baseline; 1 when no face). */
   readonly pixelDistance: number;
+  /** The network's score against each verification capture (empty when no face was found); for `--scores`. */
+  readonly scores: readonly number[];
 }
 
 export interface EnrolmentResult {
@@ -252,6 +254,16 @@ export interface EnrolmentResult {
   readonly counts: { readonly anchors: number; readonly positives: number; readonly negatives: number; readonly verification: number; readonly trainPairs: number; readonly testPairs: number };
   /** Per-epoch metrics of the app's train() on its own test split. */
   readonly history: readonly { readonly epoch: number; readonly trainLoss: number; readonly testLoss: number; readonly accuracy: number; readonly epochMs: number }[];
+  /**
+   * The calibration after training (src/training calibrateHead): bias shift and the share of the
+   * held-out cohort's comparisons above 0.5 before and after; null when the variant does not calibrate.
+   */
+  readonly calibration: { readonly biasShift: number; readonly farBefore: number; readonly farAfter: number; readonly anchors: number; readonly negatives: number; readonly targetFar: number } | null;
+  /**
+   * The head's logits of the calibration cohort (src/training calibrationCohort: anchors × held-out
+   * negatives) as trained, before any calibration; null for an untrained variant. For `--scores`.
+   */
+  readonly cohortLogits: readonly number[] | null;
   /** Seconds to get the starting network (loadPretrainedNetwork, or build + seeded init). */
   readonly loadSeconds: number;
   readonly trainSeconds: number;

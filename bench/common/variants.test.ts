@@ -3,13 +3,13 @@ import type { Attempt } from './types';
 import { buildVariantTable, planVariants, summariseAttempts, VARIANT_IDS, type EnrolmentAttempts } from './variants';
 
 /** An attempt with the decision the app's rule gives at threshold 0.5. */
-const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Attempt => ({ person: 'P', file: 'f.jpg', verification, granted: verification > 0.5, noFace, pixelDistance });
+const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Attempt => ({ person: 'P', file: 'f.jpg', verification, granted: verification > 0.5, noFace, pixelDistance, scores: [] });
 
 describe('planVariants', () => {
   it('lists the app default first, crop × augmentation with the default freeze, the other freeze modes, from scratch and pretrained only', () => {
-    const v = planVariants(5, 10, 'embedding');
-    expect(v.map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-embedding'));
-    expect(v[0]).toMatchObject({ id: 'default', crop: 'face', start: 'pretrained', augment: true, epochs: 5, freeze: 'embedding' });
+    const v = planVariants(5, 10, { freeze: 'embedding', calibrate: true });
+    expect(v.map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-embedding' && id !== 'calibrate-on'));
+    expect(v[0]).toMatchObject({ id: 'default', crop: 'face', start: 'pretrained', augment: true, epochs: 5, freeze: 'embedding', calibrate: true });
     const fineTuned = v.filter((x) => x.start === 'pretrained');
     expect(fineTuned.map((x) => `${x.crop}/${x.augment}/${x.freeze}`)).toEqual([
       'face/true/embedding',
@@ -18,18 +18,22 @@ describe('planVariants', () => {
       'fixed/false/embedding',
       'face/true/none',
       'face/true/convs',
+      'face/true/embedding',
     ]);
+    expect(v.find((x) => x.id === 'calibrate-off')).toMatchObject({ crop: 'face', augment: true, freeze: 'embedding', calibrate: false });
+    // Every trained variant calibrates as the default does; the untrained ones never.
+    expect(v.filter((x) => x.id !== 'calibrate-off').map((x) => x.calibrate)).toEqual(v.filter((x) => x.id !== 'calibrate-off').map((x) => x.start !== 'none'));
     expect(v.find((x) => x.id === 'scratch')).toMatchObject({ crop: 'face', start: 'scratch', augment: true, epochs: 10, freeze: 'none' });
     expect(v.filter((x) => x.start === 'none').map((x) => [x.crop, x.epochs])).toEqual([
       ['face', 0],
       ['fixed', 0],
     ]);
     // With another default the freeze row that repeats it is the one left out.
-    expect(planVariants(5, 10, 'none').map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-none'));
+    expect(planVariants(5, 10, { freeze: 'none', calibrate: false }).map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-none' && id !== 'calibrate-off'));
   });
   it('keeps a subset in report order and refuses an unknown id', () => {
-    expect(planVariants(1, 2, 'none', ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual(['default', 'pretrained-fixed']);
-    expect(() => planVariants(1, 2, 'none', ['nope' as never])).toThrow(/unknown variant "nope"/);
+    expect(planVariants(1, 2, { freeze: 'none', calibrate: true }, ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual(['default', 'pretrained-fixed']);
+    expect(() => planVariants(1, 2, { freeze: 'none', calibrate: true }, ['nope' as never])).toThrow(/unknown variant "nope"/);
   });
 });
 
@@ -53,7 +57,7 @@ describe('summariseAttempts', () => {
 });
 
 describe('buildVariantTable', () => {
-  const variants = planVariants(1, 2, 'none', ['default', 'pretrained-face']);
+  const variants = planVariants(1, 2, { freeze: 'none', calibrate: true }, ['default', 'pretrained-face']);
   const run = (variant: EnrolmentAttempts['variant'], condition: EnrolmentAttempts['condition'], g: number[], i: number[], trainSeconds: number): EnrolmentAttempts => ({
     variant,
     condition,

@@ -3,7 +3,7 @@
  * scratch, pretrained only) and the side-by-side table built from their attempts. Plain arrays,
  * no tf.js.
  */
-import { FREEZE_MODES, type CropMode, type FreezeMode, type TrainingStart } from '../../src/config';
+import { FREEZE_MODES, type CropMode, type FreezeMode, type TrainingConfig, type TrainingStart } from '../../src/config';
 import { ratesAt, rocSummary } from './metrics';
 import type { Attempt, Condition, RocSummary } from './types';
 
@@ -22,6 +22,8 @@ export interface VariantSpec {
   readonly epochs: number;
   /** Layers kept at their starting weights while training (TrainingConfig.freeze). */
   readonly freeze: FreezeMode;
+  /** The trained network calibrated on held-out negatives (TrainingConfig.calibrate); false when not trained. */
+  readonly calibrate: boolean;
 }
 
 export const VARIANT_IDS = [
@@ -32,6 +34,8 @@ export const VARIANT_IDS = [
   'freeze-none',
   'freeze-convs',
   'freeze-embedding',
+  'calibrate-on',
+  'calibrate-off',
   'scratch',
   'pretrained-face',
   'pretrained-fixed',
@@ -49,22 +53,29 @@ const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
 
 /**
  * Every variant, in report order. `epochs` is the fine-tuning epochs (the app's default 5),
- * `scratchEpochs` those of the from-scratch run (the reference recipe trains 50), `freeze` the
- * app's default frozen layers (DEFAULT_TRAINING_CONFIG.freeze): the default and the crop ×
+ * `scratchEpochs` those of the from-scratch run (the reference recipe trains 50), `defaults.freeze`
+ * the app's default frozen layers (DEFAULT_TRAINING_CONFIG.freeze): the default and the crop ×
  * augmentation variants use it, and the freeze-* variants (face crop, augmented) compare the
- * modes; the one equal to the default is left out (it would repeat the default's row).
+ * modes; the one equal to the default is left out (it would repeat the default's row). `calibrate`
+ * likewise (DEFAULT_TRAINING_CONFIG.calibrate): every trained variant uses it, and calibrate-on or
+ * calibrate-off, whichever differs from it, is the default with the other setting.
  */
-export function planVariants(epochs: number, scratchEpochs: number, freeze: FreezeMode, only: readonly VariantId[] = VARIANT_IDS): VariantSpec[] {
-  const tuned = (crop: CropMode, augment: boolean, f: FreezeMode = freeze) => ({ crop, start: 'pretrained' as const, augment, epochs, freeze: f });
+export function planVariants(epochs: number, scratchEpochs: number, defaults: Pick<TrainingConfig, 'freeze' | 'calibrate'>, only: readonly VariantId[] = VARIANT_IDS): VariantSpec[] {
+  const { freeze, calibrate } = defaults;
+  const tuned = (crop: CropMode, augment: boolean, f: FreezeMode = freeze, c = calibrate) => ({ crop, start: 'pretrained' as const, augment, epochs, freeze: f, calibrate: c });
+  const calibrateLabel = (c: boolean) => (c ? 'calibrated' : 'not calibrated');
   const all: VariantSpec[] = [
     { id: 'default', label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]} (app default)`, ...tuned('face', true) },
     { id: 'face-noaug', label: `face crop, not augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('face', false) },
     { id: 'fixed-aug', label: `fixed square, augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('fixed', true) },
     { id: 'fixed-noaug', label: `fixed square, not augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('fixed', false) },
     ...FREEZE_MODES.filter((f) => f !== freeze).map((f): VariantSpec => ({ id: `freeze-${f}`, label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[f]}`, ...tuned('face', true, f) })),
-    { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, epochs: scratchEpochs, freeze: 'none' },
-    { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, epochs: 0, freeze: 'none' },
-    { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, epochs: 0, freeze: 'none' },
+    ...[true, false]
+      .filter((c) => c !== calibrate)
+      .map((c): VariantSpec => ({ id: c ? 'calibrate-on' : 'calibrate-off', label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]}, ${calibrateLabel(c)}`, ...tuned('face', true, freeze, c) })),
+    { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, epochs: scratchEpochs, freeze: 'none', calibrate },
+    { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, epochs: 0, freeze: 'none', calibrate: false },
+    { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, epochs: 0, freeze: 'none', calibrate: false },
   ];
   for (const id of only) if (!(VARIANT_IDS as readonly string[]).includes(id)) throw new Error(`unknown variant "${id}" (expected ${VARIANT_IDS.join(', ')})`);
   return all.filter((v) => only.includes(v.id));

@@ -46,6 +46,8 @@ export interface BenchOptions {
   readonly importImages: number;
   readonly seed: number;
   readonly out: string;
+  /** Where to write every accuracy attempt's scores and each enrolment's cohort logits (null: nowhere). */
+  readonly scores: string | null;
   /** Speed repetitions (after warm-up). */
   readonly warmup: number;
   readonly forwardReps: number;
@@ -115,6 +117,8 @@ const HELP = `npm run bench [-- options]
   --import-images N    photos in the import archive, 0 = all (default 0; quick ${QUICK.importImages})
   --seed N             seed of every random choice (default 42)
   --out DIR            results folder (default bench/results)
+  --scores FILE        also write every accuracy attempt's scores against each verification capture,
+                       and each trained enrolment's calibration-cohort logits as trained, to FILE (JSON)
 `;
 
 function int(name: string, v: string | undefined, fallback: number, min = 0): number {
@@ -165,6 +169,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
       'import-images': { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      scores: { type: 'string' },
     },
     strict: true,
   });
@@ -196,6 +201,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
     importImages: int('import-images', a['import-images'], d.importImages, 0),
     seed: int('seed', a.seed, 42, 0),
     out: path.resolve(a.out ?? path.join(root, 'bench/results')),
+    scores: a.scores === undefined ? null : path.resolve(a.scores),
     warmup: d.warmup,
     forwardReps: d.forwardReps,
     stepReps: d.stepReps,

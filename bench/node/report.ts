@@ -70,7 +70,7 @@ export interface AccuracyReport {
   readonly photos: number;
   readonly enrolments: readonly (Pick<
     EnrolmentResult,
-    'target' | 'variant' | 'condition' | 'seenGranted' | 'skippedPhotos' | 'counts' | 'history' | 'loadSeconds' | 'trainSeconds' | 'verifySeconds' | 'msPerAttempt' | 'medianStepMs'
+    'target' | 'variant' | 'condition' | 'seenGranted' | 'skippedPhotos' | 'counts' | 'history' | 'calibration' | 'loadSeconds' | 'trainSeconds' | 'verifySeconds' | 'msPerAttempt' | 'medianStepMs'
   > & {
     readonly frr: number;
     readonly far: number;
@@ -337,7 +337,7 @@ function variantTable(rows: readonly VariantRow[]): string {
 
 function enrolmentTable(enrolments: AccuracyReport['enrolments']): string {
   return table(
-    ['person', 'variant', 'condition', 'genuine', 'FRR', 'impostor', 'FAR', 'mean verification genuine / impostor', 'AUC', 'own enrolment photos granted', 'photos skipped', 'train pairs', 'final test loss / acc', 'start (s)', 'train (s)', 'step (ms)'],
+    ['person', 'variant', 'condition', 'genuine', 'FRR', 'impostor', 'FAR', 'mean verification genuine / impostor', 'AUC', 'own enrolment photos granted', 'photos skipped', 'train pairs', 'final test loss / acc', 'calibration: cohort above 0.5 before → after (bias shift)', 'start (s)', 'train (s)', 'step (ms)'],
     enrolments.map((e) => {
       const last = e.history.at(-1);
       return [
@@ -354,6 +354,7 @@ function enrolmentTable(enrolments: AccuracyReport['enrolments']): string {
         String(e.skippedPhotos),
         e.counts.trainPairs ? String(e.counts.trainPairs) : '—',
         last ? `${f(last.testLoss, 3)} / ${f(last.accuracy, 2)}` : '—',
+        e.calibration ? `${pct(e.calibration.farBefore)} → ${pct(e.calibration.farAfter)} (${e.calibration.biasShift >= 0 ? '+' : ''}${f(e.calibration.biasShift, 2)})` : '—',
         f(e.loadSeconds),
         e.history.length > 0 ? f(e.trainSeconds, 0) : '—',
         f(e.medianStepMs, 0),

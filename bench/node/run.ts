@@ -160,11 +160,34 @@ async function runImport(o: BenchOptions, origin: string): Promise<ImportSpeed> 
   }
 }
 
+/**
+ * `--scores FILE`: each enrolment's attempts with their scores (as the variant verifies: after its
+ * calibration, whose bias shift is given) and its calibration cohort's logits as trained, for
+ * studying operating points offline (e.g. another calibration target) without training again.
+ */
+async function writeScores(file: string, results: readonly EnrolmentResult[]): Promise<void> {
+  const attempts = (xs: EnrolmentResult['genuine']) => xs.map((a) => ({ person: a.person, file: a.file, noFace: a.noFace, scores: a.scores }));
+  const enrolments = results.map((r) => ({
+    target: r.target,
+    variant: r.variant,
+    condition: r.condition,
+    biasShift: r.calibration?.biasShift ?? 0,
+    cohortLogits: r.cohortLogits,
+    genuine: attempts(r.genuine),
+    impostor: attempts(r.impostor),
+  }));
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ format: 'siamese-bench-scores', version: 1, enrolments })}\n`);
+  log(`  scores of ${results.length} enrolments written to ${file}`);
+}
+
 function logEnrolment(r: EnrolmentResult): void {
   const denied = r.genuine.filter((a) => !a.granted).length;
   const granted = r.impostor.filter((a) => a.granted).length;
   const last = r.history.at(-1);
-  const training = last ? `trained ${r.trainSeconds.toFixed(0)} s (step ${r.medianStepMs.toFixed(0)} ms, test loss ${last.testLoss.toFixed(3)}, acc ${last.accuracy.toFixed(2)}), ` : '';
+  const c = r.calibration;
+  const calibrated = c ? `calibrated (cohort above 0.5: ${(100 * c.farBefore).toFixed(1)} % → ${(100 * c.farAfter).toFixed(1)} %, bias ${c.biasShift >= 0 ? '+' : ''}${c.biasShift.toFixed(2)}), ` : '';
+  const training = last ? `trained ${r.trainSeconds.toFixed(0)} s (step ${r.medianStepMs.toFixed(0)} ms, test loss ${last.testLoss.toFixed(3)}, acc ${last.accuracy.toFixed(2)}), ${calibrated}` : '';
   log(
     `  ${r.target} / ${r.variant} / ${r.condition}: start ${r.loadSeconds.toFixed(1)} s, ${training}genuine denied ${denied}/${r.genuine.length}, impostors granted ${granted}/${r.impostor.length}, ` +
       `own enrolment photos granted ${(100 * r.seenGranted).toFixed(0)} %, AUC ${enrolmentAuc(r).toFixed(3)}, ${r.msPerAttempt.toFixed(0)} ms an attempt`,
@@ -197,6 +220,7 @@ function enrolmentSummary(r: EnrolmentResult): AccuracyReport['enrolments'][numb
     skippedPhotos: r.skippedPhotos,
     counts: r.counts,
     history: r.history,
+    calibration: r.calibration,
     loadSeconds: r.loadSeconds,
     trainSeconds: r.trainSeconds,
     verifySeconds: r.verifySeconds,
@@ -213,7 +237,7 @@ function enrolmentCosts(results: readonly EnrolmentResult[], batchSize: number):
     const xs = results.filter((r) => ids.has(r.variant)).map((r) => r.loadSeconds);
     return xs.length > 0 ? median(xs) : 0;
   };
-  const variants = planVariants(1, 1, DEFAULT_TRAINING_CONFIG.freeze);
+  const variants = planVariants(1, 1, DEFAULT_TRAINING_CONFIG);
   const evalMs = trained.map((r) => {
     const epochMs = r.history.reduce((a, h) => a + h.epochMs, 0) / r.history.length;
     return Math.max(0, (epochMs - Math.ceil(r.counts.trainPairs / batchSize) * r.medianStepMs) / r.counts.testPairs);
@@ -254,7 +278,7 @@ async function pretrainedVersion(root: string): Promise<string> {
 async function runAccuracy(o: BenchOptions, root: string, origin: string, browser: Browser): Promise<AccuracyReport> {
   const pretrained = await pretrainedVersion(root);
   const targets = await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest);
-  const variants = planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG.freeze, o.variants);
+  const variants = planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG, o.variants);
   // The app's training config; each variant sets start, augment and epochs (bench/page/accuracy.ts).
   const training = { ...DEFAULT_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, learningRate: o.learningRate, seed: o.seed };
   const setup: AccuracySetup = {
@@ -289,6 +313,7 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
         }
       }
     }
+    if (o.scores) await writeScores(o.scores, results);
     if ((await pretrainedVersion(root)) !== pretrained) throw new Error(`public/${PRETRAINED_PATH} changed during the accuracy part: its numbers mix two models; run it again`);
     const rows = buildVariantTable(variants, results, DEFAULT_VERIFY_CONFIG.verificationThreshold);
     const app = rows.find((r) => r.id === APP_DEFAULT_VARIANT)!;
@@ -401,8 +426,8 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
     // (same run, same machine) when it ran, else by the accuracy part's own median step.
     const speedStep = r.speed.backends.find((b): b is BackendSpeed => !('error' in b) && b.backend === 'wasm' && b.threads === o.accuracyThreads)?.trainStepMs ?? null;
     const costs = speedStep === null ? a.costs : { ...a.costs, stepMs: speedStep };
-    const nowWork = accuracyWork(accuracyPlan(a.people.map((p) => ({ name: p, anchors: [], positives: [], verification: [], test: Array.from({ length: a.enrolments.find((e) => e.target === p)!.genuine }) })), planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG.freeze, o.variants), o, a.settings.negatives.count), a.costs);
-    const fullWork = accuracyWork(accuracyPlan(fullTargets, planVariants(FULL.epochs, FULL.scratchEpochs, DEFAULT_TRAINING_CONFIG.freeze), fullOptions, a.settings.negatives.count), costs);
+    const nowWork = accuracyWork(accuracyPlan(a.people.map((p) => ({ name: p, anchors: [], positives: [], verification: [], test: Array.from({ length: a.enrolments.find((e) => e.target === p)!.genuine }) })), planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG, o.variants), o, a.settings.negatives.count), a.costs);
+    const fullWork = accuracyWork(accuracyPlan(fullTargets, planVariants(FULL.epochs, FULL.scratchEpochs, DEFAULT_TRAINING_CONFIG), fullOptions, a.settings.negatives.count), costs);
     const fullPhotos = fullTargets.reduce((n, t) => n + t.anchors.length + t.positives.length + t.verification.length + t.test.length, 0);
     const setup = a.setupSeconds * (fullPhotos / a.photos);
     parts.push({

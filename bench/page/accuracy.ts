@@ -29,7 +29,7 @@ import { DEFAULT_MODEL_CONFIG, type CropMode, type TrainingConfig } from '../../
 import { buildPairs, captureSquare, ensureBundledNegatives, getSampleStore } from '../../src/data';
 import { createFaceDetector, faceCrop } from '../../src/face';
 import { buildSiamese, disposeNetwork, loadPretrainedNetwork, loadStartingNetwork, preprocess, type SiameseNetwork } from '../../src/model';
-import { augmentFunction, train } from '../../src/training';
+import { augmentFunction, calibrateHead, calibrationCohort, cohortLogits, train, type CalibrationResult } from '../../src/training';
 import { createVerifier, type Verifier } from '../../src/verify';
 import { seedWeights } from '../../test/seeded';
 import { cropFit, photoSeed, placePhoto } from '../common/frame';
@@ -211,14 +211,14 @@ async function attemptsOf(
     for (const file of filesOf(t)) {
       const x = photo(s, crop, condition, t.name, file);
       if (!x) {
-        out.push({ person: t.name, file, verification: 0, granted: false, noFace: true, pixelDistance: 1 });
+        out.push({ person: t.name, file, verification: 0, granted: false, noFace: true, pixelDistance: 1, scores: [] });
         continue;
       }
       const d = await verifier.verify(x, s.setup.verify);
       const dist = tf.tidy(() => tf.mean(tf.abs(tf.sub(verification, x))));
       const pixelDistance = (await dist.data())[0]!;
       dist.dispose();
-      out.push({ person: t.name, file, verification: d.verification, granted: d.granted, noFace: false, pixelDistance });
+      out.push({ person: t.name, file, verification: d.verification, granted: d.granted, noFace: false, pixelDistance, scores: d.scores });
     }
   }
   return out;
@@ -230,6 +230,10 @@ interface Trained {
   readonly counts: Omit<EnrolmentResult['counts'], 'verification'>;
   readonly seconds: number;
   readonly medianStepMs: number;
+  /** The calibration after training, as the app's training session does it (null: not asked, or too few held-out negatives). */
+  readonly calibration: CalibrationResult | null;
+  /** The cohort's logits as trained (before calibration), whether or not the variant calibrates. */
+  readonly cohortLogits: number[] | null;
 }
 
 /** Trains `net` on the target's enrolment captures and the bundled negatives with the app's train(). */
@@ -250,6 +254,7 @@ async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: E
     tf.dispose([anchors.images, positives.images]);
   }
   const ids = [...anchors.ids, ...positives.ids, ...usedNegatives];
+  const usedIds = new Set([...split.train, ...split.test].flatMap((p) => [p.a, p.b]));
   const steps: number[] = [];
   let lastLog = performance.now();
   const t0 = performance.now();
@@ -264,7 +269,22 @@ async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: E
         }
       },
     });
+    let calibration: CalibrationResult | null = null;
+    let logits: number[] | null = null;
+    const cohort = calibrationCohort(anchors.ids.filter((id) => usedIds.has(id)), s.negativeIds, usedIds, training.seed);
+    if (cohort) {
+      const anchorRows = tf.gather(images, cohort.anchors.map((id) => ids.indexOf(id))) as tf.Tensor4D;
+      const held = await negativeImages(s, cohort.negatives);
+      try {
+        logits = Array.from(cohortLogits(net, anchorRows, held));
+        if (training.calibrate) calibration = calibrateHead(net, anchorRows, held);
+      } finally {
+        tf.dispose([anchorRows, held]);
+      }
+    }
     return {
+      calibration,
+      cohortLogits: logits,
       history: result.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, testLoss: h.testLoss, accuracy: h.accuracy, epochMs: h.epochMs })),
       counts: { anchors: anchors.ids.length, positives: positives.ids.length, negatives: usedNegatives.length, trainPairs: split.train.length, testPairs: split.test.length },
       seconds: (performance.now() - t0) / 1000,
@@ -321,7 +341,7 @@ export async function accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResul
   let t2 = performance.now();
   try {
     if (variant.start !== 'none') {
-      trained = await trainOn(s, net, target, req, { ...s.setup.training, start: variant.start, augment: variant.augment, epochs: variant.epochs, freeze: variant.freeze });
+      trained = await trainOn(s, net, target, req, { ...s.setup.training, start: variant.start, augment: variant.augment, epochs: variant.epochs, freeze: variant.freeze, calibrate: variant.calibrate });
     }
     t2 = performance.now();
     verification = bursts(s, variant.crop, condition, target.name, target.verification, 'verification');
@@ -351,6 +371,8 @@ export async function accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResul
     skippedPhotos,
     counts: { ...(trained?.counts ?? { anchors: 0, positives: 0, negatives: 0, trainPairs: 0, testPairs: 0 }), verification: verification.ids.length },
     history: trained?.history ?? [],
+    calibration: trained?.calibration ?? null,
+    cohortLogits: trained?.cohortLogits ?? null,
     loadSeconds,
     trainSeconds: trained?.seconds ?? 0,
     verifySeconds,
