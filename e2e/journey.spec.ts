@@ -38,7 +38,12 @@ const CAPTURES = { anchor: 24, positive: 24, verification: 8 } as const;
 /** The training budget the user sets. The reference learning rate is 1e-4. */
 const BUDGET = { epochs: '4', batchSize: '8', samplesPerClass: '24', learningRate: '0.0001' } as const;
 /** Where training starts and how: the app's defaults, set explicitly. */
-const OPTIONS: Required<TrainingOptions> = { start: DEFAULT_TRAINING_CONFIG.start, augment: DEFAULT_TRAINING_CONFIG.augment, freeze: DEFAULT_TRAINING_CONFIG.freeze };
+const OPTIONS: Required<TrainingOptions> = {
+  start: DEFAULT_TRAINING_CONFIG.start,
+  augment: DEFAULT_TRAINING_CONFIG.augment,
+  freeze: DEFAULT_TRAINING_CONFIG.freeze,
+  calibrate: DEFAULT_TRAINING_CONFIG.calibrate,
+};
 const TRAIN_TIMEOUT = 300_000;
 /** Share of the impostor's frames that must be denied: most of them (every frame is the goal; see the header). */
 const MIN_IMPOSTOR_DENIED = 1 / 2;
@@ -108,6 +113,10 @@ test('capture, train, granted for the enrolled person, denied for an impostor, n
   await expect(enrolled.page.getByTestId('train-final')).toBeVisible({ timeout: TRAIN_TIMEOUT });
   const final = await app.finalMetrics();
   test.info().annotations.push({ type: 'training', description: final.text });
+  // Calibrated on bundled negatives the run did not train on (the default).
+  const calibration = enrolled.page.getByTestId('train-calibration');
+  await expect(calibration).toHaveAttribute('data-kind', 'calibrated');
+  test.info().annotations.push({ type: 'calibration', description: (await calibration.textContent()) ?? '' });
   expect(final.epoch).toBe(Number(BUDGET.epochs));
   expect(await app.chartedEpochs()).toBe(Number(BUDGET.epochs));
   await expect.poll(() => app.modelKind(), { timeout: 60_000 }).toBe('fine-tuned');

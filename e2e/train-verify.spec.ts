@@ -73,6 +73,7 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   await expect(page.locator('input[name="epochs"]')).toHaveValue('5');
   await expect(page.locator('input[name="augment"]')).toBeChecked();
   await expect(page.locator('select[name="freeze"]')).toHaveValue(DEFAULT_FREEZE);
+  await expect(page.locator('input[name="calibrate"]')).toBeChecked();
   // From scratch: 50 epochs and a warning that it needs far more data; back to fine-tuning: 5.
   await page.locator('input[name="start"][value="scratch"]').check();
   await expect(page.locator('input[name="epochs"]')).toHaveValue('50');
@@ -122,6 +123,13 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   await expect(page.getByTestId('train-final')).toBeVisible({ timeout: TRAIN_TIMEOUT });
   await expect(page.getByTestId('train-final')).toContainText(/Training finished after epoch 2: test precision \d+\.\d%, test recall \d+\.\d%/);
   await expect(page.getByTestId('train-final')).toContainText('same captures');
+  // Calibrated after training on bundled negatives no pair used (8 per class are in pairs).
+  await expect(page.getByTestId('train-calibration')).toHaveAttribute('data-kind', 'calibrated');
+  const calibrated = /^Calibrated on 200 faces that training did not use: a score above 0\.5 now accepts (\d+\.\d)% of their \d+ comparisons with your anchors \(\d+\.\d% as trained; target (\d+\.\d)%\)\.$/.exec(
+    (await page.getByTestId('train-calibration').textContent()) ?? '',
+  );
+  expect(calibrated, 'the calibration line').not.toBeNull();
+  expect(Number(calibrated![1])).toBeLessThanOrEqual(Number(calibrated![2]));
   expect(await chartEpochs(page)).toBe(2);
   await expect(page.getByTestId('train-resume')).toHaveCount(0); // the spent checkpoint is not offered again
   await expect(page.getByTestId('model-status')).toHaveAttribute('data-kind', 'fine-tuned', { timeout: 90_000 });
