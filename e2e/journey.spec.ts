@@ -10,24 +10,22 @@
  *    the model is fine-tuned on the person;
  * 4. the overlay says ACCESS GRANTED, frame after frame, over a whole cycle of the clip;
  * 5. the same profile with the "impostor" clip (another person, same camera): ACCESS DENIED on
- *    most frames (see below), with samples, settings and the model still there and no retraining;
+ *    every frame, with samples, settings and the model still there and no retraining;
  * 6. back to the enrolled person: ACCESS GRANTED again (the denial was the person, not the relaunch).
  *
  * Around it: no request leaves the app's origin (the fixture's privacy guard, and asserted here);
  * training runs in the background worker on WebAssembly because WebGL here is SwiftShader.
  *
  * The budget (BUDGET below: 24 samples per class, batch 8, 4 epochs, the reference learning rate
- * 1e-4; 20 training steps), starting from the bundled pretrained network, grants the enrolled
- * person on every frame in every run measured. It does not deny the impostor on every frame
- * reliably: in four runs of the same code, two denied every impostor frame and two granted 22 and
- * 9 of about 64 frames of a cycle (a larger budget, 40 samples per class and 5 epochs, still
- * granted 7). That is
- * the app's real same-camera false-accept rate (the benchmark measures 13 % per attempt for the
- * default), not a test artefact, so this test asserts what the app does reliably — the enrolled
- * person granted on every frame, the impostor denied on at least MIN_IMPOSTOR_DENIED of the frames —
- * and records the exact counts and scores as annotations (`verdicts`, `scores`) on every run.
- * "Denied on every frame" is the goal of issue #7. Trained from scratch, no budget that fits a test
- * run separates the two people.
+ * 1e-4; 20 training steps), starting from the bundled pretrained network and calibrated after
+ * training (the app's default), grants the enrolled person and denies the impostor on every frame.
+ * Runs measured with this code: in each, every enrolled frame granted (verification ≥ 0.75) and
+ * every impostor frame denied (verification ≤ 0.25; see the README's *Calibration, measured*).
+ * Without the calibration, the same budget denied every impostor frame in only two of four runs
+ * (22 and 9 of about 64 frames granted in the others): the fine-tuned model as trained lets
+ * 12–19 % of comparisons with strangers through, and this impostor is one of them. The test
+ * records the exact counts and scores as annotations (`verdicts`, `scores`, `calibration`) on
+ * every run. Trained from scratch, no budget that fits a test run separates the two people.
  */
 import { DEFAULT_TRAINING_CONFIG } from '../src/config';
 import { expect, test } from './fixtures';
@@ -45,8 +43,6 @@ const OPTIONS: Required<TrainingOptions> = {
   calibrate: DEFAULT_TRAINING_CONFIG.calibrate,
 };
 const TRAIN_TIMEOUT = 300_000;
-/** Share of the impostor's frames that must be denied: most of them (every frame is the goal; see the header). */
-const MIN_IMPOSTOR_DENIED = 1 / 2;
 
 /** Records the overlay's verdicts over one full cycle of the clip plus a margin. */
 async function verdictsOverCycle(app: AppPage, clip: 'enrolled' | 'impostor'): Promise<FrameVerdict[]> {
@@ -144,8 +140,7 @@ test('capture, train, granted for the enrolled person, denied for an impostor, n
   await expect(impostor.page.getByTestId('train-progress')).toHaveCount(0); // nothing retrained
   mark('verified impostor');
   expect.soft(denied.length, 'frames decided').toBeGreaterThanOrEqual(3);
-  const impostorSummary = summarize(denied);
-  expect.soft(impostorSummary.denied / impostorSummary.frames, `impostor frames denied (${describeSummary(impostorSummary)})`).toBeGreaterThanOrEqual(MIN_IMPOSTOR_DENIED);
+  expect.soft(summarize(denied).granted, 'impostor frames granted').toBe(0);
   await impostor.close();
 
   // 6. The enrolled person again: granted.
