@@ -276,8 +276,13 @@ async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: E
       const anchorRows = tf.gather(images, cohort.anchors.map((id) => ids.indexOf(id))) as tf.Tensor4D;
       const held = await negativeImages(s, cohort.negatives);
       try {
-        logits = Array.from(cohortLogits(net, anchorRows, held));
-        if (training.calibrate) calibration = calibrateHead(net, anchorRows, held);
+        if (training.calibrate) {
+          const c = calibrateHead(net, anchorRows, held);
+          calibration = c.result;
+          logits = Array.from(c.logitsAsTrained);
+        } else {
+          logits = Array.from(cohortLogits(net, anchorRows, held));
+        }
       } finally {
         tf.dispose([anchorRows, held]);
       }

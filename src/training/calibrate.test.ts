@@ -70,8 +70,9 @@ describe('calibrateHead', () => {
     const before = Array.from(cohortLogits(net, anchors, negatives));
     const tensors = tf.memory().numTensors;
 
-    const r = calibrateHead(net, anchors, negatives, 0.1);
+    const { result: r, logitsAsTrained } = calibrateHead(net, anchors, negatives, 0.1);
     expect(tf.memory().numTensors).toBe(tensors);
+    expect(Array.from(logitsAsTrained)).toEqual(before);
     const after = Array.from(cohortLogits(net, anchors, negatives));
     expect(r).toMatchObject({ targetFar: 0.1, anchors: 5, negatives: 60 });
     expect(r.farBefore).toBe(before.filter((z) => z > 0).length / 300);
@@ -89,7 +90,7 @@ describe('calibrateHead', () => {
     p.dispose();
 
     // Strict heads are loosened the same way (the operating point is the target, not "at most").
-    const strict = calibrateHead(net, anchors, negatives, 0.3);
+    const strict = calibrateHead(net, anchors, negatives, 0.3).result;
     expect(strict.biasShift).toBeGreaterThan(0);
     expect(strict.farBefore).toBe(r.farAfter);
     expect(strict.farAfter).toBeLessThanOrEqual(0.3);

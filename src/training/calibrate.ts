@@ -104,12 +104,19 @@ export function cohortLogits(net: SiameseNetwork, anchors: tf.Tensor4D, negative
   }
 }
 
+/** What calibrateHead did, and the cohort's logits as trained (anchor-major), which the benchmark keeps. */
+export interface Calibrated {
+  readonly result: CalibrationResult;
+  readonly logitsAsTrained: Float32Array;
+}
+
 /**
  * Calibrates `net` in place on `anchors` (the user's captures) against `negatives` (faces the run
  * did not train on): the bias moves by −t, t from logitThresholdAtFar(logits, targetFar). Both
- * sets are used whole (the caller picks them). farAfter is measured on the shifted model.
+ * sets are used whole (the caller picks them) and embedded once. farAfter is measured on the
+ * shifted model.
  */
-export function calibrateHead(net: SiameseNetwork, anchors: tf.Tensor4D, negatives: tf.Tensor4D, targetFar: number = CALIBRATION.targetFar): CalibrationResult {
+export function calibrateHead(net: SiameseNetwork, anchors: tf.Tensor4D, negatives: tf.Tensor4D, targetFar: number = CALIBRATION.targetFar): Calibrated {
   if (anchors.shape[0] === 0 || negatives.shape[0] === 0) throw new Error(`calibrate: need anchors and negatives (got ${anchors.shape[0]} and ${negatives.shape[0]})`);
   const a = embed(net, anchors, 16);
   const n = embed(net, negatives, 16);
@@ -118,7 +125,8 @@ export function calibrateHead(net: SiameseNetwork, anchors: tf.Tensor4D, negativ
     const before = headLogits(net, a, n);
     const t = logitThresholdAtFar(Array.from(before), targetFar);
     shiftClassifierBias(net, t);
-    return { targetFar, anchors: anchors.shape[0], negatives: negatives.shape[0], biasShift: -t, farBefore: rate(before), farAfter: rate(headLogits(net, a, n)) };
+    const result = { targetFar, anchors: anchors.shape[0], negatives: negatives.shape[0], biasShift: -t, farBefore: rate(before), farAfter: rate(headLogits(net, a, n)) };
+    return { result, logitsAsTrained: before };
   } finally {
     tf.dispose([a, n]);
   }

@@ -17,7 +17,7 @@ export {
   type EpochMetrics,
   type IdbCheckpointOptions,
 } from './checkpoint';
-export { calibrateHead, calibrationCohort, cohortLogits, logitThresholdAtFar, CALIBRATION, type CalibrationCohort, type CalibrationOutcome, type CalibrationResult } from './calibrate';
+export { calibrateHead, calibrationCohort, cohortLogits, logitThresholdAtFar, CALIBRATION, type Calibrated, type CalibrationCohort, type CalibrationOutcome, type CalibrationResult } from './calibrate';
 export { binaryMetrics, confusion, type BinaryMetrics, type Confusion } from './metrics';
 export { TrainingError, type TrainingErrorCode } from './errors';
 export { startTraining, createTrainingWorker, type TrainingCallbacks, type TrainingHandle, type WorkerLike } from './client';

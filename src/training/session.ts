@@ -126,7 +126,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
       const negatives = tf.stack(rows) as tf.Tensor4D;
       const anchors = tf.gather(images, cohort.anchors.map((id) => index.get(id)!)) as tf.Tensor4D;
       try {
-        return { kind: 'calibrated', ...calibrateHead(net, anchors, negatives) };
+        return { kind: 'calibrated', ...calibrateHead(net, anchors, negatives).result };
       } finally {
         tf.dispose([negatives, anchors]);
       }
