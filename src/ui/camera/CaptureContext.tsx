@@ -76,6 +76,8 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
       const { mode, tracker } = faceRef.current;
       if (mode === 'loading') return refuse('The face detector is still loading: capture again in a moment.');
       let frame: ImageData;
+      // The sample's time is the frame's, not the (later, and on a busy machine much later) write's.
+      const takenAt = Date.now();
       try {
         frame = grabFrame(video);
       } catch (e) {
@@ -104,7 +106,7 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
         return refuse(`Could not encode the capture: ${message(e)}`);
       }
       try {
-        await getSampleStore().addSample(image.blob, { kind, source: 'webcam', width: image.width, height: image.height });
+        await getSampleStore().addSample(image.blob, { kind, source: 'webcam', width: image.width, height: image.height, createdAt: takenAt });
       } catch (e) {
         // Nothing was stored (e.g. storage full): no flash, the message names the sample.
         repeaterRef.current?.releaseAll();

@@ -39,9 +39,9 @@ describe('pickSamples', () => {
 describe('copyPositivesToVerification', () => {
   it('copies blobs and metadata of chosen positives into new verification samples', async () => {
     const store = freshStore();
-    await store.addSample(blob(1), { kind: 'positive', source: 'webcam', width: 250, height: 250 });
-    await store.addSample(blob(2), { kind: 'positive', source: 'import', width: 250, height: 250, label: 'Ann', name: 'ann_1.jpg' });
-    await store.addSample(blob(3), { kind: 'positive', source: 'webcam', width: 250, height: 250 });
+    await store.addSample(blob(1), { kind: 'positive', source: 'webcam', width: 250, height: 250, createdAt: 1_000 });
+    await store.addSample(blob(2), { kind: 'positive', source: 'import', width: 250, height: 250, label: 'Ann', name: 'ann_1.jpg', createdAt: 2_000 });
+    await store.addSample(blob(3), { kind: 'positive', source: 'webcam', width: 250, height: 250, createdAt: 3_000 });
     await store.addSample(blob(9), { kind: 'negative', source: 'bundled', width: 250, height: 250 });
 
     const copies = await copyPositivesToVerification(store, 2, 7);
@@ -55,7 +55,12 @@ describe('copyPositivesToVerification', () => {
     const all = await copyPositivesToVerification(store, 50, 7);
     expect(all).toHaveLength(3);
     const imported = all.find((r) => r.source === 'import');
-    expect(imported).toMatchObject({ label: 'Ann', name: 'ann_1.jpg', width: 250 });
+    expect(imported).toMatchObject({ label: 'Ann', name: 'ann_1.jpg', width: 250, createdAt: 2_000 });
+    // Each copy keeps its original's capture time (the blob's last byte says which original).
+    for (const c of all) {
+      const original = (await store.getSampleBlob(c.id))!;
+      expect(c.createdAt).toBe(new Uint8Array(await original.arrayBuffer())[2]! * 1_000);
+    }
   });
 
   it('does nothing without positives', async () => {

@@ -18,7 +18,9 @@ export function pickSamples(records: readonly SampleRecord[], count: number, see
 
 /**
  * Copies `count` stored positives (capped by how many there are) into verification samples, in one
- * transaction; each copy keeps the original's source, size, label and name. Returns the new records.
+ * transaction; each copy keeps the original's source, size, label, name and capture time (so that
+ * copies of captures taken far apart do not look like one moment to `spreadAdvice`). Returns the
+ * new records.
  */
 export async function copyPositivesToVerification(store: SampleStore, count: number, seed: number): Promise<SampleRecord[]> {
   const picked = pickSamples(await store.listSamples('positive'), count, seed);
@@ -27,8 +29,8 @@ export async function copyPositivesToVerification(store: SampleStore, count: num
   const items = picked.flatMap((r, i) => {
     const blob = blobs[i];
     if (!blob) return []; // deleted meanwhile
-    const { source, width, height, label, name } = r;
-    return [{ blob, meta: { kind: 'verification' as const, source, width, height, ...(label !== undefined ? { label } : {}), ...(name !== undefined ? { name } : {}) } }];
+    const { source, width, height, label, name, createdAt } = r;
+    return [{ blob, meta: { kind: 'verification' as const, source, width, height, createdAt, ...(label !== undefined ? { label } : {}), ...(name !== undefined ? { name } : {}) } }];
   });
   return store.addSamples(items);
 }
