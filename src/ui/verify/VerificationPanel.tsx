@@ -1,6 +1,6 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { DEFAULT_FACE_CONFIG } from '../../config';
-import { getSampleStore } from '../../data/samples';
+import { getSampleStore, type SampleRecord } from '../../data/samples';
 import { verifyCropped, type Decision } from '../../verify';
 import { useCameraState } from '../camera/CameraContext';
 import { grabPixels } from '../camera/grabPixels';
@@ -10,6 +10,7 @@ import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
 import { useCropSource } from './cropSource';
 import { copyPositivesToVerification, DEFAULT_FROM_POSITIVES } from './fromPositives';
+import { SAME_MOMENT_MS, spreadAdvice } from './spread';
 import { useVerifierSync, useVerify } from './VerifyContext';
 import './verify.css';
 
@@ -105,6 +106,36 @@ function NoVerificationImages() {
   );
 }
 
+/** The stored verification records, re-read whenever the samples change. */
+function useVerificationRecords(version: number): readonly SampleRecord[] {
+  const [records, setRecords] = useState<readonly SampleRecord[]>([]);
+  useEffect(() => {
+    let live = true;
+    getSampleStore()
+      .listSamples('verification')
+      .then((r) => live && setRecords(r))
+      // Reading failed (e.g. storage gone): no advice rather than stale advice; the galleries report the failure.
+      .catch(() => live && setRecords([]));
+    return () => {
+      live = false;
+    };
+  }, [version]);
+  return records;
+}
+
+/** Advice when one moment of capture would decide the vote (see spread.ts). */
+function SpreadHint({ version, verificationThreshold }: { version: number; verificationThreshold: number }) {
+  const advice = spreadAdvice(useVerificationRecords(version), verificationThreshold);
+  if (!advice) return null;
+  return (
+    <p className="verify-help" role="note" data-testid="verify-spread-hint">
+      {advice.sameMoment} of your {plural(advice.total, 'verification image')} were taken within {SAME_MOMENT_MS / 1000} seconds of each
+      other: one pose would decide the vote, and you may be denied as soon as you turn your head. Delete some of them (Samples) and take new
+      ones with <kbd>v</kbd> while you turn your head slowly, in the light you will use.
+    </p>
+  );
+}
+
 interface NowResult {
   readonly decision: Decision;
   readonly ms: number;
@@ -186,6 +217,7 @@ export function VerificationPanel() {
         {embedding.status === 'ready' ? ' ready.' : '.'}
       </p>
       {samples.loaded && samples.counts.verification === 0 && <NoVerificationImages />}
+      <SpreadHint version={samples.version} verificationThreshold={thresholds.verificationThreshold} />
       <button type="button" className="btn" onClick={() => void verifyNow()} disabled={!canVerify || busy} data-testid="verify-now">
         {busy ? 'Verifying…' : 'Verify now'}
       </button>
