@@ -4,9 +4,10 @@
  * within a few seconds of each other (holding `v` takes about four a second) show one pose and
  * one light, so when they make up more than that share, one moment of capture decides the vote:
  * the person is then granted in that pose and can be denied as soon as they turn their head. In
- * the end-to-end journey, 8 verification images taken in the first 6 s of a 12-photo clip let
- * frames through at verification 0.75 and, in one run of five, denied a photo at exactly 0.50;
- * spread over 18 s, every frame scored at least 0.88 (see e2e/journey.spec.ts). No React.
+ * the end-to-end journey, 8 verification images taken in the first 6 s of a 12-photo clip (five
+ * of them within 3 s) denied a photo of the clip at verification exactly 0.50 in one run of five;
+ * spread over the clip, every frame was granted in nine runs of ten (see e2e/journey.spec.ts).
+ * No React.
  */
 import type { SampleRecord } from '../../data/samples';
 
