@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingStart } from '../config';
 import { buildSiamese, disposeNetwork, useWasmBackend, type NetworkMeta, type SiameseNetwork } from '../model';
+import { seedWeights } from '../../test/seeded';
 import { sampleIds } from '../../test/synthetic';
 import { createMemoryCheckpointStore, type CheckpointStore, type EpochMetrics } from './checkpoint';
 import { startTraining, type WorkerLike } from './client';
@@ -231,7 +232,11 @@ describe('training worker protocol (session + client)', () => {
   });
 
   it('starts from initialNetwork with the config\'s start, and augments batches when the training config says so', async () => {
+    // Seeded starting weights: with unseeded ones this tiny network (2–4 filters) now and then
+    // starts with every ReLU of a layer dead, so no input reaches the head and augmentation cannot
+    // change what training learns (it failed once in CI that way).
     const init = buildSiamese(MODEL);
+    seedWeights(init, 11);
     const initial = init.model.getWeights().map((w) => w.clone());
     disposeNetwork(init);
     const starts: TrainingStart[] = [];
@@ -267,6 +272,8 @@ describe('training worker protocol (session + client)', () => {
     // This small config has no pretrained weights: it starts from scratch whatever start says.
     expect(plain.ready?.startedFrom).toBe('scratch');
     expect(plain.startedFrom).toBe('scratch');
+    // The first convolution learned: the input reaches the head, so augmentation can matter.
+    expect(plain.weights[0]).not.toEqual(initial[0]!.dataSync());
     const augmented = await run({ trainingConfig: { ...TRAINING, epochs: 1, augment: true } });
     expect(starts).toEqual(['scratch', 'pretrained']);
     expect(augmented.weights).not.toEqual(plain.weights);
