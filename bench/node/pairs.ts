@@ -172,7 +172,7 @@ export interface ScoreOptions {
 }
 
 /** Decodes LFW photos and runs the app's preprocess: [n, s, s, 3] in [0, 1]. */
-function loadPhotos(lfwDir: string, photos: readonly string[], size: number): Promise<tf.Tensor4D> {
+export function loadPhotos(lfwDir: string, photos: readonly string[], size: number): Promise<tf.Tensor4D> {
   return Promise.all(photos.map(async (p): Promise<Rgba> => decodeJpeg(new Uint8Array(await readFile(path.join(lfwDir, p))), p))).then((rgba) =>
     preprocessBatch(rgba, size),
   );

@@ -24,12 +24,11 @@ import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../../../src/augment';
 import { validateModelConfig, type ModelConfig } from '../../../src/config';
 import { deriveSeed } from '../../../src/data/random';
-import { decodeJpeg } from '../../../src/data/test-support/node-codec';
-import { buildSiamese, disposeNetwork, preprocessBatch, shiftClassifierBias, type SiameseNetwork } from '../../../src/model';
+import { buildSiamese, disposeNetwork, shiftClassifierBias, type SiameseNetwork } from '../../../src/model';
 import { captureState, pairLoss, restoreState } from '../../../src/training';
 import { accuracyAt, median, rocAuc } from '../../../bench/common/metrics';
 import { seedWeights } from '../../../test/seeded';
-import { byClass, loadPairsNetwork, scorePairs, type PairRow } from '../../../bench/node/pairs';
+import { byClass, loadPairsNetwork, loadPhotos, scorePairs, type PairRow } from '../../../bench/node/pairs';
 import { exportNetwork, type ExportDtype, type ExportResult } from './export';
 import { stepPairs, type PersonPhotos, type PhotoPair } from './sampling';
 
@@ -158,12 +157,6 @@ function sameSettings(a: RunSettings, b: RunSettings): string | null {
   }
   if (JSON.stringify(validateModelConfig(a.model)) !== JSON.stringify(validateModelConfig(b.model))) return `model ${JSON.stringify(a.model)}`;
   return null;
-}
-
-/** Decodes LFW photos and runs the app's preprocess: [n, s, s, 3] in [0, 1]. */
-async function loadPhotos(lfwDir: string, photos: readonly string[], size: number): Promise<tf.Tensor4D> {
-  const rgba = await Promise.all(photos.map(async (p) => decodeJpeg(new Uint8Array(await readFile(path.join(lfwDir, p))), p)));
-  return preprocessBatch(rgba, size);
 }
 
 /** The starting network: `initFrom`'s weights with its calibration shift undone, or seeded random weights. */
