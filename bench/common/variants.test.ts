@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Attempt } from './types';
-import { buildVariantTable, planVariants, summariseAttempts, VARIANT_IDS, type EnrolmentAttempts } from './variants';
+import { DEFAULT_AUGMENT_CONFIG, validateAugmentConfig } from '../../src/config';
+import { AUGMENT_SETS, buildVariantTable, planVariants, summariseAttempts, VARIANT_IDS, type EnrolmentAttempts } from './variants';
 
 /** An attempt with the decision the app's rule gives at threshold 0.5. */
 const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Attempt => ({ person: 'P', file: 'f.jpg', verification, granted: verification > 0.5, noFace, pixelDistance, scores: [] });
@@ -14,12 +15,16 @@ describe('planVariants', () => {
     expect(fineTuned.map((x) => `${x.crop}/${x.augment}/${x.freeze}`)).toEqual([
       'face/true/embedding',
       'face/false/embedding',
+      'face/true/embedding',
       'fixed/true/embedding',
       'fixed/false/embedding',
       'face/true/none',
       'face/true/convs',
       'face/true/embedding',
     ]);
+    // notebook-aug is the default with the notebook's five augmentations alone; every other augmented variant uses them all.
+    expect(v.find((x) => x.id === 'notebook-aug')).toMatchObject({ crop: 'face', start: 'pretrained', augment: true, augmentSet: 'notebook', epochs: 5, freeze: 'embedding', calibrate: true });
+    expect(v.filter((x) => x.id !== 'notebook-aug').every((x) => x.augmentSet === 'all')).toBe(true);
     expect(v.find((x) => x.id === 'calibrate-off')).toMatchObject({ crop: 'face', augment: true, freeze: 'embedding', calibrate: false });
     // Every trained variant calibrates as the default does; the untrained ones never.
     expect(v.filter((x) => x.id !== 'calibrate-off').map((x) => x.calibrate)).toEqual(v.filter((x) => x.id !== 'calibrate-off').map((x) => x.start !== 'none'));
@@ -34,6 +39,22 @@ describe('planVariants', () => {
   it('keeps a subset in report order and refuses an unknown id', () => {
     expect(planVariants(1, 2, { freeze: 'none', calibrate: true }, ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual(['default', 'pretrained-fixed']);
     expect(() => planVariants(1, 2, { freeze: 'none', calibrate: true }, ['nope' as never])).toThrow(/unknown variant "nope"/);
+  });
+});
+
+describe('AUGMENT_SETS', () => {
+  it("'notebook' keeps exactly the reference notebook's five augmentations at the notebook's ranges; 'all' is the app's default set", () => {
+    const notebook = validateAugmentConfig(AUGMENT_SETS.notebook);
+    const on = (Object.keys(notebook) as (keyof typeof notebook)[]).filter((k) => k !== 'enabled' && (notebook[k] as { enabled: boolean }).enabled);
+    expect(on.sort()).toEqual(['brightness', 'contrast', 'flip', 'jpegQuality', 'saturation']);
+    expect([notebook.brightness, notebook.contrast, notebook.saturation, notebook.jpegQuality].map((r) => [r.min, r.max])).toEqual([
+      [-0.02, 0.02],
+      [0.6, 1],
+      [0.9, 1],
+      [90, 100],
+    ]);
+    expect(notebook.flip.probability).toBe(0.5);
+    expect(validateAugmentConfig(AUGMENT_SETS.all)).toEqual(DEFAULT_AUGMENT_CONFIG);
   });
 });
 

@@ -3,9 +3,14 @@
  * scratch, pretrained only) and the side-by-side table built from their attempts. Plain arrays,
  * no tf.js.
  */
-import { FREEZE_MODES, type CropMode, type FreezeMode, type TrainingConfig, type TrainingStart } from '../../src/config';
+import { FREEZE_MODES, NOTEBOOK_AUGMENT, type AugmentConfigInput, type CropMode, type FreezeMode, type TrainingConfig, type TrainingStart } from '../../src/config';
 import { ratesAt, rocSummary } from './metrics';
 import type { Attempt, Condition, RocSummary } from './types';
+
+export type AugmentSet = 'all' | 'notebook';
+
+/** The augment details (augmentFunction's second argument) of an augment set. */
+export const AUGMENT_SETS: Readonly<Record<AugmentSet, AugmentConfigInput>> = { all: {}, notebook: NOTEBOOK_AUGMENT };
 
 /** How a variant's network comes about: fine-tuned from the pretrained model, trained from scratch, or the pretrained model untouched. */
 export type VariantStart = TrainingStart | 'none';
@@ -18,6 +23,11 @@ export interface VariantSpec {
   readonly start: VariantStart;
   /** Training batches augmented (src/augment, the app's defaults); false when not trained. */
   readonly augment: boolean;
+  /**
+   * Which augmentations, over DEFAULT_AUGMENT_CONFIG (src/training augmentFunction's details):
+   * 'all' the app's set, 'notebook' the reference notebook's five alone (NOTEBOOK_AUGMENT).
+   */
+  readonly augmentSet: AugmentSet;
   /** Training epochs (0 = not trained). */
   readonly epochs: number;
   /** Layers kept at their starting weights while training (TrainingConfig.freeze). */
@@ -29,6 +39,7 @@ export interface VariantSpec {
 export const VARIANT_IDS = [
   'default',
   'face-noaug',
+  'notebook-aug',
   'fixed-aug',
   'fixed-noaug',
   'freeze-none',
@@ -52,7 +63,8 @@ const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
 };
 
 /**
- * Every variant, in report order. `epochs` is the fine-tuning epochs (the app's default 5),
+ * Every variant, in report order. notebook-aug is the default trained with the reference notebook's
+ * five augmentations alone (AUGMENT_SETS.notebook), to show what the app's additions do. `epochs` is the fine-tuning epochs (the app's default 5),
  * `scratchEpochs` those of the from-scratch run (the reference recipe trains 50), `defaults.freeze`
  * the app's default frozen layers (DEFAULT_TRAINING_CONFIG.freeze): the default and the crop ×
  * augmentation variants use it, and the freeze-* variants (face crop, augmented) compare the
@@ -62,20 +74,25 @@ const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
  */
 export function planVariants(epochs: number, scratchEpochs: number, defaults: Pick<TrainingConfig, 'freeze' | 'calibrate'>, only: readonly VariantId[] = VARIANT_IDS): VariantSpec[] {
   const { freeze, calibrate } = defaults;
-  const tuned = (crop: CropMode, augment: boolean, f: FreezeMode = freeze, c = calibrate) => ({ crop, start: 'pretrained' as const, augment, epochs, freeze: f, calibrate: c });
+  const tuned = (crop: CropMode, augment: boolean, f: FreezeMode = freeze, c = calibrate, augmentSet: AugmentSet = 'all') => ({ crop, start: 'pretrained' as const, augment, augmentSet, epochs, freeze: f, calibrate: c });
   const calibrateLabel = (c: boolean) => (c ? 'calibrated' : 'not calibrated');
   const all: VariantSpec[] = [
     { id: 'default', label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]} (app default)`, ...tuned('face', true) },
     { id: 'face-noaug', label: `face crop, not augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('face', false) },
+    {
+      id: 'notebook-aug',
+      label: `face crop, the reference notebook's augmentations only, fine-tuned, ${FREEZE_LABELS[freeze]}`,
+      ...tuned('face', true, freeze, calibrate, 'notebook'),
+    },
     { id: 'fixed-aug', label: `fixed square, augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('fixed', true) },
     { id: 'fixed-noaug', label: `fixed square, not augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('fixed', false) },
     ...FREEZE_MODES.filter((f) => f !== freeze).map((f): VariantSpec => ({ id: `freeze-${f}`, label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[f]}`, ...tuned('face', true, f) })),
     ...[true, false]
       .filter((c) => c !== calibrate)
       .map((c): VariantSpec => ({ id: c ? 'calibrate-on' : 'calibrate-off', label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]}, ${calibrateLabel(c)}`, ...tuned('face', true, freeze, c) })),
-    { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, epochs: scratchEpochs, freeze: 'none', calibrate },
-    { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, epochs: 0, freeze: 'none', calibrate: false },
-    { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, epochs: 0, freeze: 'none', calibrate: false },
+    { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, augmentSet: 'all', epochs: scratchEpochs, freeze: 'none', calibrate },
+    { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, augmentSet: 'all', epochs: 0, freeze: 'none', calibrate: false },
+    { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, augmentSet: 'all', epochs: 0, freeze: 'none', calibrate: false },
   ];
   for (const id of only) if (!(VARIANT_IDS as readonly string[]).includes(id)) throw new Error(`unknown variant "${id}" (expected ${VARIANT_IDS.join(', ')})`);
   return all.filter((v) => only.includes(v.id));

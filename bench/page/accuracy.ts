@@ -34,6 +34,7 @@ import { createVerifier, type Verifier } from '../../src/verify';
 import { seedWeights } from '../../test/seeded';
 import { cropFit, photoSeed, placePhoto } from '../common/frame';
 import { median } from '../common/metrics';
+import { AUGMENT_SETS } from '../common/variants';
 import type { AccuracySetup, Attempt, Condition, CropStats, EnrolmentRequest, EnrolmentResult, SetupInfo, TargetPlan } from '../common/types';
 import { decodeBitmap, fetchBlob, renderFrame } from './frame';
 import { startBackend } from './speed';
@@ -260,7 +261,7 @@ async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: E
   const t0 = performance.now();
   try {
     const result = await train(net, { images, index: new Map(ids.map((id, i) => [id, i])), train: split.train, test: split.test }, training, {
-      augment: augmentFunction(training),
+      augment: augmentFunction(training, AUGMENT_SETS[req.variant.augmentSet]),
       onBatch: (p) => {
         steps.push(p.stepMs);
         if (performance.now() - lastLog > 15_000) {

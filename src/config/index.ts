@@ -349,6 +349,20 @@ export type AugmentConfigInput = {
   readonly [K in keyof AugmentConfig]?: AugmentConfig[K] extends object ? Partial<AugmentConfig[K]> : AugmentConfig[K];
 };
 
+/**
+ * The reference notebook's augmentation alone (brightness ±0.02, contrast 0.6–1.0, horizontal flip,
+ * JPEG quality 90–100, saturation 0.9–1.0): DEFAULT_AUGMENT_CONFIG without the additions (shift,
+ * zoom, colour cast, blur, noise). The benchmark's notebook-aug variant trains with it, to show what
+ * the additions do.
+ */
+export const NOTEBOOK_AUGMENT: AugmentConfigInput = {
+  shift: { enabled: false },
+  scale: { enabled: false },
+  colorCast: { enabled: false },
+  blur: { enabled: false },
+  noise: { enabled: false },
+};
+
 /** Allowed bounds of each range: [lowest min, highest max]. */
 const AUGMENT_BOUNDS = {
   shift: [-0.25, 0.25],
