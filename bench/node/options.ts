@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TRAINING_CONFIG } from '../../src/config';
 import { VARIANT_IDS, APP_DEFAULT_VARIANT, type VariantId } from '../common/variants';
+import { PHOTO_CROPS, type PhotoCrop } from './lfw-crop';
 
 export const PARTS = ['speed', 'verify', 'import', 'pairs', 'accuracy'] as const;
 export type Part = (typeof PARTS)[number];
@@ -21,6 +22,8 @@ export interface BenchOptions {
   readonly pairsMeta: string;
   /** At most this many pairs per pairs file (seeded, stratified; 0 = all). */
   readonly pairsLimit: number;
+  /** How the pairs part crops LFW photos (bench/node/lfw-crop.ts), each a run of its own; the first is the headline. */
+  readonly pairsCrops: readonly PhotoCrop[];
   /** Target people need at least this many photos. */
   readonly minPhotos: number;
   /** At most this many target people (first in name order; 0 = all). */
@@ -102,6 +105,8 @@ const HELP = `npm run bench [-- options]
   --people FILE        names, one a line, or a people TSV (default ../shared/data/lfw-meta/people-dev-test.tsv)
   --pairs-meta DIR     folder of pairs-dev-train.tsv / pairs-dev-test.tsv (default ../shared/data/lfw-meta)
   --pairs-limit N      at most N pairs per pairs file, 0 = all (default 0; quick ${QUICK.pairsLimit})
+  --pairs-crops LIST   how the pairs part crops the photos, comma list of ${PHOTO_CROPS.join(',')}, one run each
+                       (default face,photo: the app's face crop, and the whole photo the model was pretrained on)
   --min-photos N       target people need ≥ N photos (default 20)
   --max-people N       at most N target people, 0 = all (default 0; quick ${QUICK.maxPeople})
   --max-test N         at most N test photos per person, 0 = all (default 0; quick ${QUICK.maxTest})
@@ -155,6 +160,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
       people: { type: 'string' },
       'pairs-meta': { type: 'string' },
       'pairs-limit': { type: 'string' },
+      'pairs-crops': { type: 'string' },
       'min-photos': { type: 'string' },
       'max-people': { type: 'string' },
       'max-test': { type: 'string' },
@@ -187,6 +193,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
     people: path.resolve(a.people ?? path.join(shared, 'lfw-meta/people-dev-test.tsv')),
     pairsMeta: path.resolve(a['pairs-meta'] ?? path.join(shared, 'lfw-meta')),
     pairsLimit: int('pairs-limit', a['pairs-limit'], d.pairsLimit, 0),
+    pairsCrops: a['pairs-crops'] === undefined ? [...PHOTO_CROPS] : list('pairs-crops', a['pairs-crops'], PHOTO_CROPS),
     minPhotos: int('min-photos', a['min-photos'], 20, 16),
     maxPeople: int('max-people', a['max-people'], d.maxPeople, 0),
     maxTest: int('max-test', a['max-test'], d.maxTest, 0),

@@ -130,5 +130,18 @@ describe.skipIf(!haveData)('pair scoring with the pretrained model (reads ../sha
     expect(r.model.devTestMeanSame).toBeGreaterThan(r.model.devTestMeanDifferent);
     expect(r.model.devTrainAccuracy).toBeGreaterThanOrEqual(r.model.devTrainAccuracyAt05);
     expect(r.pixels.devTestMeanSame).toBeLessThan(0);
+    // The app's face crop by default: every photo of both files through the detector.
+    expect(r.crop).toMatchObject({ mode: 'face', photos: r.files.devTrain.photos + r.files.devTest.photos });
+    expect(r.crop.noFace).toBeLessThanOrEqual(r.crop.photos);
+  });
+
+  it("runPairs with crop 'photo' uses the whole photos (no detector) and scores the same pairs", async () => {
+    const before = tf.memory().numTensors;
+    const options = { data: lfw, meta: path.join(shared, 'lfw-meta'), modelUrlOrDir: MODEL, limit: 4, seed: 5 };
+    const [face, photo] = [await runPairs(options), await runPairs({ ...options, crop: 'photo' })];
+    expect(tf.memory().numTensors).toBe(before);
+    expect(photo.crop).toEqual({ mode: 'photo', photos: face.crop.photos, noFace: 0, clamped: 0 });
+    expect(photo.files).toEqual(face.files);
+    expect(photo.pixels.devTestMeanSame).not.toBe(face.pixels.devTestMeanSame);
   });
 });

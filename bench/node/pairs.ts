@@ -3,9 +3,9 @@
  * (pairs-dev-train.tsv, pairs-dev-test.tsv) with a Siamese model and reports ROC AUC and accuracy,
  * next to a raw-pixel baseline.
  *
- * Each photo is read once: the whole 250×250 photo goes through the app's preprocess (src/model:
- * bilinear resize with half-pixel centres to the model's input, scaled to [0, 1]), one tower pass
- * gives its embedding, and a pair's score is the model's own Dense head on |e1 − e2| — the way
+ * Each photo is read once: its crop (lfw-crop.ts: the app's face crop by default, or the whole
+ * 250×250 photo) goes through the app's preprocess (src/model: bilinear resize with half-pixel
+ * centres to the model's input, scaled to [0, 1]), one tower pass gives its embedding, and a pair's score is the model's own Dense head on |e1 − e2| — the way
  * src/verify's verifier scores frames against cached embeddings. `runPairs` checks on a few pairs
  * that this equals the whole Siamese network's prediction (to 1e-5).
  *
@@ -15,10 +15,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { validateModelConfig, type ModelConfig } from '../../src/config';
+import { importSquare, type Square } from '../../src/data/crop';
 import { deriveSeed, shuffled } from '../../src/data/random';
 import { decodeJpeg, type Rgba } from '../../src/data/test-support/node-codec';
 import { disposeNetwork, LAYER_NAMES, preprocessBatch, useCpuBackend, useWasmBackend, wrapSiamese, type SiameseNetwork } from '../../src/model';
 import { accuracyAt, bestAccuracyThreshold, kFoldAccuracy, rocAuc } from '../common/metrics';
+import { createPhotoCropper, wholePhotoCropper, type PhotoCrop, type PhotoCropper } from './lfw-crop';
 
 /** One line of a pairs file: photo paths relative to the LFW folder, and whether they show the same person. */
 export interface PairRow {
@@ -169,13 +171,20 @@ export interface ScoreOptions {
   readonly batchSize?: number;
   /** Called after each batch of photos. */
   readonly onProgress?: (photosDone: number, photos: number) => void;
+  /** How a photo is cropped (lfw-crop.ts); default the whole photo. */
+  readonly cropper?: PhotoCropper;
 }
 
-/** Decodes LFW photos and runs the app's preprocess: [n, s, s, 3] in [0, 1]. */
-export function loadPhotos(lfwDir: string, photos: readonly string[], size: number): Promise<tf.Tensor4D> {
-  return Promise.all(photos.map(async (p): Promise<Rgba> => decodeJpeg(new Uint8Array(await readFile(path.join(lfwDir, p))), p))).then((rgba) =>
-    preprocessBatch(rgba, size),
-  );
+/**
+ * Decodes LFW photos, crops each as `cropper` says (default: the whole photo) and runs the app's
+ * preprocess: [n, s, s, 3] in [0, 1].
+ */
+export async function loadPhotos(lfwDir: string, photos: readonly string[], size: number, cropper: PhotoCropper = wholePhotoCropper()): Promise<tf.Tensor4D> {
+  const rgba = await Promise.all(photos.map(async (p): Promise<Rgba> => decodeJpeg(new Uint8Array(await readFile(path.join(lfwDir, p))), p)));
+  // One photo at a time through the detector (it runs tf.js ops; no need to interleave them).
+  const squares: Square[] = [];
+  for (const [i, p] of photos.entries()) squares.push((await cropper.square(p, rgba[i]!)) ?? importSquare(rgba[i]!.width, rgba[i]!.height));
+  return preprocessBatch(rgba, size, squares);
 }
 
 /**
@@ -221,7 +230,7 @@ export async function scorePairs(net: SiameseNetwork, lfwDir: string, rows: read
   const inputLength = size * size * 3;
   for (let start = 0; start < photos.length; start += batchSize) {
     const batch = photos.slice(start, start + batchSize);
-    const x = await loadPhotos(lfwDir, batch, size);
+    const x = await loadPhotos(lfwDir, batch, size, options.cropper);
     const e = net.embedding.predict(x) as tf.Tensor2D;
     const [xs, es] = [x.dataSync(), e.dataSync()];
     tf.dispose([x, e]);
@@ -244,11 +253,11 @@ export async function scorePairs(net: SiameseNetwork, lfwDir: string, rows: read
  * The largest difference between `scored`'s scores and the whole Siamese network's prediction on
  * the same photos, over its first `n` pairs.
  */
-export async function checkHead(net: SiameseNetwork, lfwDir: string, scored: ScoredPairs, n = 4): Promise<{ pairs: number; maxAbsDiff: number }> {
+export async function checkHead(net: SiameseNetwork, lfwDir: string, scored: ScoredPairs, n = 4, cropper?: PhotoCropper): Promise<{ pairs: number; maxAbsDiff: number }> {
   const rows = scored.rows.slice(0, n);
   if (rows.length === 0) return { pairs: 0, maxAbsDiff: 0 };
-  const left = await loadPhotos(lfwDir, rows.map((r) => r.left), net.config.inputSize);
-  const right = await loadPhotos(lfwDir, rows.map((r) => r.right), net.config.inputSize);
+  const left = await loadPhotos(lfwDir, rows.map((r) => r.left), net.config.inputSize, cropper);
+  const right = await loadPhotos(lfwDir, rows.map((r) => r.right), net.config.inputSize, cropper);
   const full = net.model.predict([left, right]) as tf.Tensor;
   const whole = Array.from(full.dataSync());
   tf.dispose([left, right, full]);
@@ -357,6 +366,8 @@ export interface PairsResult {
   /** Raw-pixel baseline: score −mean |x1 − x2| of the preprocessed (e.g. 100×100×3) pixels. */
   readonly pixels: ScoreSummary;
   readonly files: { readonly devTrain: PairsFileInfo; readonly devTest: PairsFileInfo };
+  /** How the photos were cropped (lfw-crop.ts), and what the face crop met. */
+  readonly crop: CropInfo;
   readonly modelUrlOrDir: string;
   readonly backend: string;
   /** Wall time of the whole run, model load included. */
@@ -364,6 +375,19 @@ export interface PairsResult {
   readonly limit: number;
   readonly seed: number;
 }
+
+export interface CropInfo {
+  readonly mode: PhotoCrop;
+  /** Distinct photos cropped. */
+  readonly photos: number;
+  /** Photos with no face found (the whole photo used); 0 for 'photo'. */
+  readonly noFace: number;
+  /** Photos whose face square was shifted or shrunk into the photo. */
+  readonly clamped: number;
+}
+
+/** What a cropper did, for a report. */
+export const cropInfo = (c: PhotoCropper): CropInfo => ({ mode: c.crop, photos: c.seen(), noFace: c.noFace.size, clamped: c.clamped.size });
 
 export interface PairsOptions {
   /** LFW folder (<Person>/<photo>.jpg); default ../shared/data/lfw. */
@@ -379,6 +403,8 @@ export interface PairsOptions {
   readonly excludePeople?: readonly string[];
   /** tf.js backend (default wasm: single-threaded SIMD in Node). */
   readonly backend?: 'wasm' | 'cpu';
+  /** How photos are cropped (lfw-crop.ts): default 'face', the app's face crop. */
+  readonly crop?: PhotoCrop;
   /** Progress messages (photos embedded per file). */
   readonly onProgress?: (message: string) => void;
 }
@@ -421,18 +447,26 @@ export async function runPairs(options: PairsOptions): Promise<PairsResult> {
       throw new PairsError('bad-option', `${f.info.file}: ${f.info.same} same-person and ${f.info.different} different-people pairs left; need both (limit ${limit})`);
     }
   }
-  const net = await loadPairsNetwork(options.modelUrlOrDir);
+  const cropper = await createPhotoCropper(options.crop ?? 'face');
+  let net: SiameseNetwork;
+  try {
+    net = await loadPairsNetwork(options.modelUrlOrDir);
+  } catch (e) {
+    cropper.dispose();
+    throw e;
+  }
   try {
     const progress = (file: string) => (done: number, n: number) => options.onProgress?.(`${file}: ${done}/${n} photos`);
-    const trainScored = await scorePairs(net, data, train.rows, { onProgress: progress(train.info.file) });
-    const testScored = await scorePairs(net, data, test.rows, { onProgress: progress(test.info.file) });
-    const headCheck = await checkHead(net, data, testScored);
+    const trainScored = await scorePairs(net, data, train.rows, { onProgress: progress(train.info.file), cropper });
+    const testScored = await scorePairs(net, data, test.rows, { onProgress: progress(test.info.file), cropper });
+    const headCheck = await checkHead(net, data, testScored, 4, cropper);
     if (!(headCheck.maxAbsDiff <= HEAD_TOLERANCE)) {
       throw new PairsError('head-mismatch', `the head on cached embeddings differs from the whole network by ${headCheck.maxAbsDiff} (> ${HEAD_TOLERANCE})`);
     }
     return {
       ...summarizeScored(trainScored, testScored, headCheck),
       files: { devTrain: { ...train.info, photos: trainScored.embeddings.size }, devTest: { ...test.info, photos: testScored.embeddings.size } },
+      crop: cropInfo(cropper),
       modelUrlOrDir: options.modelUrlOrDir,
       backend: tf.getBackend(),
       seconds: (performance.now() - t0) / 1000,
@@ -440,6 +474,7 @@ export async function runPairs(options: PairsOptions): Promise<PairsResult> {
       seed: options.seed,
     };
   } finally {
+    cropper.dispose();
     disposeNetwork(net);
   }
 }

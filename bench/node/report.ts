@@ -131,7 +131,7 @@ export interface BenchReport {
     import: ImportSpeed | null;
   };
   /** LFW dev-test pair matching of the bundled pretrained model (bench/node/pairs.ts). */
-  pairs: PairsResult | null;
+  pairs: PairsResult[];
   accuracy: AccuracyReport | null;
   estimate: Estimate | null;
   readonly errors: { readonly part: string; readonly message: string }[];
@@ -227,7 +227,13 @@ function speedSection(r: BenchReport): string[] {
   return out;
 }
 
-function pairsSection(p: PairsResult): string[] {
+const CROP_WORDS: Readonly<Record<PairsResult['crop']['mode'], string>> = {
+  face: "the app's face crop (src/face locateFace: short-range BlazeFace, the largest face, its square by the crop rule)",
+  photo: 'the whole 250×250 photo (what the model was pretrained on)',
+};
+
+function pairsSection(ps: readonly PairsResult[]): string[] {
+  const p = ps[0]!;
   const { devTrain, devTest } = p.files;
   const row = (name: string, s: ScoreSummary, at05: string) => [
     name,
@@ -240,13 +246,21 @@ function pairsSection(p: PairsResult): string[] {
   return [
     '## LFW pairs: the pretrained model on people it never saw',
     '',
-    `${p.modelUrlOrDir} (the app's bundled pretrained network, no fine-tuning), in Node with tf.js ${p.backend}; each photo through the app's preprocess (whole 250×250 photo → 100×100) and one tower pass, a pair's score the model's head on the two embeddings (checked against the whole network on ${p.model.headCheck.pairs} pairs: max difference ${p.model.headCheck.maxAbsDiff.toExponential(1)}). ` +
+    `${p.modelUrlOrDir} (the app's bundled pretrained network, no fine-tuning), in Node with tf.js ${p.backend}; each photo cropped, then through the app's preprocess (→ 100×100) and one tower pass, a pair's score the model's head on the two embeddings (checked against the whole network on ${p.model.headCheck.pairs} pairs: max difference ${p.model.headCheck.maxAbsDiff.toExponential(1)}). ` +
       `Threshold fitted on ${devTrain.pairs} pairs of ${devTrain.file} (people the model was pretrained on), measured on ${devTest.pairs} pairs of ${devTest.file} (${devTest.same} same, ${devTest.different} different; people never trained on)` +
-      `${p.limit > 0 ? `: a seeded, class-stratified subsample of at most ${p.limit} pairs per file (seed ${p.seed})` : ''}. 10-fold: the LFW protocol, the threshold fitted on 9 folds of the dev-test pairs, applied to the tenth. ${f(p.seconds, 0)} s.`,
+      `${p.limit > 0 ? `: a seeded, class-stratified subsample of at most ${p.limit} pairs per file (seed ${p.seed})` : ''}. 10-fold: the LFW protocol, the threshold fitted on 9 folds of the dev-test pairs, applied to the tenth.`,
+    '',
+    ...ps.map(
+      (q) =>
+        `- **${q.crop.mode}**: ${CROP_WORDS[q.crop.mode]}; ${q.crop.photos} photos${q.crop.mode === 'face' ? `, no face found in ${q.crop.noFace} (the whole photo used there), square clamped into the photo in ${q.crop.clamped}` : ''}; ${f(q.seconds, 0)} s.`,
+    ),
     '',
     table(
-      ['score', 'dev-test ROC AUC', 'dev-test accuracy at the dev-train threshold', 'dev-test 10-fold accuracy', 'accuracy at 0.5 (dev-test)', 'mean score same / different'],
-      [row('pretrained model', p.model, pct(p.model.devTestAccuracyAt05)), row('raw pixels (−mean |x1 − x2|)', p.pixels, '—')],
+      ['crop', 'score', 'dev-test ROC AUC', 'dev-test accuracy at the dev-train threshold', 'dev-test 10-fold accuracy', 'accuracy at 0.5 (dev-test)', 'mean score same / different'],
+      ps.flatMap((q) => [
+        [q.crop.mode, ...row('pretrained model', q.model, pct(q.model.devTestAccuracyAt05))],
+        [q.crop.mode, ...row('raw pixels (−mean |x1 − x2|)', q.pixels, '—')],
+      ]),
     ),
     '',
   ];
@@ -277,7 +291,7 @@ function accuracySection(a: AccuracyReport): string[] {
     `- Each enrolment photo → ${s.capturesPerPhoto} captures with seeded jitter (src/augment: shift ±3 px, zoom ±2 %, brightness ±0.04, noise σ 0.005–0.02, JPEG q90).`,
     `- Negatives: the app's bundled pack (${s.negatives.count} faces of ${s.negatives.people} people, version ${s.negatives.version}), loaded through the app's ensureBundledNegatives into IndexedDB.`,
     `- Model: the reference network (${s.params.toLocaleString('en')} parameters). The bundled pretrained model (${s.pretrained.file}, model.json SHA-256 ${s.pretrained.sha256}…): fine-tuned variants start from it as the app's training does (src/model loadStartingNetwork: the classifier bias as pretrained), pretrained-only variants verify with it as the app does before training (loadPretrainedNetwork: the calibrated bias); from scratch: Glorot-uniform kernels and zero biases from the seed (test/seeded.ts).`,
-    `- Training: the app's train() and training config (batch ${t.batchSize}, lr ${t.learningRate}, trainFraction ${t.trainFraction}, seed ${t.seed}) with each variant's start, frozen layers (freeze), augmentation (src/augment, the app's DEFAULT_AUGMENT_CONFIG, per batch as the app's training session applies it) and epochs${trainedDiffers}. The app trains ${app.epochs} epochs from the pretrained model; the reference recipe ${s.referenceEpochs} from scratch.`,
+    `- Training: the app's train() and training config (batch ${t.batchSize}, lr ${t.learningRate}, trainFraction ${t.trainFraction}, seed ${t.seed}) with each variant's start, frozen layers (freeze), augmentation (src/augment, the app's DEFAULT_AUGMENT_CONFIG, per batch as the app's training session applies it; notebook-aug: the reference notebook's five alone, NOTEBOOK_AUGMENT) and epochs${trainedDiffers}. The app trains ${app.epochs} epochs from the pretrained model; the reference recipe ${s.referenceEpochs} from scratch.`,
     `- Verification: the app's verifier and decision rule, default thresholds (detection ${s.verify.detectionThreshold}, verification ${s.verify.verificationThreshold}). Genuine: the person's test photos; impostor: the other targets' test photos. ${a.attempts.genuine} genuine and ${a.attempts.impostor} impostor attempts per variant and condition.`,
     `- Same camera: src/augment cameraTransform (gain ${s.camera.gain.join('/')}, blur σ ${s.camera.blurSigma}, noise σ ${s.camera.noiseSigma}, JPEG ${s.camera.jpegQuality}) on the ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops of the enrolment photos (before the jitter) and of every test photo (the detector sees the frame without it); the bundled negatives unchanged. Trained again per person.`,
     `- EER and AUC are of the per-attempt verification fraction (detections / N), pooled over all enrolments. Pixel baseline: mean L1 distance of the same ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops to the verification captures, thresholded at its own EER point.`,
@@ -325,7 +339,7 @@ function variantTable(rows: readonly VariantRow[]): string {
       v.settings.crop,
       v.settings.start === 'none' ? 'pretrained only' : v.settings.start,
       v.settings.start === 'none' ? '—' : v.settings.freeze,
-      v.settings.start === 'none' ? '—' : v.settings.augment ? 'on' : 'off',
+      v.settings.start === 'none' ? '—' : v.settings.augment ? (v.settings.augmentSet === 'notebook' ? 'notebook only' : 'on') : 'off',
       String(v.settings.epochs),
       ...scoreCells(v),
       ...scoreCells(v.sameCamera),
@@ -404,7 +418,7 @@ export function renderMarkdown(r: BenchReport): string {
   out.push(table(['part', 'seconds', 'where'], r.parts.map((p) => [p.part, f(p.seconds), p.where])), '');
   if (r.estimate) out.push(...estimateSection(r.estimate, r));
   if (r.accuracy) out.push(...accuracySection(r.accuracy));
-  if (r.pairs) out.push(...pairsSection(r.pairs));
+  if (r.pairs.length > 0) out.push(...pairsSection(r.pairs));
   out.push(...speedSection(r));
   if (r.errors.length > 0) {
     out.push('## Errors', '');

@@ -410,11 +410,11 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
     parts.push({ part: 'import', measuredSeconds: imp, estimatedSeconds: imp * (all / r.speed.import.images), basis: `${all.toLocaleString('en')} photos at this run's rate` });
   }
   const pairs = seconds('pairs');
-  if (pairs !== undefined && r.pairs) {
-    const f = r.pairs.files;
+  if (pairs !== undefined && r.pairs[0]) {
+    const f = r.pairs[0].files;
     const [train, test] = await Promise.all([readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTrain)), readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTest))]);
     const all = train.length + test.length;
-    parts.push({ part: 'pairs', measuredSeconds: pairs, estimatedSeconds: pairs * (all / (f.devTrain.pairs + f.devTest.pairs)), basis: `all ${all.toLocaleString('en')} pairs at this run's rate` });
+    parts.push({ part: 'pairs', measuredSeconds: pairs, estimatedSeconds: pairs * (all / (f.devTrain.pairs + f.devTest.pairs)), basis: `all ${all.toLocaleString('en')} pairs at this run's rate, ${r.pairs.length} crop(s)` });
   }
   const acc = seconds('accuracy');
   const a = r.accuracy;
@@ -475,7 +475,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     },
     parts: timings,
     speed: { model: 'reference (buildSiamese() defaults)', modelConfig: DEFAULT_MODEL_CONFIG, framePhoto: null, backends: [], node: [], verify: null, verifyBackend: null, import: null },
-    pairs: null,
+    pairs: [],
     accuracy: null,
     estimate: null,
     errors: [],
@@ -540,21 +540,27 @@ export async function main(argv: readonly string[], root: string): Promise<void>
       await guard('pairs', () =>
         timed('pairs', timings, 'Node (this process), tf.js wasm backend', async () => {
           let last = 0;
-          report.pairs = await runPairs({
-            data: o.data,
-            meta: o.pairsMeta,
-            modelUrlOrDir: path.join(root, 'public', PRETRAINED_PATH),
-            limit: o.pairsLimit,
-            seed: o.seed,
-            backend: 'wasm',
-            onProgress: (m) => {
-              if (performance.now() - last < 15_000) return;
-              last = performance.now();
-              log(`  ${m}`);
-            },
-          });
-          const m = report.pairs.model;
-          log(`  dev-test: AUC ${m.devTestAuc.toFixed(3)}, accuracy ${m.devTestAccuracy.toFixed(3)} at the dev-train threshold, 10-fold ${m.devTestTenFold.accuracy.toFixed(3)}; pixels AUC ${report.pairs.pixels.devTestAuc.toFixed(3)}`);
+          for (const crop of o.pairsCrops) {
+            const result = await runPairs({
+              data: o.data,
+              meta: o.pairsMeta,
+              modelUrlOrDir: path.join(root, 'public', PRETRAINED_PATH),
+              limit: o.pairsLimit,
+              seed: o.seed,
+              backend: 'wasm',
+              crop,
+              onProgress: (m) => {
+                if (performance.now() - last < 15_000) return;
+                last = performance.now();
+                log(`  ${crop} crop: ${m}`);
+              },
+            });
+            report.pairs.push(result);
+            const m = result.model;
+            log(
+              `  ${crop} crop (no face in ${result.crop.noFace} of ${result.crop.photos} photos): dev-test AUC ${m.devTestAuc.toFixed(3)}, accuracy ${m.devTestAccuracy.toFixed(3)} at the dev-train threshold, 10-fold ${m.devTestTenFold.accuracy.toFixed(3)}; pixels AUC ${result.pixels.devTestAuc.toFixed(3)}`,
+            );
+          }
         }),
       );
     }

@@ -4,7 +4,9 @@
  * operating point for people the model never saw, by shifting the classifier's bias.
  *
  * 1. Scores pairs-dev-train.tsv and pairs-dev-test.tsv with the model (bench/node/pairs.ts: the
- *    app's preprocess, cached embeddings, the model's own head) and the raw-pixel baseline.
+ *    app's preprocess, cached embeddings, the model's own head) and the raw-pixel baseline. Each
+ *    photo is cropped as --crop says (bench/node/lfw-crop.ts): 'face' (default) the app's face
+ *    crop, the input the model gets in the app; 'photo' the whole photo.
  * 2. Calibration pairs: the dev-test pairs that show none of the enrolment benchmark's target
  *    people (people of people-dev-test.tsv with ≥ --min-photos photos, bench/node/lfw.ts's
  *    planTargets). Not dev-train pairs: the model was trained on those people, and a threshold
@@ -21,7 +23,7 @@
  *    scripts/pretrain/results/calibration.json.
  *
  *   node scripts/pretrain/calibrate.mjs [--dir public/models/pretrained] [--lfw ../shared/data]
- *        [--min-photos 20] [--limit N] [--seed 42] [--target-far F] [--dry-run] [--out FILE]
+ *        [--min-photos 20] [--limit N] [--seed 42] [--target-far F] [--crop face|photo] [--dry-run] [--out FILE]
  *
  * Run it once on the uncalibrated export. Running it again re-fits on the shifted model (t ≈ 0)
  * and records that run as the calibration.
@@ -44,6 +46,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     'dry-run': { type: 'boolean', default: false },
     'target-far': { type: 'string' },
+    crop: { type: 'string', default: 'face' },
     out: { type: 'string', default: join(here, 'results', 'calibration.json') },
   },
 });
@@ -58,6 +61,8 @@ const load = async (file) => (await runnerImport(join(root, file), { configFile:
 const pairs = await load('bench/node/pairs.ts');
 const metrics = await load('bench/common/metrics.ts');
 const { planTargets } = await load('bench/node/lfw.ts');
+const lfwCrop = await load('bench/node/lfw-crop.ts');
+if (!lfwCrop.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfwCrop.PHOTO_CROPS.join(' or ')}`);
 const tf = await import('@tensorflow/tfjs');
 
 const t0 = performance.now();
@@ -77,10 +82,12 @@ log(`${train.rows.length} dev-train and ${test.rows.length} dev-test pairs; ${ta
 
 // 1. Score with the model as it is.
 const net = await pairs.loadPairsNetwork(dir);
+const cropper = await lfwCrop.createPhotoCropper(args.crop);
 const progress = (file) => (done, n) => (done % 400 < 16 || done === n) && log(`${file}: ${done}/${n} photos embedded`);
-const trainScored = await pairs.scorePairs(net, lfwDir, train.rows, { onProgress: progress(train.info.file) });
-const testScored = await pairs.scorePairs(net, lfwDir, test.rows, { onProgress: progress(test.info.file) });
-const headBefore = await pairs.checkHead(net, lfwDir, testScored, 8);
+const trainScored = await pairs.scorePairs(net, lfwDir, train.rows, { onProgress: progress(train.info.file), cropper });
+const testScored = await pairs.scorePairs(net, lfwDir, test.rows, { onProgress: progress(test.info.file), cropper });
+const headBefore = await pairs.checkHead(net, lfwDir, testScored, 8, cropper);
+log(`crop: ${lfwCrop.describeCropper(cropper)}`);
 if (!(headBefore.maxAbsDiff <= pairs.HEAD_TOLERANCE)) throw new Error(`head vs whole network: ${headBefore.maxAbsDiff}`);
 const before = pairs.summarizeScored(trainScored, testScored, headBefore);
 
@@ -162,7 +169,9 @@ const net2 = await pairs.loadPairsNetwork(calibDir);
 const biasAfter = net2.classifier.getWeights()[1].dataSync()[0];
 const trainAfter = { ...trainScored, ...pairs.headScores(net2, trainScored.embeddings, trainScored.rows) };
 const testAfter = { ...testScored, ...pairs.headScores(net2, testScored.embeddings, testScored.rows) };
-const headAfter = await pairs.checkHead(net2, lfwDir, testAfter, 8);
+const headAfter = await pairs.checkHead(net2, lfwDir, testAfter, 8, cropper);
+const crop = pairs.cropInfo(cropper);
+cropper.dispose();
 pairs.disposeNetwork(net2);
 const checks = {
   bias_error: Math.abs(biasAfter - (biasBefore - t)),
@@ -214,6 +223,7 @@ const calibration = {
       ? 'classifier bias shifted by -t so that output 0.5 is the logit threshold t with the best accuracy on the calibration pairs'
       : `classifier bias shifted by -t so that output 0.5 is the lowest logit threshold t accepting at most ${targetFar} of the calibration pairs of different people`,
   target_far: targetFar,
+  crop,
   operating_points: operatingPoints,
   calibration_pairs: `pairs-dev-test.tsv pairs with no photo of an enrolment target (people-dev-test.tsv people with >= ${minPhotos} photos); the model never trained on any dev-test person`,
   not_calibrated_on: 'pairs-dev-train.tsv (people the model trained on: their threshold, 0.848, does not transfer)',
@@ -246,10 +256,10 @@ const calibration = {
   dev_train: { 'acc_at_0.5': { before: before.model.devTrainAccuracyAt05, after: after.model.devTrainAccuracyAt05 } },
   backend: tf.getBackend(),
   seconds,
-  command: `node scripts/pretrain/calibrate.mjs${limit ? ` --limit ${limit}` : ''}${targetFar === null ? '' : ` --target-far ${targetFar}`}`,
+  command: `node scripts/pretrain/calibrate.mjs${limit ? ` --limit ${limit}` : ''}${targetFar === null ? '' : ` --target-far ${targetFar}`} --crop ${args.crop}`,
 };
 const files = { devTrain: { ...train.info, photos: trainScored.embeddings.size }, devTest: { ...test.info, photos: testScored.embeddings.size } };
-const common = { files, modelUrlOrDir: dir, backend: tf.getBackend(), seconds, limit, seed };
+const common = { files, crop, modelUrlOrDir: dir, backend: tf.getBackend(), seconds, limit, seed };
 await mkdir(dirname(args.out), { recursive: true });
 await writeFile(args.out, JSON.stringify(roundAll({ calibration, before: { ...before, ...common }, after: { ...after, ...common } }), null, 1) + '\n');
 if (!args['dry-run']) {

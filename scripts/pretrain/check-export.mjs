@@ -4,11 +4,13 @@
  * registered by importing src/model), checks the parameter count, and compares tf.js's predictions
  * on probe.bin with those PyTorch recorded in metrics.json (fp32 run on the exported weights).
  * Optionally scores N dev-test pairs from the original LFW JPEGs (bench/node/pairs.ts: jpeg-js, the
- * app's preprocess; a seeded subsample for N < 979) and reports their ROC AUC and accuracy. The
- * expected probe scores account for the bias shift of calibrate.mjs (metrics.json calibration).
+ * crop --crop names (bench/node/lfw-crop.ts: the app's face crop by default, or the whole photo),
+ * the app's preprocess; a seeded subsample for N < 979) and reports their ROC AUC and accuracy. The
+ * expected probe scores account for the bias shift of calibrate.mjs (model.json's
+ * userDefinedMetadata.calibration.biasShift, the total of every calibration run).
  *
  *   node scripts/pretrain/check-export.mjs --dir public/models/pretrained [--tolerance 1e-4]
- *        [--pairs 200|979] [--backend wasm|cpu] [--probe path/to/probe.bin]
+ *        [--pairs 200|979] [--crop face|photo] [--backend wasm|cpu] [--probe path/to/probe.bin]
  *
  * Exits 1 when a prediction differs by more than the tolerance or the model does not load.
  */
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     tolerance: { type: 'string', default: '1e-4' },
     pairs: { type: 'string', default: '0' },
     backend: { type: 'string', default: 'wasm' },
+    crop: { type: 'string', default: 'face' },
     lfw: { type: 'string', default: join(root, '..', 'shared', 'data') },
     // probe.bin: the device writes it beside model.json; the shipped copy lives in results/ so it
     // is not deployed with the app.
@@ -97,7 +100,8 @@ const tol = Number(args.tolerance);
 const maxDiff = (a, b) => Math.max(...a.flat().map((v, i) => Math.abs(v - b.flat()[i])));
 // scripts/pretrain/calibrate.mjs shifted the classifier bias by −t after PyTorch recorded its
 // scores: a recorded score s becomes sigmoid(logit(s) − t).
-const shift = metrics.calibration?.logit_threshold ?? 0;
+const modelJson = JSON.parse(await readFile(join(args.dir, 'model.json'), 'utf8'));
+const shift = -(modelJson.userDefinedMetadata?.calibration?.biasShift ?? 0);
 const calibrated = (p) => 1 / (1 + Math.exp(-(Math.log(p / (1 - p)) - shift)));
 const expected = probe.export_scores.map(calibrated);
 const dScore = maxDiff(scores, expected);
@@ -119,7 +123,12 @@ if (nPairs > 0) {
   const { module: m } = await runnerImport(join(root, 'bench/common/metrics.ts'), { root, logLevel: 'error' });
   const { rows } = await pairs.pairsFromFile(join(args.lfw, 'lfw-meta'), pairs.PAIR_FILES.devTest, { limit: nPairs >= 979 ? 0 : nPairs, seed: 42 }, 2);
   const t0 = Date.now();
-  const scored = await pairs.scorePairs(wrapped, join(args.lfw, 'lfw'), rows);
+  const { module: lfwCrop } = await runnerImport(join(root, 'bench/node/lfw-crop.ts'), { root, logLevel: 'error' });
+  if (!lfwCrop.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfwCrop.PHOTO_CROPS.join(' or ')}`);
+  const cropper = await lfwCrop.createPhotoCropper(args.crop);
+  const scored = await pairs.scorePairs(wrapped, join(args.lfw, 'lfw'), rows, { cropper });
+  console.log(`  crop: ${lfwCrop.describeCropper(cropper)}`);
+  cropper.dispose();
   const { genuine, impostor } = pairs.byClass(rows, scored.scores);
   const t = calibrated(metrics[`export_${metrics.export.dtype}`].threshold_from_dev_train);
   // The device's threshold comes from pairs-dev-train, i.e. from photos the model was trained on;

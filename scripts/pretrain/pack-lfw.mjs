@@ -2,7 +2,11 @@
 /**
  * Packs LFW photos for the GPU pretraining run (scripts/pretrain/pretrain_gpu.py).
  *
- * Each photo's crop is the whole 250×250 LFW photo (the app's crop rule for LFW), resized to
+ * Each photo's crop is, with --crop face (default), the app's face crop of the photo, as an
+ * imported photo or a photo of the bundled negatives gets it (bench/node/lfw-crop.ts: src/face
+ * locateFace, short-range BlazeFace, the largest face, the crop rule's square, kept inside the
+ * photo; the whole photo where no face is found, counted in the index), or with --crop photo the
+ * whole 250×250 photo (what the shipped model was pretrained on). The square is resized to
  * 100×100 with bilinear interpolation and half-pixel centres (as TF2's tf.image.resize and
  * tf.image.resizeBilinear(…, halfPixelCenters=true) do), re-encoded as a JPEG (quality 85, 4:4:4:
  * mean absolute error 2.6 of 255 against the resized pixels) and appended to one blob. Raw uint8
@@ -13,16 +17,17 @@
  *   test.bin  / test.json   the photos named in pairs-dev-test.tsv (evaluation only)
  *   pairs-dev-train.tsv, pairs-dev-test.tsv copied beside them
  *
- *   node scripts/pretrain/pack-lfw.mjs [--lfw ../shared/data] [--out .pretrain-data] [--size 100] [--quality 85]
+ *   node scripts/pretrain/pack-lfw.mjs [--lfw ../shared/data] [--out .pretrain-data] [--size 100] [--quality 85] [--crop face|photo]
  *
- * The JSON index: { size, quality, images: [{ path, person, offset, length }], people: [name] },
+ * The JSON index: { size, quality, crop, noFace: [path], images: [{ path, person, offset, length, square }], people: [name] },
  * `person` indexing `people`. People of people-dev-test.tsv never enter train.bin; the script
  * checks that the two splits share no person and that no test photo is packed for training.
  */
 import { readFile, writeFile, mkdir, copyFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import jpeg from 'jpeg-js';
+import { runnerImport } from 'vite';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,8 +36,18 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '100' },
     quality: { type: 'string', default: '85' },
     limit: { type: 'string', default: '0' },
+    crop: { type: 'string', default: 'face' },
   },
 });
+const root = resolve(import.meta.dirname ?? '.', '..', '..');
+const load = async (id) => (await runnerImport(join(root, id), { configFile: false, logLevel: 'error', root })).module;
+const lfwCrop = await load('bench/node/lfw-crop.ts');
+if (!lfwCrop.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfwCrop.PHOTO_CROPS.join(' or ')}`);
+if (args.crop === 'face') {
+  // The detector runs on tf.js wasm, as in build-negatives.mjs.
+  await (await load('src/model/index.ts')).useWasmBackend();
+}
+const cropper = await lfwCrop.createPhotoCropper(args.crop);
 const SIZE = Number(args.size);
 const QUALITY = Number(args.quality);
 const LIMIT = Number(args.limit); // > 0: pack only this many photos per file (for quick tests)
@@ -78,16 +93,29 @@ export function resizeBilinearHalfPixel(src, w, h, size) {
   return out;
 }
 
+/** The RGBA pixels of a square of an RGBA image. */
+export function cropRgba(src, w, square) {
+  const out = new Uint8Array(square.size * square.size * 4);
+  for (let y = 0; y < square.size; y++) {
+    const from = ((square.y + y) * w + square.x) * 4;
+    out.set(src.subarray(from, from + square.size * 4), y * square.size * 4);
+  }
+  return out;
+}
+
 async function packPhoto(relPath) {
   const raw = jpeg.decode(await readFile(join(lfwDir, relPath)), { useTArray: true });
-  const rgb = resizeBilinearHalfPixel(raw.data, raw.width, raw.height, SIZE);
+  const square = (await cropper.square(relPath, raw)) ?? null;
+  const rgb = square
+    ? resizeBilinearHalfPixel(cropRgba(raw.data, raw.width, square), square.size, square.size, SIZE)
+    : resizeBilinearHalfPixel(raw.data, raw.width, raw.height, SIZE);
   const rgba = Buffer.alloc(SIZE * SIZE * 4, 255);
   for (let i = 0; i < SIZE * SIZE; i++) {
     rgba[i * 4] = rgb[i * 3];
     rgba[i * 4 + 1] = rgb[i * 3 + 1];
     rgba[i * 4 + 2] = rgb[i * 3 + 2];
   }
-  return jpeg.encode({ data: rgba, width: SIZE, height: SIZE }, QUALITY).data;
+  return { data: jpeg.encode({ data: rgba, width: SIZE, height: SIZE }, QUALITY).data, square };
 }
 
 async function pack(name, photos) {
@@ -98,15 +126,16 @@ async function pack(name, photos) {
   const images = [];
   let offset = 0;
   for (const [i, p] of list.entries()) {
-    const data = await packPhoto(p.path);
-    images.push({ path: p.path, person: personIndex.get(p.person), offset, length: data.length });
+    const { data, square } = await packPhoto(p.path);
+    images.push({ path: p.path, person: personIndex.get(p.person), offset, length: data.length, square });
     chunks.push(data);
     offset += data.length;
     if ((i + 1) % 1000 === 0) console.log(`  ${name}: ${i + 1}/${list.length}`);
   }
   await writeFile(join(args.out, `${name}.bin`), Buffer.concat(chunks));
-  await writeFile(join(args.out, `${name}.json`), JSON.stringify({ size: SIZE, quality: QUALITY, people, images }));
-  console.log(`${name}: ${images.length} photos of ${people.length} people, ${(offset / 2 ** 20).toFixed(1)} MiB`);
+  const noFace = list.map((p) => p.path).filter((p) => cropper.noFace.has(p));
+  await writeFile(join(args.out, `${name}.json`), JSON.stringify({ size: SIZE, quality: QUALITY, crop: args.crop, noFace, people, images }));
+  console.log(`${name}: ${images.length} photos of ${people.length} people, ${(offset / 2 ** 20).toFixed(1)} MiB; ${args.crop} crop, no face found in ${noFace.length}`);
   return new Set(list.map((p) => p.path));
 }
 

@@ -239,6 +239,15 @@ def load_pack(data_dir: str, name: str, limit: int = 0) -> tuple[np.ndarray, np.
     return x, person, [im["path"] for im in images], index["people"]
 
 
+def pack_crop_words(data_dir: str) -> str:
+    """How pack-lfw.mjs cropped the photos (packs before --crop existed hold whole photos)."""
+    with open(os.path.join(data_dir, "train.json")) as f:
+        index = json.load(f)
+    if index.get("crop", "photo") == "photo":
+        return "whole 250x250 photo"
+    return f"the app's face crop, whole photo where no face was found ({len(index.get('noFace', []))} photos)"
+
+
 def read_pairs(path: str, lookup: dict[str, int], limit: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lefts, rights, same = [], [], []
     with open(path) as f:
@@ -672,7 +681,7 @@ def main(argv=None) -> int:
     files = {f: os.path.getsize(os.path.join(args.out, f)) for f in sorted(os.listdir(args.out)) if f.endswith((".bin", ".json")) and f.startswith(("group", "model"))}
     metrics = {
         "model": "reference Siamese network (src/model/siamese.ts defaults), 38,964,545 parameters",
-        "data": {"train": "LFW View 1 people-dev-train.tsv, every photo (whole 250x250 photo resized to 100x100)",
+        "data": {"train": f"LFW View 1 people-dev-train.tsv, every photo ({pack_crop_words(args.data)}, resized to 100x100)",
                  "train_photos": int(len(train_x_np)), "train_people": int(len(set(train_person.tolist()))),
                  "threshold_chosen_on": "pairs-dev-train.tsv (photos of training people)",
                  "evaluated_on": "pairs-dev-test.tsv (people never used in training)"},

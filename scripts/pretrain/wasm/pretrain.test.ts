@@ -21,6 +21,7 @@ const SETTINGS: RunSettings = {
   pairsPerStep: 4,
   learningRate: 1e-3,
   augment: true,
+  crop: 'face',
   initFrom: null,
 };
 
@@ -96,6 +97,8 @@ describe('pretrainChunk (wasm, a scaled-down network)', () => {
     const err = await pretrainChunk(options('mismatch', { settings: { ...SETTINGS, learningRate: 1e-4 } })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PretrainError);
     expect(err).toMatchObject({ code: 'settings-mismatch', message: expect.stringMatching(/learningRate 0\.001 \(now 0\.0001\)/) });
+    const crop = await pretrainChunk(options('mismatch', { settings: { ...SETTINGS, crop: 'photo' } })).catch((e: unknown) => e);
+    expect(crop).toMatchObject({ code: 'settings-mismatch', message: expect.stringMatching(/crop face \(now photo\)/) });
     expect((await readState(path.join(dir, 'mismatch')))?.step).toBe(1);
   });
 

@@ -3,7 +3,8 @@
  * fastest backend a machine without a GPU offers here, wasm with the project's trainable
  * gradients (src/model registerTrainableGradients), on fresh same/different-person pairs of the
  * people-dev-train LFW people every step (sampling.ts), each photo through the app's preprocess
- * (whole photo → 100×100, the app's face-crop rule for an LFW photo) and the app's augmentation
+ * after the crop the run's settings name (bench/node/lfw-crop.ts: the app's face crop by default,
+ * or the whole photo) and the app's augmentation
  * (src/augment, seeded per step and side). Loss: the app's binary cross-entropy (pairLoss), Adam.
  *
  * It runs in chunks: each call trains until its wall-clock budget, its step limit or an abort,
@@ -28,6 +29,7 @@ import { buildSiamese, disposeNetwork, shiftClassifierBias, type SiameseNetwork 
 import { captureState, pairLoss, restoreState } from '../../../src/training';
 import { accuracyAt, median, rocAuc } from '../../../bench/common/metrics';
 import { seedWeights } from '../../../test/seeded';
+import { createPhotoCropper, describeCropper, type PhotoCrop, type PhotoCropper } from '../../../bench/node/lfw-crop';
 import { byClass, loadPairsNetwork, loadPhotos, scorePairs, type PairRow } from '../../../bench/node/pairs';
 import { exportNetwork, type ExportDtype, type ExportResult } from './export';
 import { stepPairs, type PersonPhotos, type PhotoPair } from './sampling';
@@ -43,6 +45,8 @@ export interface RunSettings {
   readonly pairsPerStep: number;
   readonly learningRate: number;
   readonly augment: boolean;
+  /** How each LFW photo is cropped before the app's preprocess (bench/node/lfw-crop.ts). */
+  readonly crop: PhotoCrop;
   /** The tf.js folder the weights started from, or null for random (seeded Glorot) weights. */
   readonly initFrom: string | null;
 }
@@ -152,7 +156,7 @@ export async function readState(out: string): Promise<RunState | null> {
 }
 
 function sameSettings(a: RunSettings, b: RunSettings): string | null {
-  for (const key of ['seed', 'pairsPerStep', 'learningRate', 'augment', 'initFrom'] as const) {
+  for (const key of ['seed', 'pairsPerStep', 'learningRate', 'augment', 'crop', 'initFrom'] as const) {
     if (a[key] !== b[key]) return `${key} ${String(a[key])} (now ${String(b[key])})`;
   }
   if (JSON.stringify(validateModelConfig(a.model)) !== JSON.stringify(validateModelConfig(b.model))) return `model ${JSON.stringify(a.model)}`;
@@ -223,8 +227,8 @@ export function curvesCsv(state: Pick<RunState, 'losses' | 'evals'>): string {
 }
 
 /** Scores the evaluation pairs with the network as it stands. */
-export async function evaluate(net: SiameseNetwork, lfwDir: string, rows: readonly PairRow[]): Promise<{ auc: number; accuracy: number }> {
-  const scored = await scorePairs(net, lfwDir, rows);
+export async function evaluate(net: SiameseNetwork, lfwDir: string, rows: readonly PairRow[], cropper?: PhotoCropper): Promise<{ auc: number; accuracy: number }> {
+  const scored = await scorePairs(net, lfwDir, rows, { cropper });
   const { genuine, impostor } = byClass(rows, scored.scores);
   return { auc: rocAuc(genuine, impostor), accuracy: accuracyAt(genuine, impostor, 0.5) };
 }
@@ -244,7 +248,9 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
   }
   const net = saved ? buildSiamese(settings.model) : await startingNetwork(settings);
   const optimizer = tf.train.adam(settings.learningRate);
+  let cropper: PhotoCropper | null = null;
   try {
+    cropper = await createPhotoCropper(settings.crop);
     if (saved) {
       await restoreState(net, optimizer, { weights: await readTensors(out, saved.weights), optimizer: await readTensors(out, saved.optimizer) });
       log(`resumed at step ${saved.step} (${(saved.elapsedSeconds / 3600).toFixed(2)} h trained so far)`);
@@ -283,7 +289,7 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
     });
     const runEval = async () => {
       if (options.evalPairs.length === 0 || evals.some((e) => e.step === step)) return;
-      const r = await evaluate(net, lfwDir, options.evalPairs);
+      const r = await evaluate(net, lfwDir, options.evalPairs, cropper!);
       evals.push({ step, elapsedSeconds: elapsed, pairs: options.evalPairs.length, ...r });
       log(`step ${step}: evaluation on ${options.evalPairs.length} dev-test pairs: ROC AUC ${r.auc.toFixed(4)}, accuracy at 0.5 ${(100 * r.accuracy).toFixed(1)} %`);
     };
@@ -305,7 +311,7 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
       }
       const t0 = performance.now();
       const pairs = stepPairs(people, settings.seed, step, settings.pairsPerStep);
-      const loss = await trainStep(net, optimizer, variables, lfwDir, pairs, size, settings, step);
+      const loss = await trainStep(net, optimizer, variables, lfwDir, pairs, size, settings, step, cropper);
       if (!Number.isFinite(loss)) throw new PretrainError('nan-loss', `The loss became ${loss} at step ${step}; the last checkpoint (step ${saved?.step ?? 0}) is intact`);
       const ms = performance.now() - t0;
       stepMs.push(ms);
@@ -321,7 +327,7 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
     }
     await runEval();
     saved = await saveCheckpoint(out, net, optimizer, snapshot(why), saved);
-    log(`chunk done (${why}): steps ${fromStep}–${step}, ${chunkSeconds.toFixed(0)} s; ${(elapsed / 3600).toFixed(2)} h in all`);
+    log(`chunk done (${why}): steps ${fromStep}–${step}, ${chunkSeconds.toFixed(0)} s; ${(elapsed / 3600).toFixed(2)} h in all; ${describeCropper(cropper)}`);
     let exported: ExportResult | null = null;
     if (options.exportTo !== undefined) {
       const last = evals[evals.length - 1];
@@ -333,6 +339,7 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
     }
     return { state: saved, why, stepsThisChunk: step - fromStep, exported };
   } finally {
+    cropper?.dispose();
     optimizer.dispose();
     disposeNetwork(net);
   }
@@ -347,8 +354,17 @@ async function trainStep(
   size: number,
   settings: RunSettings,
   step: number,
+  cropper: PhotoCropper,
 ): Promise<number> {
-  const [a, b] = await Promise.all([loadPhotos(lfwDir, pairs.map((p) => p.a), size), loadPhotos(lfwDir, pairs.map((p) => p.b), size)]);
+  // One side after the other: the face crop's detector runs tf.js ops of its own.
+  const a = await loadPhotos(lfwDir, pairs.map((p) => p.a), size, cropper);
+  let b: tf.Tensor4D;
+  try {
+    b = await loadPhotos(lfwDir, pairs.map((p) => p.b), size, cropper);
+  } catch (e) {
+    a.dispose();
+    throw e;
+  }
   try {
     const seed = deriveSeed(settings.seed, AUGMENT_SALT + step);
     const cost = tf.tidy(() => {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { validateModelConfig, DEFAULT_MODEL_CONFIG } from '../../../src/config';
 import { useWasmBackend } from '../../../src/model';
+import { isPhotoCrop, PHOTO_CROPS, type PhotoCrop } from '../../../bench/node/lfw-crop';
 import { readPeopleFile } from '../../../bench/node/lfw';
 import { personOf, readPairsFile, selectPairs } from '../../../bench/node/pairs';
 import { pretrainChunk, type RunSettings } from './pretrain';
@@ -29,6 +30,8 @@ or --max-steps, checkpoints to --out, and the next call resumes there.
   --pairs-per-step N     pairs per step, half same-person (default 16, the app's batch)
   --learning-rate X      Adam's learning rate (default 0.0001, the reference's)
   --no-augment           no augmentation (default: the app's, seeded per step)
+  --crop face|photo      each photo's crop: the app's face crop (default; the whole photo where no
+                         face is found) or the whole photo (bench/node/lfw-crop.ts)
   --pool paper|notebook  max-pooling variant (default paper)
   --seed N               seed of the pairs, augmentation and starting weights (default 42)
   --checkpoint-every N   steps between checkpoints (default 25)
@@ -37,6 +40,11 @@ or --max-steps, checkpoints to --out, and the next call resumes there.
   --export DIR           write the weights as a tf.js model at the end of the chunk (default <out>/model)
   --export-dtype uint8|float32   (default uint8, as shipped)
 `;
+
+function cropOf(v: string): PhotoCrop {
+  if (!isPhotoCrop(v)) throw new Error(`--crop ${v}: expected ${PHOTO_CROPS.join(' or ')}`);
+  return v;
+}
 
 function int(name: string, v: string | undefined, fallback: number, min = 0): number {
   if (v === undefined) return fallback;
@@ -59,6 +67,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
       'pairs-per-step': { type: 'string' },
       'learning-rate': { type: 'string' },
       'no-augment': { type: 'boolean' },
+      crop: { type: 'string' },
       pool: { type: 'string' },
       seed: { type: 'string' },
       'checkpoint-every': { type: 'string' },
@@ -88,6 +97,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     pairsPerStep: int('pairs-per-step', a['pairs-per-step'], 16, 2),
     learningRate,
     augment: !a['no-augment'],
+    crop: cropOf(a.crop ?? 'face'),
     initFrom: a['init-from'] === undefined ? null : path.resolve(a['init-from']),
   };
 
