@@ -74,12 +74,19 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   await expect(page.locator('input[name="augment"]')).toBeChecked();
   await expect(page.locator('select[name="freeze"]')).toHaveValue(DEFAULT_FREEZE);
   await expect(page.locator('input[name="calibrate"]')).toBeChecked();
-  // From scratch: 50 epochs and a warning that it needs far more data; back to fine-tuning: 5.
+  // From scratch is the reference recipe: 50 epochs, no augmentation, no calibration, every layer
+  // trained, and a warning that it needs far more data; back to fine-tuning: the app's defaults.
   await page.locator('input[name="start"][value="scratch"]').check();
   await expect(page.locator('input[name="epochs"]')).toHaveValue('50');
+  await expect(page.locator('input[name="augment"]')).not.toBeChecked();
+  await expect(page.locator('input[name="calibrate"]')).not.toBeChecked();
+  await expect(page.locator('select[name="freeze"]')).toHaveValue('none');
   await expect(page.getByTestId('train-start-note')).toContainText('needs many more captures and epochs');
   await page.locator('input[name="start"][value="pretrained"]').check();
   await expect(page.locator('input[name="epochs"]')).toHaveValue('5');
+  await expect(page.locator('input[name="augment"]')).toBeChecked();
+  await expect(page.locator('input[name="calibrate"]')).toBeChecked();
+  await expect(page.locator('select[name="freeze"]')).toHaveValue(DEFAULT_FREEZE);
   await expect(page.getByTestId('train-start-note')).toHaveCount(0);
   await expect(page.getByTestId('train-readiness')).toContainText('more anchors');
   await expect(page.getByTestId('train-start')).toBeDisabled();

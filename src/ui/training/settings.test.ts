@@ -48,13 +48,17 @@ describe('training settings form', () => {
     });
   });
 
-  it('choosing where training starts sets the epochs to that choice\'s default, which stay editable', () => {
+  it("choosing where training starts sets that choice's recipe (from scratch: the reference's; fine-tuning: the app's), which stays editable", () => {
     const scratch = applySettingsChange(defaultsForm(), 'start', 'scratch');
-    expect(scratch).toEqual({ ...defaultsForm(), start: 'scratch', epochs: String(DEFAULT_EPOCHS.scratch) });
-    const edited = applySettingsChange(scratch, 'epochs', '80');
-    expect(edited.epochs).toBe('80');
-    expect(applySettingsChange(edited, 'start', 'scratch').epochs).toBe('80'); // choosing the same again keeps the edit
-    expect(applySettingsChange(edited, 'start', 'pretrained')).toMatchObject({ start: 'pretrained', epochs: '5' });
+    expect(scratch).toEqual({ ...defaultsForm(), start: 'scratch', epochs: String(DEFAULT_EPOCHS.scratch), augment: 'false', freeze: 'none', calibrate: 'false' });
+    // That is the reference recipe exactly, as the form shows it.
+    expect(parseSettingsForm(scratch)).toEqual({ ok: true, settings: settingsFromConfigs(REFERENCE_TRAINING_CONFIG, DEFAULT_MODEL_CONFIG) });
+    const edited = applySettingsChange(applySettingsChange(scratch, 'epochs', '80'), 'augment', 'true');
+    expect(edited).toMatchObject({ epochs: '80', augment: 'true' });
+    expect(applySettingsChange(edited, 'start', 'scratch')).toEqual(edited); // choosing the same again keeps the edits
+    const back = applySettingsChange(edited, 'start', 'pretrained');
+    expect(back).toEqual({ ...defaultsForm(), start: 'pretrained' });
+    expect(parseSettingsForm(back)).toEqual({ ok: true, settings: DEFAULT_TRAINING_SETTINGS });
     expect(applySettingsChange(defaultsForm(), 'augment', 'false')).toEqual({ ...defaultsForm(), augment: 'false' });
   });
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_EPOCHS,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
+  REFERENCE_TRAINING_CONFIG,
   validateModelConfig,
   validateTrainingConfig,
   type FreezeMode,
@@ -146,12 +147,26 @@ export function settingsToForm(s: TrainingSettings): SettingsForm {
 }
 
 /**
- * The form after one input changed. Choosing where training starts also sets the epochs to that
- * choice's default (DEFAULT_EPOCHS: 5 to fine-tune, 50 from scratch); the user may edit them after.
+ * What choosing where training starts sets besides: from scratch is the reference recipe
+ * (REFERENCE_TRAINING_CONFIG: 50 epochs, no augmentation, no calibration, every layer trained),
+ * fine-tuning the app's defaults (DEFAULT_TRAINING_CONFIG: 5 epochs, augmented, calibrated).
+ */
+const START_PRESETS: Readonly<Record<TrainingStart, TrainingConfig>> = { scratch: REFERENCE_TRAINING_CONFIG, pretrained: DEFAULT_TRAINING_CONFIG };
+
+/**
+ * The form after one input changed. Choosing where training starts also sets the epochs,
+ * augmentation, frozen layers and calibration to that choice's recipe (START_PRESETS; epochs
+ * DEFAULT_EPOCHS: 5 to fine-tune, 50 from scratch); the user may edit them after.
  */
 export function applySettingsChange(form: SettingsForm, field: SettingsField, value: string): SettingsForm {
   const next = { ...form, [field]: value };
-  if (field === 'start' && (value === 'pretrained' || value === 'scratch') && value !== form.start) next.epochs = String(DEFAULT_EPOCHS[value]);
+  if (field === 'start' && (value === 'pretrained' || value === 'scratch') && value !== form.start) {
+    const preset = START_PRESETS[value];
+    next.epochs = String(DEFAULT_EPOCHS[value]);
+    next.augment = String(preset.augment);
+    next.freeze = preset.freeze;
+    next.calibrate = String(preset.calibrate);
+  }
   return next;
 }
 
