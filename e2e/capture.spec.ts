@@ -390,6 +390,31 @@ test('face mode without a face: a capture is refused with one message, holding s
   expect((await storedCounts(page)).anchor).toBe(1);
 });
 
+test('face mode with two people in the frame: the user is told, and the largest face is captured and verified', async ({ launchApp }) => {
+  test.setTimeout(180_000);
+  const { page } = await launchApp({ camera: 'twofaces', profile: 'fresh' });
+  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByTestId('face-hint')).toHaveAttribute('data-kind', 'multiple', { timeout: 30_000 });
+  await expect(page.getByTestId('face-hint')).toHaveText('2 faces: the largest is captured and verified.');
+  const info = await faceInfo(page);
+  expect(info.frame?.found).toBe(2);
+
+  // The capture is the square around the larger face (the user's photo at x 195–445, y 115–365),
+  // not the smaller one at the left (x 10–150).
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('count-anchor')).toHaveText('1');
+  const q = (await page.evaluate(() => window.__sfid!.lastCapture()))!.square;
+  expect(Math.hypot(q.x + q.size / 2 - 320, q.y + q.size / 2 - 240)).toBeLessThanOrEqual(30);
+  expect(q.x).toBeGreaterThan(150);
+
+  // Verification says so in the overlay, with the largest face's confidence.
+  for (let i = 0; i < 2; i++) await page.keyboard.press('v');
+  await expect(page.getByTestId('count-verification')).toHaveText('2');
+  await page.getByTestId('model-import-input').setInputFiles(await smallModelFiles());
+  await expect(page.getByTestId('verdict')).toHaveText(/^ACCESS (GRANTED|DENIED)$/, { timeout: 60_000 });
+  await expect(page.getByTestId('verdict-face')).toHaveText(/^2 faces, largest 0\.\d\d · detection \d+ ms of \d+ ms$/);
+});
+
 /** A small Siamese network (64×64 input) as the app's model files, for tests that need a model fast. */
 async function smallModelFiles(): Promise<{ name: string; mimeType: string; buffer: Buffer }[]> {
   const net = buildSiamese({ inputSize: 64, filters: [4, 8, 8, 8], embeddingSize: 16 });
