@@ -390,7 +390,7 @@ test('face mode without a face: a capture is refused with one message, holding s
   expect((await storedCounts(page)).anchor).toBe(1);
 });
 
-test('face mode with two people in the frame: the user is told, and the largest face is captured and verified', async ({ launchApp }) => {
+test('face mode with two people in the frame: the user is told, the largest face is captured and verified, and a stricter face-confidence threshold drops faces', async ({ launchApp }) => {
   test.setTimeout(180_000);
   const { page } = await launchApp({ camera: 'twofaces', profile: 'fresh' });
   await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
@@ -413,6 +413,23 @@ test('face mode with two people in the frame: the user is told, and the largest 
   await page.getByTestId('model-import-input').setInputFiles(await smallModelFiles());
   await expect(page.getByTestId('verdict')).toHaveText(/^ACCESS (GRANTED|DENIED)$/, { timeout: 60_000 });
   await expect(page.getByTestId('verdict-face')).toHaveText(/^2 faces, largest 0\.\d\d · detection \d+ ms of \d+ ms$/);
+
+  // A stricter face-confidence threshold: the second face (≈ 0.7) no longer counts…
+  const faceThreshold = page.locator('input[name="faceThreshold"]');
+  await expect(faceThreshold).toHaveValue('0.5');
+  await faceThreshold.fill('0.8');
+  await expect(page.getByTestId('verdict-face')).toHaveText(/^face 0\.\d\d · detection \d+ ms of \d+ ms$/, { timeout: 15_000 });
+  await expect(page.getByTestId('face-hint')).toHaveCount(0);
+  // …and above every face's confidence there is no face: NO FACE, and a capture is refused with the threshold named.
+  await faceThreshold.fill('0.99');
+  await expect(page.getByTestId('verdict')).toHaveText('NO FACE', { timeout: 15_000 });
+  await expect(page.getByTestId('verdict-details')).toHaveText(/^No face with confidence ≥ 0\.99 in this frame · \d+ ms$/);
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('message-error')).toContainText('No face found (confidence below 0.99): nothing was captured.');
+  expect((await storedCounts(page)).anchor).toBe(1);
+  // Remembered across a reload.
+  await page.reload();
+  await expect(page.locator('input[name="faceThreshold"]')).toHaveValue('0.99', { timeout: 30_000 });
 });
 
 /** A small Siamese network (64×64 input) as the app's model files, for tests that need a model fast. */

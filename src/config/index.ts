@@ -94,6 +94,12 @@ export interface CaptureConfig {
   readonly centerY: number;
   /** Captures per second while a capture key is held. */
   readonly repeatPerSecond: number;
+  /**
+   * Face mode: a face counts (for a capture, and before a verification frame is scored) only with
+   * a detection confidence ≥ this. From FACE_THRESHOLD_RANGE: the detector itself keeps faces
+   * from DEFAULT_FACE_CONFIG.scoreThreshold (0.5) up, so the setting can only be stricter.
+   */
+  readonly faceThreshold: number;
 }
 
 export interface VerifyConfig {
@@ -147,7 +153,11 @@ export const DEFAULT_CAPTURE_CONFIG: CaptureConfig = {
   centerX: 0.5,
   centerY: 0.5,
   repeatPerSecond: 4,
+  faceThreshold: 0.5,
 };
+
+/** The face-confidence threshold's allowed range: from the detector's own cut-off to 0.99. */
+export const FACE_THRESHOLD_RANGE = { min: 0.5, max: 0.99 } as const;
 
 export const DEFAULT_VERIFY_CONFIG: VerifyConfig = {
   detectionThreshold: 0.5,
@@ -222,6 +232,7 @@ export function validateCaptureConfig(partial: Partial<CaptureConfig> = {}): Cap
   checkNum('centerX', c.centerX, 0, 1);
   checkNum('centerY', c.centerY, 0, 1);
   checkNum('repeatPerSecond', c.repeatPerSecond, 0, 30, true);
+  checkNum('faceThreshold', c.faceThreshold, FACE_THRESHOLD_RANGE.min, FACE_THRESHOLD_RANGE.max);
   return { ...c };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_FACE_CONFIG, FACE_CROP_RULES, validateFaceConfig } from '../config';
+import { ConfigError, DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, FACE_CROP_RULES, FACE_THRESHOLD_RANGE, validateCaptureConfig, validateFaceConfig } from '../config';
 import { boxSide, faceCentre, faceCrop, faceSquare, largestFace, type FaceCropRule } from './crop-rule';
 import { KEYPOINT_NAMES, type Face } from './decode';
 
@@ -91,5 +91,28 @@ describe('validateFaceConfig', () => {
     expect(() => validateFaceConfig({ scoreThreshold: 1.5 })).toThrow(/scoreThreshold = 1.5/);
     expect(() => validateFaceConfig({ marginFactor: 0 })).toThrow(/marginFactor = 0/);
     expect(() => validateFaceConfig({ centre: 'nose' as 'box' })).toThrow(/centre = "nose"/);
+  });
+});
+
+describe("the user's face-confidence threshold (CaptureConfig.faceThreshold)", () => {
+  it('defaults to the detector\'s own cut-off and may only be stricter, up to 0.99', () => {
+    expect(DEFAULT_CAPTURE_CONFIG.faceThreshold).toBe(DEFAULT_FACE_CONFIG.scoreThreshold);
+    expect(FACE_THRESHOLD_RANGE.min).toBe(DEFAULT_FACE_CONFIG.scoreThreshold);
+    expect(validateCaptureConfig({}).faceThreshold).toBe(0.5); // a config stored before the setting existed
+    expect(validateCaptureConfig({ faceThreshold: 0.9 }).faceThreshold).toBe(0.9);
+    expect(() => validateCaptureConfig({ faceThreshold: 0.4 })).toThrow(/faceThreshold = 0.4/);
+    expect(() => validateCaptureConfig({ faceThreshold: 1 })).toThrow(/faceThreshold = 1/);
+  });
+
+  it('a higher threshold drops the faces below it from the crop rule: fewer faces, or none', () => {
+    const face = (score: number, x: number, side: number): Face => ({
+      score,
+      box: { x, y: 100, width: side, height: side },
+      keypoints: KEYPOINT_NAMES.map((name) => ({ name, x: x + side / 2, y: 100 + side / 2 })),
+    });
+    const faces = [face(0.97, 250, 110), face(0.72, 40, 80)];
+    expect(faceCrop(faces, 640, 480, { ...DEFAULT_FACE_CONFIG, scoreThreshold: 0.5 })).toMatchObject({ multiple: true, face: { score: 0.97 } });
+    expect(faceCrop(faces, 640, 480, { ...DEFAULT_FACE_CONFIG, scoreThreshold: 0.8 })).toMatchObject({ multiple: false, face: { score: 0.97 } });
+    expect(faceCrop(faces, 640, 480, { ...DEFAULT_FACE_CONFIG, scoreThreshold: 0.99 })).toBeNull();
   });
 });

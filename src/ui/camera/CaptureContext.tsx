@@ -9,7 +9,7 @@ import { useCameraState } from './CameraContext';
 import { captureKindForKey, CAPTURE_KEYS, type CaptureKind } from './captureKeys';
 import { useCaptureSettings } from './CaptureSettings';
 import { useFace } from './FaceContext';
-import { NO_FACE_CAPTURE } from './faceView';
+import { noFaceCapture } from './faceView';
 import { createHoldRepeater, repeatIntervalMs, type HoldRepeater } from './holdRepeater';
 
 export interface Capture {
@@ -57,11 +57,13 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
   const cameraRef = useRef(camera);
   const faceRef = useRef(face);
   const sizeRef = useRef(config.squareSize);
+  const faceThresholdRef = useRef(config.faceThreshold);
   useEffect(() => {
     cameraRef.current = camera;
     faceRef.current = face;
     sizeRef.current = config.squareSize;
-  }, [camera, face, config.squareSize]);
+    faceThresholdRef.current = config.faceThreshold;
+  }, [camera, face, config.squareSize, config.faceThreshold]);
   const repeaterRef = useRef<HoldRepeater<CaptureKind> | null>(null);
 
   const capture = useCallback(
@@ -91,7 +93,7 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
         } catch (e) {
           return refuse(`Face detection failed: ${message(e)}`);
         }
-        if (found.crop === null) return refuse(NO_FACE_CAPTURE);
+        if (found.crop === null) return refuse(noFaceCapture(faceThresholdRef.current));
         crop = found.crop.square;
       }
       let image: { blob: Blob; width: number; height: number };

@@ -7,9 +7,11 @@ export interface CaptureSettings {
   readonly config: CaptureConfig;
   /** Applies a crop mode at once and remembers it in the settings store. */
   setCropMode(mode: CropMode): void;
+  /** Applies a face-confidence threshold (CaptureConfig.faceThreshold) at once and remembers it. */
+  setFaceThreshold(threshold: number): void;
 }
 
-const CaptureSettingsContext = createContext<CaptureSettings>({ config: DEFAULT_CAPTURE_CONFIG, setCropMode: () => undefined });
+const CaptureSettingsContext = createContext<CaptureSettings>({ config: DEFAULT_CAPTURE_CONFIG, setCropMode: () => undefined, setFaceThreshold: () => undefined });
 
 export function useCaptureSettings(): CaptureSettings {
   return useContext(CaptureSettingsContext);
@@ -40,16 +42,18 @@ export function CaptureSettingsProvider({ children }: { children: ReactNode }) {
     };
   }, [touched]);
 
-  const setCropMode = useCallback((cropMode: CropMode) => {
+  const update = useCallback((change: Partial<Pick<CaptureConfig, 'cropMode' | 'faceThreshold'>>) => {
     setTouched(true);
-    const next = { ...latest.current, cropMode };
+    const next = { ...latest.current, ...change };
     latest.current = next;
     setConfig(next);
     getSettingsStore()
       .set('capture', next)
-      .catch(() => undefined); // remembering is best effort; the mode applies now either way
+      .catch(() => undefined); // remembering is best effort; the change applies now either way
   }, []);
+  const setCropMode = useCallback((cropMode: CropMode) => update({ cropMode }), [update]);
+  const setFaceThreshold = useCallback((faceThreshold: number) => update({ faceThreshold }), [update]);
 
-  const value = useMemo<CaptureSettings>(() => ({ config, setCropMode }), [config, setCropMode]);
+  const value = useMemo<CaptureSettings>(() => ({ config, setCropMode, setFaceThreshold }), [config, setCropMode, setFaceThreshold]);
   return <CaptureSettingsContext.Provider value={value}>{children}</CaptureSettingsContext.Provider>;
 }

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { CropMode } from '../../config';
+import { DEFAULT_FACE_CONFIG, type CropMode } from '../../config';
 import { resetSharedFaceDetector, sharedFaceDetector, type FaceDetector } from '../../face';
 import { defaultNextTick, FaceTracker, runFaceTracking, type FaceFrame } from '../../verify';
 import { useMessages } from '../common/Messages';
@@ -70,6 +70,7 @@ interface Loaded {
 export function FaceProvider({ children }: { children: ReactNode }) {
   const { config } = useCaptureSettings();
   const requested = config.cropMode;
+  const faceThreshold = config.faceThreshold;
   const { backend } = useModel();
   const backendName = backend?.backend ?? null;
   const { video, ready } = useCameraState();
@@ -106,7 +107,8 @@ export function FaceProvider({ children }: { children: ReactNode }) {
   const status: FaceDetectorStatus = requested === 'fixed' ? 'off' : current?.detector ? 'ready' : current?.error ? 'failed' : 'loading';
   const mode: FaceState['mode'] = status === 'ready' ? 'face' : status === 'loading' ? 'loading' : 'fixed';
   const detector = status === 'ready' ? (current?.detector ?? null) : null;
-  const tracker = useMemo(() => (detector ? new FaceTracker({ detector }) : null), [detector]);
+  // The user's face-confidence threshold over the detector's crop rule; a new threshold, a new tracker.
+  const tracker = useMemo(() => (detector ? new FaceTracker({ detector, rule: { ...DEFAULT_FACE_CONFIG, scoreThreshold: faceThreshold } }) : null), [detector, faceThreshold]);
 
   // The tracking loop: while the camera runs in face mode.
   const [attempt, setAttempt] = useState(0);

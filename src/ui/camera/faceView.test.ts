@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KEYPOINT_NAMES, type Face } from '../../face';
 import type { FaceFrame } from '../../verify';
-import { faceHint, NO_FACE_CAPTURE, squareOf } from './faceView';
+import { faceHint, noFaceCapture, squareOf } from './faceView';
 
 function face(x: number, size: number, score: number): Face {
   return { box: { x, y: 100, width: size, height: size }, score, keypoints: KEYPOINT_NAMES.map((name) => ({ name, x: x + size / 2, y: 100 + size / 2 })) };
@@ -41,6 +41,7 @@ describe('squareOf and the refusal message', () => {
     expect(squareOf(withFace)).toEqual({ x: 190, y: 90, size: 253, clamped: false });
     expect(squareOf(none)).toBeNull();
     expect(squareOf(null)).toBeNull();
-    expect(NO_FACE_CAPTURE).toBe('No face found (confidence below 0.5): nothing was captured.');
+    expect(noFaceCapture()).toBe('No face found (confidence below 0.5): nothing was captured.');
+    expect(noFaceCapture(0.9)).toBe('No face found (confidence below 0.9): nothing was captured.');
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { decide, defaultNextTick, runVerificationLoop, verifyCropped } from '../../verify';
 import { useCameraState } from '../camera/CameraContext';
+import { useCaptureSettings } from '../camera/CaptureSettings';
 import { grabPixels } from '../camera/grabPixels';
 import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
@@ -34,6 +35,7 @@ export function VerificationOverlay() {
   const samples = useSamples();
   const source = useCropSource();
   const { engine, embedding, thresholds, pause } = useVerify();
+  const { faceThreshold } = useCaptureSettings().config;
   useVerifierSync(model.net, samples.version);
 
   const [frame, setFrame] = useState<FrameScores | null>(null);
@@ -52,6 +54,7 @@ export function VerificationOverlay() {
     paused: pause,
     embedding,
     detectionThreshold: thresholds.detectionThreshold,
+    faceThreshold,
     faceLoading: source === 'loading',
     result: frame ? { decision, latencyMs: frame.latencyMs, face: frame.face } : null,
     error,

@@ -1,8 +1,9 @@
 import { useEffect, useId, useState } from 'react';
-import { DEFAULT_FACE_CONFIG } from '../../config';
+import { DEFAULT_CAPTURE_CONFIG, FACE_THRESHOLD_RANGE } from '../../config';
 import { getSampleStore, type SampleRecord } from '../../data/samples';
 import { verifyCropped, type Decision } from '../../verify';
 import { useCameraState } from '../camera/CameraContext';
+import { useCaptureSettings } from '../camera/CaptureSettings';
 import { grabPixels } from '../camera/grabPixels';
 import { useMessages } from '../common/Messages';
 import { plural } from '../common/format';
@@ -18,14 +19,16 @@ import './verify.css';
 const FROM_POSITIVES_SEED = 7;
 
 interface SliderProps {
-  readonly name: 'detectionThreshold' | 'verificationThreshold';
+  readonly name: 'detectionThreshold' | 'verificationThreshold' | 'faceThreshold';
   readonly label: string;
   readonly help: string;
   readonly value: number;
   readonly onChange: (v: number) => void;
+  readonly min?: number;
+  readonly max?: number;
 }
 
-function ThresholdSlider({ name, label, help, value, onChange }: SliderProps) {
+function ThresholdSlider({ name, label, help, value, onChange, min = 0, max = 1 }: SliderProps) {
   const id = useId();
   return (
     <div>
@@ -36,8 +39,8 @@ function ThresholdSlider({ name, label, help, value, onChange }: SliderProps) {
         id={id}
         type="range"
         name={name}
-        min={0}
-        max={1}
+        min={min}
+        max={max}
         step={0.01}
         value={value}
         aria-describedby={`${id}-help`}
@@ -148,6 +151,8 @@ export function VerificationPanel() {
   const camera = useCameraState();
   const source = useCropSource();
   const { engine, embedding, thresholds, setThresholds } = useVerify();
+  const { config: capture, setFaceThreshold } = useCaptureSettings();
+  const { faceThreshold } = capture;
   useVerifierSync(model.net, samples.version);
   const [now, setNow] = useState<NowResult | null>(null);
   const [nowError, setNowError] = useState<string | null>(null);
@@ -167,7 +172,7 @@ export function VerificationPanel() {
       const pixels = grabPixels(video);
       if (!pixels) throw new Error('The camera has no frame yet; try again in a moment.');
       const { face, result } = await verifyCropped(pixels, crop, net.config.inputSize, (input) => engine.verify(net, input, thresholds));
-      if (face && face.crop === null) throw new Error(`NO FACE: no face with confidence ≥ ${DEFAULT_FACE_CONFIG.scoreThreshold} in this frame, so it was not verified.`);
+      if (face && face.crop === null) throw new Error(`NO FACE: no face with confidence ≥ ${faceThreshold} in this frame, so it was not verified.`);
       if (!result) throw new Error('The verification images are still being prepared; try again in a moment.');
       setNow({ decision: result, ms: performance.now() - start });
     } catch (e) {
@@ -212,6 +217,17 @@ export function VerificationPanel() {
         value={thresholds.verificationThreshold}
         onChange={(v) => setThresholds({ ...thresholds, verificationThreshold: v })}
       />
+      {capture.cropMode === 'face' && (
+        <ThresholdSlider
+          name="faceThreshold"
+          label="Face confidence threshold"
+          help={`In face mode a capture, and a frame before it is verified, needs a face the detector is at least this sure of; below it: NO FACE, never granted (default ${DEFAULT_CAPTURE_CONFIG.faceThreshold}, the lowest the detector reports).`}
+          value={faceThreshold}
+          min={FACE_THRESHOLD_RANGE.min}
+          max={FACE_THRESHOLD_RANGE.max}
+          onChange={setFaceThreshold}
+        />
+      )}
       <p>
         {plural(samples.counts.verification, 'verification image')}
         {embedding.status === 'ready' ? ' ready.' : '.'}

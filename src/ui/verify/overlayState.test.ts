@@ -83,6 +83,8 @@ describe('overlayState', () => {
         face: 'no face · detection 18 ms of 18 ms',
       });
     }
+    // The user's face-confidence threshold is the one named.
+    expect(overlayState({ ...ready, faceThreshold: 0.9, result: { decision: null, latencyMs: 18, face: { score: null, count: 0, detectMs: 17 } } }).details).toBe('No face with confidence ≥ 0.9 in this frame · 18 ms');
     // A face result that claims a decision without a face still is NO FACE.
     expect(overlayState({ ...ready, result: { decision: ready.result!.decision, latencyMs: 20, face: { score: null, count: 0, detectMs: 5 } } }).kind).toBe('no-face');
   });

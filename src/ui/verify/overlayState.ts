@@ -37,6 +37,8 @@ export interface OverlayInput {
   /** The verification images' embeddings (see VerificationEngine). */
   readonly embedding: { readonly status: 'idle' | 'loading' | 'ready' | 'error'; readonly done: number; readonly count: number; readonly error: string | null };
   readonly detectionThreshold: number;
+  /** Face mode: the face-confidence threshold a frame's face must reach (default DEFAULT_FACE_CONFIG.scoreThreshold). */
+  readonly faceThreshold?: number;
   /** Face mode: the face detector is still loading (verification waits for it). */
   readonly faceLoading?: boolean;
   /**
@@ -105,7 +107,7 @@ export function overlayState(input: OverlayInput): OverlayState {
   const faceLine = face ? faceDetails(face, latencyMs) : null;
   // The face gate comes before the decision rule: a frame without a face is never granted.
   if (decision === null || (face && face.score === null)) {
-    return state('no-face', `No face with confidence ≥ ${DEFAULT_FACE_CONFIG.scoreThreshold} in this frame · ${Math.round(latencyMs)} ms`, true, faceLine);
+    return state('no-face', `No face with confidence ≥ ${input.faceThreshold ?? DEFAULT_FACE_CONFIG.scoreThreshold} in this frame · ${Math.round(latencyMs)} ms`, true, faceLine);
   }
   return state(decision.granted ? 'granted' : 'denied', decisionDetails(decision, input.detectionThreshold, latencyMs), true, faceLine);
 }
