@@ -7,8 +7,9 @@
  * locateFace, short-range BlazeFace, the largest face, the crop rule's square, kept inside the
  * photo; the whole photo where no face is found, counted in the index), or with --crop photo the
  * whole 250×250 photo (what the shipped model was pretrained on). The square is resized to
- * 100×100 with bilinear interpolation and half-pixel centres (as TF2's tf.image.resize and
- * tf.image.resizeBilinear(…, halfPixelCenters=true) do), re-encoded as a JPEG (quality 85, 4:4:4:
+ * 100×100 by the app's Node codec step (src/data/test-support/node-codec.ts cropResizeBilinear:
+ * bilinear, half-pixel centres, as TF2's tf.image.resize and tf.image.resizeBilinear(…,
+ * halfPixelCenters=true) do), re-encoded as a JPEG (quality 85, 4:4:4:
  * mean absolute error 2.6 of 255 against the resized pixels) and appended to one blob. Raw uint8
  * would be 30 KB a photo and quality 95 about 7 KB, too much for the device machine's 64 MiB
  * working-tree limit; quality 85 is about 4.2 KB, 43 MB for both packs.
@@ -48,6 +49,8 @@ if (args.crop === 'face') {
   await (await load('src/model/index.ts')).useWasmBackend();
 }
 const cropper = await lfwCrop.createPhotoCropper(args.crop);
+const { cropResizeBilinear } = await load('src/data/test-support/node-codec.ts');
+const { importSquare } = await load('src/data/crop.ts');
 const SIZE = Number(args.size);
 const QUALITY = Number(args.quality);
 const LIMIT = Number(args.limit); // > 0: pack only this many photos per file (for quick tests)
@@ -60,62 +63,12 @@ async function readTsv(name) {
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
-/**
- * Bilinear resize of RGBA `src` (w×h) to RGB size×size with half-pixel centres, exactly
- * tf.image.resizeBilinear(img, [size, size], alignCorners=false, halfPixelCenters=true) on the
- * CPU backend, then rounded to uint8.
- */
-export function resizeBilinearHalfPixel(src, w, h, size) {
-  const out = new Uint8Array(size * size * 3);
-  const sy = h / size;
-  const sx = w / size;
-  for (let y = 0; y < size; y++) {
-    const fy = (y + 0.5) * sy - 0.5;
-    const y0 = Math.max(0, Math.floor(fy));
-    const y1 = Math.min(h - 1, Math.ceil(fy));
-    const dy = fy - y0;
-    for (let x = 0; x < size; x++) {
-      const fx = (x + 0.5) * sx - 0.5;
-      const x0 = Math.max(0, Math.floor(fx));
-      const x1 = Math.min(w - 1, Math.ceil(fx));
-      const dx = fx - x0;
-      for (let c = 0; c < 3; c++) {
-        const tl = src[(y0 * w + x0) * 4 + c];
-        const tr = src[(y0 * w + x1) * 4 + c];
-        const bl = src[(y1 * w + x0) * 4 + c];
-        const br = src[(y1 * w + x1) * 4 + c];
-        const top = tl + (tr - tl) * dx;
-        const bottom = bl + (br - bl) * dx;
-        out[(y * size + x) * 3 + c] = Math.min(255, Math.max(0, Math.round(top + (bottom - top) * dy)));
-      }
-    }
-  }
-  return out;
-}
-
-/** The RGBA pixels of a square of an RGBA image. */
-export function cropRgba(src, w, square) {
-  const out = new Uint8Array(square.size * square.size * 4);
-  for (let y = 0; y < square.size; y++) {
-    const from = ((square.y + y) * w + square.x) * 4;
-    out.set(src.subarray(from, from + square.size * 4), y * square.size * 4);
-  }
-  return out;
-}
-
 async function packPhoto(relPath) {
   const raw = jpeg.decode(await readFile(join(lfwDir, relPath)), { useTArray: true });
   const square = (await cropper.square(relPath, raw)) ?? null;
-  const rgb = square
-    ? resizeBilinearHalfPixel(cropRgba(raw.data, raw.width, square), square.size, square.size, SIZE)
-    : resizeBilinearHalfPixel(raw.data, raw.width, raw.height, SIZE);
-  const rgba = Buffer.alloc(SIZE * SIZE * 4, 255);
-  for (let i = 0; i < SIZE * SIZE; i++) {
-    rgba[i * 4] = rgb[i * 3];
-    rgba[i * 4 + 1] = rgb[i * 3 + 1];
-    rgba[i * 4 + 2] = rgb[i * 3 + 2];
-  }
-  return { data: jpeg.encode({ data: rgba, width: SIZE, height: SIZE }, QUALITY).data, square };
+  // The app's Node crop-and-resize step (bilinear, half-pixel centres), as build-negatives.mjs uses it.
+  const { data } = cropResizeBilinear(raw, square ?? importSquare(raw.width, raw.height), SIZE);
+  return { data: jpeg.encode({ data, width: SIZE, height: SIZE }, QUALITY).data, square };
 }
 
 async function pack(name, photos) {
