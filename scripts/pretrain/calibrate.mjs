@@ -125,33 +125,12 @@ pairs.disposeNetwork(net);
 
 const modelJsonPath = join(dir, 'model.json');
 const text = await readFile(modelJsonPath, 'utf8');
-const manifest = JSON.parse(text).weightsManifest.flatMap((g) => g.weights);
-const entry = manifest.find((w) => w.name === 'classifier/bias');
-if (!entry?.quantization || entry.quantization.dtype !== 'uint8' || entry.shape.join() !== '1') {
-  throw new Error(`${modelJsonPath}: classifier/bias is not one uint8-quantized value: ${JSON.stringify(entry)}`);
-}
-const q = entry.quantization;
-const byte = Math.round((biasBefore - q.min) / q.scale);
-const newMin = q.min - t;
-// Replace only that number, so the rest of model.json stays byte for byte the same.
-const pattern = /("name": ?"classifier\/bias"[^}]*?"min": ?)(-?[0-9.eE+-]+)/;
-if (!pattern.test(text)) throw new Error(`${modelJsonPath}: cannot find classifier/bias's quantization min`);
-// The total shift since training goes into model.json's userDefinedMetadata (tf.js keeps that
-// field): the app undoes it when it fine-tunes (src/model/pretrained.ts), so fine-tuning starts
+const { calibrateModelJson } = await load('scripts/pretrain/model-json.ts');
+// Only the bias's quantization `min` moves (by −t); the total shift since training goes into
+// model.json's userDefinedMetadata (tf.js keeps that field, beside any metadata the training run
+// wrote): the app undoes it when it fine-tunes (src/model/pretrained.ts), so fine-tuning starts
 // from the bias as trained and only "pretrained only" verification uses the calibrated one.
-const previousShift = Number(JSON.parse(text).userDefinedMetadata?.calibration?.biasShift ?? 0);
-const metadata = { calibration: { biasShift: previousShift - t, note: 'classifier/bias = as trained + biasShift (scripts/pretrain/calibrate.mjs)' } };
-const metadataJson = `"userDefinedMetadata": ${JSON.stringify(metadata)}`;
-let newText = text.replace(pattern, (_, head) => `${head}${newMin}`);
-newText = /"userDefinedMetadata": ?\{"calibration": ?\{[^}]*\}\}/.test(newText)
-  ? newText.replace(/"userDefinedMetadata": ?\{"calibration": ?\{[^}]*\}\}/, metadataJson)
-  : newText.replace(/\}\s*$/, `, ${metadataJson}}`);
-const check = JSON.parse(newText);
-const changed = check.weightsManifest.flatMap((g) => g.weights).find((w) => w.name === 'classifier/bias');
-const rest = (m) => JSON.stringify({ ...m, weightsManifest: null, userDefinedMetadata: null });
-if (changed.quantization.min !== newMin || check.userDefinedMetadata.calibration.biasShift !== previousShift - t || rest(check) !== rest(JSON.parse(text))) {
-  throw new Error('model.json edit went wrong');
-}
+const { text: newText, quantization: q, byte, newMin } = calibrateModelJson(text, t, biasBefore);
 const calibDir = args['dry-run'] ? join(tmpdir(), `calibrate-dry-run-${process.pid}`) : dir;
 if (args['dry-run']) {
   // Reload from a scratch copy of model.json that points at the original weight files.
