@@ -4,7 +4,7 @@
  */
 import type { AugmentConfigInput, CaptureConfig, CropMode, FaceConfig, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
 import type { FrameSpec } from './frame';
-import type { VariantSpec } from './variants';
+import type { VariantSpec } from './variant-spec';
 
 export type BenchBackend = 'wasm' | 'cpu' | 'webgl';
 
@@ -272,18 +272,4 @@ export interface EnrolmentResult {
   readonly msPerAttempt: number;
   readonly medianStepMs: number;
   readonly leakedTensors: number;
-}
-
-export interface Rates {
-  /** Genuine attempts denied / genuine attempts. */
-  readonly frr: number;
-  /** Impostor attempts granted / impostor attempts. */
-  readonly far: number;
-}
-
-export interface RocSummary extends Rates {
-  readonly eer: number;
-  /** Threshold of the score at the EER point (granted when score > threshold). */
-  readonly eerThreshold: number;
-  readonly auc: number;
 }

@@ -19,7 +19,7 @@ import { importSquare, type Square } from '../../src/data/crop';
 import { deriveSeed, shuffled } from '../../src/data/random';
 import { decodeJpeg, type Rgba } from '../../src/data/test-support/node-codec';
 import { disposeNetwork, LAYER_NAMES, preprocessBatch, useCpuBackend, useWasmBackend, wrapSiamese, type SiameseNetwork } from '../../src/model';
-import { accuracyAt, bestAccuracyThreshold, kFoldAccuracy, rocAuc } from '../common/metrics';
+import { accuracyAt, bestAccuracyThreshold, kFoldAccuracy, rocAuc } from '../../tools/common';
 import { createPhotoCropper, wholePhotoCropper, type PhotoCrop, type PhotoCropper } from './lfw-crop';
 
 /** One line of a pairs file: photo paths relative to the LFW folder, and whether they show the same person. */

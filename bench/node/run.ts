@@ -18,7 +18,7 @@ import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_MODEL_CONFIG, DEFA
 import { DEFAULT_CAMERA_PARAMS } from '../../src/augment/augment';
 import { accuracyWork, extrapolate, speedWork, verifyWork, type AccuracyPlan, type EnrolmentCosts } from '../common/estimate';
 import { DEFAULT_FRAME_SPEC } from '../common/frame';
-import { median, rocAuc } from '../common/metrics';
+import { median, rocAuc } from '../../tools/common';
 import type { AccuracySetup, BackendSpeed, EnrolmentResult, ImportSpeed, NodeSpeedRow, SetupInfo, SpeedFailure, TargetPlan, VerifySpeedResult } from '../common/types';
 import { APP_DEFAULT_VARIANT, buildVariantTable, planVariants, type VariantSpec } from '../common/variants';
 import { launchBrowser, openPersistentSession, openSession, CHROMIUM_PATH, type BenchSession } from './browser';

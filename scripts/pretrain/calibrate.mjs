@@ -59,7 +59,7 @@ const seed = Number(args.seed);
 
 const load = async (file) => (await runnerImport(join(root, file), { configFile: false, root, logLevel: 'error' })).module;
 const pairs = await load('bench/node/pairs.ts');
-const metrics = await load('bench/common/metrics.ts');
+const metrics = await load('tools/common/index.ts');
 const { planTargets } = await load('bench/node/lfw.ts');
 const lfwCrop = await load('bench/node/lfw-crop.ts');
 if (!lfwCrop.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfwCrop.PHOTO_CROPS.join(' or ')}`);

@@ -116,11 +116,11 @@ if (!(dScore <= tol && dEmb <= tol)) {
 }
 
 // 2. optional: dev-test pairs from the original JPEGs, the app's preprocessing (bench/node/pairs.ts:
-// cached embeddings and the model's head; metrics from bench/common/metrics.ts)
+// cached embeddings and the model's head; metrics from tools/common/index.ts)
 const nPairs = Number(args.pairs);
 if (nPairs > 0) {
   const { module: pairs } = await runnerImport(join(root, 'bench/node/pairs.ts'), { root, logLevel: 'error' });
-  const { module: m } = await runnerImport(join(root, 'bench/common/metrics.ts'), { root, logLevel: 'error' });
+  const { module: m } = await runnerImport(join(root, 'tools/common/index.ts'), { root, logLevel: 'error' });
   const { rows } = await pairs.pairsFromFile(join(args.lfw, 'lfw-meta'), pairs.PAIR_FILES.devTest, { limit: nPairs >= 979 ? 0 : nPairs, seed: 42 }, 2);
   const t0 = Date.now();
   const { module: lfwCrop } = await runnerImport(join(root, 'bench/node/lfw-crop.ts'), { root, logLevel: 'error' });

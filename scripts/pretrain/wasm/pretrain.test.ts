@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { validateModelConfig } from '../../../src/config';
 import { buildSiamese, disposeNetwork, useWasmBackend } from '../../../src/model';
-import { seedWeights } from '../../../test/seeded';
+import { seedWeights } from '../../../tools/common';
 import { loadPairsNetwork, readPairsFile, selectPairs, type PairRow } from '../../../bench/node/pairs';
 import { exportNetwork } from './export';
 import { pretrainChunk, PretrainError, readState, type PretrainOptions, type RunSettings } from './pretrain';
