@@ -3,6 +3,7 @@
  * and the shape of bench/results/latest.json. Plain JSON: no tensors, no classes.
  */
 import type { AugmentConfigInput, CaptureConfig, CropMode, FaceConfig, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
+import type { TargetPlan } from '../../tools/lfw';
 import type { FrameSpec } from './frame';
 import type { VariantSpec } from './variant-spec';
 
@@ -167,15 +168,6 @@ export interface ImportSpeed {
 // Accuracy
 
 export type Condition = 'plain' | 'sameCamera';
-
-export interface TargetPlan {
-  readonly name: string;
-  /** Photo file names, in filename order. */
-  readonly anchors: readonly string[];
-  readonly positives: readonly string[];
-  readonly verification: readonly string[];
-  readonly test: readonly string[];
-}
 
 export interface AccuracySetup {
   readonly targets: readonly TargetPlan[];

@@ -9,7 +9,7 @@ import type { FrameSpec } from '../common/frame';
 import type { BackendInfo, BackendSpeed, CropStats, EnrolmentResult, ImportSpeed, NodeSpeedRow, VerifySpeed } from '../common/types';
 import type { PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
-import type { PairsResult, ScoreSummary } from './pairs';
+import type { PairsResult, ScoreSummary } from '../../tools/lfw';
 
 export interface PartTiming {
   readonly part: string;
@@ -131,7 +131,7 @@ export interface BenchReport {
     verifyBackend: BackendInfo | null;
     import: ImportSpeed | null;
   };
-  /** LFW dev-test pair matching of the bundled pretrained model (bench/node/pairs.ts). */
+  /** LFW dev-test pair matching of the bundled pretrained model (tools/lfw/pairs.ts). */
   pairs: PairsResult[];
   accuracy: AccuracyReport | null;
   estimate: Estimate | null;

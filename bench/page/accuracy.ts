@@ -32,9 +32,10 @@ import { buildSiamese, disposeNetwork, loadPretrainedNetwork, loadStartingNetwor
 import { augmentFunction, calibrateHead, calibrationCohort, cohortLogits, train, type CalibrationResult } from '../../src/training';
 import { createVerifier, type Verifier } from '../../src/verify';
 import { median, seedWeights } from '../../tools/common';
+import type { TargetPlan } from '../../tools/lfw';
 import { cropFit, photoSeed, placePhoto } from '../common/frame';
 import { AUGMENT_SETS } from '../common/variants';
-import type { AccuracySetup, Attempt, Condition, CropStats, EnrolmentRequest, EnrolmentResult, SetupInfo, TargetPlan } from '../common/types';
+import type { AccuracySetup, Attempt, Condition, CropStats, EnrolmentRequest, EnrolmentResult, SetupInfo } from '../common/types';
 import { decodeBitmap, fetchBlob, renderFrame } from './frame';
 import { startBackend } from './speed';
 

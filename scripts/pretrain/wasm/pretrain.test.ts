@@ -6,7 +6,7 @@ import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { validateModelConfig } from '../../../src/config';
 import { buildSiamese, disposeNetwork, useWasmBackend } from '../../../src/model';
 import { seedWeights } from '../../../tools/common';
-import { loadPairsNetwork, readPairsFile, selectPairs, type PairRow } from '../../../bench/node/pairs';
+import { loadPairsNetwork, readPairsFile, selectPairs, type PairRow } from '../../../tools/lfw';
 import { exportNetwork } from './export';
 import { pretrainChunk, PretrainError, readState, type PretrainOptions, type RunSettings } from './pretrain';
 import { listPeople, type PersonPhotos } from './sampling';
