@@ -83,7 +83,7 @@ export default defineConfig({
     ...(E2E_HARNESS && { outDir: process.env.E2E_OUT_DIR ?? 'e2e/.generated/dist', emptyOutDir: true }),
   },
   test: {
-    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts', 'tools/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,

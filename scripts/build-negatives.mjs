@@ -17,7 +17,7 @@
  * 640×480 frame (where FACE_CROP_RULES was measured), the square kept inside the photo. Photos where
  * no face is found are skipped and counted. The crop is resized bilinearly to --size (half-pixel
  * centres) and JPEG-encoded (quality 90) by the app's Node codec steps
- * (src/data/test-support/node-square-codec.ts). All app modules are loaded through Vite's module
+ * (tools/codec). All app modules are loaded through Vite's module
  * runner; the detector runs on tf.js's wasm backend.
  *
  * Output: lfw-negatives.tar (uncompressed: JPEGs do not compress; members lfw/<Name>/<Name>_NNNN.jpg
@@ -61,11 +61,11 @@ for (const [k, v] of Object.entries({ count, seed, perPerson, size })) {
 const load = async (id) => (await runnerImport(path.join(root, id), { configFile: false, logLevel: 'error', root })).module;
 const { shuffled, deriveSeed } = await load('src/data/random.ts');
 const { locatingCodec } = await load('src/data/locate-codec.ts');
-const { createNodeSquareCodec } = await load('src/data/test-support/node-square-codec.ts');
+const { createNodeSquareCodec } = await load('tools/codec/index.ts');
 const { DEFAULT_FACE_CONFIG } = await load('src/config/index.ts');
 const { createFaceDetector } = await load('src/face/index.ts');
 const { locateFace, LOCATE_FRAME } = await load('src/face/locate.ts');
-const { fileModelHandler, faceModelPath } = await load('src/face/test-support.ts');
+const { fileModelHandler, faceModelPath } = await load('tools/lfw/index.ts');
 
 await tf.setBackend('wasm');
 await tf.ready();

@@ -32,7 +32,7 @@ const SEED = Number(args.seed);
 
 const load = async (id) => (await runnerImport(id, { logLevel: 'error', configFile: false })).module;
 const face = await load('/src/face/index.ts');
-const support = await load('/src/face/test-support.ts');
+const support = await load('/tools/lfw/index.ts');
 const random = await load('/src/data/random.ts');
 const config = await load('/src/config/index.ts');
 

@@ -4,19 +4,14 @@ import * as tf from '@tensorflow/tfjs';
 import { decode } from 'jpeg-js';
 import type { Square } from '../src/data/crop';
 import { preprocessBatch, type PixelData } from '../src/model';
+import { LFW_DIR, LFW_META_DIR } from '../tools/lfw';
 
 /**
  * LFW photos for Node tests: /work/shared/data/lfw/<Person>/<Person>_NNNN.jpg (250×250 JPEG,
  * face centred), decoded with jpeg-js. Read-only shared data, outside the repository.
  */
 
-export const LFW_DIR = join(import.meta.dirname, '..', '..', 'shared', 'data', 'lfw');
-export const LFW_META_DIR = join(import.meta.dirname, '..', '..', 'shared', 'data', 'lfw-meta');
-
-/** Path of photo `index` (1-based, as in the file names) of `person`. */
-export function lfwPath(person: string, index: number): string {
-  return join(LFW_DIR, person, `${person}_${String(index).padStart(4, '0')}.jpg`);
-}
+export { LFW_DIR, LFW_META_DIR, lfwPath } from '../tools/lfw';
 
 /** Number of photos of `person`. */
 export function photoCount(person: string): number {

@@ -9,7 +9,7 @@ import { buildPairs } from '../../src/data/pairs';
 import { createRng } from '../../src/data/random';
 import { buildSiamese, disposeNetwork, type SiameseNetwork } from '../../src/model';
 import { train } from '../../src/training';
-import { median } from './metrics';
+import { median } from '../../tools/common';
 import type { ModelSpeed, ModelSpeedRequest } from './types';
 
 /** Seeded values in [0, 1) of a shape (random images). */

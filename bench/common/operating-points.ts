@@ -10,7 +10,7 @@
  * to 0 or 1 have logits clamped to ±MAX_LOGIT: far past any threshold a target of 0.1 %–50 % picks.
  */
 import { logitThresholdAtFar } from '../../src/training/operating-point';
-import { rocSummary } from './metrics';
+import { rocSummary } from '../../tools/common';
 import type { Condition } from './types';
 
 export interface ScoreDumpAttempt {

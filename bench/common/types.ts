@@ -3,8 +3,9 @@
  * and the shape of bench/results/latest.json. Plain JSON: no tensors, no classes.
  */
 import type { AugmentConfigInput, CaptureConfig, CropMode, FaceConfig, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
+import type { TargetPlan } from '../../tools/lfw';
 import type { FrameSpec } from './frame';
-import type { VariantSpec } from './variants';
+import type { VariantSpec } from './variant-spec';
 
 export type BenchBackend = 'wasm' | 'cpu' | 'webgl';
 
@@ -168,15 +169,6 @@ export interface ImportSpeed {
 
 export type Condition = 'plain' | 'sameCamera';
 
-export interface TargetPlan {
-  readonly name: string;
-  /** Photo file names, in filename order. */
-  readonly anchors: readonly string[];
-  readonly positives: readonly string[];
-  readonly verification: readonly string[];
-  readonly test: readonly string[];
-}
-
 export interface AccuracySetup {
   readonly targets: readonly TargetPlan[];
   /** URL prefix the page fetches photos from: `${photoBase}${person}/${file}`. */
@@ -272,18 +264,4 @@ export interface EnrolmentResult {
   readonly msPerAttempt: number;
   readonly medianStepMs: number;
   readonly leakedTensors: number;
-}
-
-export interface Rates {
-  /** Genuine attempts denied / genuine attempts. */
-  readonly frr: number;
-  /** Impostor attempts granted / impostor attempts. */
-  readonly far: number;
-}
-
-export interface RocSummary extends Rates {
-  readonly eer: number;
-  /** Threshold of the score at the EER point (granted when score > threshold). */
-  readonly eerThreshold: number;
-  readonly auc: number;
 }

@@ -3,55 +3,15 @@
  * scratch, pretrained only) and the side-by-side table built from their attempts. Plain arrays,
  * no tf.js.
  */
-import { FREEZE_MODES, NOTEBOOK_AUGMENT, type AugmentConfigInput, type CropMode, type FreezeMode, type TrainingConfig, type TrainingStart } from '../../src/config';
-import { ratesAt, rocSummary } from './metrics';
-import type { Attempt, Condition, RocSummary } from './types';
+import { FREEZE_MODES, NOTEBOOK_AUGMENT, type AugmentConfigInput, type CropMode, type FreezeMode, type TrainingConfig } from '../../src/config';
+import { ratesAt, rocSummary, type RocSummary } from '../../tools/common';
+import type { Attempt, Condition } from './types';
+import { VARIANT_IDS, type AugmentSet, type VariantId, type VariantSpec } from './variant-spec';
 
-export type AugmentSet = 'all' | 'notebook';
+export { VARIANT_IDS, type AugmentSet, type VariantId, type VariantSpec, type VariantStart } from './variant-spec';
 
 /** The augment details (augmentFunction's second argument) of an augment set. */
 export const AUGMENT_SETS: Readonly<Record<AugmentSet, AugmentConfigInput>> = { all: {}, notebook: NOTEBOOK_AUGMENT };
-
-/** How a variant's network comes about: fine-tuned from the pretrained model, trained from scratch, or the pretrained model untouched. */
-export type VariantStart = TrainingStart | 'none';
-
-export interface VariantSpec {
-  readonly id: VariantId;
-  /** One line for the report. */
-  readonly label: string;
-  readonly crop: CropMode;
-  readonly start: VariantStart;
-  /** Training batches augmented (src/augment, the app's defaults); false when not trained. */
-  readonly augment: boolean;
-  /**
-   * Which augmentations, over DEFAULT_AUGMENT_CONFIG (src/training augmentFunction's details):
-   * 'all' the app's set, 'notebook' the reference notebook's five alone (NOTEBOOK_AUGMENT).
-   */
-  readonly augmentSet: AugmentSet;
-  /** Training epochs (0 = not trained). */
-  readonly epochs: number;
-  /** Layers kept at their starting weights while training (TrainingConfig.freeze). */
-  readonly freeze: FreezeMode;
-  /** The trained network calibrated on held-out negatives (TrainingConfig.calibrate); false when not trained. */
-  readonly calibrate: boolean;
-}
-
-export const VARIANT_IDS = [
-  'default',
-  'face-noaug',
-  'notebook-aug',
-  'fixed-aug',
-  'fixed-noaug',
-  'freeze-none',
-  'freeze-convs',
-  'freeze-embedding',
-  'calibrate-on',
-  'calibrate-off',
-  'scratch',
-  'pretrained-face',
-  'pretrained-fixed',
-] as const;
-export type VariantId = (typeof VARIANT_IDS)[number];
 
 /** The variant whose numbers are the accuracy part's top-level ones: the app's defaults. */
 export const APP_DEFAULT_VARIANT: VariantId = 'default';

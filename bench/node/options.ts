@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_TRAINING_CONFIG } from '../../src/config';
 import { VARIANT_IDS, APP_DEFAULT_VARIANT, type VariantId } from '../common/variants';
-import { PHOTO_CROPS, type PhotoCrop } from './lfw-crop';
+import { PHOTO_CROPS, type PhotoCrop } from '../../tools/lfw';
 
 export const PARTS = ['speed', 'verify', 'import', 'pairs', 'accuracy'] as const;
 export type Part = (typeof PARTS)[number];
@@ -22,7 +22,7 @@ export interface BenchOptions {
   readonly pairsMeta: string;
   /** At most this many pairs per pairs file (seeded, stratified; 0 = all). */
   readonly pairsLimit: number;
-  /** How the pairs part crops LFW photos (bench/node/lfw-crop.ts), each a run of its own; the first is the headline. */
+  /** How the pairs part crops LFW photos (tools/lfw/crop.ts), each a run of its own; the first is the headline. */
   readonly pairsCrops: readonly PhotoCrop[];
   /** Target people need at least this many photos. */
   readonly minPhotos: number;

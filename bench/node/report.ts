@@ -3,12 +3,13 @@
  */
 import type { AugmentConfigInput, CaptureConfig, FaceConfig, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
 import type { CameraParams } from '../../src/augment';
+import type { RocSummary } from '../../tools/common';
 import type { EnrolmentCosts } from '../common/estimate';
 import type { FrameSpec } from '../common/frame';
-import type { BackendInfo, BackendSpeed, CropStats, EnrolmentResult, ImportSpeed, NodeSpeedRow, RocSummary, VerifySpeed } from '../common/types';
+import type { BackendInfo, BackendSpeed, CropStats, EnrolmentResult, ImportSpeed, NodeSpeedRow, VerifySpeed } from '../common/types';
 import type { PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
-import type { PairsResult, ScoreSummary } from './pairs';
+import type { PairsResult, ScoreSummary } from '../../tools/lfw';
 
 export interface PartTiming {
   readonly part: string;
@@ -130,7 +131,7 @@ export interface BenchReport {
     verifyBackend: BackendInfo | null;
     import: ImportSpeed | null;
   };
-  /** LFW dev-test pair matching of the bundled pretrained model (bench/node/pairs.ts). */
+  /** LFW dev-test pair matching of the bundled pretrained model (tools/lfw/pairs.ts). */
   pairs: PairsResult[];
   accuracy: AccuracyReport | null;
   estimate: Estimate | null;
@@ -290,7 +291,7 @@ function accuracySection(a: AccuracyReport): string[] {
       `No face found: that photo is left out of the enrolment (the app refuses the capture), and an attempt with it counts as denied (verification 0).`,
     `- Each enrolment photo → ${s.capturesPerPhoto} captures with seeded jitter (src/augment: shift ±3 px, zoom ±2 %, brightness ±0.04, noise σ 0.005–0.02, JPEG q90).`,
     `- Negatives: the app's bundled pack (${s.negatives.count} faces of ${s.negatives.people} people, version ${s.negatives.version}), loaded through the app's ensureBundledNegatives into IndexedDB.`,
-    `- Model: the reference network (${s.params.toLocaleString('en')} parameters). The bundled pretrained model (${s.pretrained.file}, model.json SHA-256 ${s.pretrained.sha256}…): fine-tuned variants start from it as the app's training does (src/model loadStartingNetwork: the classifier bias as pretrained), pretrained-only variants verify with it as the app does before training (loadPretrainedNetwork: the calibrated bias); from scratch: Glorot-uniform kernels and zero biases from the seed (test/seeded.ts).`,
+    `- Model: the reference network (${s.params.toLocaleString('en')} parameters). The bundled pretrained model (${s.pretrained.file}, model.json SHA-256 ${s.pretrained.sha256}…): fine-tuned variants start from it as the app's training does (src/model loadStartingNetwork: the classifier bias as pretrained), pretrained-only variants verify with it as the app does before training (loadPretrainedNetwork: the calibrated bias); from scratch: Glorot-uniform kernels and zero biases from the seed (tools/common/seeded.ts).`,
     `- Training: the app's train() and training config (batch ${t.batchSize}, lr ${t.learningRate}, trainFraction ${t.trainFraction}, seed ${t.seed}) with each variant's start, frozen layers (freeze), augmentation (src/augment, the app's DEFAULT_AUGMENT_CONFIG, per batch as the app's training session applies it; notebook-aug: the reference notebook's five alone, NOTEBOOK_AUGMENT) and epochs${trainedDiffers}. The app trains ${app.epochs} epochs from the pretrained model; the reference recipe ${s.referenceEpochs} from scratch.`,
     `- Verification: the app's verifier and decision rule, default thresholds (detection ${s.verify.detectionThreshold}, verification ${s.verify.verificationThreshold}). Genuine: the person's test photos; impostor: the other targets' test photos. ${a.attempts.genuine} genuine and ${a.attempts.impostor} impostor attempts per variant and condition.`,
     `- Same camera: src/augment cameraTransform (gain ${s.camera.gain.join('/')}, blur σ ${s.camera.blurSigma}, noise σ ${s.camera.noiseSigma}, JPEG ${s.camera.jpegQuality}) on the ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops of the enrolment photos (before the jitter) and of every test photo (the detector sees the frame without it); the bundled negatives unchanged. Trained again per person.`,

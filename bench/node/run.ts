@@ -18,13 +18,12 @@ import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_MODEL_CONFIG, DEFA
 import { DEFAULT_CAMERA_PARAMS } from '../../src/augment/augment';
 import { accuracyWork, extrapolate, speedWork, verifyWork, type AccuracyPlan, type EnrolmentCosts } from '../common/estimate';
 import { DEFAULT_FRAME_SPEC } from '../common/frame';
-import { median, rocAuc } from '../common/metrics';
-import type { AccuracySetup, BackendSpeed, EnrolmentResult, ImportSpeed, NodeSpeedRow, SetupInfo, SpeedFailure, TargetPlan, VerifySpeedResult } from '../common/types';
+import { median, rocAuc } from '../../tools/common';
+import { buildArchive, countPhotos, PAIR_FILES, planTargets, readPairsFile, runPairs, SPLIT, type TargetPlan } from '../../tools/lfw';
+import type { AccuracySetup, BackendSpeed, EnrolmentResult, ImportSpeed, NodeSpeedRow, SetupInfo, SpeedFailure, VerifySpeedResult } from '../common/types';
 import { APP_DEFAULT_VARIANT, buildVariantTable, planVariants, type VariantSpec } from '../common/variants';
 import { launchBrowser, openPersistentSession, openSession, CHROMIUM_PATH, type BenchSession } from './browser';
-import { buildArchive, countPhotos, planTargets, SPLIT } from './lfw';
 import { FULL, HELP, parseOptions, type BenchOptions } from './options';
-import { PAIR_FILES, readPairsFile, runPairs } from './pairs';
 import { renderMarkdown, type AccuracyReport, type BackendRow, type BenchReport, type Estimate, type PartTiming } from './report';
 import { buildHarness, PHOTO_BASE, serveHarness } from './server';
 import { nodeSpeedRequests, pageSpeedRequests, speedNode } from './speed';

@@ -31,11 +31,11 @@ import { createFaceDetector, faceCrop } from '../../src/face';
 import { buildSiamese, disposeNetwork, loadPretrainedNetwork, loadStartingNetwork, preprocess, type SiameseNetwork } from '../../src/model';
 import { augmentFunction, calibrateHead, calibrationCohort, cohortLogits, train, type CalibrationResult } from '../../src/training';
 import { createVerifier, type Verifier } from '../../src/verify';
-import { seedWeights } from '../../test/seeded';
+import { median, seedWeights } from '../../tools/common';
+import type { TargetPlan } from '../../tools/lfw';
 import { cropFit, photoSeed, placePhoto } from '../common/frame';
-import { median } from '../common/metrics';
 import { AUGMENT_SETS } from '../common/variants';
-import type { AccuracySetup, Attempt, Condition, CropStats, EnrolmentRequest, EnrolmentResult, SetupInfo, TargetPlan } from '../common/types';
+import type { AccuracySetup, Attempt, Condition, CropStats, EnrolmentRequest, EnrolmentResult, SetupInfo } from '../common/types';
 import { decodeBitmap, fetchBlob, renderFrame } from './frame';
 import { startBackend } from './speed';
 

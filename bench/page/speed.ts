@@ -9,7 +9,7 @@ import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_VERIFY_CONFIG } fr
 import { captureSquare } from '../../src/data/crop';
 import { createFaceDetector, faceCrop } from '../../src/face';
 import { preprocess } from '../../src/model';
-import { median } from '../common/metrics';
+import { median } from '../../tools/common';
 import { embedOnce, seededImages, stepNote, timeIt, timeModel } from '../common/model-speed';
 import type { BackendInfo, BackendSpeed, BackendSpeedRequest, VerifySpeed, VerifySpeedRequest, VerifySpeedResult } from '../common/types';
 import { centredFrame } from './frame';

@@ -3,12 +3,12 @@
  * Calibrates the pretrained model's output so that the app's detection threshold 0.5 is a sensible
  * operating point for people the model never saw, by shifting the classifier's bias.
  *
- * 1. Scores pairs-dev-train.tsv and pairs-dev-test.tsv with the model (bench/node/pairs.ts: the
+ * 1. Scores pairs-dev-train.tsv and pairs-dev-test.tsv with the model (tools/lfw/pairs.ts: the
  *    app's preprocess, cached embeddings, the model's own head) and the raw-pixel baseline. Each
- *    photo is cropped as --crop says (bench/node/lfw-crop.ts): 'face' (default) the app's face
+ *    photo is cropped as --crop says (tools/lfw/crop.ts): 'face' (default) the app's face
  *    crop, the input the model gets in the app; 'photo' the whole photo.
  * 2. Calibration pairs: the dev-test pairs that show none of the enrolment benchmark's target
- *    people (people of people-dev-test.tsv with ≥ --min-photos photos, bench/node/lfw.ts's
+ *    people (people of people-dev-test.tsv with ≥ --min-photos photos, tools/lfw/folder.ts's
  *    planTargets). Not dev-train pairs: the model was trained on those people, and a threshold
  *    fitted there does not transfer.
  * 3. t = the logit threshold with the best accuracy on the calibration pairs, or with
@@ -58,11 +58,9 @@ const limit = Number(args.limit);
 const seed = Number(args.seed);
 
 const load = async (file) => (await runnerImport(join(root, file), { configFile: false, root, logLevel: 'error' })).module;
-const pairs = await load('bench/node/pairs.ts');
-const metrics = await load('bench/common/metrics.ts');
-const { planTargets } = await load('bench/node/lfw.ts');
-const lfwCrop = await load('bench/node/lfw-crop.ts');
-if (!lfwCrop.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfwCrop.PHOTO_CROPS.join(' or ')}`);
+const lfw = await load('tools/lfw/index.ts');
+const metrics = await load('tools/common/index.ts');
+if (!lfw.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfw.PHOTO_CROPS.join(' or ')}`);
 const tf = await import('@tensorflow/tfjs');
 
 const t0 = performance.now();
@@ -73,30 +71,30 @@ const maxAbs = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 
 await (await load('src/model/index.ts')).useWasmBackend();
 // The pairs: all of both files (or a seeded subsample with --limit, for a quick check).
-const train = await pairs.pairsFromFile(metaDir, pairs.PAIR_FILES.devTrain, { limit, seed }, 1);
-const test = await pairs.pairsFromFile(metaDir, pairs.PAIR_FILES.devTest, { limit, seed }, 2);
-const targets = (await planTargets(lfwDir, join(metaDir, 'people-dev-test.tsv'), minPhotos, 0)).map((t) => t.name);
+const train = await lfw.pairsFromFile(metaDir, lfw.PAIR_FILES.devTrain, { limit, seed }, 1);
+const test = await lfw.pairsFromFile(metaDir, lfw.PAIR_FILES.devTest, { limit, seed }, 2);
+const targets = (await lfw.planTargets(lfwDir, join(metaDir, 'people-dev-test.tsv'), minPhotos, 0)).map((t) => t.name);
 const isTarget = new Set(targets);
-const showsTarget = (r) => isTarget.has(pairs.personOf(r.left)) || isTarget.has(pairs.personOf(r.right));
+const showsTarget = (r) => isTarget.has(lfw.personOf(r.left)) || isTarget.has(lfw.personOf(r.right));
 log(`${train.rows.length} dev-train and ${test.rows.length} dev-test pairs; ${targets.length} target people (≥ ${minPhotos} photos): ${targets.join(', ')}`);
 
 // 1. Score with the model as it is.
-const net = await pairs.loadPairsNetwork(dir);
-const cropper = await lfwCrop.createPhotoCropper(args.crop);
+const net = await lfw.loadPairsNetwork(dir);
+const cropper = await lfw.createPhotoCropper(args.crop);
 const progress = (file) => (done, n) => (done % 400 < 16 || done === n) && log(`${file}: ${done}/${n} photos embedded`);
-const trainScored = await pairs.scorePairs(net, lfwDir, train.rows, { onProgress: progress(train.info.file), cropper });
-const testScored = await pairs.scorePairs(net, lfwDir, test.rows, { onProgress: progress(test.info.file), cropper });
-const headBefore = await pairs.checkHead(net, lfwDir, testScored, 8, cropper);
-log(`crop: ${lfwCrop.describeCropper(cropper)}`);
-if (!(headBefore.maxAbsDiff <= pairs.HEAD_TOLERANCE)) throw new Error(`head vs whole network: ${headBefore.maxAbsDiff}`);
-const before = pairs.summarizeScored(trainScored, testScored, headBefore);
+const trainScored = await lfw.scorePairs(net, lfwDir, train.rows, { onProgress: progress(train.info.file), cropper });
+const testScored = await lfw.scorePairs(net, lfwDir, test.rows, { onProgress: progress(test.info.file), cropper });
+const headBefore = await lfw.checkHead(net, lfwDir, testScored, 8, cropper);
+log(`crop: ${lfw.describeCropper(cropper)}`);
+if (!(headBefore.maxAbsDiff <= lfw.HEAD_TOLERANCE)) throw new Error(`head vs whole network: ${headBefore.maxAbsDiff}`);
+const before = lfw.summarizeScored(trainScored, testScored, headBefore);
 
 // 2. Calibration pairs and the rest (pairs showing a target person).
 const calibIdx = test.rows.map((r, i) => (showsTarget(r) ? -1 : i)).filter((i) => i >= 0);
 const heldIdx = test.rows.map((r, i) => (showsTarget(r) ? i : -1)).filter((i) => i >= 0);
 const pick = (idx, values) => idx.map((i) => values[i]);
 const calibRows = pick(calibIdx, test.rows);
-const calibLogits = pairs.byClass(calibRows, pick(calibIdx, testScored.logits));
+const calibLogits = lfw.byClass(calibRows, pick(calibIdx, testScored.logits));
 
 // 3. The logit threshold and the new bias.
 const fit = metrics.bestAccuracyThreshold(calibLogits.genuine, calibLogits.impostor);
@@ -121,7 +119,7 @@ for (const p of operatingPoints) log(`calibration pairs: at FAR ≤ ${p.target_f
 const t = targetFar === null ? fit.threshold : thresholdAtFar(calibLogits.impostor, targetFar);
 const biasBefore = net.classifier.getWeights()[1].dataSync()[0];
 log(`calibration: ${calibRows.length} pairs; best logit threshold t = ${t.toFixed(4)} (P = ${sigmoid(t).toFixed(4)}), accuracy there ${fit.accuracy.toFixed(4)} (fitted on these pairs), 10-fold ${cv.accuracy.toFixed(4)}; bias ${biasBefore.toFixed(6)} → ${(biasBefore - t).toFixed(6)}`);
-pairs.disposeNetwork(net);
+lfw.disposeNetwork(net);
 
 const modelJsonPath = join(dir, 'model.json');
 const text = await readFile(modelJsonPath, 'utf8');
@@ -144,28 +142,28 @@ if (args['dry-run']) {
 log(`${args['dry-run'] ? 'dry run: wrote ' + join(calibDir, 'model.json') : 'wrote ' + modelJsonPath}: classifier/bias quantization min ${q.min} → ${newMin} (byte ${byte}, scale ${q.scale})`);
 
 // 4. Reload and check.
-const net2 = await pairs.loadPairsNetwork(calibDir);
+const net2 = await lfw.loadPairsNetwork(calibDir);
 const biasAfter = net2.classifier.getWeights()[1].dataSync()[0];
-const trainAfter = { ...trainScored, ...pairs.headScores(net2, trainScored.embeddings, trainScored.rows) };
-const testAfter = { ...testScored, ...pairs.headScores(net2, testScored.embeddings, testScored.rows) };
-const headAfter = await pairs.checkHead(net2, lfwDir, testAfter, 8, cropper);
-const crop = pairs.cropInfo(cropper);
+const trainAfter = { ...trainScored, ...lfw.headScores(net2, trainScored.embeddings, trainScored.rows) };
+const testAfter = { ...testScored, ...lfw.headScores(net2, testScored.embeddings, testScored.rows) };
+const headAfter = await lfw.checkHead(net2, lfwDir, testAfter, 8, cropper);
+const crop = lfw.cropInfo(cropper);
 cropper.dispose();
-pairs.disposeNetwork(net2);
+lfw.disposeNetwork(net2);
 const checks = {
   bias_error: Math.abs(biasAfter - (biasBefore - t)),
   max_logit_shift_error: maxAbs(testAfter.logits, testScored.logits.map((z) => z - t)),
   max_score_error: maxAbs(testAfter.scores, testScored.logits.map((z) => sigmoid(z - t))),
   whole_network_vs_head_after: headAfter,
 };
-const after = pairs.summarizeScored(trainAfter, testAfter, headAfter);
+const after = lfw.summarizeScored(trainAfter, testAfter, headAfter);
 const aucChange = Math.abs(after.model.devTestAuc - before.model.devTestAuc);
 log(`reloaded: bias ${biasAfter.toFixed(6)}; checks ${JSON.stringify(checks)}; AUC ${before.model.devTestAuc.toFixed(6)} → ${after.model.devTestAuc.toFixed(6)}`);
 const failures = [
   checks.bias_error > 1e-6 && 'bias',
   checks.max_logit_shift_error > 1e-4 && 'logit shift',
   checks.max_score_error > 1e-5 && 'scores',
-  !(headAfter.maxAbsDiff <= pairs.HEAD_TOLERANCE) && 'whole network vs head',
+  !(headAfter.maxAbsDiff <= lfw.HEAD_TOLERANCE) && 'whole network vs head',
   aucChange > 1e-4 && 'AUC',
 ].filter(Boolean);
 if (failures.length > 0) throw new Error(`calibration check failed: ${failures.join(', ')}`);
@@ -173,7 +171,7 @@ if (failures.length > 0) throw new Error(`calibration check failed: ${failures.j
 // 5. Before/after on the calibration pairs, the held-out (target) pairs, and all dev-test pairs.
 const groupStats = (idx, scored) => {
   const rows = pick(idx, scored.rows);
-  const { genuine, impostor } = pairs.byClass(rows, pick(idx, scored.scores));
+  const { genuine, impostor } = lfw.byClass(rows, pick(idx, scored.scores));
   return {
     n: rows.length,
     same: genuine.length,

@@ -3,8 +3,8 @@
  * Checks a tf.js export written by pretrain_gpu.py: loads it with tf.loadLayersModel (L1Dist
  * registered by importing src/model), checks the parameter count, and compares tf.js's predictions
  * on probe.bin with those PyTorch recorded in metrics.json (fp32 run on the exported weights).
- * Optionally scores N dev-test pairs from the original LFW JPEGs (bench/node/pairs.ts: jpeg-js, the
- * crop --crop names (bench/node/lfw-crop.ts: the app's face crop by default, or the whole photo),
+ * Optionally scores N dev-test pairs from the original LFW JPEGs (tools/lfw/pairs.ts: jpeg-js, the
+ * crop --crop names (tools/lfw/crop.ts: the app's face crop by default, or the whole photo),
  * the app's preprocess; a seeded subsample for N < 979) and reports their ROC AUC and accuracy. The
  * expected probe scores account for the bias shift of calibrate.mjs (model.json's
  * userDefinedMetadata.calibration.biasShift, the total of every calibration run).
@@ -115,21 +115,20 @@ if (!(dScore <= tol && dEmb <= tol)) {
   console.error('MISMATCH between tf.js and PyTorch');
 }
 
-// 2. optional: dev-test pairs from the original JPEGs, the app's preprocessing (bench/node/pairs.ts:
-// cached embeddings and the model's head; metrics from bench/common/metrics.ts)
+// 2. optional: dev-test pairs from the original JPEGs, the app's preprocessing (tools/lfw/pairs.ts:
+// cached embeddings and the model's head; metrics from tools/common/index.ts)
 const nPairs = Number(args.pairs);
 if (nPairs > 0) {
-  const { module: pairs } = await runnerImport(join(root, 'bench/node/pairs.ts'), { root, logLevel: 'error' });
-  const { module: m } = await runnerImport(join(root, 'bench/common/metrics.ts'), { root, logLevel: 'error' });
-  const { rows } = await pairs.pairsFromFile(join(args.lfw, 'lfw-meta'), pairs.PAIR_FILES.devTest, { limit: nPairs >= 979 ? 0 : nPairs, seed: 42 }, 2);
+  const { module: lfw } = await runnerImport(join(root, 'tools/lfw/index.ts'), { root, logLevel: 'error' });
+  const { module: m } = await runnerImport(join(root, 'tools/common/index.ts'), { root, logLevel: 'error' });
+  const { rows } = await lfw.pairsFromFile(join(args.lfw, 'lfw-meta'), lfw.PAIR_FILES.devTest, { limit: nPairs >= 979 ? 0 : nPairs, seed: 42 }, 2);
   const t0 = Date.now();
-  const { module: lfwCrop } = await runnerImport(join(root, 'bench/node/lfw-crop.ts'), { root, logLevel: 'error' });
-  if (!lfwCrop.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfwCrop.PHOTO_CROPS.join(' or ')}`);
-  const cropper = await lfwCrop.createPhotoCropper(args.crop);
-  const scored = await pairs.scorePairs(wrapped, join(args.lfw, 'lfw'), rows, { cropper });
-  console.log(`  crop: ${lfwCrop.describeCropper(cropper)}`);
+  if (!lfw.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfw.PHOTO_CROPS.join(' or ')}`);
+  const cropper = await lfw.createPhotoCropper(args.crop);
+  const scored = await lfw.scorePairs(wrapped, join(args.lfw, 'lfw'), rows, { cropper });
+  console.log(`  crop: ${lfw.describeCropper(cropper)}`);
   cropper.dispose();
-  const { genuine, impostor } = pairs.byClass(rows, scored.scores);
+  const { genuine, impostor } = lfw.byClass(rows, scored.scores);
   const t = calibrated(metrics[`export_${metrics.export.dtype}`].threshold_from_dev_train);
   // The device's threshold comes from pairs-dev-train, i.e. from photos the model was trained on;
   // a threshold fitted on 9/10 of these unseen-people pairs and applied to the other tenth (10-fold)

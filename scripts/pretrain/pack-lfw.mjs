@@ -3,11 +3,11 @@
  * Packs LFW photos for the GPU pretraining run (scripts/pretrain/pretrain_gpu.py).
  *
  * Each photo's crop is, with --crop face (default), the app's face crop of the photo, as an
- * imported photo or a photo of the bundled negatives gets it (bench/node/lfw-crop.ts: src/face
+ * imported photo or a photo of the bundled negatives gets it (tools/lfw/crop.ts: src/face
  * locateFace, short-range BlazeFace, the largest face, the crop rule's square, kept inside the
  * photo; the whole photo where no face is found, counted in the index), or with --crop photo the
  * whole 250×250 photo (what the shipped model was pretrained on). The square is resized to
- * 100×100 by the app's Node codec step (src/data/test-support/node-codec.ts cropResizeBilinear:
+ * 100×100 by the app's Node codec step (tools/codec cropResizeBilinear:
  * bilinear, half-pixel centres, as TF2's tf.image.resize and tf.image.resizeBilinear(…,
  * halfPixelCenters=true) do), re-encoded as a JPEG (quality 85, 4:4:4:
  * mean absolute error 2.6 of 255 against the resized pixels) and appended to one blob. Raw uint8
@@ -42,14 +42,14 @@ const { values: args } = parseArgs({
 });
 const root = resolve(import.meta.dirname ?? '.', '..', '..');
 const load = async (id) => (await runnerImport(join(root, id), { configFile: false, logLevel: 'error', root })).module;
-const lfwCrop = await load('bench/node/lfw-crop.ts');
+const lfwCrop = await load('tools/lfw/index.ts');
 if (!lfwCrop.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfwCrop.PHOTO_CROPS.join(' or ')}`);
 if (args.crop === 'face') {
   // The detector runs on tf.js wasm, as in build-negatives.mjs.
   await (await load('src/model/index.ts')).useWasmBackend();
 }
 const cropper = await lfwCrop.createPhotoCropper(args.crop);
-const { cropResizeBilinear } = await load('src/data/test-support/node-codec.ts');
+const { cropResizeBilinear } = await load('tools/codec/index.ts');
 const { importSquare } = await load('src/data/crop.ts');
 const SIZE = Number(args.size);
 const QUALITY = Number(args.quality);

@@ -3,7 +3,9 @@ import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_AUGMENT_CONFIG, validateAugmentConfig, type AugmentConfigInput, type AugmentRange } from '../config';
 import { createRng } from '../data/random';
-import { lfwPath, readJpeg } from '../face/test-support';
+// The kit's light files: its index also loads src/model, which registers the wasm backend these tests must not pick up.
+import { lfwPath } from '../../tools/lfw/paths';
+import { readJpeg } from '../../tools/lfw/photos';
 import { AugmentError, augmentBatch, cameraTransform, DEFAULT_CAMERA_PARAMS } from './augment';
 import { jpegCompress, scaledTable } from './jpeg';
 import { gaussianKernel } from './ops';

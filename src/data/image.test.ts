@@ -3,7 +3,7 @@ import { decode, encode } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { checkImageBytes, ImageError, outputSide, sniffImageFormat } from './image';
 import { lfwPhotos } from './test-support/archives';
-import { createNodeCodec, cropResizeBilinear, type Rgba } from './test-support/node-codec';
+import { createNodeCodec, cropResizeBilinear, type Rgba } from '../../tools/codec';
 
 const [[, lfw]] = lfwPhotos('Aaron_Peirsol', 1) as [[string, Uint8Array<ArrayBuffer>]];
 

@@ -5,7 +5,7 @@ import { importSquare, type Square } from './crop';
  * Image decode, crop and encode. The browser implementation uses `createImageBitmap` and
  * `OffscreenCanvas` (both also work in a worker). Import code depends only on the small
  * `ImageCodec` interface, so it runs in Node tests with a jpeg-js codec
- * (test-support/node-codec.ts) doing the same steps.
+ * (tools/codec) doing the same steps.
  *
  * The byte checks below (format sniffing, truncation) are plain functions shared by both codecs,
  * so a truncated JPEG is refused the same way everywhere: browsers decode a truncated JPEG into a

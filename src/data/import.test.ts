@@ -7,8 +7,7 @@ import { filesFromEntries, importImages, type FileWithPath, type ImportProgress 
 import { createSampleStore } from './samples';
 import { gzip, lfwPhotos, makeTar } from './test-support/archives';
 import { fullAfter } from './test-support/full-store';
-import { createNodeCodec, cropResizeBilinear, decodeJpeg, type Rgba } from './test-support/node-codec';
-import { createNodeSquareCodec } from './test-support/node-square-codec';
+import { createNodeCodec, createNodeSquareCodec, cropResizeBilinear, decodeJpeg, type Rgba } from '../../tools/codec';
 import type { Square } from './crop';
 import { locatingCodec } from './locate-codec';
 

@@ -10,7 +10,7 @@ import { DEFAULT_FACE_CONFIG, validateFaceConfig } from '../config';
 import { shuffled } from '../data/random';
 import { faceCrop } from './crop-rule';
 import { createFaceDetector, FaceDetectorError, faceModelUrl, type FaceDetector } from './detector';
-import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, resizeRgba, webcamFrame, type RgbaImage } from './test-support';
+import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, resizeRgba, webcamFrame, type RgbaImage } from '../../tools/lfw';
 
 let detector: FaceDetector;
 

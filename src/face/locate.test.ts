@@ -12,10 +12,10 @@ import { DEFAULT_FACE_CONFIG } from '../config';
 import { locatingCodec } from '../data/locate-codec';
 import { shuffled } from '../data/random';
 import { readTar } from '../data/tar';
-import { createNodeSquareCodec } from '../data/test-support/node-square-codec';
+import { createNodeSquareCodec } from '../../tools/codec';
 import { createFaceDetector, type FaceDetector } from './detector';
 import { locateFace, LOCATE_FRAME } from './locate';
-import { composeFrame, faceModelPath, fileModelHandler, LFW_DIR, lfwPath, readJpeg, readPeople, REPO_ROOT } from './test-support';
+import { composeFrame, faceModelPath, fileModelHandler, LFW_DIR, lfwPath, readJpeg, readPeople, REPO_ROOT } from '../../tools/lfw';
 
 let detector: FaceDetector;
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSiamese, disposeNetwork, useWasmBackend } from '../model';
-import { seedWeights } from '../../test/seeded';
+import { seedWeights } from '../../tools/common';
 import { CALIBRATION, calibrateHead, calibrationCohort, cohortLogits, logitThresholdAtFar } from './calibrate';
 
 const MODEL = { inputSize: 58, filters: [4, 8, 8, 8] as [number, number, number, number], embeddingSize: 16 };

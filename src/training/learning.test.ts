@@ -5,7 +5,7 @@ import { shuffled } from '../data/random';
 import { buildSiamese, disposeNetwork, useWasmBackend } from '../model';
 import { createVerifier } from '../verify';
 import { lfwPath, photoBatch, photoCount, readPeople } from '../../test/lfw';
-import { seedWeights } from '../../test/seeded';
+import { seedWeights } from '../../tools/common';
 import { train } from './train';
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingStart } from '../config';
 import { buildSiamese, disposeNetwork, useWasmBackend, type NetworkMeta, type SiameseNetwork } from '../model';
-import { seedWeights } from '../../test/seeded';
+import { seedWeights } from '../../tools/common';
 import { sampleIds } from '../../test/synthetic';
 import { createMemoryCheckpointStore, type CheckpointStore, type EpochMetrics } from './checkpoint';
 import { startTraining, type WorkerLike } from './client';

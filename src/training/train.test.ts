@@ -4,7 +4,7 @@ import { createStore } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { augmentBatch } from '../augment';
 import { buildSiamese, disposeNetwork, useWasmBackend, type SiameseNetwork } from '../model';
-import { seedWeights } from '../../test/seeded';
+import { seedWeights } from '../../tools/common';
 import { classIds, syntheticData } from '../../test/synthetic';
 import { createIdbCheckpointStore, createMemoryCheckpointStore, type EpochMetrics } from './checkpoint';
 import { CONV_LAYERS, train, trainedWeights, type TrainingData } from './train';

@@ -10,7 +10,7 @@ import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG } from '../config';
 import { captureSquare } from '../data/crop';
 import { shuffled } from '../data/random';
 import { createFaceDetector, faceCrop, type FaceDetector } from '../face';
-import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, webcamFrame, type RgbaImage } from '../face/test-support';
+import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, webcamFrame, type RgbaImage } from '../../tools/lfw';
 import { buildSiamese, disposeNetwork, preprocess, useWasmBackend, type SiameseNetwork } from '../model';
 import { verifyCropped, type CropSource } from './cropped';
 import { decide, type Decision } from './decision';

@@ -7,8 +7,8 @@ import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_PARAMS } from '../../../src/config';
 import { buildSiamese, disposeNetwork, loadPretrained, PRETRAINED_PATH, useWasmBackend, type SiameseNetwork } from '../../../src/model';
-import { seedWeights } from '../../../test/seeded';
-import { loadPairsNetwork } from '../../../bench/node/pairs';
+import { seedWeights } from '../../../tools/common';
+import { loadPairsNetwork } from '../../../tools/lfw';
 import { exportNetwork, quantizeUint8 } from './export';
 
 let dir = '';

@@ -3,7 +3,7 @@
  * fastest backend a machine without a GPU offers here, wasm with the project's trainable
  * gradients (src/model registerTrainableGradients), on fresh same/different-person pairs of the
  * people-dev-train LFW people every step (sampling.ts), each photo through the app's preprocess
- * after the crop the run's settings name (bench/node/lfw-crop.ts: the app's face crop by default,
+ * after the crop the run's settings name (tools/lfw/crop.ts: the app's face crop by default,
  * or the whole photo) and the app's augmentation
  * (src/augment, seeded per step and side). Loss: the app's binary cross-entropy (pairLoss), Adam.
  *
@@ -24,13 +24,11 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../../../src/augment';
 import { validateModelConfig, type ModelConfig } from '../../../src/config';
-import { deriveSeed } from '../../../src/data/random';
+import { deriveSeed } from '../../../src/data';
 import { buildSiamese, disposeNetwork, shiftClassifierBias, type SiameseNetwork } from '../../../src/model';
 import { captureState, pairLoss, restoreState } from '../../../src/training';
-import { accuracyAt, median, rocAuc } from '../../../bench/common/metrics';
-import { seedWeights } from '../../../test/seeded';
-import { createPhotoCropper, describeCropper, type PhotoCrop, type PhotoCropper } from '../../../bench/node/lfw-crop';
-import { byClass, loadPairsNetwork, loadPhotos, scorePairs, type PairRow } from '../../../bench/node/pairs';
+import { accuracyAt, median, rocAuc, seedWeights } from '../../../tools/common';
+import { byClass, createPhotoCropper, describeCropper, loadPairsNetwork, loadPhotos, scorePairs, type PairRow, type PhotoCrop, type PhotoCropper } from '../../../tools/lfw';
 import { exportNetwork, type ExportDtype, type ExportResult } from './export';
 import { stepPairs, type PersonPhotos, type PhotoPair } from './sampling';
 
@@ -45,7 +43,7 @@ export interface RunSettings {
   readonly pairsPerStep: number;
   readonly learningRate: number;
   readonly augment: boolean;
-  /** How each LFW photo is cropped before the app's preprocess (bench/node/lfw-crop.ts). */
+  /** How each LFW photo is cropped before the app's preprocess (tools/lfw/crop.ts). */
   readonly crop: PhotoCrop;
   /** The tf.js folder the weights started from, or null for random (seeded Glorot) weights. */
   readonly initFrom: string | null;

@@ -8,9 +8,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { validateModelConfig, DEFAULT_MODEL_CONFIG } from '../../../src/config';
 import { useWasmBackend } from '../../../src/model';
-import { isPhotoCrop, PHOTO_CROPS, type PhotoCrop } from '../../../bench/node/lfw-crop';
-import { readPeopleFile } from '../../../bench/node/lfw';
-import { personOf, readPairsFile, selectPairs } from '../../../bench/node/pairs';
+import { isPhotoCrop, personOf, PHOTO_CROPS, readPairsFile, readPeopleFile, selectPairs, type PhotoCrop } from '../../../tools/lfw';
 import { pretrainChunk, type RunSettings } from './pretrain';
 import { listPeople } from './sampling';
 
@@ -31,7 +29,7 @@ or --max-steps, checkpoints to --out, and the next call resumes there.
   --learning-rate X      Adam's learning rate (default 0.0001, the reference's)
   --no-augment           no augmentation (default: the app's, seeded per step)
   --crop face|photo      each photo's crop: the app's face crop (default; the whole photo where no
-                         face is found) or the whole photo (bench/node/lfw-crop.ts)
+                         face is found) or the whole photo (tools/lfw/crop.ts)
   --pool paper|notebook  max-pooling variant (default paper)
   --seed N               seed of the pairs, augmentation and starting weights (default 42)
   --checkpoint-every N   steps between checkpoints (default 25)

@@ -3,7 +3,7 @@
  * (pairs-dev-train.tsv, pairs-dev-test.tsv) with a Siamese model and reports ROC AUC and accuracy,
  * next to a raw-pixel baseline.
  *
- * Each photo is read once: its crop (lfw-crop.ts: the app's face crop by default, or the whole
+ * Each photo is read once: its crop (crop.ts: the app's face crop by default, or the whole
  * 250×250 photo) goes through the app's preprocess (src/model: bilinear resize with half-pixel
  * centres to the model's input, scaled to [0, 1]), one tower pass gives its embedding, and a pair's score is the model's own Dense head on |e1 − e2| — the way
  * src/verify's verifier scores frames against cached embeddings. `runPairs` checks on a few pairs
@@ -15,12 +15,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { validateModelConfig, type ModelConfig } from '../../src/config';
-import { importSquare, type Square } from '../../src/data/crop';
-import { deriveSeed, shuffled } from '../../src/data/random';
-import { decodeJpeg, type Rgba } from '../../src/data/test-support/node-codec';
+import { deriveSeed, importSquare, shuffled, type Square } from '../../src/data';
 import { disposeNetwork, LAYER_NAMES, preprocessBatch, useCpuBackend, useWasmBackend, wrapSiamese, type SiameseNetwork } from '../../src/model';
-import { accuracyAt, bestAccuracyThreshold, kFoldAccuracy, rocAuc } from '../common/metrics';
-import { createPhotoCropper, wholePhotoCropper, type PhotoCrop, type PhotoCropper } from './lfw-crop';
+import { decodeJpeg, type Rgba } from '../codec';
+import { accuracyAt, bestAccuracyThreshold, kFoldAccuracy, rocAuc } from '../common';
+import { createPhotoCropper, wholePhotoCropper, type PhotoCrop, type PhotoCropper } from './crop';
+import { fileModelHandler } from './model-files';
 
 /** One line of a pairs file: photo paths relative to the LFW folder, and whether they show the same person. */
 export interface PairRow {
@@ -107,31 +107,6 @@ function configOf(model: tf.LayersModel): ModelConfig {
   });
 }
 
-/** An IOHandler reading a tf.js layers model (model.json and its weight files) from a folder. */
-function folderHandler(dir: string): tf.io.IOHandler {
-  return {
-    async load() {
-      const mj = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-      const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-      const buffers: Buffer[] = [];
-      for (const group of mj.weightsManifest) {
-        weightSpecs.push(...group.weights);
-        for (const p of group.paths) buffers.push(await readFile(path.join(dir, p)));
-      }
-      const all = Buffer.concat(buffers);
-      const artifacts: tf.io.ModelArtifacts = {
-        modelTopology: mj.modelTopology,
-        weightSpecs,
-        weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
-      };
-      if (mj.format !== undefined) artifacts.format = mj.format;
-      if (mj.generatedBy !== undefined) artifacts.generatedBy = mj.generatedBy;
-      if (mj.convertedBy !== undefined && mj.convertedBy !== null) artifacts.convertedBy = mj.convertedBy;
-      return artifacts;
-    },
-  };
-}
-
 /**
  * Loads a Siamese model saved in the tf.js layers format: an http(s) URL of its model.json, or a
  * folder (or file:// URL) holding model.json and its weight files. The L1Dist layer is registered
@@ -141,7 +116,7 @@ export async function loadPairsNetwork(modelUrlOrDir: string): Promise<SiameseNe
   const remote = /^https?:\/\//.test(modelUrlOrDir);
   let dir = modelUrlOrDir.startsWith('file://') ? new URL(modelUrlOrDir).pathname : modelUrlOrDir;
   if (!remote && dir.endsWith('.json')) dir = path.dirname(dir);
-  const model = await tf.loadLayersModel(remote ? modelUrlOrDir : folderHandler(dir));
+  const model = await tf.loadLayersModel(remote ? modelUrlOrDir : fileModelHandler(path.join(dir, 'model.json')));
   try {
     return wrapSiamese(model, configOf(model));
   } catch (e) {
@@ -171,7 +146,7 @@ export interface ScoreOptions {
   readonly batchSize?: number;
   /** Called after each batch of photos. */
   readonly onProgress?: (photosDone: number, photos: number) => void;
-  /** How a photo is cropped (lfw-crop.ts); default the whole photo. */
+  /** How a photo is cropped (crop.ts); default the whole photo. */
   readonly cropper?: PhotoCropper;
 }
 
@@ -366,7 +341,7 @@ export interface PairsResult {
   /** Raw-pixel baseline: score −mean |x1 − x2| of the preprocessed (e.g. 100×100×3) pixels. */
   readonly pixels: ScoreSummary;
   readonly files: { readonly devTrain: PairsFileInfo; readonly devTest: PairsFileInfo };
-  /** How the photos were cropped (lfw-crop.ts), and what the face crop met. */
+  /** How the photos were cropped (crop.ts), and what the face crop met. */
   readonly crop: CropInfo;
   readonly modelUrlOrDir: string;
   readonly backend: string;
@@ -403,7 +378,7 @@ export interface PairsOptions {
   readonly excludePeople?: readonly string[];
   /** tf.js backend (default wasm: single-threaded SIMD in Node). */
   readonly backend?: 'wasm' | 'cpu';
-  /** How photos are cropped (lfw-crop.ts): default 'face', the app's face crop. */
+  /** How photos are cropped (crop.ts): default 'face', the app's face crop. */
   readonly crop?: PhotoCrop;
   /** Progress messages (photos embedded per file). */
   readonly onProgress?: (message: string) => void;

@@ -3,7 +3,20 @@
  * threshold, as in the app's decision rule (src/verify/decision.ts). Higher scores mean "more
  * likely the same person"; pass negated distances for distance-like scores.
  */
-import type { Rates, RocSummary } from './types';
+
+export interface Rates {
+  /** Genuine attempts denied / genuine attempts. */
+  readonly frr: number;
+  /** Impostor attempts granted / impostor attempts. */
+  readonly far: number;
+}
+
+export interface RocSummary extends Rates {
+  readonly eer: number;
+  /** Threshold of the score at the EER point (granted when score > threshold). */
+  readonly eerThreshold: number;
+  readonly auc: number;
+}
 
 /** FRR and FAR at one threshold: genuine scores ≤ t are denied, impostor scores > t granted. */
 export function ratesAt(genuine: readonly number[], impostor: readonly number[], threshold: number): Rates {

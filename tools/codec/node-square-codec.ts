@@ -1,10 +1,8 @@
-import type { CodecOptions } from '../image';
-import { outputSide } from '../image';
-import type { SquareCodec } from '../locate-codec';
+import { outputSide, type CodecOptions, type SquareCodec } from '../../src/data';
 import { cropResizeBilinear, decodeJpeg, encodeJpeg, type Rgba } from './node-codec';
 
 /**
- * The Node side of the two-step codec (tests and scripts/build-negatives.mjs): jpeg-js decode, then
+ * The Node side of the two-step codec (the tools and the tests): jpeg-js decode, then
  * crop a given square, bilinear resize to `outputSide` and jpeg-js encode (node-codec.ts steps).
  */
 export function createNodeSquareCodec(options: CodecOptions = {}): SquareCodec<Rgba> {

@@ -15,10 +15,10 @@
  * close; 'face' is what the app feeds the model.
  */
 import { DEFAULT_FACE_CONFIG } from '../../src/config';
-import type { Square } from '../../src/data/crop';
-import type { Rgba } from '../../src/data/test-support/node-codec';
+import type { Square } from '../../src/data';
 import { createFaceDetector, locateFace, type FaceSquare } from '../../src/face';
-import { faceModelPath, fileModelHandler } from '../../src/face/test-support';
+import type { Rgba } from '../codec';
+import { faceModelPath, fileModelHandler } from './model-files';
 
 export const PHOTO_CROPS = ['face', 'photo'] as const;
 export type PhotoCrop = (typeof PHOTO_CROPS)[number];

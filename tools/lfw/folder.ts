@@ -8,7 +8,6 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { packTar, type FileSource } from 'modern-tar/fs';
-import type { TargetPlan } from '../common/types';
 
 const isPhoto = (f: string) => /\.(jpe?g|png)$/i.test(f);
 
@@ -34,6 +33,16 @@ export async function readPeopleFile(file: string): Promise<string[]> {
   const rows = lines.filter((l) => l !== '' && !l.startsWith('#'));
   const tsv = rows[0]?.split('\t')[0]?.toLowerCase() === 'name';
   return (tsv ? rows.slice(1) : rows).map((l) => l.split('\t')[0]!.trim()).filter((n) => n !== '');
+}
+
+/** A target person of the enrolment protocol and their photos' roles (file names, in filename order). */
+export interface TargetPlan {
+  readonly name: string;
+  /** Photo file names, in filename order. */
+  readonly anchors: readonly string[];
+  readonly positives: readonly string[];
+  readonly verification: readonly string[];
+  readonly test: readonly string[];
 }
 
 /** Photo split of the enrolment protocol: 1–5 anchors, 6–10 positives, 11–15 verification, 16+ test. */

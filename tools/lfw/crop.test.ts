@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeJpeg, type Rgba } from '../../src/data/test-support/node-codec';
-import { LFW_DIR } from '../../src/face/test-support';
 import { preprocess, useWasmBackend } from '../../src/model';
-import { createPhotoCropper, describeCropper, faceCropper, isPhotoCrop, wholePhotoCropper } from './lfw-crop';
+import { decodeJpeg, type Rgba } from '../codec';
+import { createPhotoCropper, describeCropper, faceCropper, isPhotoCrop, wholePhotoCropper } from './crop';
 import { loadPhotos } from './pairs';
+import { LFW_DIR } from './paths';
 
 const image = (width: number, height: number): Rgba => ({ width, height, data: new Uint8Array(width * height * 4) });
 

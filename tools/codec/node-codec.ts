@@ -1,9 +1,8 @@
 import { decode, encode } from 'jpeg-js';
-import { importSquare, type Square } from '../crop';
-import { checkImageBytes, DEFAULT_JPEG_QUALITY, ImageError, outputSide, type CodecOptions, type ImageCodec } from '../image';
+import { checkImageBytes, DEFAULT_JPEG_QUALITY, ImageError, importSquare, outputSide, type CodecOptions, type ImageCodec, type Square } from '../../src/data';
 
 /**
- * The Node side of the image pipeline (tests and scripts/build-negatives.mjs; never shipped):
+ * The Node side of the image pipeline (the tools and the tests; never shipped):
  * jpeg-js decode → crop → bilinear resize → jpeg-js encode. It implements the same `ImageCodec`
  * as the browser codec in image.ts, for JPEG input (all LFW photos are JPEG).
  */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { SiameseNetwork } from '../src/model';
+import type { SiameseNetwork } from '../../src/model';
 
 /**
  * Re-initialises a network's weights from a seed, with the layers' default initialisers (Glorot

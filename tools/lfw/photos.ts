@@ -1,43 +1,12 @@
 /**
- * Node-only helpers for the face tests and scripts/measure-face-crop.mjs: read a tfjs model and
- * LFW JPEGs from disk, compose webcam-like frames. Not exported from index.ts (not in the app).
+ * Single LFW photos read synchronously, and webcam-like frames composed from them: what the face
+ * tests and scripts/measure-face-crop.mjs put in front of the detector.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
-import type { FaceDetectorVariant } from '../config';
-
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The shared data folder next to the project (`../shared`). */
-export const SHARED_DIR = resolve(REPO_ROOT, '../shared');
-export const LFW_DIR = join(SHARED_DIR, 'data/lfw');
-
-/** The app's own copy of a detector's model.json (public/models/face-detector). */
-export function faceModelPath(variant: FaceDetectorVariant): string {
-  return join(REPO_ROOT, `public/models/face-detector/facemesh-detection-${variant}.json`);
-}
-
-/** An IOHandler reading a tfjs model.json and its weight files from disk. */
-export function fileModelHandler(modelJsonPath: string): tf.io.IOHandler {
-  const dir = dirname(modelJsonPath);
-  return {
-    load: async () => {
-      const json = JSON.parse(readFileSync(modelJsonPath, 'utf8')) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers = manifest.flatMap((group) =>
-          group.paths.map((p) => {
-            const b = readFileSync(join(dir, p));
-            return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-          }),
-        );
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
-      });
-    },
-  };
-}
+import { LFW_META_DIR } from './paths';
 
 /** RGBA pixels, as ImageData holds them. */
 export interface RgbaImage {
@@ -51,14 +20,9 @@ export function readJpeg(path: string): RgbaImage {
   return { data: img.data, width: img.width, height: img.height };
 }
 
-/** `lfw/<Person>/<Person>_NNNN.jpg` */
-export function lfwPath(person: string, index: number): string {
-  return join(LFW_DIR, person, `${person}_${String(index).padStart(4, '0')}.jpg`);
-}
-
 /** (name, image count) rows of an lfw-meta people file, e.g. 'people-dev-train.tsv'. */
 export function readPeople(file: string): { name: string; images: number }[] {
-  return readFileSync(join(SHARED_DIR, 'data/lfw-meta', file), 'utf8')
+  return readFileSync(join(LFW_META_DIR, file), 'utf8')
     .trim()
     .split('\n')
     .slice(1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/data/random';
+import { createRng } from '../../src/data';
 import { accuracyAt, bestAccuracyThreshold, equalErrorRate, kFoldAccuracy, median, ratesAt, rocAuc, rocSummary } from './metrics';
 
 /** AUC by definition: every genuine/impostor pair, ties one half. */

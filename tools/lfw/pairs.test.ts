@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../../src/model';
-import { accuracyAt } from '../common/metrics';
+import { accuracyAt } from '../common';
 import { byClass, checkHead, disposeNetwork, HEAD_TOLERANCE, loadPairsNetwork, personOf, readPairsFile, runPairs, scorePairs, selectPairs, summarizeScored, type PairRow } from './pairs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
