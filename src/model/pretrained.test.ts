@@ -21,6 +21,8 @@ const override = new Map<string, string>();
 const server = createServer((req, res) => {
   const p = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
   requests.push(p);
+  // No keep-alive: a socket reused after the server's idle timeout fails the next fetch.
+  res.setHeader('Connection', 'close');
   const body = override.get(p);
   if (body !== undefined) return void res.end(body);
   readFile(path.join(PUBLIC, p)).then(
