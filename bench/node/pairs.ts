@@ -21,6 +21,7 @@ import { decodeJpeg, type Rgba } from '../../src/data/test-support/node-codec';
 import { disposeNetwork, LAYER_NAMES, preprocessBatch, useCpuBackend, useWasmBackend, wrapSiamese, type SiameseNetwork } from '../../src/model';
 import { accuracyAt, bestAccuracyThreshold, kFoldAccuracy, rocAuc } from '../common/metrics';
 import { createPhotoCropper, wholePhotoCropper, type PhotoCrop, type PhotoCropper } from './lfw-crop';
+import { errorMessage } from '../../src/common';
 
 /** One line of a pairs file: photo paths relative to the LFW folder, and whether they show the same person. */
 export interface PairRow {
@@ -146,7 +147,7 @@ export async function loadPairsNetwork(modelUrlOrDir: string): Promise<SiameseNe
     return wrapSiamese(model, configOf(model));
   } catch (e) {
     model.dispose();
-    throw new PairsError('bad-model', `${modelUrlOrDir} is not a Siamese network of src/model: ${e instanceof Error ? e.message : String(e)}`);
+    throw new PairsError('bad-model', `${modelUrlOrDir} is not a Siamese network of src/model: ${errorMessage(e)}`);
   }
 }
 

@@ -33,6 +33,7 @@ import { createPhotoCropper, describeCropper, type PhotoCrop, type PhotoCropper 
 import { byClass, loadPairsNetwork, loadPhotos, scorePairs, type PairRow } from '../../../bench/node/pairs';
 import { exportNetwork, type ExportDtype, type ExportResult } from './export';
 import { stepPairs, type PersonPhotos, type PhotoPair } from './sampling';
+import { errorMessage } from '../../../src/common';
 
 export const STATE_VERSION = 1;
 export const STATE_FILE = 'state.json';
@@ -149,7 +150,7 @@ export async function readState(out: string): Promise<RunState | null> {
   try {
     state = JSON.parse(await readFile(file, 'utf8')) as RunState;
   } catch (e) {
-    throw new PretrainError('bad-state', `${file} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new PretrainError('bad-state', `${file} is not valid JSON (${errorMessage(e)})`);
   }
   if (state.version !== STATE_VERSION) throw new PretrainError('bad-state', `${file} has format version ${String(state.version)}, expected ${STATE_VERSION}`);
   return state;

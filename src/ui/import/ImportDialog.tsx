@@ -19,6 +19,7 @@ import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
 import { createImportLocate } from './faceLocate';
 import { cropNote, summaryHeadline } from './summary';
+import { errorMessage } from '../../common';
 
 type Run =
   | { readonly phase: 'idle' }
@@ -150,7 +151,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
           locate = await createImportLocate();
         } catch (e) {
           if (ac.signal.aborted) return setRun({ phase: 'done', kind: target, summary: { imported: 0, skipped: [], cancelled: true } });
-          throw new Error(`the face detector could not be loaded (${e instanceof Error ? e.message : String(e)}). Imports with the fixed crop still work.`, { cause: e });
+          throw new Error(`the face detector could not be loaded (${errorMessage(e)}). Imports with the fixed crop still work.`, { cause: e });
         }
       }
       const summary = await importImages(items, {
@@ -167,7 +168,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
       });
       setRun({ phase: 'done', kind: target, summary });
     } catch (e) {
-      setRun({ phase: 'failed', message: e instanceof Error ? e.message : String(e) });
+      setRun({ phase: 'failed', message: errorMessage(e) });
     } finally {
       abort.current = null;
       void refresh();
@@ -180,7 +181,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
     if (run.phase === 'running') return;
     // Must be called inside the handler: the browser empties dataTransfer afterwards.
     const files = filesFromDataTransfer(e.dataTransfer);
-    files.then(start, (err: unknown) => setRun({ phase: 'failed', message: `Could not read the dropped items: ${err instanceof Error ? err.message : String(err)}` }));
+    files.then(start, (err: unknown) => setRun({ phase: 'failed', message: `Could not read the dropped items: ${errorMessage(err)}` }));
   };
 
   const running = run.phase === 'running';

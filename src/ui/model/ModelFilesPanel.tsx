@@ -6,6 +6,7 @@ import { useVerify } from '../verify/VerifyContext';
 import { useModel } from './ModelContext';
 import { describeModel } from './modelStatus';
 import './model.css';
+import { errorMessage } from '../../common';
 
 interface ExportLink {
   readonly name: string;
@@ -55,7 +56,7 @@ export function ModelFilesPanel() {
       const order = [MODEL_FILE_NAMES.model, MODEL_FILE_NAMES.weights, MODEL_FILE_NAMES.meta] as const;
       setLinks({ net, files: order.map((name) => ({ name, url: URL.createObjectURL(files[name]), bytes: files[name].size })) });
     } catch (e) {
-      setError(`The model could not be exported: ${e instanceof Error ? e.message : String(e)}`);
+      setError(`The model could not be exported: ${errorMessage(e)}`);
     } finally {
       setExporting(false);
     }
@@ -68,7 +69,7 @@ export function ModelFilesPanel() {
       await model.clear();
       notify('success', 'The trained model was deleted; the pretrained face model verifies again until you train.');
     } catch (e) {
-      setError(`The trained model could not be deleted: ${e instanceof Error ? e.message : String(e)}`);
+      setError(`The trained model could not be deleted: ${errorMessage(e)}`);
     } finally {
       setDeleting(false);
       setConfirmDelete(false);
@@ -95,7 +96,7 @@ export function ModelFilesPanel() {
       );
     } catch (e) {
       const hint = e instanceof ModelFileError ? `${ERROR_HINT[e.code]} ` : '';
-      setError(`${hint}${e instanceof Error ? e.message : String(e)}${model.net ? ' The current model stays in place.' : ''}`);
+      setError(`${hint}${errorMessage(e)}${model.net ? ' The current model stays in place.' : ''}`);
     } finally {
       setImporting(false);
       if (inputRef.current) inputRef.current.value = '';
