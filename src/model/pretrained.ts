@@ -234,14 +234,6 @@ export async function loadPretrainedNetwork(baseUrl: string, config: ModelConfig
   return (await loadPretrained(baseUrl, config, options)).net;
 }
 
-/** Deletes the stored pretrained weights (the next load fetches them again); no-op when none. */
-export async function deletePretrainedCache(options: Pick<PretrainedOptions, 'store'> = {}): Promise<void> {
-  const store = options.store ?? modelStore();
-  const r = await get<Partial<StoredPretrained>>(PRETRAINED_KEY, store);
-  await del(PRETRAINED_KEY, store);
-  if (r?.kind === 'pretrained-weights' && typeof r.weightsKey === 'string') await deleteChunked(store, r.weightsKey);
-}
-
 /**
  * Moves the classifier bias of `net` by `-biasShift` (in place): from the calibrated value back to
  * the one training left, or by any other amount.
