@@ -106,7 +106,7 @@ export function ModelFilesPanel() {
   return (
     <section className="card model-files" aria-labelledby="model-files-title">
       <header className="card-header">
-        <h2 id="model-files-title">Model</h2>
+        <h2 id="model-files-title">Model files</h2>
       </header>
       <p className="model-status" data-testid="model-status" data-kind={description.kind}>
         <strong>{description.title}</strong>

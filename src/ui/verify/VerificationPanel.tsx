@@ -202,7 +202,12 @@ export function VerificationPanel() {
   return (
     <section className="card verify-panel" aria-labelledby="verify-title">
       <header className="card-header">
-        <h2 id="verify-title">Verify</h2>
+        <h2 id="verify-title">
+          <span className="step-number" aria-hidden="true">
+            3
+          </span>
+          Verify
+        </h2>
       </header>
       <ThresholdSlider
         name="detectionThreshold"
