@@ -10,7 +10,7 @@ const noReact = {
 const noTf = {
   patterns: [
     { group: ['react', 'react-dom', 'react-dom/*', 'react/*'], message: 'Only src/ui and src/app may import React.' },
-    { group: ['@tensorflow/*'], message: 'data/, camera/ and config/ stay free of tf.js.' },
+    { group: ['@tensorflow/*'], message: 'data/, camera/, config/ and common/ stay free of tf.js.' },
   ],
 };
 
@@ -31,5 +31,5 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   { files: ['src/model/**', 'src/training/**', 'src/verify/**', 'src/face/**', 'src/augment/**'], rules: { 'no-restricted-imports': ['error', noReact] } },
-  { files: ['src/data/**', 'src/camera/**', 'src/config/**'], rules: { 'no-restricted-imports': ['error', noTf] } },
+  { files: ['src/data/**', 'src/camera/**', 'src/config/**', 'src/common/**'], rules: { 'no-restricted-imports': ['error', noTf] } },
 );

@@ -15,6 +15,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
 import { DEFAULT_TRAINING_CONFIG } from '../src/config';
 import { expect, test } from './fixtures';
+import { openTrainingAdvanced } from './fixtures/journey';
 
 const DEFAULT_FREEZE = DEFAULT_TRAINING_CONFIG.freeze;
 
@@ -32,6 +33,7 @@ async function prepare(page: Page, budget: Record<string, string>): Promise<void
   await capture(page, 'p', 'positive', 8);
   await capture(page, 'v', 'verification', 2);
   await expect.poll(async () => Number(await page.getByTestId('count-negative').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(8);
+  await openTrainingAdvanced(page);
   for (const [name, value] of Object.entries(budget)) await page.locator(`input[name="${name}"]`).fill(value);
 }
 

@@ -27,6 +27,7 @@ import { FULL, HELP, parseOptions, type BenchOptions } from './options';
 import { renderMarkdown, type AccuracyReport, type BackendRow, type BenchReport, type Estimate, type PartTiming } from './report';
 import { buildHarness, PHOTO_BASE, serveHarness } from './server';
 import { nodeSpeedRequests, pageSpeedRequests, speedNode } from './speed';
+import { errorMessage } from '../../src/common';
 
 /**
  * Camera-like jitter of a burst of captures from one photo (src/augment, seeded per photo): a shift
@@ -86,7 +87,7 @@ function logSpeed(label: string, r: { embedForwardMs: number; trainStepMs: numbe
 }
 
 function speedFailure(label: string, backend: string, threads: number, e: unknown): SpeedFailure {
-  const error = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  const error = errorMessage(e).split('\n')[0]!;
   log(`  ${label} FAILED: ${error}`);
   return { backend, threads, error };
 }

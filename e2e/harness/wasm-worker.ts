@@ -4,12 +4,13 @@
  * (CDP's override reaches only the page, not its workers; tfjs sizes its pool from this value).
  */
 import { wasmCheck } from './wasm-check';
+import { errorMessage } from '../../src/common';
 
 self.onmessage = (e: MessageEvent<{ hardwareConcurrency?: number }>) => {
   const cores = e.data.hardwareConcurrency;
   if (cores) Object.defineProperty(self.navigator, 'hardwareConcurrency', { get: () => cores, configurable: true });
   wasmCheck().then(
     (report) => self.postMessage({ report }),
-    (err: unknown) => self.postMessage({ error: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) => self.postMessage({ error: errorMessage(err) }),
   );
 };

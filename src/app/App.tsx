@@ -23,7 +23,7 @@ import { VerificationPanel } from '../ui/verify/VerificationPanel';
 import { ErrorBoundary } from './ErrorBoundary';
 import { installTestApi, type CaptureInfo, type FaceInfo } from './testApi';
 
-/** The model layer's backend report, when the model context has one (see UI-CONTRACT.md). */
+/** The model layer's backend report, or null while the model context carries none. */
 function useBackendReport(): unknown {
   const model = useModel();
   return 'backend' in model ? (model.backend ?? null) : null;

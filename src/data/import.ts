@@ -3,6 +3,7 @@ import { createBrowserSquareCodec, locatingCodec, type ImportCodec, type LocateS
 import { getSampleStore, type SampleKind, type SampleStore } from './samples';
 import { StorageError } from './storage';
 import { isTarName, readTar, TarError, type TarErrorCode } from './tar';
+import { errorMessage } from '../common';
 
 /**
  * Import of image sets into any gallery: picked files, dropped files and folders, and tar / .tgz
@@ -175,7 +176,7 @@ export async function importImages(input: readonly ImportItem[], options: Import
         try {
           bytes = new Uint8Array(await file.arrayBuffer());
         } catch (e) {
-          skip(name, 'unreadable', `"${name}" could not be read (${e instanceof Error ? e.message : String(e)}).`);
+          skip(name, 'unreadable', `"${name}" could not be read (${errorMessage(e)}).`);
           continue;
         }
         await importOne(bytes, name, name);

@@ -94,6 +94,11 @@ describe('settings store', () => {
     expect((await createSettingsStore(idb).get('training')).epochs).toBe(7);
     expect(await settings.get('bundledNegatives')).toEqual({ version: 'v1', count: 3, complete: false });
     expect(await settings.get('persistenceRequested')).toBe(true);
+    // The Train panel's "Advanced" disclosure: closed until the user opens it, then remembered.
+    expect(await settings.get('trainingAdvancedOpen')).toBe(false);
+    await settings.set('trainingAdvancedOpen', true);
+    expect(await createSettingsStore(idb).get('trainingAdvancedOpen')).toBe(true);
+    await expect(settings.set('trainingAdvancedOpen', 'yes' as unknown as boolean)).rejects.toBeInstanceOf(TypeError);
 
     await expect(settings.set('training', { ...DEFAULT_TRAINING_CONFIG, epochs: 0 })).rejects.toBeInstanceOf(ConfigError);
     const { set } = await import('idb-keyval');

@@ -131,6 +131,8 @@ export interface Settings {
   readonly bundledNegatives: BundledNegativesState | null;
   /** Whether the app already asked for persistent storage (ask once). */
   readonly persistenceRequested: boolean;
+  /** Whether the Train panel's "Advanced" settings are shown (closed for a new user). */
+  readonly trainingAdvancedOpen: boolean;
 }
 
 export type SettingKey = keyof Settings;
@@ -142,6 +144,7 @@ export const DEFAULT_SETTINGS: Settings = {
   model: DEFAULT_MODEL_CONFIG,
   bundledNegatives: null,
   persistenceRequested: false,
+  trainingAdvancedOpen: false,
 };
 
 function validateBundledNegatives(v: unknown): BundledNegativesState | null {
@@ -173,6 +176,7 @@ const VALIDATORS: { readonly [K in SettingKey]: (v: unknown) => Settings[K] } = 
   model: (v) => validateModelConfig(v as Partial<ModelConfig>),
   bundledNegatives: validateBundledNegatives,
   persistenceRequested: validateBoolean,
+  trainingAdvancedOpen: validateBoolean,
 };
 
 export interface SettingsStore {

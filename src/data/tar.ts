@@ -1,3 +1,4 @@
+import { errorMessage } from '../common';
 /**
  * A streaming reader for tar and gzipped tar archives over a `ReadableStream<Uint8Array>` (e.g.
  * `file.stream()` or `response.body`): the archive never sits whole in memory, only the member
@@ -235,7 +236,7 @@ export async function* readTar(source: ReadableStream<Uint8Array>, options: Read
     const gzip = options.gzip === 'auto' || options.gzip === undefined ? head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1] : options.gzip;
     const tarBytes = gzip
       ? watched(stream.pipeThrough(new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>), (e) => {
-          const msg = e instanceof Error ? e.message : String(e);
+          const msg = errorMessage(e);
           // Node: "unexpected end of file"; Chrome: "Compressed input was truncated.".
           if (/truncat|unexpected end/i.test(msg)) return Object.assign(truncated(), { cause: e });
           return new TarError('corrupt-gzip', name, lastGood, `"${name}" is not valid gzip data ${where()} (${msg}).`, { cause: e });
@@ -287,7 +288,7 @@ export async function* readTar(source: ReadableStream<Uint8Array>, options: Read
     }
   } catch (e) {
     if (e instanceof TarError) throw e;
-    throw corrupt(e instanceof Error ? e.message : String(e));
+    throw corrupt(errorMessage(e));
   } finally {
     // Stop reading: on an early break, after the end-of-archive blocks, or after an error.
     if (reader) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerTrainableGradients } from './gradients';
+import { errorMessage } from '../common';
 
 /**
  * Backend choice for the browser (main thread or worker). WebGL when a real GPU backs it; when
@@ -169,7 +170,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       if (!(await tf.setBackend(backend))) throw new Error('did not initialise');
       await tf.ready();
     } catch (e) {
-      failures.push(`${backend} failed (${e instanceof Error ? e.message : String(e)})`);
+      failures.push(`${backend} failed (${errorMessage(e)})`);
       continue;
     }
     const threads = backend === 'wasm' ? getThreadsCount() : 1;

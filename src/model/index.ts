@@ -52,7 +52,6 @@ export {
   loadPretrainedNetwork,
   loadStartingNetwork,
   shiftClassifierBias,
-  deletePretrainedCache,
   versionOf,
   type PretrainedLoad,
   type PretrainedOptions,

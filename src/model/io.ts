@@ -12,6 +12,7 @@ import './l1-dist'; // registers the L1Dist layer class, so saved models deseria
  */
 
 export type ModelFileErrorCode = 'not-a-model' | 'wrong-architecture' | 'corrupt';
+import { errorMessage } from '../common';
 
 export class ModelFileError extends Error {
   constructor(
@@ -167,7 +168,7 @@ async function deserialize(s: Serialized, rawConfig: unknown, where: string): Pr
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: s.modelTopology, weightSpecs: s.specs, weightData: s.data }));
   } catch (e) {
-    throw new ModelFileError('corrupt', `${where}: the model could not be rebuilt (${e instanceof Error ? e.message : String(e)})`);
+    throw new ModelFileError('corrupt', `${where}: the model could not be rebuilt (${errorMessage(e)})`);
   }
   let net: SiameseNetwork | undefined;
   try {
@@ -184,7 +185,7 @@ async function deserialize(s: Serialized, rawConfig: unknown, where: string): Pr
   } catch (e) {
     if (net) disposeNetwork(net);
     else model.dispose();
-    throw new ModelFileError('wrong-architecture', `${where}: not this app's Siamese network (${e instanceof Error ? e.message : String(e)})`);
+    throw new ModelFileError('wrong-architecture', `${where}: not this app's Siamese network (${errorMessage(e)})`);
   }
 }
 
@@ -195,7 +196,7 @@ function parseMeta(raw: unknown, where: string): NetworkMeta {
   try {
     thresholds = validateVerifyConfig(m.thresholds as Partial<VerifyConfig>);
   } catch (e) {
-    throw new ModelFileError('corrupt', `${where}: bad thresholds (${e instanceof Error ? e.message : String(e)})`);
+    throw new ModelFileError('corrupt', `${where}: bad thresholds (${errorMessage(e)})`);
   }
   if (typeof m.createdAt !== 'string' || Number.isNaN(Date.parse(m.createdAt))) {
     throw new ModelFileError('corrupt', `${where}: createdAt ${JSON.stringify(m.createdAt)} is not a date`);
@@ -351,7 +352,7 @@ async function readJson(f: NamedBlob): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new ModelFileError('corrupt', `${f.name} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new ModelFileError('corrupt', `${f.name} is not valid JSON (${errorMessage(e)})`);
   }
 }
 

@@ -23,6 +23,7 @@ import './l1-dist'; // registers the L1Dist layer class, so the topology deseria
  * from the fetched bytes and the result says why it was not kept.
  */
 export const PRETRAINED_PATH = 'models/pretrained/model.json';
+import { errorMessage } from '../common';
 
 /** IndexedDB key (model store) of the record that names the stored weights and their version. */
 export const PRETRAINED_KEY = 'pretrained';
@@ -86,8 +87,6 @@ interface Manifest {
   readonly biasShift: number;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 /** 64-bit FNV-1a (two 32-bit lanes) of a string, as 16 hex digits: the weights' version. */
 export function versionOf(text: string): string {
   let a = 0x811c9dc5;
@@ -132,7 +131,7 @@ async function fetchOk(doFetch: typeof fetch, url: string): Promise<Response> {
   try {
     res = await doFetch(url);
   } catch (e) {
-    throw new ModelFileError('corrupt', `The pretrained model could not be fetched from ${url} (${message(e)})`);
+    throw new ModelFileError('corrupt', `The pretrained model could not be fetched from ${url} (${errorMessage(e)})`);
   }
   if (!res.ok) throw new ModelFileError('corrupt', `The pretrained model could not be fetched from ${url} (HTTP ${res.status})`);
   return res;
@@ -169,13 +168,13 @@ async function build(manifest: Manifest, data: ArrayBuffer, config: ModelConfig)
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.specs, weightData: data }));
   } catch (e) {
-    throw new ModelFileError('corrupt', `The bundled pretrained model could not be built (${message(e)})`);
+    throw new ModelFileError('corrupt', `The bundled pretrained model could not be built (${errorMessage(e)})`);
   }
   try {
     return wrapSiamese(model, config);
   } catch (e) {
     model.dispose();
-    throw new ModelFileError('wrong-architecture', `The bundled pretrained model is not this app's Siamese network (${message(e)})`);
+    throw new ModelFileError('wrong-architecture', `The bundled pretrained model is not this app's Siamese network (${errorMessage(e)})`);
   }
 }
 
@@ -195,7 +194,7 @@ export async function loadPretrained(baseUrl: string, config: ModelConfig = DEFA
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ModelFileError('corrupt', `${url} is not valid JSON (${message(e)})`);
+    throw new ModelFileError('corrupt', `${url} is not valid JSON (${errorMessage(e)})`);
   }
   const manifest = parseManifest(json, config, url);
   const version = versionOf(text);
@@ -208,7 +207,7 @@ export async function loadPretrained(baseUrl: string, config: ModelConfig = DEFA
     cached = await readCached(store, version, manifest.bytes);
   } catch (e) {
     store = undefined;
-    notCached = `this browser's storage (IndexedDB) cannot be read (${message(e)})`;
+    notCached = `this browser's storage (IndexedDB) cannot be read (${errorMessage(e)})`;
   }
   if (cached) return { net: await build(manifest, cached, config), source: 'cache', version, bytes: manifest.bytes, notCached: null, biasShift: manifest.biasShift };
 
@@ -224,7 +223,7 @@ export async function loadPretrained(baseUrl: string, config: ModelConfig = DEFA
     } catch (e) {
       notCached = isQuotaExceeded(e)
         ? "this browser's storage is full, so the pretrained model is fetched from the app again on each visit"
-        : `it could not be stored in this browser (${message(e)}), so it is fetched from the app again on each visit`;
+        : `it could not be stored in this browser (${errorMessage(e)}), so it is fetched from the app again on each visit`;
     }
   }
   return { net: await build(manifest, data, config), source: 'network', version, bytes: manifest.bytes, notCached, biasShift: manifest.biasShift };
@@ -233,14 +232,6 @@ export async function loadPretrained(baseUrl: string, config: ModelConfig = DEFA
 /** The pretrained network (see loadPretrained: IndexedDB first, else the app's origin). */
 export async function loadPretrainedNetwork(baseUrl: string, config: ModelConfig = DEFAULT_MODEL_CONFIG, options: PretrainedOptions = {}): Promise<SiameseNetwork> {
   return (await loadPretrained(baseUrl, config, options)).net;
-}
-
-/** Deletes the stored pretrained weights (the next load fetches them again); no-op when none. */
-export async function deletePretrainedCache(options: Pick<PretrainedOptions, 'store'> = {}): Promise<void> {
-  const store = options.store ?? modelStore();
-  const r = await get<Partial<StoredPretrained>>(PRETRAINED_KEY, store);
-  await del(PRETRAINED_KEY, store);
-  if (r?.kind === 'pretrained-weights' && typeof r.weightsKey === 'string') await deleteChunked(store, r.weightsKey);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { BackendReport } from '../model';
 import type { CheckpointEvent, BatchProgress } from './train';
 import type { EpochMetrics } from './checkpoint';
-import { TrainingError } from './errors';
+import { errorMessage, TrainingError } from './errors';
 import type { PageMessage, ReadyInfo, RunResult, StartRequest, WorkerMessage } from './protocol';
 
 /**
@@ -79,7 +79,7 @@ export function startTraining(request: StartRequest, callbacks: TrainingCallback
   try {
     worker = createWorker();
   } catch (e) {
-    const error = new TrainingError('worker-failed', `The training worker could not start (${e instanceof Error ? e.message : String(e)})`);
+    const error = new TrainingError('worker-failed', `The training worker could not start (${errorMessage(e)})`);
     return { stop: () => Promise.resolve(), cancel: () => undefined, done: Promise.reject(error) };
   }
 

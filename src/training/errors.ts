@@ -33,6 +33,4 @@ export class TrainingError extends Error {
   }
 }
 
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { errorMessage } from '../common';

@@ -21,6 +21,7 @@ import { decodeJpeg, type Rgba } from '../codec';
 import { accuracyAt, bestAccuracyThreshold, kFoldAccuracy, rocAuc } from '../common';
 import { createPhotoCropper, wholePhotoCropper, type PhotoCrop, type PhotoCropper } from './crop';
 import { fileModelHandler } from './model-files';
+import { errorMessage } from '../../src/common';
 
 /** One line of a pairs file: photo paths relative to the LFW folder, and whether they show the same person. */
 export interface PairRow {
@@ -121,7 +122,7 @@ export async function loadPairsNetwork(modelUrlOrDir: string): Promise<SiameseNe
     return wrapSiamese(model, configOf(model));
   } catch (e) {
     model.dispose();
-    throw new PairsError('bad-model', `${modelUrlOrDir} is not a Siamese network of src/model: ${e instanceof Error ? e.message : String(e)}`);
+    throw new PairsError('bad-model', `${modelUrlOrDir} is not a Siamese network of src/model: ${errorMessage(e)}`);
   }
 }
 

@@ -31,6 +31,7 @@ import { accuracyAt, median, rocAuc, seedWeights } from '../../../tools/common';
 import { byClass, createPhotoCropper, describeCropper, loadPairsNetwork, loadPhotos, scorePairs, type PairRow, type PhotoCrop, type PhotoCropper } from '../../../tools/lfw';
 import { exportNetwork, type ExportDtype, type ExportResult } from './export';
 import { stepPairs, type PersonPhotos, type PhotoPair } from './sampling';
+import { errorMessage } from '../../../src/common';
 
 export const STATE_VERSION = 1;
 export const STATE_FILE = 'state.json';
@@ -147,7 +148,7 @@ export async function readState(out: string): Promise<RunState | null> {
   try {
     state = JSON.parse(await readFile(file, 'utf8')) as RunState;
   } catch (e) {
-    throw new PretrainError('bad-state', `${file} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new PretrainError('bad-state', `${file} is not valid JSON (${errorMessage(e)})`);
   }
   if (state.version !== STATE_VERSION) throw new PretrainError('bad-state', `${file} has format version ${String(state.version)}, expected ${STATE_VERSION}`);
   return state;

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Dialog } from '../common/Dialog';
+import { ADVANCED_FIELDS, BASIC_FIELDS, SETTINGS_FIELDS } from '../training/settings';
 
 /** What the app is, where its bundled data comes from, and what happens to your images. */
 export function AboutContent() {
@@ -20,6 +21,15 @@ export function AboutContent() {
         person. At verification time, the live frame is compared with your verification images and access is granted when enough of them
         match.
       </p>
+      <h3>Training settings</h3>
+      <dl className="about-settings">
+        {[...BASIC_FIELDS, ...ADVANCED_FIELDS].map((field) => (
+          <div key={field}>
+            <dt>{SETTINGS_FIELDS[field].label}</dt>
+            <dd>{SETTINGS_FIELDS[field].detail}</dd>
+          </div>
+        ))}
+      </dl>
       <h3>Bundled negatives: Labeled Faces in the Wild</h3>
       <p>
         The negative images come from Labeled Faces in the Wild (LFW): Gary B. Huang, Manu Ramesh, Tamara Berg and Erik Learned-Miller,

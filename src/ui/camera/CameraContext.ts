@@ -2,7 +2,7 @@ import { createContext, useContext } from 'react';
 import type { CameraError } from '../../camera';
 import type { Square } from '../../data';
 
-/** The live camera, as the UI sees it (see .notes/UI-CONTRACT.md). */
+/** The live camera, as every component that shows or grabs its frames sees it. */
 export interface CameraState {
   /** The <video> the stream plays in (unmirrored pixels; the preview mirrors it with CSS). */
   readonly video: HTMLVideoElement | null;

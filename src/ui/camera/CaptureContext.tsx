@@ -11,6 +11,7 @@ import { useCaptureSettings } from './CaptureSettings';
 import { useFace } from './FaceContext';
 import { noFaceCapture } from './faceView';
 import { createHoldRepeater, repeatIntervalMs, type HoldRepeater } from './holdRepeater';
+import { errorMessage } from '../../common';
 
 export interface Capture {
   /** Grabs the capture square and stores it as a sample of `kind`; resolves when stored. */
@@ -33,8 +34,6 @@ export function useCapture(): Capture {
   if (!c) throw new Error('useCapture must be used inside <CaptureProvider>');
   return c;
 }
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Capturing samples from the camera. The stored image is the capture square of the camera's own
@@ -83,7 +82,7 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
       try {
         frame = grabFrame(video);
       } catch (e) {
-        return refuse(e instanceof CameraError ? e.message : `Could not grab a frame: ${message(e)}`);
+        return refuse(e instanceof CameraError ? e.message : `Could not grab a frame: ${errorMessage(e)}`);
       }
       let crop: Square = square;
       if (mode === 'face' && tracker) {
@@ -91,7 +90,7 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
         try {
           found = await tracker.detect(frame);
         } catch (e) {
-          return refuse(`Face detection failed: ${message(e)}`);
+          return refuse(`Face detection failed: ${errorMessage(e)}`);
         }
         if (found.crop === null) return refuse(noFaceCapture(faceThresholdRef.current));
         crop = found.crop.square;
@@ -105,7 +104,7 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
           bitmap.close();
         }
       } catch (e) {
-        return refuse(`Could not encode the capture: ${message(e)}`);
+        return refuse(`Could not encode the capture: ${errorMessage(e)}`);
       }
       try {
         await getSampleStore().addSample(image.blob, { kind, source: 'webcam', width: image.width, height: image.height, createdAt: takenAt });
@@ -113,7 +112,7 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
         // Nothing was stored (e.g. storage full): no flash, the message names the sample.
         repeaterRef.current?.releaseAll();
         if (e instanceof StorageError) notify('error', e.message);
-        else notify('error', `Could not save the ${kind} sample: ${e instanceof Error ? e.message : String(e)}`);
+        else notify('error', `Could not save the ${kind} sample: ${errorMessage(e)}`);
         return;
       }
       // The flash confirms a stored sample, so it comes only after the write succeeded.

@@ -8,6 +8,7 @@ import { pauseAfterFrame } from '../verify/pacing';
 import { useCameraState } from './CameraContext';
 import { useCaptureSettings } from './CaptureSettings';
 import { grabPixels } from './grabPixels';
+import { errorMessage } from '../../common';
 
 /**
  * 'off': fixed mode was chosen; 'loading': waiting for the tf.js backend or the detector's
@@ -52,7 +53,6 @@ const TRACK_INTERVAL_MS = 100;
 const TRACK_PAGE_SHARE = 3 / 4;
 const RETRY_MS = 1000;
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 interface Loaded {
   /** The backend and attempt it answers. */
   readonly key: string;
@@ -93,7 +93,7 @@ export function FaceProvider({ children }: { children: ReactNode }) {
         if (!cancelled) setLoaded({ key, detector, error: null });
       } catch (e) {
         if (cancelled) return;
-        const error = `The face detector could not be loaded (${message(e)}). The capture square stays fixed in the centre.`;
+        const error = `The face detector could not be loaded (${errorMessage(e)}). The capture square stays fixed in the centre.`;
         setLoaded({ key, detector: null, error });
         notify('error', error);
       }

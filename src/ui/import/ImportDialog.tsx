@@ -1,33 +1,12 @@
-import { useCallback, useEffect, useId, useRef, useState, type DragEvent } from 'react';
-import { DEFAULT_CAPTURE_CONFIG, type CropMode } from '../../config';
-import {
-  filesFromDataTransfer,
-  getSettingsStore,
-  importImages,
-  SAMPLE_KINDS,
-  type ImportItem,
-  type ImportProgress,
-  type ImportSummary,
-  type LocateSquare,
-  type SampleKind,
-} from '../../data';
+import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { filesFromDataTransfer, SAMPLE_KINDS, type ImportItem, type ImportSummary, type SampleKind } from '../../data';
 import { KIND_LABELS } from '../camera/CaptureControls';
 import { Dialog } from '../common/Dialog';
 import { formatBytes, plural } from '../common/format';
 import { ProgressBar } from '../common/ProgressBar';
-import { useModel } from '../model/ModelContext';
-import { useSamples } from '../samples/SamplesContext';
-import { createImportLocate } from './faceLocate';
 import { cropNote, summaryHeadline } from './summary';
+import { useCropMode, useImportRun, type ImportRunState } from './useImportRun';
 
-type Run =
-  | { readonly phase: 'idle' }
-  | { readonly phase: 'running'; readonly kind: SampleKind; readonly progress: ImportProgress | null; readonly preparing?: string }
-  | { readonly phase: 'done'; readonly kind: SampleKind; readonly summary: ImportSummary }
-  | { readonly phase: 'failed'; readonly message: string };
-
-/** Counts in the gallery tabs climb during a long import, but not on every file. */
-const REFRESH_EVERY_MS = 700;
 /** A summary lists at most this many skipped files (an archive can skip thousands). */
 const MAX_SKIPPED_LISTED = 200;
 
@@ -62,131 +41,58 @@ function Summary({ kind, summary }: { kind: SampleKind; summary: ImportSummary }
   );
 }
 
-/**
- * Waits until the model context has selected the tf.js backend (the face detector's weights must
- * load on it); rejects with the signal's reason when aborted first.
- */
-function useBackendReady(): (signal: AbortSignal) => Promise<void> {
-  const { backend } = useModel();
-  const ready = useRef(backend !== null);
-  const waiters = useRef(new Set<() => void>());
-  useEffect(() => {
-    ready.current = backend !== null;
-    if (!ready.current) return;
-    for (const wake of waiters.current) wake();
-    waiters.current.clear();
-  }, [backend]);
-  return useCallback(
-    (signal: AbortSignal) =>
-      new Promise<void>((resolve, reject) => {
-        if (ready.current) return resolve();
-        const wake = () => {
-          signal.removeEventListener('abort', stop);
-          resolve();
-        };
-        const stop = () => {
-          waiters.current.delete(wake);
-          reject(signal.reason);
-        };
-        waiters.current.add(wake);
-        signal.addEventListener('abort', stop, { once: true });
-      }),
-    [],
+/** The running import's progress bar, counts and current file. */
+function Progress({ state }: { state: Extract<ImportRunState, { phase: 'running' }> }) {
+  const { progress, preparing } = state;
+  return (
+    <div className="import-progress" data-testid="import-progress">
+      <ProgressBar
+        label="Importing images"
+        value={progress?.bytesRead ?? 0}
+        max={progress?.bytesTotal ?? null}
+        caption={
+          progress
+            ? `Imported ${progress.imported}, skipped ${progress.skipped} · ${formatBytes(progress.bytesRead)} of ${formatBytes(progress.bytesTotal)}`
+            : (preparing ?? 'Reading the files…')
+        }
+      />
+      {progress?.current && <p className="import-current">{progress.current}</p>}
+    </div>
   );
-}
-
-/** The capture crop mode from the settings (imports follow it), re-read whenever the dialog opens. */
-function useCropMode(open: boolean): CropMode {
-  const [mode, setMode] = useState<CropMode>(DEFAULT_CAPTURE_CONFIG.cropMode);
-  useEffect(() => {
-    if (!open) return;
-    let live = true;
-    void getSettingsStore()
-      .get('capture')
-      .then((c) => live && setMode(c.cropMode));
-    return () => {
-      live = false;
-    };
-  }, [open]);
-  return mode;
 }
 
 /**
  * Import images into a gallery: pick files or a folder, or drop files, folders and .tar / .tgz
- * archives. The import runs in the page without blocking it (the data layer yields every frame),
- * shows a progress bar with counts, can be cancelled, and ends with a summary of what was imported
- * and what was skipped, and why. Images are cropped by the capture's crop mode: around the largest
- * face (the page's face detector; images with no face are skipped and counted), or the centred square.
+ * archives. The import itself (progress, cancel, crop by the capture's crop mode) is useImportRun;
+ * this view shows a progress bar with counts and ends with a summary of what was imported and what
+ * was skipped, and why (images with no face are skipped and counted in face mode).
  */
 export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [kind, setKind] = useState<SampleKind>('negative');
-  const [run, setRun] = useState<Run>({ phase: 'idle' });
   const [over, setOver] = useState(false);
-  const abort = useRef<AbortController | null>(null);
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const kindId = useId();
-  const { refresh } = useSamples();
-  const backendReady = useBackendReady();
   const cropMode = useCropMode(open);
-
-  useEffect(() => () => abort.current?.abort(), []);
-
-  const start = async (items: readonly ImportItem[]) => {
-    if (items.length === 0 || abort.current) return;
-    const ac = new AbortController();
-    abort.current = ac;
-    const target = kind;
-    setRun({ phase: 'running', kind: target, progress: null });
-    let lastRefresh = performance.now();
-    try {
-      // The mode in force now (settings may have changed since the dialog opened).
-      const { cropMode: mode } = await getSettingsStore().get('capture');
-      let locate: LocateSquare<ImageBitmap> | undefined;
-      if (mode === 'face') {
-        setRun({ phase: 'running', kind: target, progress: null, preparing: 'Loading the face detector…' });
-        try {
-          await backendReady(ac.signal);
-          locate = await createImportLocate();
-        } catch (e) {
-          if (ac.signal.aborted) return setRun({ phase: 'done', kind: target, summary: { imported: 0, skipped: [], cancelled: true } });
-          throw new Error(`the face detector could not be loaded (${e instanceof Error ? e.message : String(e)}). Imports with the fixed crop still work.`, { cause: e });
-        }
-      }
-      const summary = await importImages(items, {
-        kind: target,
-        signal: ac.signal,
-        ...(locate && { locate }),
-        onProgress: (progress) => {
-          setRun({ phase: 'running', kind: target, progress });
-          if (performance.now() - lastRefresh > REFRESH_EVERY_MS) {
-            lastRefresh = performance.now();
-            void refresh();
-          }
-        },
-      });
-      setRun({ phase: 'done', kind: target, summary });
-    } catch (e) {
-      setRun({ phase: 'failed', message: e instanceof Error ? e.message : String(e) });
-    } finally {
-      abort.current = null;
-      void refresh();
-    }
-  };
+  const importRun = useImportRun();
+  const { state: run, running } = importRun;
 
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
     e.preventDefault();
     setOver(false);
-    if (run.phase === 'running') return;
+    if (running) return;
     // Must be called inside the handler: the browser empties dataTransfer afterwards.
-    const files = filesFromDataTransfer(e.dataTransfer);
-    files.then(start, (err: unknown) => setRun({ phase: 'failed', message: `Could not read the dropped items: ${err instanceof Error ? err.message : String(err)}` }));
+    importRun.startDropped(filesFromDataTransfer(e.dataTransfer), kind);
+  };
+  const onPicked = (input: HTMLInputElement) => {
+    const files: ImportItem[] = Array.from(input.files ?? []);
+    input.value = '';
+    void importRun.start(files, kind);
   };
 
-  const running = run.phase === 'running';
   const close = () => {
     if (running) return;
-    setRun({ phase: 'idle' });
+    importRun.reset();
     onClose();
   };
 
@@ -200,7 +106,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
       testId="import-dialog"
       actions={
         running ? (
-          <button type="button" className="btn" data-testid="import-cancel" onClick={() => abort.current?.abort()}>
+          <button type="button" className="btn" data-testid="import-cancel" onClick={importRun.cancel}>
             Cancel import
           </button>
         ) : (
@@ -254,11 +160,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
           accept={ACCEPT}
           hidden
           data-testid="import-files-input"
-          onChange={(e) => {
-            const files = Array.from(e.currentTarget.files ?? []);
-            e.currentTarget.value = '';
-            void start(files);
-          }}
+          onChange={(e) => onPicked(e.currentTarget)}
         />
         <input
           ref={(el) => {
@@ -269,32 +171,14 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
           multiple
           hidden
           data-testid="import-folder-input"
-          onChange={(e) => {
-            const files = Array.from(e.currentTarget.files ?? []);
-            e.currentTarget.value = '';
-            void start(files);
-          }}
+          onChange={(e) => onPicked(e.currentTarget)}
         />
         <p className="import-note" data-testid="import-note" data-crop-mode={cropMode}>
           JPEG, PNG, GIF, WebP, BMP or AVIF. {cropNote(cropMode)}
         </p>
       </div>
 
-      {run.phase === 'running' && (
-        <div className="import-progress" data-testid="import-progress">
-          <ProgressBar
-            label="Importing images"
-            value={run.progress?.bytesRead ?? 0}
-            max={run.progress?.bytesTotal ?? null}
-            caption={
-              run.progress
-                ? `Imported ${run.progress.imported}, skipped ${run.progress.skipped} · ${formatBytes(run.progress.bytesRead)} of ${formatBytes(run.progress.bytesTotal)}`
-                : (run.preparing ?? 'Reading the files…')
-            }
-          />
-          {run.progress?.current && <p className="import-current">{run.progress.current}</p>}
-        </div>
-      )}
+      {run.phase === 'running' && <Progress state={run} />}
       {run.phase === 'done' && <Summary kind={run.kind} summary={run.summary} />}
       {run.phase === 'failed' && (
         <p className="import-error" role="alert" data-testid="import-error">

@@ -15,6 +15,7 @@ import {
   type SiameseNetwork,
 } from '../../model';
 import { TRAINED_MODEL_KEY } from '../../training';
+import { errorMessage as message } from '../../common';
 
 /** The IndexedDB key of the app's model: where the training worker saves the trained network. */
 const MODEL_KEY = TRAINED_MODEL_KEY;
@@ -69,8 +70,6 @@ const ModelContext = createContext<ModelState | null>(null);
 type Current = Pick<ModelState, 'net' | 'meta' | 'status' | 'source' | 'error' | 'note'>;
 
 const LOADING: Current = { net: null, meta: null, status: 'loading', source: null, error: null, note: null };
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Frees replaced networks once no user holds them. */
 function useRetirement() {

@@ -6,6 +6,7 @@ import { useMessages } from '../common/Messages';
 import { GALLERY_PAGE_SIZE, newestPage, showMore } from './paging';
 import { useSamples } from './SamplesContext';
 import { Thumbnail } from './Thumbnail';
+import { errorMessage } from '../../common';
 
 /**
  * The samples of one kind, newest first, a page at a time (a kind can hold thousands). Delete one
@@ -27,7 +28,7 @@ export function Gallery({ kind }: { kind: SampleKind }) {
         if (!cancelled) setRecords(r);
       })
       .catch((e: unknown) => {
-        if (!cancelled) notify('error', `Could not list the ${kind} samples: ${e instanceof Error ? e.message : String(e)}`);
+        if (!cancelled) notify('error', `Could not list the ${kind} samples: ${errorMessage(e)}`);
       });
     return () => {
       cancelled = true;
@@ -40,7 +41,7 @@ export function Gallery({ kind }: { kind: SampleKind }) {
     try {
       await job();
     } catch (e) {
-      notify('error', `Could not ${what}: ${e instanceof Error ? e.message : String(e)}`);
+      notify('error', `Could not ${what}: ${errorMessage(e)}`);
     }
     await refresh();
   };

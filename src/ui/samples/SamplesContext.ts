@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { SampleKind } from '../../data';
 
-/** Sample counts for the whole UI (see .notes/UI-CONTRACT.md). */
+/** Sample counts for the whole UI: every panel that shows or needs them reads this one context. */
 export interface SamplesState {
   readonly counts: Readonly<Record<SampleKind, number>>;
   /** False until the first count came back from IndexedDB. */

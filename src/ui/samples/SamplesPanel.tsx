@@ -14,7 +14,12 @@ export function SamplesPanel({ actions }: { actions?: ReactNode }) {
   return (
     <section className="card samples" aria-labelledby="samples-title">
       <header className="card-header">
-        <h2 id="samples-title">Samples</h2>
+        <h2 id="samples-title">
+          <span className="step-number" aria-hidden="true">
+            1
+          </span>
+          Capture
+        </h2>
         <div className="card-actions">{actions}</div>
       </header>
       <div className="kind-tabs" role="tablist" aria-label="Sample kind">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { getSampleStore, type KindCounts, getSettingsStore, requestPersistence } from '../../data';
 import { useMessages } from '../common/Messages';
 import { EMPTY_COUNTS, SamplesContext, type SamplesState } from './SamplesContext';
+import { errorMessage } from '../../common';
 
 /** True once the user has samples of their own worth keeping (not just the bundled negatives). */
 export function hasOwnSamples(counts: Readonly<KindCounts>): boolean {
@@ -29,7 +30,7 @@ export function SamplesProvider({ children }: { children: ReactNode }) {
       setLoaded(true);
       setVersion((v) => v + 1);
     } catch (e) {
-      if (mine === seq.current) notify('error', `Could not read the stored samples: ${e instanceof Error ? e.message : String(e)}`);
+      if (mine === seq.current) notify('error', `Could not read the stored samples: ${errorMessage(e)}`);
     }
   }, [notify]);
 

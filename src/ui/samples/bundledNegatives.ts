@@ -1,4 +1,5 @@
 import { ensureBundledNegatives, type EnsureNegativesResult, type NegativesProgress } from '../../data';
+import { errorMessage } from '../../common';
 
 /**
  * The first-run load of the bundled negative pack, as a tiny external store: started once per
@@ -45,7 +46,7 @@ export function loadBundledNegatives(baseUrl: string, onStored: () => void): voi
       onStored();
     },
     (e: unknown) => {
-      setState({ phase: 'error', message: e instanceof Error ? e.message : String(e) });
+      setState({ phase: 'error', message: errorMessage(e) });
       onStored();
     },
   );

@@ -1,7 +1,9 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { TrainingStart } from '../../config';
 import {
+  ADVANCED_FIELDS,
   BOOLEAN_FIELDS,
+  changedAdvanced,
   FREEZE_LABELS,
   NO_PRETRAINED_NOTE,
   POOL_LABELS,
@@ -20,28 +22,98 @@ export interface SettingsFormProps {
   readonly onChange: (field: SettingsField, value: string) => void;
   /** Note under samples per class (how many will be used, capped by what is stored). */
   readonly samplesNote: string;
+  /** Whether the "Advanced" disclosure is open (remembered by the caller). */
+  readonly advancedOpen: boolean;
+  readonly onAdvancedToggle: (open: boolean) => void;
 }
 
 /** Text inputs (parsed and validated by settings.ts, so the errors are ours, not the browser's). */
-const NUMBER_INPUTS: ReadonlyArray<{ field: Exclude<SettingsField, 'pool' | 'start' | 'augment' | 'freeze' | 'calibrate'>; inputMode: 'numeric' | 'decimal' }> = [
-  { field: 'epochs', inputMode: 'numeric' },
-  { field: 'batchSize', inputMode: 'numeric' },
-  { field: 'learningRate', inputMode: 'decimal' },
-  { field: 'samplesPerClass', inputMode: 'numeric' },
-  { field: 'trainFraction', inputMode: 'decimal' },
-];
+const INPUT_MODES: Readonly<Partial<Record<SettingsField, 'numeric' | 'decimal'>>> = {
+  epochs: 'numeric',
+  batchSize: 'numeric',
+  learningRate: 'decimal',
+  samplesPerClass: 'numeric',
+  trainFraction: 'decimal',
+};
 
-/** The training settings, each with a short explanation and its validation error next to it. */
-export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: SettingsFormProps) {
+const SELECT_OPTIONS: Readonly<Partial<Record<SettingsField, Readonly<Record<string, string>>>>> = { pool: POOL_LABELS, freeze: FREEZE_LABELS };
+
+const isBoolean = (field: SettingsField): boolean => (BOOLEAN_FIELDS as readonly SettingsField[]).includes(field);
+
+/**
+ * The training settings: where to start and the epochs, then the rest under an "Advanced"
+ * disclosure. Each field has a one-line help (its longer explanation as the tooltip) and its
+ * validation error next to it.
+ */
+export function SettingsForm({ form, errors, disabled, onChange, samplesNote, advancedOpen, onAdvancedToggle }: SettingsFormProps) {
   const id = useId();
   const describedBy = (field: SettingsField) => [`${id}-${field}-help`, errors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ');
+  const help = (field: SettingsField, extra = '') => (
+    <p id={`${id}-${field}-help`} className="train-help" title={SETTINGS_FIELDS[field].detail}>
+      {SETTINGS_FIELDS[field].help}
+      {extra ? ` ${extra}` : ''}
+    </p>
+  );
   const fieldError = (field: SettingsField) =>
     errors[field] && (
       <p id={`${id}-${field}-error`} className="train-field-error" role="alert">
         {errors[field]}
       </p>
     );
+
+  const field = (name: SettingsField): ReactNode => {
+    const { label } = SETTINGS_FIELDS[name];
+    if (isBoolean(name)) {
+      return (
+        <div key={name} className="train-field train-check">
+          <label>
+            <input
+              type="checkbox"
+              name={name}
+              checked={form[name] === 'true'}
+              aria-describedby={describedBy(name)}
+              onChange={(e) => onChange(name, String(e.currentTarget.checked))}
+            />{' '}
+            {label}
+          </label>
+          {help(name)}
+          {fieldError(name)}
+        </div>
+      );
+    }
+    const options = SELECT_OPTIONS[name];
+    return (
+      <div key={name} className="train-field">
+        <label htmlFor={`${id}-${name}`}>{label}</label>
+        {options ? (
+          <select id={`${id}-${name}`} name={name} value={form[name]} aria-describedby={describedBy(name)} onChange={(e) => onChange(name, e.currentTarget.value)}>
+            {Object.entries(options).map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={`${id}-${name}`}
+            name={name}
+            type="text"
+            inputMode={INPUT_MODES[name]}
+            value={form[name]}
+            aria-invalid={errors[name] ? true : undefined}
+            aria-describedby={describedBy(name)}
+            onChange={(e) => onChange(name, e.currentTarget.value)}
+          />
+        )}
+        {help(name, name === 'samplesPerClass' ? samplesNote : '')}
+        {fieldError(name)}
+      </div>
+    );
+  };
+
   const note = form.start === 'scratch' ? SCRATCH_NOTE : form.pool !== 'paper' ? NO_PRETRAINED_NOTE : null;
+  const changed = changedAdvanced(form).map((f) => SETTINGS_FIELDS[f].label);
+  const invalid = ADVANCED_FIELDS.filter((f) => errors[f]).map((f) => SETTINGS_FIELDS[f].label);
   return (
     <fieldset className="train-settings" disabled={disabled}>
       <legend>Settings</legend>
@@ -53,9 +125,7 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: 
             {START_LABELS[value]}
           </label>
         ))}
-        <p id={`${id}-start-help`} className="train-help">
-          {SETTINGS_FIELDS.start.help}
-        </p>
+        {help('start')}
         {note && (
           <p className="train-note" data-testid="train-start-note">
             {note}
@@ -63,65 +133,20 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote }: 
         )}
         {fieldError('start')}
       </fieldset>
-      {NUMBER_INPUTS.map(({ field, inputMode }) => (
-        <div key={field} className="train-field">
-          <label htmlFor={`${id}-${field}`}>{SETTINGS_FIELDS[field].label}</label>
-          <input
-            id={`${id}-${field}`}
-            name={field}
-            type="text"
-            inputMode={inputMode}
-            value={form[field]}
-            aria-invalid={errors[field] ? true : undefined}
-            aria-describedby={describedBy(field)}
-            onChange={(e) => onChange(field, e.currentTarget.value)}
-          />
-          <p id={`${id}-${field}-help`} className="train-help">
-            {SETTINGS_FIELDS[field].help}
-            {field === 'samplesPerClass' && samplesNote ? ` ${samplesNote}` : ''}
-          </p>
-          {fieldError(field)}
-        </div>
-      ))}
-      {(
-        [
-          ['pool', POOL_LABELS],
-          ['freeze', FREEZE_LABELS],
-        ] as const
-      ).map(([field, labels]) => (
-        <div key={field} className="train-field">
-          <label htmlFor={`${id}-${field}`}>{SETTINGS_FIELDS[field].label}</label>
-          <select id={`${id}-${field}`} name={field} value={form[field]} aria-describedby={describedBy(field)} onChange={(e) => onChange(field, e.currentTarget.value)}>
-            {Object.entries(labels).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <p id={`${id}-${field}-help`} className="train-help">
-            {SETTINGS_FIELDS[field].help}
-          </p>
-          {fieldError(field)}
-        </div>
-      ))}
-      {BOOLEAN_FIELDS.map((field) => (
-        <div key={field} className="train-field train-check">
-          <label>
-            <input
-              type="checkbox"
-              name={field}
-              checked={form[field] === 'true'}
-              aria-describedby={describedBy(field)}
-              onChange={(e) => onChange(field, String(e.currentTarget.checked))}
-            />{' '}
-            {SETTINGS_FIELDS[field].label}
-          </label>
-          <p id={`${id}-${field}-help`} className="train-help">
-            {SETTINGS_FIELDS[field].help}
-          </p>
-          {fieldError(field)}
-        </div>
-      ))}
+      {field('epochs')}
+      <details className="train-advanced" data-testid="train-advanced" open={advancedOpen} onToggle={(e) => onAdvancedToggle(e.currentTarget.open)}>
+        <summary>
+          Advanced
+          {invalid.length > 0 ? (
+            <span className="train-advanced-invalid"> · to fix: {invalid.join(', ')}</span>
+          ) : changed.length > 0 ? (
+            <span className="train-advanced-changed"> · changed: {changed.join(', ')}</span>
+          ) : (
+            <span className="train-advanced-changed"> · batch, learning rate, split, layers, augmentation, calibration</span>
+          )}
+        </summary>
+        <div className="train-advanced-fields">{ADVANCED_FIELDS.map(field)}</div>
+      </details>
     </fieldset>
   );
 }

@@ -10,6 +10,7 @@ import { checkpointPlace, resumeOffer } from './resume';
 import { SettingsForm } from './SettingsForm';
 import { startRun } from './startRun';
 import { TrainingCharts } from './TrainingCharts';
+import { useAdvancedOpen } from './useAdvancedOpen';
 import { isRunning, progressOf, type TrainingView } from './trainingState';
 import { useTrainingRun } from './useTrainingRun';
 import { useTrainingSettings } from './useTrainingSettings';
@@ -85,6 +86,7 @@ export function TrainingPanel() {
   const model = useModel();
   const samples = useSamples();
   const settings = useTrainingSettings();
+  const [advancedOpen, setAdvancedOpen] = useAdvancedOpen();
   const run = useTrainingRun(startRun);
   const { view } = run;
   const running = isRunning(view);
@@ -120,12 +122,25 @@ export function TrainingPanel() {
   return (
     <section className="card training-panel" aria-labelledby="training-title">
       <header className="card-header">
-        <h2 id="training-title">Train</h2>
+        <h2 id="training-title">
+          <span className="step-number" aria-hidden="true">
+            2
+          </span>
+          Train
+        </h2>
       </header>
       <p className="train-model" data-testid="train-model" data-kind={current.kind}>
         Current model: {current.title}.
       </p>
-      <SettingsForm form={settings.form} errors={settings.errors} disabled={running} onChange={settings.onChange} samplesNote={samplesNote} />
+      <SettingsForm
+        form={settings.form}
+        errors={settings.errors}
+        disabled={running}
+        onChange={settings.onChange}
+        samplesNote={samplesNote}
+        advancedOpen={advancedOpen}
+        onAdvancedToggle={setAdvancedOpen}
+      />
 
       <div className="train-readiness" data-testid="train-readiness">
         {readiness.ready ? (

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EPOCHS, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, REFERENCE_TRAINING_CONFIG, validateTrainingConfig, type TrainingConfig } from '../../config';
 import {
+  ADVANCED_FIELDS,
+  BASIC_FIELDS,
   DEFAULT_TRAINING_SETTINGS,
+  SETTINGS_FIELDS,
   applySettingsChange,
+  changedAdvanced,
   configsFromSettings,
   parseSettingsForm,
   settingsFromConfigs,
@@ -134,5 +138,44 @@ describe('training settings form', () => {
     expect(model.pool).toBe('notebook');
     expect(model.inputSize).toBe(64);
     expect(model.filters).toEqual([64, 128, 128, 256]);
+  });
+});
+
+describe('basic and advanced settings', () => {
+  it('shows Start from and Epochs up front and every other field once under Advanced', () => {
+    expect(BASIC_FIELDS).toEqual(['start', 'epochs']);
+    const all = [...BASIC_FIELDS, ...ADVANCED_FIELDS];
+    expect(new Set(all).size).toBe(all.length);
+    expect([...all].sort()).toEqual(Object.keys(SETTINGS_FIELDS).sort());
+  });
+
+  it('gives every field a one-line help and a longer explanation for the tooltip and the About dialog', () => {
+    for (const [field, info] of Object.entries(SETTINGS_FIELDS)) {
+      expect(info.help.length, field).toBeLessThanOrEqual(60);
+      expect(info.detail.length, field).toBeGreaterThan(info.help.length);
+    }
+  });
+
+  it('finds no changed advanced field in either start recipe', () => {
+    expect(changedAdvanced(defaultsForm())).toEqual([]);
+    expect(changedAdvanced(applySettingsChange(defaultsForm(), 'start', 'scratch'))).toEqual([]);
+    // Editing the epochs (a basic field) changes nothing under Advanced.
+    expect(changedAdvanced(applySettingsChange(defaultsForm(), 'epochs', '12'))).toEqual([]);
+  });
+
+  it("names the advanced fields that differ from the chosen start's recipe, in the form's order", () => {
+    let form = applySettingsChange(defaultsForm(), 'freeze', 'convs');
+    form = applySettingsChange(form, 'batchSize', '8');
+    expect(changedAdvanced(form)).toEqual(['batchSize', 'freeze']);
+    // Augmentation off is the scratch recipe's own value, but a change when fine-tuning.
+    expect(changedAdvanced(applySettingsChange(defaultsForm(), 'augment', 'false'))).toEqual(['augment']);
+    expect(changedAdvanced(applySettingsChange(applySettingsChange(defaultsForm(), 'start', 'scratch'), 'augment', 'false'))).toEqual([]);
+  });
+
+  it('compares numbers by value, so another spelling of the default is no change', () => {
+    let form = applySettingsChange(defaultsForm(), 'learningRate', ' 1e-4 ');
+    form = applySettingsChange(form, 'trainFraction', '70.0');
+    expect(changedAdvanced(form)).toEqual([]);
+    expect(changedAdvanced(applySettingsChange(defaultsForm(), 'learningRate', 'abc'))).toEqual(['learningRate']);
   });
 });

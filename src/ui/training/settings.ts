@@ -62,8 +62,10 @@ export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
 
 export interface FieldInfo {
   readonly label: string;
-  /** One short sentence under the field. */
+  /** One short line under the field. */
   readonly help: string;
+  /** The longer explanation: the help line's tooltip, and the About dialog's training section. */
+  readonly detail: string;
   /** Text inputs show the value in this unit: the split is edited as a percentage. */
   readonly percent?: boolean;
 }
@@ -71,37 +73,71 @@ export interface FieldInfo {
 export const SETTINGS_FIELDS: Readonly<Record<SettingsField, FieldInfo>> = {
   start: {
     label: 'Start from',
-    help: 'Fine-tuning adapts a face model pretrained on thousands of people to you in a few epochs; from scratch learns everything from your captures.',
+    help: 'Fine-tune the pretrained face model, or learn from scratch.',
+    detail: 'Fine-tuning adapts a face model pretrained on thousands of people to you in a few epochs; from scratch learns everything from your captures.',
   },
-  epochs: { label: 'Epochs', help: `Passes over all training pairs: ${DEFAULT_EPOCHS.pretrained} are enough to fine-tune; the reference trains ${DEFAULT_EPOCHS.scratch} from scratch.` },
-  batchSize: { label: 'Batch size', help: 'Pairs per gradient step. Larger is smoother but slower per step (reference 16).' },
-  learningRate: { label: 'Learning rate', help: 'Adam step size. The reference uses 0.0001; larger can diverge.' },
+  epochs: {
+    label: 'Epochs',
+    help: `Passes over the training pairs (${DEFAULT_EPOCHS.pretrained} to fine-tune).`,
+    detail: `Passes over all training pairs: ${DEFAULT_EPOCHS.pretrained} are enough to fine-tune; the reference trains ${DEFAULT_EPOCHS.scratch} from scratch.`,
+  },
+  batchSize: {
+    label: 'Batch size',
+    help: 'Pairs per gradient step (reference 16).',
+    detail: 'Pairs per gradient step. Larger is smoother but slower per step (reference 16).',
+  },
+  learningRate: {
+    label: 'Learning rate',
+    help: 'Adam step size (reference 0.0001).',
+    detail: 'Adam step size. The reference uses 0.0001; larger can diverge.',
+  },
   samplesPerClass: {
     label: 'Samples per class',
-    help: 'Anchors, positives and negatives taken for pairs (reference 300), capped by what is stored.',
+    help: 'Images per class made into pairs (reference 300).',
+    detail: 'Anchors, positives and negatives taken for pairs (reference 300), capped by what is stored.',
   },
   trainFraction: {
     label: 'Training share (%)',
-    help: 'Share of pairs used to train; the rest measure test loss, precision and recall (reference 70/30).',
+    help: 'Pairs to train on; the rest test the model.',
+    detail: 'Share of pairs used to train; the rest measure test loss, precision and recall (reference 70/30).',
     percent: true,
   },
   pool: {
     label: 'Pooling',
-    help: "Paper: 2×2 max-pooling. Notebook: the Keras notebook's 64-wide window (same parameters, different features).",
+    help: "Max-pooling window: the paper's or the notebook's.",
+    detail: "Paper: 2×2 max-pooling. Notebook: the Keras notebook's 64-wide window (same parameters, different features).",
   },
   augment: {
     label: 'Augment training images',
-    help: 'Random flips, small shifts, light, colour, blur, noise and JPEG changes on every training batch, so the model copes with another day and other light.',
+    help: 'Vary light, colour, blur and framing in every batch.',
+    detail: 'Random flips, small shifts, light, colour, blur, noise and JPEG changes on every training batch, so the model copes with another day and other light.',
   },
   calibrate: {
     label: 'Calibrate after training',
-    help: 'Sets the model so that a score above 0.5 lets in about 1 in 20 comparisons with faces training did not use, whatever the run learned. Only the cut-off moves, not how faces rank.',
+    help: 'Set the cut-off so about 1 in 20 strangers pass.',
+    detail: 'Sets the model so that a score above 0.5 lets in about 1 in 20 comparisons with faces training did not use, whatever the run learned. Only the cut-off moves, not how faces rank.',
   },
   freeze: {
     label: 'Frozen layers',
-    help: 'Layers that keep their starting weights. Freezing more makes steps faster and overfits less on few captures; it only makes sense when fine-tuning.',
+    help: 'Layers that keep their starting weights.',
+    detail: 'Layers that keep their starting weights. Freezing more makes steps faster and overfits less on few captures; it only makes sense when fine-tuning.',
   },
 };
+
+/** The fields a new user needs; the rest sit under the panel's "Advanced" disclosure. */
+export const BASIC_FIELDS = ['start', 'epochs'] as const satisfies readonly SettingsField[];
+
+/** The fields under "Advanced", in the order the form shows them. */
+export const ADVANCED_FIELDS = [
+  'batchSize',
+  'learningRate',
+  'samplesPerClass',
+  'trainFraction',
+  'pool',
+  'freeze',
+  'augment',
+  'calibrate',
+] as const satisfies readonly SettingsField[];
 
 export const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
   none: 'None: every layer learns (reference)',
@@ -168,6 +204,17 @@ export function applySettingsChange(form: SettingsForm, field: SettingsField, va
     next.calibrate = String(preset.calibrate);
   }
   return next;
+}
+
+/**
+ * The advanced fields whose text differs from what the chosen start sets by itself (START_PRESETS),
+ * so that a closed "Advanced" disclosure can still say that something there was changed.
+ */
+export function changedAdvanced(form: SettingsForm): SettingsField[] {
+  const start: TrainingStart = form.start === 'scratch' ? 'scratch' : 'pretrained';
+  const preset = settingsToForm(settingsFromConfigs(START_PRESETS[start], DEFAULT_MODEL_CONFIG));
+  const same = (text: string, preset: string) => text.trim() === preset || (parseNumber(text) !== null && parseNumber(text) === Number(preset));
+  return ADVANCED_FIELDS.filter((field) => !same(form[field], preset[field]));
 }
 
 /** Validates one value with the config validators and returns the reason it is invalid, if it is. */

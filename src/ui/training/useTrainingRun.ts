@@ -4,6 +4,7 @@ import { createIdbCheckpointStore, type BatchProgress, type CheckpointEvent, typ
 import { useModel } from '../model/ModelContext';
 import { useVerify } from '../verify/VerifyContext';
 import { IDLE_VIEW, isRunning, trainingReducer, type TrainingView } from './trainingState';
+import { errorMessage as message } from '../../common';
 
 /** What the panel asks of the training client (src/training client.ts, adapted in startRun.ts). */
 export interface RunRequest {
@@ -52,7 +53,6 @@ export interface TrainingRun {
 }
 
 const PAUSE_REASON = 'Paused while training: the processor is busy learning. The verdict comes back when training ends.';
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Runs training through `startRun`, tracks progress, pauses live verification meanwhile. */
 export function useTrainingRun(startRun: StartRun): TrainingRun {

@@ -10,6 +10,7 @@ import { overlayState, type OverlayFace } from './overlayState';
 import { pauseAfterFrame } from './pacing';
 import { useVerifierSync, useVerify } from './VerifyContext';
 import './verify.css';
+import { errorMessage } from '../../common';
 
 interface FrameScores {
   /** Null when no face was found on the frame (face mode): it was not verified. */
@@ -96,7 +97,7 @@ export function VerificationOverlay() {
       signal: controller.signal,
     }).catch((e: unknown) => {
       if (controller.signal.aborted) return;
-      setError(`Verification failed: ${e instanceof Error ? e.message : String(e)}. Retrying…`);
+      setError(`Verification failed: ${errorMessage(e)}. Retrying…`);
       retry = setTimeout(() => setAttempt((a) => a + 1), RETRY_MS);
     });
     return () => {

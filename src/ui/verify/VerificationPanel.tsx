@@ -14,6 +14,7 @@ import { copyPositivesToVerification, DEFAULT_FROM_POSITIVES } from './fromPosit
 import { SAME_MOMENT_MS, spreadAdvice } from './spread';
 import { useVerifierSync, useVerify } from './VerifyContext';
 import './verify.css';
+import { errorMessage } from '../../common';
 
 /** Seed of the choice of positives copied to verification images (repeatable). */
 const FROM_POSITIVES_SEED = 7;
@@ -71,7 +72,7 @@ function NoVerificationImages() {
       await samples.refresh();
       notify('success', `${plural(copied.length, 'positive')} copied to the verification images.`);
     } catch (e) {
-      notify('error', `Could not copy positives: ${e instanceof Error ? e.message : String(e)}`);
+      notify('error', `Could not copy positives: ${errorMessage(e)}`);
     } finally {
       setBusy(false);
     }
@@ -177,7 +178,7 @@ export function VerificationPanel() {
       setNow({ decision: result, ms: performance.now() - start });
     } catch (e) {
       setNow(null);
-      setNowError(e instanceof Error ? e.message : String(e));
+      setNowError(errorMessage(e));
     } finally {
       setBusy(false);
     }
@@ -201,7 +202,12 @@ export function VerificationPanel() {
   return (
     <section className="card verify-panel" aria-labelledby="verify-title">
       <header className="card-header">
-        <h2 id="verify-title">Verify</h2>
+        <h2 id="verify-title">
+          <span className="step-number" aria-hidden="true">
+            3
+          </span>
+          Verify
+        </h2>
       </header>
       <ThresholdSlider
         name="detectionThreshold"

@@ -9,6 +9,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { SiameseNetwork } from '../../model';
 import { createVerifier, type Decision, type Thresholds, type Verifier } from '../../verify';
+import { errorMessage } from '../../common';
 
 export interface EngineDeps {
   /** Ids of the stored verification images, in a stable order. */
@@ -80,7 +81,7 @@ export class VerificationEngine {
     const p = run.then(
       (v) => v,
       (e: unknown) => {
-        if (this.isCurrent(net, version)) this.set({ status: 'error', count: 0, done: 0, error: e instanceof Error ? e.message : String(e) });
+        if (this.isCurrent(net, version)) this.set({ status: 'error', count: 0, done: 0, error: errorMessage(e) });
         return null;
       },
     );

@@ -1,0 +1,5 @@
+/**
+ * Small helpers every layer may use (src/, bench/, scripts/, e2e/). Like config/, it imports
+ * nothing: no React, no tf.js, no other module.
+ */
+export { errorMessage } from './errors';

@@ -1,0 +1,73 @@
+import { useId, useRef, useState } from 'react';
+import { errorMessage } from '../../common';
+import { disposeNetwork, importNetworkFiles, ModelFileError } from '../../model';
+import { useMessages } from '../common/Messages';
+import { useVerify } from '../verify/VerifyContext';
+import { useModel } from './ModelContext';
+
+const ERROR_HINT: Record<ModelFileError['code'], string> = {
+  'not-a-model': 'These files are not a model exported by this app.',
+  'wrong-architecture': 'This model has another architecture than this app’s network.',
+  corrupt: 'The model files are damaged.',
+};
+
+/**
+ * Import an exported model's files: it becomes the current model, with the thresholds from its
+ * file. A bad file leaves the current model in place; `onError` gets why, or null when a new import
+ * starts.
+ */
+export function ModelImportSection({ onError }: { onError: (message: string | null) => void }) {
+  const model = useModel();
+  const { setThresholds } = useVerify();
+  const { notify } = useMessages();
+  const [importing, setImporting] = useState(false);
+  const inputId = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+
+  const importFiles = async (files: readonly File[]) => {
+    if (files.length === 0) return;
+    setImporting(true);
+    onError(null);
+    try {
+      const loaded = await importNetworkFiles(files);
+      try {
+        await model.setNetwork(loaded.net, loaded.meta);
+      } catch (e) {
+        // Not adopted: free it (the current model stays).
+        disposeNetwork(loaded.net);
+        throw e;
+      }
+      setThresholds(loaded.meta.thresholds);
+      notify(
+        'success',
+        `Model imported (thresholds ${loaded.meta.thresholds.detectionThreshold} / ${loaded.meta.thresholds.verificationThreshold} from its file).`,
+      );
+    } catch (e) {
+      const hint = e instanceof ModelFileError ? `${ERROR_HINT[e.code]} ` : '';
+      onError(`${hint}${errorMessage(e)}${model.net ? ' The current model stays in place.' : ''}`);
+    } finally {
+      setImporting(false);
+      if (inputRef.current) inputRef.current.value = '';
+    }
+  };
+
+  return (
+    <>
+      <h3>Import</h3>
+      <label htmlFor={inputId} className="model-help">
+        Choose all three files of an exported model (you can select several at once).
+      </label>
+      <input
+        ref={inputRef}
+        id={inputId}
+        type="file"
+        multiple
+        accept=".json,.bin,application/json,application/octet-stream"
+        disabled={importing}
+        data-testid="model-import-input"
+        onChange={(e) => void importFiles(Array.from(e.currentTarget.files ?? []))}
+      />
+      {importing && <p role="status">Importing the model…</p>}
+    </>
+  );
+}
