@@ -20,6 +20,7 @@ export {
   type WasmBinary,
 } from './backend';
 export { preprocess, preprocessBatch, PreprocessError, type PixelData, type PixelSource, type PreprocessErrorCode } from './preprocess';
+export { decodeAndPreprocess } from './decode';
 export {
   saveNetwork,
   loadNetwork,
