@@ -7,8 +7,9 @@
  * `exclusive` runs one verification at a time, so "Verify now" never overlaps a live frame.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { SiameseNetwork } from '../../model';
-import { createVerifier, type Decision, type Thresholds, type Verifier } from '../../verify';
+import type { SiameseNetwork } from '../model';
+import type { Decision, Thresholds } from './decision';
+import { createVerifier, type Verifier } from './verifier';
 
 export interface EngineDeps {
   /** Ids of the stored verification images, in a stable order. */
