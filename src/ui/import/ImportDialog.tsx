@@ -17,7 +17,7 @@ import { formatBytes, plural } from '../common/format';
 import { ProgressBar } from '../common/ProgressBar';
 import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
-import { createImportLocate } from './faceLocate';
+import { createImportLocate } from '../../face';
 import { cropNote, summaryHeadline } from './summary';
 
 type Run =
