@@ -20,6 +20,7 @@ import { StorageIndicator } from '../ui/samples/StorageIndicator';
 import { TrainingPanel } from '../ui/training/TrainingPanel';
 import { VerificationOverlay } from '../ui/verify/VerificationOverlay';
 import { VerificationPanel } from '../ui/verify/VerificationPanel';
+import { VerifyProvider } from '../ui/verify/VerifyContext';
 import { ErrorBoundary } from './ErrorBoundary';
 import { installTestApi, type CaptureInfo, type FaceInfo } from './testApi';
 
@@ -110,18 +111,20 @@ export function App() {
     <ErrorBoundary>
       <MessagesProvider>
         <ModelProvider>
-          <SamplesProvider>
-            <CaptureSettingsProvider>
-              <CameraProvider>
-                <FaceProvider>
-                  <CaptureProvider>
-                    <TestApiBridge />
-                    <Shell />
-                  </CaptureProvider>
-                </FaceProvider>
-              </CameraProvider>
-            </CaptureSettingsProvider>
-          </SamplesProvider>
+          <VerifyProvider>
+            <SamplesProvider>
+              <CaptureSettingsProvider>
+                <CameraProvider>
+                  <FaceProvider>
+                    <CaptureProvider>
+                      <TestApiBridge />
+                      <Shell />
+                    </CaptureProvider>
+                  </FaceProvider>
+                </CameraProvider>
+              </CaptureSettingsProvider>
+            </SamplesProvider>
+          </VerifyProvider>
         </ModelProvider>
       </MessagesProvider>
     </ErrorBoundary>

@@ -4,3 +4,4 @@ export { KEYPOINT_NAMES, decodeDetections, weightedNms, intersectionOverUnion, t
 export { ANCHOR_SPECS, generateAnchors, type AnchorSpec, type Anchors } from './anchors';
 export { sharedFaceDetector, resetSharedFaceDetector } from './shared';
 export { locateFace, LOCATE_FRAME, type LocateConfig } from './locate';
+export { createImportLocate } from './import-locate';

@@ -20,6 +20,7 @@ export {
   type WasmBinary,
 } from './backend';
 export { preprocess, preprocessBatch, PreprocessError, type PixelData, type PixelSource, type PreprocessErrorCode } from './preprocess';
+export { decodeAndPreprocess } from './decode';
 export {
   saveNetwork,
   loadNetwork,
@@ -57,3 +58,4 @@ export {
   type PretrainedOptions,
   type PretrainedSource,
 } from './pretrained';
+export { loadAppModel, type AppModel, type LoadAppModelOptions, type ModelSource, type PretrainedInfo, type PretrainedInUse } from './app-model';

@@ -12,11 +12,25 @@ import type { PageMessage, ReadyInfo, RunResult, StartRequest, WorkerMessage } f
  * stops or fails, which frees its backend's memory (GPU textures, wasm heap).
  */
 
-export interface TrainingCallbacks {
+/** Where a run trains: a Web Worker, or this page's main thread (run.ts). */
+export type RunPlace = 'worker' | 'page';
+
+/**
+ * A run's callbacks, all optional: `startTraining` calls those of one worker's messages; `startRun`
+ * (run.ts) passes them on from wherever the run trains and adds `onNote` and `onPlace`.
+ */
+export interface RunCallbacks {
+  /** What happens before the first step, in words (loading samples, decoding images, …; startRun only). */
+  readonly onNote?: (note: string) => void;
   /** Sample images decoded so far (before training starts). */
   readonly onPreparing?: (done: number, total: number) => void;
-  /** The worker's backend, chosen before it decodes the samples (see `TrainingHandle.cancel`). */
+  /** The worker's backend, chosen before it decodes the samples (see `RunHandle.cancel`). */
   readonly onBackend?: (backend: BackendReport) => void;
+  /**
+   * Where training runs (a Web Worker, or this page when the worker could not run or only slower),
+   * and a note that says why there and on which backend; called just before `onReady` (startRun only).
+   */
+  readonly onPlace?: (where: RunPlace, note: string) => void;
   /** Backend chosen, pairs built, network ready: training starts now. */
   readonly onReady?: (info: ReadyInfo) => void;
   readonly onProgress?: (progress: BatchProgress) => void;
@@ -26,11 +40,11 @@ export interface TrainingCallbacks {
   readonly onCalibrating?: (negatives: number) => void;
 }
 
-export interface TrainingHandle {
-  /** Asks the worker to stop after its current batch; resolves once it has (checkpoint written). */
+export interface RunHandle {
+  /** Asks the run to stop after its current batch; resolves once it has (checkpoint written). */
   stop(): Promise<void>;
   /**
-   * Ends the worker at once, without waiting for its batch and without a checkpoint: for a run
+   * Ends the run at once, without waiting for its batch and without a checkpoint: for a run
    * moved elsewhere before it trained (e.g. from `onBackend`). Later messages are dropped and
    * `done` rejects with 'worker-failed'. Nothing happens when training has already ended.
    */
@@ -56,7 +70,7 @@ export function createTrainingWorker(): WorkerLike {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'siamese-training' });
 }
 
-export function startTraining(request: StartRequest, callbacks: TrainingCallbacks = {}, createWorker: () => WorkerLike = createTrainingWorker): TrainingHandle {
+export function startTraining(request: StartRequest, callbacks: RunCallbacks = {}, createWorker: () => WorkerLike = createTrainingWorker): RunHandle {
   let settled = false;
   const waiters: Array<() => void> = [];
   let resolveDone!: (result: RunResult) => void;

@@ -1,6 +1,8 @@
 /**
- * The training engine (train, checkpoints), the training Web Worker's protocol and its page-side
- * client. No React. worker.ts is an entry point (started by client.ts), not exported.
+ * The training engine (train, checkpoints), the training Web Worker's protocol, its page-side
+ * client and the app's one entry to a run: `startRun(request, callbacks) → { stop, cancel, done }`,
+ * in the worker or, when it cannot run there, in the page. No React. worker.ts is an entry point
+ * (started by client.ts), not exported.
  */
 export { train, augmentFunction, pairLoss, trainedWeights, CONV_LAYERS, type TrainingData, type TrainOptions, type TrainResult, type BatchProgress, type CheckpointEvent } from './train';
 export {
@@ -20,12 +22,15 @@ export {
 export { calibrateHead, calibrationCohort, cohortLogits, logitThresholdAtFar, CALIBRATION, type Calibrated, type CalibrationCohort, type CalibrationOutcome, type CalibrationResult } from './calibrate';
 export { binaryMetrics, confusion, type BinaryMetrics, type Confusion } from './metrics';
 export { TrainingError, type TrainingErrorCode } from './errors';
-export { startTraining, createTrainingWorker, type TrainingCallbacks, type TrainingHandle, type WorkerLike } from './client';
+export { startTraining, createTrainingWorker, type RunCallbacks, type RunHandle, type RunPlace, type WorkerLike } from './client';
+export { startRun, createStartRun, createInPageWorker, loadTrainingSamples, startNote, workerBackendShortfall, type StartRun, type StartRunDeps } from './run';
+export { createSessionDeps } from './deps';
 export {
   TRAINED_MODEL_KEY,
   type BackendPreference,
   type PageMessage,
   type ReadyInfo,
+  type RunRequest,
   type RunResult,
   type SampleBlob,
   type StartRequest,

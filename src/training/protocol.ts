@@ -34,14 +34,18 @@ export interface TrainingSamples {
   readonly negatives: readonly SampleBlob[];
 }
 
-export interface StartRequest {
-  readonly samples: TrainingSamples;
+/**
+ * What a training run is asked to do: the one description of a run, for `startRun` (run.ts),
+ * `startTraining` (client.ts) and, with the sample blobs, the worker's 'start' message.
+ */
+export interface RunRequest {
   /** Ignored on resume (the checkpoint's configs are used). */
   readonly modelConfig: Partial<ModelConfig>;
   readonly trainingConfig: Partial<TrainingConfig>;
   /** Continue from the stored checkpoint instead of starting over (which deletes it). */
   readonly resume: boolean;
-  readonly backend: BackendPreference;
+  /** The tf.js backend to train on (startRun's default: 'auto'). */
+  readonly backend?: BackendPreference;
   /**
    * Details of the augmentation of training batches (src/augment), over DEFAULT_AUGMENT_CONFIG.
    * Augmentation runs when the training config's `augment` is true (this may switch it off with
@@ -50,6 +54,12 @@ export interface StartRequest {
   readonly augment?: AugmentConfigInput;
   /** Decision thresholds saved with the trained network (default DEFAULT_VERIFY_CONFIG). */
   readonly thresholds?: VerifyConfig;
+}
+
+/** The 'start' message's request: a run's request with the sample blobs it trains on. */
+export interface StartRequest extends RunRequest {
+  readonly samples: TrainingSamples;
+  readonly backend: BackendPreference;
 }
 
 export type PageMessage = { readonly type: 'start'; readonly request: StartRequest } | { readonly type: 'stop' };
@@ -88,7 +98,7 @@ export interface TrainingSummary {
 export type WorkerMessage =
   /**
    * The backend the worker chose, sent as soon as it runs (before the samples are decoded), so the
-   * page can still move the run when the worker's backend is slower than its own (startRun.ts).
+   * page can still move the run when the worker's backend is slower than its own (run.ts).
    */
   | { readonly type: 'backend'; readonly backend: BackendReport }
   /** Decoding the sample images (done of total). */

@@ -1,7 +1,7 @@
 /**
  * Verification: cached verification embeddings, the reference decision rule, a frame loop, face
- * tracking and the per-frame crop (fixed square, or detect → crop). No React; the UI wraps these
- * in hooks.
+ * tracking, the per-frame crop (fixed square, or detect → crop), the app's one verification engine
+ * and the stored verification images it embeds. No React; the UI wraps these in hooks.
  */
 export { decide, type Decision, type Thresholds } from './decision';
 export { createVerifier, VerifyError, type Verifier, type VerifierOptions, type VerifyErrorCode } from './verifier';
@@ -16,3 +16,5 @@ export {
   type FaceTrackingOptions,
 } from './faceTracker';
 export { verifyCropped, type CropSource, type CroppedResult } from './cropped';
+export { VerificationEngine, type EngineDeps, type EngineSnapshot, type EngineStatus } from './engine';
+export { listVerificationIds, loadVerificationImages } from './images';

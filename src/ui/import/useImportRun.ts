@@ -4,7 +4,7 @@ import { DEFAULT_CAPTURE_CONFIG, type CropMode } from '../../config';
 import { getSettingsStore, importImages, type ImportItem, type ImportProgress, type ImportSummary, type LocateSquare, type SampleKind } from '../../data';
 import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
-import { createImportLocate } from './faceLocate';
+import { createImportLocate } from '../../face';
 
 /** Where an import stands: what the dialog shows. */
 export type ImportRunState =

@@ -1,16 +1,14 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useMessages } from '../common/Messages';
-import { VerifyProvider } from '../verify/VerifyContext';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../config';
 import {
   deleteNetwork,
   disposeNetwork,
-  loadNetwork,
-  loadPretrained,
+  loadAppModel,
   onBackendLost,
   saveNetwork,
   selectBackend,
   type BackendReport,
+  type ModelSource,
   type NetworkMeta,
   type SiameseNetwork,
 } from '../../model';
@@ -22,17 +20,8 @@ const MODEL_KEY = TRAINED_MODEL_KEY;
 
 export type ModelStatus = 'loading' | 'none' | 'ready' | 'error';
 
-/**
- * Which network is the app's model: the one trained (or imported) and stored in this browser, or,
- * while there is none, the bundled pretrained face model (it verifies before any training; Train
- * fine-tunes it on the user).
- */
-export type ModelSource = 'trained' | 'pretrained';
-
-/** What ModelState.meta.training holds for the pretrained model. */
-export interface PretrainedInfo {
-  readonly pretrained: { readonly version: string; readonly source: 'cache' | 'network' };
-}
+/** Which network is the app's model (src/model app-model.ts). */
+export type { ModelSource, PretrainedInfo } from '../../model';
 
 export interface ModelState {
   /** The tf.js backend of this page (null until selected) and why it was chosen. */
@@ -95,8 +84,8 @@ function useRetirement() {
 }
 
 /**
- * Holds the app's trained model; loads the stored one on mount. Also provides the verification
- * state (VerifyProvider), which the overlay and the Verify panel share.
+ * Holds the app's trained model; loads the stored one on mount (loadAppModel). The verification
+ * state (VerifyProvider) goes inside it (App.tsx nests them).
  */
 export function ModelProvider({ children }: { children: ReactNode }) {
   const [current, setCurrent] = useState<Current>(LOADING);
@@ -130,44 +119,19 @@ export function ModelProvider({ children }: { children: ReactNode }) {
     [notify],
   );
 
-  /** The pretrained model, loaded (IndexedDB, else the app's origin), or why it cannot be. */
-  const pretrained = useCallback(async (storedError: string | null): Promise<Current> => {
-    try {
-      const p = await loadPretrained(import.meta.env.BASE_URL, DEFAULT_MODEL_CONFIG);
-      const training: PretrainedInfo = { pretrained: { version: p.version, source: p.source } };
-      return {
-        net: p.net,
-        meta: { thresholds: DEFAULT_VERIFY_CONFIG, createdAt: new Date().toISOString(), training },
-        status: 'ready',
-        source: 'pretrained',
-        error: storedError,
-        note: p.notCached ? `The pretrained face model is not kept in this browser: ${p.notCached}.` : null,
-      };
-    } catch (e) {
-      const why = `The pretrained face model could not be loaded (${message(e)}): train a model or import one to verify.`;
-      return { net: null, meta: null, status: storedError ? 'error' : 'none', source: null, error: storedError ? `${storedError} ${why}` : why, note: null };
-    }
-  }, []);
-
   const reload = useCallback(async () => {
     const mine = ++seq.current;
-    let next: Current | undefined;
-    let storedError: string | null = null;
-    try {
-      await backendReady.current;
-      const loaded = await loadNetwork(MODEL_KEY);
-      if (loaded) next = { net: loaded.net, meta: loaded.meta, status: 'ready', source: 'trained', error: null, note: null };
-    } catch (e) {
-      storedError = `The stored model could not be loaded: ${message(e)}.`;
-    }
-    // No trained model (or an unreadable one): the pretrained model verifies until Train. When it
-    // is the current model already (and its backend is alive), it stays.
-    const now = currentRef.current;
-    const reused = !next && now.source === 'pretrained' && now.net !== null && now.net === netRef.current;
-    next ??= reused ? { ...now, error: storedError } : await pretrained(storedError);
+    await backendReady.current;
+    // No trained model (or an unreadable one): the pretrained model verifies until Train (loadAppModel).
+    // When it is the current model already (and its backend is alive), it stays.
+    const pretrainedInUse = () => {
+      const now = currentRef.current;
+      return now.source === 'pretrained' && now.net !== null && now.net === netRef.current ? { net: now.net, meta: now.meta, note: now.note } : null;
+    };
+    const { model: next, reused } = await loadAppModel({ key: MODEL_KEY, baseUrl: import.meta.env.BASE_URL, pretrainedInUse });
     if (mine === seq.current) replace(next);
     else if (next.net && !reused) disposeNetwork(next.net);
-  }, [replace, pretrained]);
+  }, [replace]);
 
   // Select the backend, then load the stored model: once per page (StrictMode runs mount effects
   // twice; the model is large).
@@ -219,11 +183,7 @@ export function ModelProvider({ children }: { children: ReactNode }) {
     () => ({ ...current, backend, backendNotice, setNetwork, reload, clear, use }),
     [current, backend, backendNotice, setNetwork, reload, clear, use],
   );
-  return (
-    <ModelContext.Provider value={value}>
-      <VerifyProvider>{children}</VerifyProvider>
-    </ModelContext.Provider>
-  );
+  return <ModelContext.Provider value={value}>{children}</ModelContext.Provider>;
 }
 
 export function useModel(): ModelState {

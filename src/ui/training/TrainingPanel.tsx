@@ -1,4 +1,4 @@
-import type { CalibrationOutcome, EpochMetrics, TrainingSummary } from '../../training';
+import { startRun, type CalibrationOutcome, type EpochMetrics, type TrainingSummary } from '../../training';
 import { ProgressBar } from '../common/ProgressBar';
 import { useModel } from '../model/ModelContext';
 import { describeModel } from '../model/modelStatus';
@@ -8,7 +8,6 @@ import { trainingReadiness } from './readiness';
 import { calibrationNote, learningWarning } from './outcome';
 import { checkpointPlace, resumeOffer } from './resume';
 import { SettingsForm } from './SettingsForm';
-import { startRun } from './startRun';
 import { TrainingCharts } from './TrainingCharts';
 import { useAdvancedOpen } from './useAdvancedOpen';
 import { isRunning, progressOf, type TrainingView } from './trainingState';

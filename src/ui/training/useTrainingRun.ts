@@ -1,44 +1,10 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import type { ModelConfig, TrainingConfig, VerifyConfig } from '../../config';
-import { createIdbCheckpointStore, type BatchProgress, type CheckpointEvent, type CheckpointSummary, type EpochMetrics, type RunResult } from '../../training';
+import type { ModelConfig, TrainingConfig } from '../../config';
+import { createIdbCheckpointStore, type CheckpointSummary, type RunCallbacks, type RunHandle, type RunPlace, type StartRun } from '../../training';
 import { useModel } from '../model/ModelContext';
 import { useVerify } from '../verify/VerifyContext';
 import { IDLE_VIEW, isRunning, trainingReducer, type TrainingView } from './trainingState';
 import { errorMessage as message } from '../../common';
-
-/** What the panel asks of the training client (src/training client.ts, adapted in startRun.ts). */
-export interface RunRequest {
-  readonly training: TrainingConfig;
-  readonly model: ModelConfig;
-  /** Continue from the stored checkpoint. */
-  readonly resume: boolean;
-  /** Saved with the trained model. */
-  readonly thresholds: VerifyConfig;
-}
-
-export type RunPlace = 'worker' | 'page';
-
-export interface RunCallbacks {
-  /** What happens before the first step (loading samples, decoding images, …). */
-  onNote(note: string): void;
-  /**
-   * Training starts now, here (a Web Worker, or this page when the worker could not run); `note`
-   * says where and on which backend; `pairs` are the split's sizes.
-   */
-  onReady(where: RunPlace, note: string, pairs: { readonly train: number; readonly test: number }): void;
-  onBatch(progress: BatchProgress): void;
-  onEpoch(metrics: EpochMetrics): void;
-  onCheckpoint(event: CheckpointEvent): void;
-}
-
-export interface RunHandle {
-  /** Stop after the current batch; a checkpoint is written. */
-  stop(): void;
-  /** Resolves when training ends (the trained model is then saved in IndexedDB). */
-  readonly done: Promise<RunResult>;
-}
-
-export type StartRun = (request: RunRequest, callbacks: RunCallbacks) => Promise<RunHandle>;
 
 export interface TrainingRun {
   readonly view: TrainingView;
@@ -63,7 +29,6 @@ export function useTrainingRun(startRun: StartRun): TrainingRun {
   const handle = useRef<RunHandle | null>(null);
   /** True from Train/Resume until the run ended (set synchronously: a double click starts one run). */
   const active = useRef(false);
-  const stopRequested = useRef(false);
   const model = useModel();
   const { thresholds, setPause } = useVerify();
   const { reload } = model;
@@ -96,25 +61,25 @@ export function useTrainingRun(startRun: StartRun): TrainingRun {
     (configs: { training: TrainingConfig; model: ModelConfig }, resume: boolean) => {
       if (active.current) return;
       active.current = true;
-      stopRequested.current = false;
       setWhere(null);
       const history = resume && checkpoint ? checkpoint.history : [];
       dispatch({ type: 'start', epochs: configs.training.epochs, history, note: resume ? 'Loading the checkpoint…' : 'Preparing the training data…' });
+      let placed: { readonly where: RunPlace; readonly note: string } | null = null;
       const callbacks: RunCallbacks = {
         onNote: (note) => dispatch({ type: 'note', note }),
-        onReady: (w, note, pairs) => {
-          setWhere({ where: w, note, testPairs: pairs.test });
+        onPlace: (w, note) => (placed = { where: w, note }),
+        onReady: (info) => {
+          if (placed) setWhere({ ...placed, testPairs: info.testPairs });
           dispatch({ type: 'note', note: 'Starting the first batch…' });
         },
-        onBatch: (progress) => dispatch({ type: 'batch', progress, t: performance.now() }),
+        onProgress: (progress) => dispatch({ type: 'batch', progress, t: performance.now() }),
         onEpoch: (metrics) => dispatch({ type: 'epoch', metrics }),
         onCheckpoint: (event) => dispatch({ type: 'checkpoint', epochsDone: event.epochsDone, batchesDone: event.batchesDone }),
       };
       void (async () => {
         try {
-          const h = await startRun({ ...configs, resume, thresholds }, callbacks);
+          const h = startRun({ modelConfig: configs.model, trainingConfig: configs.training, resume, thresholds }, callbacks);
           handle.current = h;
-          if (stopRequested.current) h.stop();
           const result = await h.done;
           dispatch({ type: 'finished', stopped: result.stopped, history: result.history, calibration: result.calibration });
           if (!result.stopped) {
@@ -138,8 +103,7 @@ export function useTrainingRun(startRun: StartRun): TrainingRun {
   );
 
   const stop = useCallback(() => {
-    stopRequested.current = true;
-    handle.current?.stop();
+    void handle.current?.stop();
     dispatch({ type: 'stopping' });
   }, []);
 

@@ -1,13 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { DEFAULT_VERIFY_CONFIG } from '../../config';
-import { decodeImage } from '../../data/image';
-import { getSampleStore } from '../../data/samples';
 import { getSettingsStore } from '../../data/storage';
-import { preprocess, type SiameseNetwork } from '../../model';
-import type { Thresholds } from '../../verify';
+import type { SiameseNetwork } from '../../model';
+import { listVerificationIds, loadVerificationImages, VerificationEngine, type EngineSnapshot, type Thresholds } from '../../verify';
 import { useModel } from '../model/ModelContext';
-import { VerificationEngine, type EngineSnapshot } from './engine';
 
 /**
  * Verification state shared by the overlay and the Verify panel: the one verifier (with cached
@@ -26,33 +22,7 @@ export interface VerifyState {
 
 const VerifyContext = createContext<VerifyState | null>(null);
 
-/** Decodes and preprocesses stored verification images into one batch, yielding between images. */
-async function loadVerificationImages(ids: readonly string[], inputSize: number, onProgress: (done: number) => void): Promise<tf.Tensor4D> {
-  const blobs = await getSampleStore().getSampleBlobs(ids);
-  const tensors: tf.Tensor3D[] = [];
-  try {
-    for (let i = 0; i < ids.length; i++) {
-      const blob = blobs[i];
-      if (!blob) continue; // deleted meanwhile
-      const bitmap = await decodeImage(blob, `verification image ${ids[i]}`);
-      try {
-        tensors.push(preprocess(bitmap, inputSize));
-      } finally {
-        bitmap.close();
-      }
-      onProgress(i + 1);
-    }
-    if (tensors.length === 0) return tf.zeros([0, inputSize, inputSize, 3]);
-    return tf.stack(tensors) as tf.Tensor4D;
-  } finally {
-    tf.dispose(tensors);
-  }
-}
-
-async function listVerificationIds(): Promise<string[]> {
-  return (await getSampleStore().listSamples('verification')).map((r) => r.id);
-}
-
+/** Provides the verification state; inside <ModelProvider> (the engine marks the networks it uses). */
 export function VerifyProvider({ children }: { children: ReactNode }) {
   const { use } = useModel();
   const [engine] = useState(() => new VerificationEngine({ listIds: listVerificationIds, loadImages: loadVerificationImages, use }));
@@ -91,7 +61,7 @@ export function VerifyProvider({ children }: { children: ReactNode }) {
 
 export function useVerify(): VerifyState {
   const v = useContext(VerifyContext);
-  if (!v) throw new Error('useVerify must be used inside <ModelProvider>');
+  if (!v) throw new Error('useVerify must be used inside <VerifyProvider>');
   return v;
 }
 

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { validateFaceConfig } from '../../config';
-import type { LocateSquare } from '../../data';
-import { locateFace, sharedFaceDetector } from '../../face';
+import { validateFaceConfig } from '../config';
+import type { LocateSquare } from '../data';
+import { locateFace } from './locate';
+import { sharedFaceDetector } from './shared';
 
 /**
  * The face crop rule for imports in the page: the page's shared BlazeFace detector (the one capture

@@ -7,9 +7,10 @@
  * `exclusive` runs one verification at a time, so "Verify now" never overlaps a live frame.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { SiameseNetwork } from '../../model';
-import { createVerifier, type Decision, type Thresholds, type Verifier } from '../../verify';
-import { errorMessage } from '../../common';
+import type { SiameseNetwork } from '../model';
+import type { Decision, Thresholds } from './decision';
+import { createVerifier, type Verifier } from './verifier';
+import { errorMessage } from '../common';
 
 export interface EngineDeps {
   /** Ids of the stored verification images, in a stable order. */

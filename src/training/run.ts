@@ -1,32 +1,18 @@
 /**
- * The Train panel's adapter to the training client (src/training client.ts): reads the samples'
- * image blobs, starts the training worker, and — when the worker cannot run here (it failed to
- * load, or no tf.js backend starts inside a worker), or can only run a slower backend than this
+ * A training run for the app, in one call: `startRun(request, callbacks) → { stop, cancel, done }`
+ * (in the spirit of Teachable Machine's `train(params, callbacks)`). It reads the samples' image
+ * blobs, starts the training worker (client.ts), and — when the worker cannot run here (it failed
+ * to load, or no tf.js backend starts inside a worker), or can only run a slower backend than this
  * page (e.g. no WebGL in workers) — runs the very same training session in this page instead, and
- * says so.
+ * says so (`onPlace`).
  */
-import { decodeImage } from '../../data/image';
-import { getSampleStore, type SampleKind, type SampleStore } from '../../data/samples';
-import { currentBackend, isSoftwareRenderer, loadStartingNetwork, preprocess, saveNetwork, selectBackend, type BackendReport } from '../../model';
-import {
-  createIdbCheckpointStore,
-  createTrainingSession,
-  startTraining,
-  TRAINED_MODEL_KEY,
-  TrainingError,
-  type PageMessage,
-  type ReadyInfo,
-  type SampleBlob,
-  type SessionDeps,
-  type StartRequest,
-  type TrainingCallbacks,
-  type TrainingHandle,
-  type TrainingSamples,
-  type RunResult,
-  type WorkerLike,
-  type WorkerMessage,
-} from '../../training';
-import type { RunCallbacks, RunHandle, RunPlace, RunRequest, StartRun } from './useTrainingRun';
+import { getSampleStore, type SampleKind, type SampleStore } from '../data';
+import { currentBackend, isSoftwareRenderer, type BackendReport } from '../model';
+import { startTraining, type RunCallbacks, type RunHandle, type RunPlace, type WorkerLike } from './client';
+import { createSessionDeps } from './deps';
+import { TrainingError } from './errors';
+import type { PageMessage, ReadyInfo, RunRequest, RunResult, SampleBlob, StartRequest, TrainingSamples, WorkerMessage } from './protocol';
+import { createTrainingSession, type SessionDeps } from './session';
 
 /** Every stored sample of the three training kinds with its blob (blobs are handles, not copies). */
 export async function loadTrainingSamples(store: SampleStore = getSampleStore()): Promise<TrainingSamples> {
@@ -42,34 +28,10 @@ export async function loadTrainingSamples(store: SampleStore = getSampleStore())
   return { anchors, positives, negatives };
 }
 
-/** Pause between training steps when training runs in the page. */
-const PAGE_YIELD_MS = 100;
-
-/** The page's session dependencies (tests replace some). */
-function pageSessionDeps(): Omit<SessionDeps, 'post'> {
-  return {
-    decode: async (sample, inputSize) => {
-      const bitmap = await decodeImage(sample.blob, sample.id);
-      try {
-        return preprocess(bitmap, inputSize);
-      } finally {
-        bitmap.close();
-      }
-    },
-    // This page's backend: switching it would invalidate the loaded model.
-    selectBackend: async () => currentBackend() ?? selectBackend(),
-    checkpoints: createIdbCheckpointStore(),
-    saveModel: (net, meta) => saveNetwork(net, TRAINED_MODEL_KEY, meta),
-    initialNetwork: (config, start) => loadStartingNetwork(import.meta.env.BASE_URL, config, start === 'scratch'),
-    // A step blocks this thread for its whole duration: between steps, give the page time to
-    // render the progress and handle input (Stop) before the next one.
-    yieldBetweenBatches: () => new Promise((resolve) => setTimeout(resolve, PAGE_YIELD_MS)),
-  };
-}
-
 /**
- * A stand-in for the Worker that runs the training session (src/training session.ts) on this
- * page's main thread. Same messages as the worker, delivered asynchronously like a worker's.
+ * A stand-in for the Worker that runs the training session (session.ts) on this page's main
+ * thread with the page's dependencies (deps.ts; tests replace some). Same messages as the worker,
+ * delivered asynchronously like a worker's.
  */
 export function createInPageWorker(overrides: Partial<Omit<SessionDeps, 'post'>> = {}): WorkerLike {
   let terminated = false;
@@ -88,7 +50,7 @@ export function createInPageWorker(overrides: Partial<Omit<SessionDeps, 'post'>>
     },
   };
   const session = createTrainingSession({
-    ...pageSessionDeps(),
+    ...createSessionDeps('page'),
     ...overrides,
     post: (message: WorkerMessage) => {
       if (!terminated) target.onmessage?.({ data: message } as MessageEvent<WorkerMessage>);
@@ -135,21 +97,25 @@ export function workerBackendShortfall(worker: BackendReport, page: BackendRepor
   return `The background worker could only train on ${w.label} here (${worker.reason}), while this page has ${p.label}`;
 }
 
+/** Starts a training run; see `createStartRun`. */
+export type StartRun = (request: RunRequest, callbacks?: RunCallbacks) => RunHandle;
+
 export interface StartRunDeps {
   readonly loadSamples?: () => Promise<TrainingSamples>;
-  readonly start?: (request: StartRequest, callbacks: TrainingCallbacks, createWorker?: () => WorkerLike) => TrainingHandle;
+  readonly start?: (request: StartRequest, callbacks: RunCallbacks, createWorker?: () => WorkerLike) => RunHandle;
   readonly createPageWorker?: () => WorkerLike;
   /** This page's backend, null before it was chosen (default: currentBackend()). */
   readonly pageBackend?: () => BackendReport | null;
 }
 
 /**
- * The adapter with its dependencies (tests pass fakes). Training runs in the worker, except:
+ * `startRun` with its dependencies (tests pass fakes). Training runs in the worker, except:
  * - when the worker cannot run at all (it fails to load, or no backend starts in it) before
  *   training started: the run starts again in this page;
  * - when the worker reports a slower backend than this page's (workerBackendShortfall): the
  *   worker is ended at once, before it decodes anything, and the run starts in this page.
- * Either way the ready note (where: 'page') says why.
+ * Either way `onPlace('page', note)` says why. A stop before the samples are read reaches the run
+ * as soon as it starts (it then stops before its first step).
  */
 export function createStartRun(deps: StartRunDeps = {}): StartRun {
   const loadSamples = deps.loadSamples ?? (() => loadTrainingSamples());
@@ -157,66 +123,81 @@ export function createStartRun(deps: StartRunDeps = {}): StartRun {
   const pageWorker = deps.createPageWorker ?? createInPageWorker;
   const pageBackend = deps.pageBackend ?? currentBackend;
 
-  return async (req: RunRequest, cb: RunCallbacks): Promise<RunHandle> => {
-    cb.onNote('Reading the stored samples…');
-    const samples = await loadSamples();
-    const request: StartRequest = {
-      samples,
-      modelConfig: req.model,
-      trainingConfig: req.training,
-      resume: req.resume,
-      backend: 'auto',
-      thresholds: req.thresholds,
-    };
+  return (req: RunRequest, cb: RunCallbacks = {}): RunHandle => {
     let ready = false;
     let stopped = false;
+    let cancelled = false;
     /** The run in this page that replaced the worker's, whose backend was slower. */
     let moved: Promise<RunResult> | null = null;
-    let current: TrainingHandle;
+    /** The current run (worker or page), once the samples are read. */
+    let current: RunHandle | null = null;
 
-    const callbacks = (where: RunPlace, says: (backendReason: string) => string): TrainingCallbacks => ({
-      onBackend: (backend) => {
-        if (where !== 'worker' || stopped || moved) return;
-        const why = workerBackendShortfall(backend, pageBackend());
-        if (why === null) return;
-        current.cancel();
-        moved = inPage(why);
-      },
-      onPreparing: (done, total) => cb.onNote(`Decoding the sample images: ${done} of ${total}…`),
-      onReady: (info) => {
-        ready = true;
-        cb.onReady(where, `${startNote(info)}${says(info.backend.reason)}`, { train: info.trainPairs, test: info.testPairs });
-      },
-      onCalibrating: (negatives) => cb.onNote(`calibrating on ${negatives} faces that training did not use…`),
-      onProgress: cb.onBatch,
-      onEpoch: cb.onEpoch,
-      onCheckpoint: cb.onCheckpoint,
-    });
-    /** Runs the same request in this page; `why` (a clause) says why not in the worker. */
-    const inPage = (why: string): Promise<RunResult> => {
-      cb.onNote(`${why}; training in this page instead…`);
-      const says = (reason: string) => `${why}, so training runs in this page, which may respond slowly meanwhile. ${reason}.`;
-      current = start(request, callbacks('page', says), pageWorker);
-      return current.done;
-    };
+    const run = async (): Promise<RunResult> => {
+      cb.onNote?.('Reading the stored samples…');
+      const samples = await loadSamples();
+      if (cancelled) throw new TrainingError('worker-failed', 'The training run was cancelled before it started');
+      const request: StartRequest = { ...req, samples, backend: req.backend ?? 'auto' };
 
-    current = start(request, callbacks('worker', (reason) => `Training runs in a background worker, so the page stays responsive. ${reason}.`));
-    const done: Promise<RunResult> = current.done.then(
-      (result) => moved ?? result,
-      (e: unknown) => {
+      const callbacks = (where: RunPlace, says: (backendReason: string) => string): RunCallbacks => ({
+        ...cb,
+        onBackend: (backend) => {
+          cb.onBackend?.(backend);
+          if (where !== 'worker' || stopped || moved) return;
+          const why = workerBackendShortfall(backend, pageBackend());
+          if (why === null) return;
+          current?.cancel();
+          moved = inPage(why);
+        },
+        onPreparing: (done, total) => {
+          cb.onPreparing?.(done, total);
+          cb.onNote?.(`Decoding the sample images: ${done} of ${total}…`);
+        },
+        onReady: (info) => {
+          ready = true;
+          cb.onPlace?.(where, `${startNote(info)}${says(info.backend.reason)}`);
+          cb.onReady?.(info);
+        },
+        onCalibrating: (negatives) => {
+          cb.onCalibrating?.(negatives);
+          cb.onNote?.(`calibrating on ${negatives} faces that training did not use…`);
+        },
+      });
+      /** Runs the same request in this page; `why` (a clause) says why not in the worker. */
+      const inPage = (why: string): Promise<RunResult> => {
+        cb.onNote?.(`${why}; training in this page instead…`);
+        const says = (reason: string) => `${why}, so training runs in this page, which may respond slowly meanwhile. ${reason}.`;
+        current = start(request, callbacks('page', says), pageWorker);
+        return current.done;
+      };
+
+      const worker = start(request, callbacks('worker', (reason) => `Training runs in a background worker, so the page stays responsive. ${reason}.`));
+      current = worker;
+      if (stopped) void worker.stop(); // Stop came while the samples were read
+      try {
+        const result = await worker.done;
+        return moved ?? result;
+      } catch (e) {
         if (moved) return moved; // the worker was cancelled for the page
         if (ready || stopped || !(e instanceof TrainingError) || !NO_WORKER.has(e.code)) throw e;
         return inPage(`The background worker could not run here (${e.message})`);
-      },
-    );
+      }
+    };
+
+    const done = run();
     return {
-      stop: () => {
+      stop: async () => {
         stopped = true;
-        void current.stop();
+        await current?.stop();
+      },
+      cancel: () => {
+        stopped = true;
+        cancelled = true;
+        current?.cancel();
       },
       done,
     };
   };
 }
 
+/** Starts a training run in the worker, or in this page when the worker cannot run or only slower (see createStartRun). */
 export const startRun: StartRun = createStartRun();

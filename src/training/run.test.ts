@@ -2,26 +2,26 @@ import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../config';
-import { createSampleStore } from '../../data/samples';
-import { useWasmBackend, type NetworkMeta } from '../../model';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DEFAULT_VERIFY_CONFIG } from '../config';
+import { createSampleStore } from '../data';
+import { useWasmBackend, type NetworkMeta } from '../model';
 import {
   createMemoryCheckpointStore,
   startTraining,
   TrainingError,
   type EpochMetrics,
+  type RunCallbacks,
+  type RunHandle,
+  type RunPlace,
   type SampleBlob,
   type StartRequest,
-  type TrainingCallbacks,
-  type TrainingHandle,
   type TrainResult,
   type WorkerLike,
-} from '../../training';
-import { createInPageWorker, createStartRun, loadTrainingSamples, startNote, workerBackendShortfall } from './startRun';
-import type { RunCallbacks } from './useTrainingRun';
+} from './index';
+import { createInPageWorker, createStartRun, loadTrainingSamples, startNote, workerBackendShortfall } from './run';
 
 const RESULT: TrainResult = { history: [], epochsCompleted: 2, stopped: false, final: null };
-const REQUEST = { training: DEFAULT_TRAINING_CONFIG, model: DEFAULT_MODEL_CONFIG, resume: false, thresholds: DEFAULT_VERIFY_CONFIG };
+const REQUEST = { trainingConfig: DEFAULT_TRAINING_CONFIG, modelConfig: DEFAULT_MODEL_CONFIG, resume: false, thresholds: DEFAULT_VERIFY_CONFIG };
 const READY = {
   backend: { backend: 'wasm', threads: 2, simd: true, renderer: null, reason: 'WebAssembly, 2 threads, SIMD: WebGL is not available here' },
   modelConfig: DEFAULT_MODEL_CONFIG,
@@ -33,13 +33,13 @@ const READY = {
 } as const;
 
 /** A fake client: each start is scripted by `outcomes` (in order). */
-function fakeClient(outcomes: Array<(cb: TrainingCallbacks) => Promise<TrainResult>>) {
+function fakeClient(outcomes: Array<(cb: RunCallbacks) => Promise<TrainResult>>) {
   const calls: { request: StartRequest; page: boolean; stopped: boolean; cancelled: boolean }[] = [];
   /** Identifies the page fallback (never called by the fake start). */
   const pageWorker = (): WorkerLike => {
     throw new Error('not used by the fake client');
   };
-  const start = (request: StartRequest, cb: TrainingCallbacks, createWorker?: () => WorkerLike): TrainingHandle => {
+  const start = (request: StartRequest, cb: RunCallbacks, createWorker?: () => WorkerLike): RunHandle => {
     const call = { request, page: createWorker === pageWorker, stopped: false, cancelled: false };
     calls.push(call);
     const outcome = outcomes[calls.length - 1]!;
@@ -69,15 +69,18 @@ const SWIFTSHADER = { ...GPU, renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShade
 const CPU = { backend: 'cpu', threads: 1, simd: false, renderer: null, reason: 'Plain JavaScript (slow): wasm failed (no binary)' } as const;
 const WASM = READY.backend;
 
+/** Records the notes, and where each run became ready (onPlace, then onReady with its pair counts). */
 function recorder() {
   const notes: string[] = [];
-  const ready: [string, string, { train: number; test: number }][] = [];
+  const ready: [RunPlace, string, { train: number; test: number }][] = [];
+  let placed: [RunPlace, string] | null = null;
   const cb: RunCallbacks = {
     onNote: (n) => notes.push(n),
-    onReady: (w, n, pairs) => ready.push([w, n, pairs]),
-    onBatch: () => undefined,
-    onEpoch: () => undefined,
-    onCheckpoint: () => undefined,
+    onPlace: (w, n) => (placed = [w, n]),
+    onReady: (info) => {
+      if (placed) ready.push([...placed, { train: info.trainPairs, test: info.testPairs }]);
+      placed = null;
+    },
   };
   return { cb, notes, ready };
 }
@@ -95,7 +98,7 @@ describe('createStartRun', () => {
     ]);
     const rec = recorder();
     const run = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker });
-    const handle = await run(REQUEST, rec.cb);
+    const handle = run(REQUEST, rec.cb);
     expect(await handle.done).toBe(RESULT);
     expect(client.calls).toHaveLength(1);
     expect(client.calls[0]!.page).toBe(false);
@@ -117,7 +120,7 @@ describe('createStartRun', () => {
       },
     ]);
     const rec = recorder();
-    const handle = await createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker })(REQUEST, rec.cb);
+    const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker })(REQUEST, rec.cb);
     expect(await handle.done).toBe(RESULT);
     expect(client.calls.map((c) => c.page)).toEqual([false, true]);
     expect(client.calls[1]!.request).toBe(client.calls[0]!.request);
@@ -129,7 +132,7 @@ describe('createStartRun', () => {
     const notEnough = new TrainingError('not-enough-samples', 'There are no anchors');
     const client = fakeClient([async () => Promise.reject(notEnough)]);
     const run = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker });
-    await expect((await run(REQUEST, recorder().cb)).done).rejects.toBe(notEnough);
+    await expect(run(REQUEST, recorder().cb).done).rejects.toBe(notEnough);
     expect(client.calls).toHaveLength(1);
 
     const crashed = new TrainingError('worker-failed', 'The training worker failed: out of memory');
@@ -140,7 +143,7 @@ describe('createStartRun', () => {
       },
     ]);
     const run2 = createStartRun({ loadSamples: noSamples, start: late.start, createPageWorker: late.pageWorker });
-    await expect((await run2(REQUEST, recorder().cb)).done).rejects.toBe(crashed);
+    await expect(run2(REQUEST, recorder().cb).done).rejects.toBe(crashed);
     expect(late.calls).toHaveLength(1);
   });
 
@@ -159,7 +162,7 @@ describe('createStartRun', () => {
     ]);
     const rec = recorder();
     const run = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => GPU });
-    const handle = await run(REQUEST, rec.cb);
+    const handle = run(REQUEST, rec.cb);
     expect(await handle.done).toBe(RESULT);
     expect(client.calls.map((c) => [c.page, c.cancelled])).toEqual([
       [false, true], // the worker was ended at once, without waiting for a batch or a checkpoint
@@ -192,7 +195,7 @@ describe('createStartRun', () => {
         },
       ]);
       const rec = recorder();
-      const handle = await createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => page })(REQUEST, rec.cb);
+      const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => page })(REQUEST, rec.cb);
       expect(await handle.done).toBe(RESULT);
       expect(client.calls.map((c) => [c.page, c.cancelled])).toEqual([[false, false]]);
       expect(rec.ready.map((r) => r[0])).toEqual(['worker']);
@@ -205,7 +208,7 @@ describe('createStartRun', () => {
         return { ...RESULT, stopped: true };
       },
     ]);
-    const handle = await createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => GPU })(REQUEST, recorder().cb);
+    const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => GPU })(REQUEST, recorder().cb);
     handle.stop();
     expect(await handle.done).toMatchObject({ stopped: true });
     expect(client.calls.map((c) => [c.page, c.cancelled, c.stopped])).toEqual([[false, false, true]]);
@@ -214,12 +217,40 @@ describe('createStartRun', () => {
   it('does not start in the page after a stop', async () => {
     let fail!: (e: unknown) => void;
     const client = fakeClient([() => new Promise<TrainResult>((_, reject) => (fail = reject))]);
-    const handle = await createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker })(REQUEST, recorder().cb);
-    handle.stop();
+    const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker })(REQUEST, recorder().cb);
+    handle.stop(); // before the samples are read: the stop reaches the worker once it starts
+    await tick();
     expect(client.stops()).toBe(1);
     fail(new TrainingError('worker-failed', 'gone'));
     await expect(handle.done).rejects.toThrow('gone');
     expect(client.calls).toHaveLength(1);
+  });
+  it("passes the caller's callbacks on, and a cancel before the samples are read starts nothing", async () => {
+    const client = fakeClient([
+      async (cb) => {
+        cb.onBackend?.(WASM);
+        cb.onPreparing?.(1, 2);
+        cb.onReady?.(READY);
+        cb.onCalibrating?.(7);
+        return RESULT;
+      },
+    ]);
+    const seen: string[] = [];
+    const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => WASM })(REQUEST, {
+      onBackend: (b) => seen.push(`backend ${b.backend}`),
+      onPreparing: (done, total) => seen.push(`preparing ${done}/${total}`),
+      onPlace: (where) => seen.push(`place ${where}`),
+      onReady: (info) => seen.push(`ready ${info.trainPairs}`),
+      onCalibrating: (n) => seen.push(`calibrating ${n}`),
+    });
+    expect(await handle.done).toBe(RESULT);
+    expect(seen).toEqual(['backend wasm', 'preparing 1/2', 'place worker', 'ready 11', 'calibrating 7']);
+
+    const idle = fakeClient([]);
+    const cancelled = createStartRun({ loadSamples: noSamples, start: idle.start, createPageWorker: idle.pageWorker })(REQUEST);
+    cancelled.cancel();
+    await expect(cancelled.done).rejects.toMatchObject({ code: 'worker-failed' });
+    expect(idle.calls).toHaveLength(0);
   });
 });
 

@@ -1,0 +1,100 @@
+import { DEFAULT_MODEL_CONFIG, DEFAULT_VERIFY_CONFIG } from '../config';
+import { loadNetwork, type NetworkMeta, type StoreOptions } from './io';
+import { loadPretrained, type PretrainedOptions } from './pretrained';
+import type { SiameseNetwork } from './siamese';
+import { errorMessage } from '../common';
+
+/**
+ * Which network is the app's model: the one trained (or imported) and stored in this browser, or,
+ * while there is none, the bundled pretrained face model (it verifies before any training; Train
+ * fine-tunes it on the user).
+ */
+export type ModelSource = 'trained' | 'pretrained';
+
+/** What the app model's meta.training holds for the pretrained model. */
+export interface PretrainedInfo {
+  readonly pretrained: { readonly version: string; readonly source: 'cache' | 'network' };
+}
+
+/** The app's model as `loadAppModel` chose it. */
+export interface AppModel {
+  readonly net: SiameseNetwork | null;
+  readonly meta: NetworkMeta | null;
+  /**
+   * 'ready' when `net` is set (trained or pretrained); otherwise 'error' when the stored model could
+   * not be read, 'none' when there was none (and the pretrained one could not be loaded either).
+   */
+  readonly status: 'ready' | 'none' | 'error';
+  /** Where `net` comes from (null while there is no net). */
+  readonly source: ModelSource | null;
+  /**
+   * What went wrong, even when a net is ready: the stored model could not be loaded (the pretrained
+   * one is used instead), or the pretrained one could not be loaded either.
+   */
+  readonly error: string | null;
+  /** A remark that is not an error, e.g. that the pretrained weights could not be kept in storage. */
+  readonly note: string | null;
+}
+
+/** The pretrained model the app uses now, which `loadAppModel` keeps instead of loading it again. */
+export interface PretrainedInUse {
+  readonly net: SiameseNetwork;
+  readonly meta: NetworkMeta | null;
+  readonly note: string | null;
+}
+
+export interface LoadAppModelOptions {
+  /** Key of the stored (trained or imported) model in the model store. */
+  readonly key: string;
+  /** Where the app is served from (import.meta.env.BASE_URL): the pretrained model lies under it. */
+  readonly baseUrl: string;
+  /**
+   * Asked after the stored model was looked up: the pretrained model in use now (its backend
+   * alive), or null. When there is no stored model it stays the app's model (not loaded again).
+   */
+  readonly pretrainedInUse?: () => PretrainedInUse | null;
+  /** The model store (default: the app's, modelStore()). */
+  readonly store?: StoreOptions['store'];
+  /** Passed to loadPretrained (tests give a fetch). */
+  readonly pretrained?: Omit<PretrainedOptions, 'store'>;
+}
+
+
+/** The pretrained model, loaded (IndexedDB, else the app's origin), or why it cannot be. */
+async function pretrainedModel(options: LoadAppModelOptions, storedError: string | null): Promise<AppModel> {
+  try {
+    const p = await loadPretrained(options.baseUrl, DEFAULT_MODEL_CONFIG, { ...options.pretrained, ...(options.store ? { store: options.store } : {}) });
+    const training: PretrainedInfo = { pretrained: { version: p.version, source: p.source } };
+    return {
+      net: p.net,
+      meta: { thresholds: DEFAULT_VERIFY_CONFIG, createdAt: new Date().toISOString(), training },
+      status: 'ready',
+      source: 'pretrained',
+      error: storedError,
+      note: p.notCached ? `The pretrained face model is not kept in this browser: ${p.notCached}.` : null,
+    };
+  } catch (e) {
+    const why = `The pretrained face model could not be loaded (${errorMessage(e)}): train a model or import one to verify.`;
+    return { net: null, meta: null, status: storedError ? 'error' : 'none', source: null, error: storedError ? `${storedError} ${why}` : why, note: null };
+  }
+}
+
+/**
+ * Loads the app's model: the stored one under `key`; when there is none, or it cannot be read
+ * (`error` says so), the pretrained model, kept when already in use (`reused`). The caller owns
+ * the returned network (and, when not `reused`, disposes it if it does not use it).
+ */
+export async function loadAppModel(options: LoadAppModelOptions): Promise<{ readonly model: AppModel; readonly reused: boolean }> {
+  let storedError: string | null = null;
+  try {
+    const loaded = await loadNetwork(options.key, options.store ? { store: options.store } : {});
+    if (loaded) return { model: { net: loaded.net, meta: loaded.meta, status: 'ready', source: 'trained', error: null, note: null }, reused: false };
+  } catch (e) {
+    storedError = `The stored model could not be loaded: ${errorMessage(e)}.`;
+  }
+  // No stored model (or an unreadable one): the pretrained model verifies until Train. When it is
+  // the app's model already, it stays.
+  const inUse = options.pretrainedInUse?.() ?? null;
+  if (inUse) return { model: { net: inUse.net, meta: inUse.meta, status: 'ready', source: 'pretrained', error: storedError, note: inUse.note }, reused: true };
+  return { model: await pretrainedModel(options, storedError), reused: false };
+}

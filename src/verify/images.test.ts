@@ -1,0 +1,31 @@
+import 'fake-indexeddb/auto';
+import * as tf from '@tensorflow/tfjs';
+import { createStore } from 'idb-keyval';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSampleStore } from '../data';
+import { useCpuBackend } from '../model';
+import { listVerificationIds, loadVerificationImages } from './images';
+
+beforeAll(async () => {
+  await useCpuBackend();
+});
+
+describe('verification images', () => {
+  it('lists only verification images; images deleted meanwhile are left out of the batch, no tensors left', async () => {
+    const store = createSampleStore(createStore('verify-images-test', 'samples'));
+    const add = (kind: 'positive' | 'verification') =>
+      store.addSample(new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' }), { kind, source: 'webcam', width: 250, height: 250 });
+    await add('positive');
+    const v1 = await add('verification');
+    const v2 = await add('verification');
+    expect(await listVerificationIds(store)).toEqual([v1.id, v2.id]);
+
+    const start = tf.memory().numTensors;
+    const progress: number[] = [];
+    const batch = await loadVerificationImages(['gone-1', 'gone-2'], 8, (done) => progress.push(done), store);
+    expect(batch.shape).toEqual([0, 8, 8, 3]);
+    expect(progress).toEqual([]);
+    batch.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+});
