@@ -4,3 +4,21 @@ export { KEYPOINT_NAMES, decodeDetections, weightedNms, intersectionOverUnion, t
 export { ANCHOR_SPECS, generateAnchors, type AnchorSpec, type Anchors } from './anchors';
 export { sharedFaceDetector, resetSharedFaceDetector } from './shared';
 export { locateFace, LOCATE_FRAME, type LocateConfig } from './locate';
+export {
+  alignFace,
+  warpChip,
+  alignmentTransform,
+  applySimilarity,
+  chipTemplate,
+  invertSimilarity,
+  similarityScale,
+  squareTransform,
+  validateAlignConfig,
+  DEFAULT_ALIGN,
+  AlignConfigError,
+  type AlignConfig,
+  type AlignScale,
+  type Point,
+  type Similarity,
+  type TemplatePoint,
+} from './align';
