@@ -5,9 +5,10 @@
  * callers pass a tensor or an ImageData-like object, as to the detector.
  */
 import * as tf from '@tensorflow/tfjs';
-import { alignmentTransform, DEFAULT_ALIGN, invertSimilarity, similarityScale, validateAlignConfig, type AlignConfig, type Similarity } from './align-geometry';
-import type { Keypoint } from './decode';
-import type { PixelSource } from './detector';
+import { alignmentTransform, DEFAULT_ALIGN, invertSimilarity, similarityScale, squareTransform, validateAlignConfig, type AlignConfig, type Similarity } from './align-geometry';
+import { faceSquare, largestFace } from './crop-rule';
+import type { Face, Keypoint } from './decode';
+import type { FaceDetector, PixelSource } from './detector';
 
 export {
   alignmentTransform,
@@ -82,4 +83,35 @@ export function warpChip(pixels: PixelSource, transform: Similarity, size: numbe
 export function alignFace(pixels: PixelSource, face: { readonly keypoints: readonly Keypoint[] }, config: Partial<AlignConfig> = DEFAULT_ALIGN): tf.Tensor3D {
   const c = validateAlignConfig(config);
   return warpChip(pixels, alignmentTransform(face.keypoints, c), c.size);
+}
+
+/** Side of the region refineFace detects in, in face-box sides (about the app's face square). */
+export const REFINE_MARGIN = 2.3;
+
+/**
+ * The face detected again in its own square region (REFINE_MARGIN box sides around the
+ * keypoints' centre, kept inside the image), in the image's pixels. BlazeFace sees the whole
+ * frame at its input size (128 px for short range), so in a 640×480 frame one input pixel is 5
+ * frame pixels and the eye keypoints move by several pixels from one detection to the next; in
+ * the face's region one input pixel is about 2 face-box sides / 128. Returns `face` unchanged
+ * when the region shows no face with a score ≥ `scoreThreshold`.
+ */
+export async function refineFace(detector: FaceDetector, pixels: PixelSource, face: Face, scoreThreshold = 0.5): Promise<Face> {
+  const [width, height] = pixels instanceof tf.Tensor ? [pixels.shape[1], pixels.shape[0]] : [pixels.width, pixels.height];
+  const square = faceSquare(face, width, height, { centre: 'keypoints', marginFactor: REFINE_MARGIN, offsetX: 0, offsetY: 0 });
+  const region = warpChip(pixels, squareTransform(square, square.size), square.size);
+  let found: Face[];
+  try {
+    found = await detector.detect(region);
+  } finally {
+    region.dispose();
+  }
+  const best = largestFace(found, scoreThreshold);
+  if (best === null) return face;
+  const f = best.face;
+  return {
+    score: f.score,
+    box: { ...f.box, x: f.box.x + square.x, y: f.box.y + square.y },
+    keypoints: f.keypoints.map((k) => ({ name: k.name, x: k.x + square.x, y: k.y + square.y })),
+  };
 }

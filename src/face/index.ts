@@ -7,6 +7,8 @@ export { locateFace, LOCATE_FRAME, type LocateConfig } from './locate';
 export {
   alignFace,
   warpChip,
+  refineFace,
+  REFINE_MARGIN,
   alignmentTransform,
   applySimilarity,
   chipTemplate,
