@@ -86,10 +86,11 @@ describe('alignmentTransform', () => {
   });
 
   it('levels the eyes and keeps the template eye distance whatever the face proportions (eyes)', () => {
-    const t = chipTemplate(DEFAULT_ALIGN);
+    const config: AlignConfig = { ...DEFAULT_ALIGN, scale: 'eyes' };
+    const t = chipTemplate(config);
     // A long face (mouth far down), its eyes at an angle.
-    const kps = keypointsFrom(similarity(31, 1.4, 200, 90), DEFAULT_ALIGN, { mouthCenter: { x: t.mouthCenter.x, y: t.mouthCenter.y + 20 } });
-    const m = alignmentTransform(kps, DEFAULT_ALIGN);
+    const kps = keypointsFrom(similarity(31, 1.4, 200, 90), config, { mouthCenter: { x: t.mouthCenter.x, y: t.mouthCenter.y + 20 } });
+    const m = alignmentTransform(kps, config);
     const r = applySimilarity(m, get(kps, 'rightEye'));
     const l = applySimilarity(m, get(kps, 'leftEye'));
     expect(l.y - r.y).toBeCloseTo(0, 9);
