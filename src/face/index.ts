@@ -5,3 +5,23 @@ export { ANCHOR_SPECS, generateAnchors, type AnchorSpec, type Anchors } from './
 export { sharedFaceDetector, resetSharedFaceDetector } from './shared';
 export { locateFace, LOCATE_FRAME, type LocateConfig } from './locate';
 export { createImportLocate } from './import-locate';
+export {
+  alignFace,
+  warpChip,
+  refineFace,
+  REFINE_MARGIN,
+  alignmentTransform,
+  applySimilarity,
+  chipTemplate,
+  invertSimilarity,
+  similarityScale,
+  squareTransform,
+  validateAlignConfig,
+  DEFAULT_ALIGN,
+  AlignConfigError,
+  type AlignConfig,
+  type AlignScale,
+  type Point,
+  type Similarity,
+  type TemplatePoint,
+} from './align';
