@@ -1,10 +1,11 @@
 /**
  * The production build loads cleanly, cross-origin isolated, and the fake camera delivers the
- * generated clip. Depends on nothing of the app's DOM but #root.
+ * generated clip. Depends on nothing of the app's DOM but #root. Also checks two fixtures: the
+ * privacy guard, and the page object's way to a training field behind a collapsed disclosure.
  */
 import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from './fixtures/browser';
-import { createPrivacyGuard, expect, isLocalUrl, test } from './fixtures';
+import { AppPage, createPrivacyGuard, expect, isLocalUrl, test } from './fixtures';
 
 test('the production build loads, isolated, with no console errors', async ({ page, privacy, consoleErrors }) => {
   const res = await page.goto('/');
@@ -82,4 +83,29 @@ test('the privacy guard flags a request that leaves the origin', async ({ baseUR
   } finally {
     await browser.close();
   }
+});
+
+test('the page object opens a collapsed disclosure before changing a training field, and reads fields inside it', async ({ page }) => {
+  // A stand-in page: fields outside any disclosure, and behind two nested closed <details>.
+  await page.setContent(`<input name="epochs" value="5">
+    <details id="outer"><summary>Advanced</summary>
+      <input name="batchSize" value="8">
+      <label><input type="radio" name="start" value="pretrained" checked>pretrained</label>
+      <label><input type="radio" name="start" value="scratch">scratch</label>
+      <details id="inner"><summary>More</summary>
+        <select name="freeze"><option value="none">none</option><option value="convs">convs</option></select>
+      </details>
+    </details>`);
+  const app = new AppPage(page);
+  const isOpen = (id: string) => page.locator(`#${id}`).evaluate((d: HTMLDetailsElement) => d.open);
+  expect(await app.settingValues(['epochs', 'batchSize'])).toEqual({ epochs: '5', batchSize: '8' });
+  await app.setSettings({ epochs: '3' });
+  expect(await isOpen('outer')).toBe(false); // nothing to open
+  await app.setSettings({ batchSize: '4' });
+  expect(await isOpen('outer')).toBe(true);
+  expect(await isOpen('inner')).toBe(false);
+  await app.setTrainingOptions({ start: 'scratch', freeze: 'convs' });
+  expect(await isOpen('inner')).toBe(true);
+  await expect(app.trainingField('start', 'scratch')).toBeChecked();
+  await expect(app.trainingField('freeze')).toHaveValue('convs');
 });

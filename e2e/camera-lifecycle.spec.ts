@@ -9,19 +9,8 @@
  * Chromium 156). So the hidden page is emulated the way a browser signals it: the document's
  * visibilityState / hidden answer 'hidden' / true and a `visibilitychange` event is dispatched.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
-import { LFW_DIR } from './fixtures/clips';
-
-const CAPTURE_KINDS = ['anchor', 'positive', 'verification'] as const;
-
-/** One LFW photo as a file for the import picker. */
-function lfwPhoto(person: string): { name: string; mimeType: string; buffer: Buffer } {
-  const name = readdirSync(path.join(LFW_DIR, person)).filter((f) => f.endsWith('.jpg')).sort()[0]!;
-  return { name, mimeType: 'image/jpeg', buffer: readFileSync(path.join(LFW_DIR, person, name)) };
-}
+import { CAPTURE_KINDS, expect, lfwPhotoFile, test, type AppPage } from './fixtures';
 
 /** Emulates the page going to the background (hidden) or coming back (visible). */
 async function setPageHidden(page: Page, hidden: boolean): Promise<void> {
@@ -50,37 +39,29 @@ function previewTracks(page: Page): Promise<string[] | null> {
  * The camera failed with `code`: the message says so, capture is off and says why, and import
  * into the positive gallery still works and shows the image.
  */
-async function expectUsableWithoutCamera(page: Page, code: string, says: string): Promise<void> {
-  const error = page.getByTestId('camera-error');
-  await expect(error).toBeVisible({ timeout: 30_000 });
-  await expect(error).toHaveAttribute('data-code', code);
-  await expect(error).toContainText(says);
-  for (const kind of CAPTURE_KINDS) await expect(page.getByTestId(`capture-${kind}`)).toBeDisabled();
+async function expectUsableWithoutCamera(app: AppPage, code: string, says: string): Promise<void> {
+  const { page } = app;
+  await app.expectCameraError(code, says);
   expect(await previewTracks(page)).toBeNull();
   // A capture key explains instead of capturing.
   await page.keyboard.press('a');
-  await expect(page.getByTestId('message-error')).toContainText(says);
+  await expect(app.errorMessage).toContainText(says);
 
-  await page.getByTestId('import-open').click();
-  await page.getByTestId('import-kind').selectOption('positive');
-  await page.getByTestId('import-files-input').setInputFiles([lfwPhoto('Aaron_Peirsol')]);
-  await expect(page.getByTestId('import-summary')).toContainText('Imported 1 image, skipped 0');
-  await page.getByTestId('import-close').click();
-  await expect(page.getByTestId('count-positive')).toHaveText('1');
-  await expect(page.getByTestId('count-anchor')).toHaveText('0');
-  await page.getByTestId('gallery-tab-positive').click();
-  const img = page.getByTestId('gallery-positive').getByTestId('thumb').locator('img');
+  await expect(await app.importFiles('positive', [lfwPhotoFile('Aaron_Peirsol')])).toContainText('Imported 1 image, skipped 0');
+  await app.closeImport();
+  await expect(app.count('positive')).toHaveText('1');
+  await expect(app.count('anchor')).toHaveText('0');
+  const img = (await app.openGallery('positive')).locator('img');
   await expect(img).toHaveCount(1);
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
-  expect(await page.evaluate(() => window.__sfid!.counts())).toMatchObject({ anchor: 0, positive: 1, verification: 0 });
+  expect(await app.storedCounts()).toMatchObject({ anchor: 0, positive: 1, verification: 0 });
 }
 
-test('the camera is released while the page is hidden and starts again when it is visible', async ({ page, consoleErrors }) => {
-  await page.goto('/');
+test('the camera is released while the page is hidden and starts again when it is visible', async ({ page, app, consoleErrors }) => {
+  await app.open();
   const stage = page.getByTestId('camera-stage');
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
   await expect(stage).toHaveAttribute('data-phase', 'running');
-  await page.getByTestId('crop-mode').selectOption('fixed'); // captures below need no face detection
+  await app.cropMode.selectOption('fixed'); // captures below need no face detection
   // Keep hold of the stream playing now, to see its tracks stop.
   const first = await page.evaluateHandle(() => document.querySelector('video')!.srcObject as MediaStream);
   expect(await first.evaluate((s) => s.getTracks().map((t) => t.readyState))).toEqual(['live']);
@@ -91,37 +72,36 @@ test('the camera is released while the page is hidden and starts again when it i
   // Released: every track of that stream ended (the device and its light are free), nothing plays.
   expect(await first.evaluate((s) => s.getTracks().map((t) => t.readyState))).toEqual(['ended']);
   expect(await previewTracks(page)).toBeNull();
-  for (const kind of CAPTURE_KINDS) await expect(page.getByTestId(`capture-${kind}`)).toBeDisabled();
+  for (const kind of CAPTURE_KINDS) await expect(app.captureButton(kind)).toBeDisabled();
   expect(await page.evaluate(() => window.__sfid!.cameraReady())).toBe(false);
   // And it stays released while hidden (no restart behind the user's back).
   await page.waitForTimeout(1500);
   expect(await previewTracks(page)).toBeNull();
   await expect(stage).toHaveAttribute('data-phase', 'paused');
-  await expect(page.getByTestId('camera-error')).toHaveCount(0);
+  await expect(app.cameraError).toHaveCount(0);
 
   await setPageHidden(page, false);
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  await app.waitForCamera();
   await expect(stage).toHaveAttribute('data-phase', 'running');
   expect(await previewTracks(page)).toEqual(['live']);
   expect(await page.evaluate((old) => document.querySelector('video')!.srcObject !== old, first)).toBe(true); // a new stream
   // It captures again.
-  await page.keyboard.press('a');
-  await expect(page.getByTestId('count-anchor')).toHaveText('1');
-  await expect(page.getByTestId('camera-error')).toHaveCount(0);
+  await app.capture('anchor', 1);
+  await expect(app.cameraError).toHaveCount(0);
   expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
 });
 
-test('no getUserMedia (insecure origin): a clear message; import and the gallery still work', async ({ page }) => {
+test('no getUserMedia (insecure origin): a clear message; import and the gallery still work', async ({ page, app }) => {
   // What a page served over plain http from another host sees: navigator.mediaDevices is absent.
   await page.addInitScript(() => {
     Reflect.deleteProperty(Navigator.prototype, 'mediaDevices');
   });
   await page.goto('/');
   expect(await page.evaluate(() => navigator.mediaDevices)).toBeUndefined();
-  await expectUsableWithoutCamera(page, 'insecure-context', 'not served over HTTPS');
+  await expectUsableWithoutCamera(app, 'insecure-context', 'not served over HTTPS');
 });
 
-test('camera in use by another program: a clear message, import and the gallery still work, and retrying starts it once free', async ({ page }) => {
+test('camera in use by another program: a clear message, import and the gallery still work, and retrying starts it once free', async ({ page, app }) => {
   // getUserMedia rejects as Chromium does when another program holds the camera, until the test
   // "closes that program" (window.__e2eCameraBusy = false).
   await page.addInitScript(() => {
@@ -134,12 +114,11 @@ test('camera in use by another program: a clear message, import and the gallery 
     };
   });
   await page.goto('/');
-  await expectUsableWithoutCamera(page, 'camera-in-use', 'another application or tab may be using it');
+  await expectUsableWithoutCamera(app, 'camera-in-use', 'another application or tab may be using it');
 
   // The other program lets go; "Try the camera again" starts it.
   await page.evaluate(() => ((window as unknown as { __e2eCameraBusy: boolean }).__e2eCameraBusy = false));
-  await page.getByTestId('camera-error').getByRole('button', { name: 'Try the camera again' }).click();
-  await expect(page.getByTestId('camera-error')).toHaveCount(0);
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  await app.cameraError.getByRole('button', { name: 'Try the camera again' }).click();
+  await app.waitForCamera();
   expect(await previewTracks(page)).toEqual(['live']);
 });

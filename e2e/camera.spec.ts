@@ -7,7 +7,7 @@
  * a face shows neither.
  */
 import type { CameraProbe } from './harness/harness';
-import { CLIPS, decodePhoto, expect, readClip, test, type ClipName } from './fixtures';
+import { CLIPS, decodePhoto, expect, meanAbsDiff, readClip, test, type ClipName } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const HARNESS = '/e2e/harness/index.html';
@@ -16,13 +16,6 @@ async function probe(page: Page): Promise<CameraProbe> {
   if (!page.url().endsWith(HARNESS)) await page.goto(HARNESS);
   await page.waitForFunction(() => window.__harness !== undefined);
   return page.evaluate(() => window.__harness!.cameraProbe());
-}
-
-/** Mean |a − b| over RGB of two RGBA images of the same size. */
-function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  for (let p = 0; p < a.length; p += 4) for (let c = 0; c < 3; c++) sum += Math.abs(a[p + c]! - b[p + c]!);
-  return sum / ((a.length / 4) * 3);
 }
 
 /** Distance from the grabbed square to the nearest photo of a clip. */
@@ -120,10 +113,10 @@ async function shownSquare(page: Page): Promise<{ mode: string | null; x: number
   return { mode: await svg.getAttribute('data-mode'), x: await n('x'), y: await n('y'), size: await n('width') };
 }
 
-test('face mode (default): the preview shows the face box with its confidence, and the square follows the face', async ({ page, consoleErrors }) => {
+test('face mode (default): the preview shows the face box with its confidence, and the square follows the face', async ({ page, app, consoleErrors }) => {
   await page.goto('/');
-  await expect(page.getByTestId('crop-mode')).toHaveValue('face');
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  await expect(app.cropMode).toHaveValue('face');
+  await app.waitForCamera();
   await expect(page.getByTestId('face-box')).toHaveCount(1, { timeout: 30_000 });
   await expect(page.getByTestId('face-label')).toHaveText(/^face (0\.\d\d|1\.00)$/);
   const label = Number((await page.getByTestId('face-label').textContent())!.slice(5));
@@ -137,7 +130,7 @@ test('face mode (default): the preview shows the face box with its confidence, a
     const s = await shownSquare(page);
     expect(s?.mode).toBe('face');
     squares.push(s!);
-    const info = await page.evaluate(() => window.__sfid!.face());
+    const info = await app.faceInfo();
     expect(info.mode).toBe('face');
     expect(info.frame?.found).toBe(1);
     await page.waitForTimeout(700);
@@ -154,15 +147,15 @@ test('face mode (default): the preview shows the face box with its confidence, a
 });
 
 test('no face in view: a hint over the preview, no face box and no square', async ({ launchApp }) => {
-  const { page } = await launchApp({ camera: 'noface', profile: 'fresh' });
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  const { page, app } = await launchApp({ camera: 'noface', profile: 'fresh' });
+  await app.waitForCamera();
   await expect(page.getByTestId('face-hint')).toHaveAttribute('data-kind', 'no-face', { timeout: 30_000 });
   await expect(page.getByTestId('face-hint')).toContainText('No face found');
   // Over the clip's three plain backgrounds (one second each): never a face.
   for (let i = 0; i < 4; i++) {
     await expect(page.getByTestId('face-box')).toHaveCount(0);
     expect(await shownSquare(page)).toBeNull();
-    expect(await page.evaluate(() => window.__sfid!.face().frame?.found)).toBe(0);
+    expect((await app.faceInfo()).frame?.found).toBe(0);
     await page.waitForTimeout(800);
   }
 });

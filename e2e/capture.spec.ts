@@ -7,68 +7,17 @@
  * says NO FACE and never grants; the fixed centred square (the reference) is a setting away, and
  * stays chosen after a reload.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import type { Page } from '@playwright/test';
 import { packTar } from 'modern-tar';
 import { DEFAULT_VERIFY_CONFIG } from '../src/config';
 import { exportNetworkFiles } from '../src/model/io';
 import { buildSiamese } from '../src/model/siamese';
-import { decodePhoto, expect, readClip, test } from './fixtures';
-import { LFW_DIR } from './fixtures/clips';
-
-const KINDS = ['anchor', 'positive', 'negative', 'verification'] as const;
-type Kind = (typeof KINDS)[number];
-
-/** The app's counts as shown, once the stored samples were read. */
-async function shownCounts(page: Page): Promise<Record<Kind, number>> {
-  const out = {} as Record<Kind, number>;
-  for (const k of KINDS) out[k] = Number(await page.getByTestId(`count-${k}`).textContent());
-  return out;
-}
-
-/** The stored counts, from IndexedDB through the test API (not from the page). */
-async function storedCounts(page: Page): Promise<Record<Kind, number>> {
-  await page.waitForFunction(() => window.__sfid !== undefined);
-  return page.evaluate(() => window.__sfid!.counts());
-}
-
-/** Waits until the bundled negatives are in (they load on first run without being asked). */
-async function waitForNegatives(page: Page): Promise<number> {
-  await expect.poll(async () => Number(await page.getByTestId('count-negative').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(1000);
-  await expect(page.getByTestId('negatives-progress')).toHaveCount(0);
-  return Number(await page.getByTestId('count-negative').textContent());
-}
-
-/** Photos of a person from the shared LFW folder (not one of the camera clips' people). */
-function lfwPhotos(person: string, n: number): { name: string; bytes: Buffer }[] {
-  const dir = path.join(LFW_DIR, person);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jpg'))
-    .sort()
-    .slice(0, n)
-    .map((f) => ({ name: f, bytes: readFileSync(path.join(dir, f)) }));
-}
-
-/** Mean |a − b| over RGB of two RGBA images of the same size. */
-function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  for (let p = 0; p < a.length; p += 4) for (let c = 0; c < 3; c++) sum += Math.abs(a[p + c]! - b[p + c]!);
-  return sum / ((a.length / 4) * 3);
-}
-
-/** The same RGBA image flipped left–right. */
-function mirror(rgba: Uint8Array, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(rgba.length);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.set(rgba.subarray((y * w + x) * 4, (y * w + x) * 4 + 4), (y * w + (w - 1 - x)) * 4);
-  return out;
-}
+import { DECIDED, decodePhoto, expect, lfwPhotoFiles, meanAbsDiff, mirror, readClip, test, type AppPage, type FileUpload } from './fixtures';
 
 /** The first stored image of a kind, read back from its gallery thumbnail (RGBA). */
-async function storedImage(page: Page, kind: 'anchor' | 'verification'): Promise<{ w: number; h: number; rgba: string }> {
-  await page.getByTestId(`gallery-tab-${kind}`).click();
-  const thumb = page.getByTestId(`gallery-${kind}`).getByTestId('thumb').first().locator('img');
+async function storedImage(app: AppPage, kind: 'anchor' | 'verification'): Promise<{ w: number; h: number; rgba: string }> {
+  const thumb = (await app.openGallery(kind)).first().locator('img');
   await expect(thumb).toBeVisible();
   return thumb.evaluate(async (img: HTMLImageElement) => {
     const bitmap = await createImageBitmap(await (await fetch(img.src)).blob());
@@ -113,37 +62,31 @@ function frameCrop(photo: Uint8Array, at: { x: number; y: number; size: number }
   return res;
 }
 
-test('fixed square: capture with a, p and v: counts rise, persist across a reload, and the stored image is the unmirrored square', async ({ page, consoleErrors }) => {
-  await page.goto('/');
-  // The camera is ready when the capture buttons are enabled.
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
-  await expect(page.getByTestId('camera-error')).toHaveCount(0);
-  await expect(page.getByTestId('count-anchor')).toHaveText('0');
+test('fixed square: capture with a, p and v: counts rise, persist across a reload, and the stored image is the unmirrored square', async ({ page, app, consoleErrors }) => {
+  await app.open();
+  await expect(app.count('anchor')).toHaveText('0');
   // The reference's fixed centred square, chosen near the preview: applied at once.
-  await expect(page.getByTestId('crop-mode')).toHaveValue('face');
-  await page.getByTestId('crop-mode').selectOption('fixed');
-  await expect(page.getByTestId('capture-square')).toHaveAttribute('data-mode', 'fixed');
+  await expect(app.cropMode).toHaveValue('face');
+  await app.setCropMode('fixed');
   const rect = page.getByTestId('capture-square-rect');
   expect(await Promise.all(['x', 'y', 'width'].map((a) => rect.getAttribute(a)))).toEqual(['195', '115', '250']);
   await expect(page.getByTestId('face-box')).toHaveCount(0);
 
-  for (let i = 0; i < 5; i++) await page.keyboard.press('a');
-  await expect(page.getByTestId('count-anchor')).toHaveText('5');
-  for (let i = 0; i < 5; i++) await page.keyboard.press('p');
-  await expect(page.getByTestId('count-positive')).toHaveText('5');
-  expect(await storedCounts(page)).toMatchObject({ anchor: 5, positive: 5, verification: 0 });
+  await app.capture('anchor', 5);
+  await app.capture('positive', 5);
+  expect(await app.storedCounts()).toMatchObject({ anchor: 5, positive: 5, verification: 0 });
   // The test API is there and read-only: tensor count and backend are readable, nothing is settable.
   expect(await page.evaluate(() => window.__sfid!.numTensors())).toBeGreaterThanOrEqual(0);
   expect(await page.evaluate(() => window.__sfid!.cameraReady())).toBe(true);
   expect(await page.evaluate(() => Object.isFrozen(window.__sfid))).toBe(true);
 
   // The capture buttons do the same (a click is a short press: one capture).
-  await page.getByTestId('capture-verification').click();
-  await expect(page.getByTestId('count-verification')).toHaveText('1');
+  await app.captureButton('verification').click();
+  await expect(app.count('verification')).toHaveText('1');
 
   // The stored image: the capture square of the camera's own pixels (the clip's LFW photo), not
   // the mirrored preview.
-  const stored = await storedImage(page, 'anchor');
+  const stored = await storedImage(app, 'anchor');
   expect([stored.w, stored.h]).toEqual([250, 250]);
   const rgba = new Uint8Array(Buffer.from(stored.rgba, 'base64'));
   const photos = readClip('enrolled').photos.map((f) => decodePhoto(f).data);
@@ -155,20 +98,19 @@ test('fixed square: capture with a, p and v: counts rise, persist across a reloa
 
   // After a reload the samples are still there, and so is the fixed square.
   await page.reload();
-  await expect(page.getByTestId('crop-mode')).toHaveValue('fixed');
+  await expect(app.cropMode).toHaveValue('fixed');
   await expect(page.getByTestId('capture-square')).toHaveAttribute('data-mode', 'fixed', { timeout: 30_000 });
-  await expect(page.getByTestId('count-anchor')).toHaveText('5');
-  await expect(page.getByTestId('count-positive')).toHaveText('5');
-  await expect(page.getByTestId('count-verification')).toHaveText('1');
+  await expect(app.count('anchor')).toHaveText('5');
+  await expect(app.count('positive')).toHaveText('5');
+  await expect(app.count('verification')).toHaveText('1');
   // index.html declares /favicon.svg, but a browser may still ask for /favicon.ico on its own; that
   // 404 is not the app's doing. Anything else logged as an error is.
   expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
 });
 
-test('holding a key repeats at about 4 per second and ignores the browser’s own key repeat', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('capture-verification')).toBeEnabled({ timeout: 30_000 });
-  await expect(page.getByTestId('count-verification')).toHaveText('0');
+test('holding a key repeats at about 4 per second and ignores the browser’s own key repeat', async ({ page, app }) => {
+  await app.open();
+  await expect(app.count('verification')).toHaveText('0');
   const pressed = Date.now();
   await page.keyboard.down('v');
   // Auto-repeat: further keydowns of a held key arrive with repeat = true, ~30 per second.
@@ -180,15 +122,15 @@ test('holding a key repeats at about 4 per second and ignores the browser’s ow
   // The loop takes ~1 s, longer on a loaded machine: the app's timer gives the first capture plus
   // one per 250 ms held (a tick is skipped while a capture is still saving), never one per keydown.
   const heldTicks = (Date.now() - pressed) / 250;
-  await expect.poll(async () => Number(await page.getByTestId('count-verification').textContent())).toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => Number(await app.count('verification').textContent())).toBeGreaterThanOrEqual(2);
   await page.waitForTimeout(600); // released: nothing more arrives
   // A capture still saving when the key went up lands a moment later: wait until the shown count
   // agrees with the store.
   let n = -1;
   await expect
     .poll(async () => {
-      const shown = Number(await page.getByTestId('count-verification').textContent());
-      n = (await storedCounts(page)).verification === shown ? shown : -1;
+      const shown = Number(await app.count('verification').textContent());
+      n = (await app.storedCounts()).verification === shown ? shown : -1;
       return n;
     })
     .toBeGreaterThanOrEqual(2);
@@ -196,19 +138,16 @@ test('holding a key repeats at about 4 per second and ignores the browser’s ow
   expect(n).toBeLessThan(31);
 });
 
-test('verification images taken in one moment: the Verify panel advises spreading them over poses', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('capture-verification')).toBeEnabled({ timeout: 30_000 });
-  for (let i = 0; i < 3; i++) await page.keyboard.press('v');
-  await expect(page.getByTestId('count-verification')).toHaveText('3');
+test('verification images taken in one moment: the Verify panel advises spreading them over poses', async ({ page, app }) => {
+  await app.open();
+  await app.capture('verification', 3);
   // Three presses in a row: the frames are taken within SAME_MOMENT_MS (3 s) of each other, or, on
   // a machine so busy that a capture takes over 1.5 s, at least two of them are: more than half.
   await expect(page.getByTestId('verify-spread-hint')).toContainText(/^[23] of your 3 verification images were taken within 3 seconds of each other/);
 });
 
-test('keys typed into a form field or a dialog do not capture', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+test('keys typed into a form field or a dialog do not capture', async ({ page, app }) => {
+  await app.open();
   // A text field (the app's own settings fields may change; the rule is about any text field).
   await page.evaluate(() => {
     const input = document.createElement('input');
@@ -219,60 +158,56 @@ test('keys typed into a form field or a dialog do not capture', async ({ page })
   await page.locator('#e2e-text').fill('');
   await page.locator('#e2e-text').pressSequentially('apv apv');
   await expect(page.locator('#e2e-text')).toHaveValue('apv apv');
-  await page.getByTestId('import-open').click();
+  await app.openImport();
   await page.getByTestId('import-kind').focus();
   await page.keyboard.press('a');
-  await page.getByTestId('import-close').click();
+  await app.closeImport();
   await page.waitForTimeout(500);
-  expect(await shownCounts(page)).toMatchObject({ anchor: 0, positive: 0, verification: 0 });
-  expect(await storedCounts(page)).toMatchObject({ anchor: 0, positive: 0, verification: 0 });
+  expect(await app.shownCounts()).toMatchObject({ anchor: 0, positive: 0, verification: 0 });
+  expect(await app.storedCounts()).toMatchObject({ anchor: 0, positive: 0, verification: 0 });
 });
 
-test('bundled negatives load on first run; delete one and delete all (with confirmation)', async ({ page }) => {
+test('bundled negatives load on first run; delete one and delete all (with confirmation)', async ({ page, app }) => {
   await page.goto('/');
-  const negatives = await waitForNegatives(page);
-  await page.getByTestId('gallery-tab-negative').click();
-  const gallery = page.getByTestId('gallery-negative');
+  const negatives = await app.waitForNegatives();
   // Thousands of samples: one page is rendered, with "show more".
-  await expect(gallery.getByTestId('thumb')).toHaveCount(60);
-  await expect(gallery.getByRole('button', { name: /Show more/ })).toBeVisible();
+  await expect(await app.openGallery('negative')).toHaveCount(60);
+  await expect(page.getByTestId('gallery-negative').getByRole('button', { name: /Show more/ })).toBeVisible();
 
   // Capture three anchors, delete one, then delete all after confirming.
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
-  for (let i = 0; i < 3; i++) await page.keyboard.press('a');
-  await expect(page.getByTestId('count-anchor')).toHaveText('3');
-  await page.getByTestId('gallery-tab-anchor').click();
-  const anchors = page.getByTestId('gallery-anchor').getByTestId('thumb');
+  await app.waitForCamera();
+  await app.capture('anchor', 3);
+  const anchors = await app.openGallery('anchor');
   await expect(anchors).toHaveCount(3);
-  await anchors.first().hover();
-  await anchors.first().getByRole('button', { name: /^Delete/ }).click();
-  await expect(page.getByTestId('count-anchor')).toHaveText('2');
+  await app.deleteThumb(anchors.first());
+  await expect(app.count('anchor')).toHaveText('2');
 
   await page.getByTestId('delete-all-anchor').click();
   await expect(page.getByTestId('confirm-dialog')).toBeVisible();
   await page.getByTestId('confirm-cancel').click();
-  await expect(page.getByTestId('count-anchor')).toHaveText('2');
+  await expect(app.count('anchor')).toHaveText('2');
   await page.getByTestId('delete-all-anchor').click();
   await page.getByTestId('confirm-ok').click();
-  await expect(page.getByTestId('count-anchor')).toHaveText('0');
-  expect(await storedCounts(page)).toMatchObject({ anchor: 0, negative: negatives });
+  await expect(app.count('anchor')).toHaveText('0');
+  expect(await app.storedCounts()).toMatchObject({ anchor: 0, negative: negatives });
 });
 
-test('importing a dropped .tgz stores the images and reports the skipped files', async ({ page }, testInfo) => {
-  const photos = lfwPhotos('Aaron_Peirsol', 3);
-  const truncated = lfwPhotos('Abdullah_Gul', 1)[0]!;
+test('importing a dropped .tgz stores the images and reports the skipped files', async ({ page, app }, testInfo) => {
+  // LFW people who are in neither camera clip.
+  const photos = lfwPhotoFiles('Aaron_Peirsol', 3);
+  const truncated = lfwPhotoFiles('Abdullah_Gul', 1)[0]!;
   const members: [string, Uint8Array][] = [
-    ...photos.map((p): [string, Uint8Array] => [`faces/Aaron_Peirsol/${p.name}`, p.bytes]),
+    ...photos.map((p): [string, Uint8Array] => [`faces/Aaron_Peirsol/${p.name}`, p.buffer]),
     ['faces/README.txt', new TextEncoder().encode('not an image')],
-    [`faces/Abdullah_Gul/${truncated.name}`, truncated.bytes.subarray(0, Math.floor(truncated.bytes.length / 2))],
+    [`faces/Abdullah_Gul/${truncated.name}`, truncated.buffer.subarray(0, Math.floor(truncated.buffer.length / 2))],
   ];
   const tar = await packTar(members.map(([name, body]) => ({ header: { name, size: body.byteLength, mtime: new Date(0), type: 'file' as const }, body })));
   const tgz = gzipSync(tar);
   writeFileSync(testInfo.outputPath('faces.tgz'), tgz);
 
   await page.goto('/');
-  const negatives = await waitForNegatives(page);
-  await page.getByTestId('import-open').click();
+  const negatives = await app.waitForNegatives();
+  await app.openImport();
   await expect(page.getByTestId('import-kind')).toHaveValue('negative');
 
   // A real drop event carrying the archive, as the browser builds it for a dragged file.
@@ -287,59 +222,41 @@ test('importing a dropped .tgz stores the images and reports the skipped files',
   );
   await page.getByTestId('import-dropzone').dispatchEvent('drop', { dataTransfer: data });
 
-  const summary = page.getByTestId('import-summary');
+  const summary = app.importSummary;
   await expect(summary).toContainText('Imported 3 images, skipped 2');
   await expect(summary).toContainText('README.txt');
   await expect(summary).toContainText(truncated.name);
-  await expect(page.getByTestId('count-negative')).toHaveText(String(negatives + 3));
-  await page.getByTestId('import-close').click();
-  expect((await storedCounts(page)).negative).toBe(negatives + 3);
+  await expect(app.count('negative')).toHaveText(String(negatives + 3));
+  await app.closeImport();
+  expect((await app.storedCounts()).negative).toBe(negatives + 3);
 });
 
 test('camera denied: a clear message, and import still works', async ({ launchApp }) => {
-  const { page } = await launchApp({ camera: 'denied', profile: 'fresh' });
-  const error = page.getByTestId('camera-error');
-  await expect(error).toBeVisible({ timeout: 30_000 });
-  await expect(error).toHaveAttribute('data-code', 'permission-denied');
-  await expect(error).toContainText('denied');
-  await expect(page.getByTestId('capture-anchor')).toBeDisabled();
+  const { page, app } = await launchApp({ camera: 'denied', profile: 'fresh' });
+  await app.expectCameraError('permission-denied', 'denied');
 
   // Pressing a capture key explains instead of capturing.
   await page.keyboard.press('a');
-  await expect(page.getByTestId('message-error')).toContainText('denied');
+  await expect(app.errorMessage).toContainText('denied');
 
   // Import through the file picker, into the positive gallery.
-  await page.getByTestId('import-open').click();
-  await page.getByTestId('import-kind').selectOption('positive');
-  const photos = lfwPhotos('Aaron_Peirsol', 2);
-  await page.getByTestId('import-files-input').setInputFiles(photos.map((p) => ({ name: p.name, mimeType: 'image/jpeg', buffer: p.bytes })));
-  await expect(page.getByTestId('import-summary')).toContainText('Imported 2 images, skipped 0');
-  await page.getByTestId('import-close').click();
-  await expect(page.getByTestId('count-positive')).toHaveText('2');
-  await expect(page.getByTestId('count-anchor')).toHaveText('0');
+  await expect(await app.importFiles('positive', lfwPhotoFiles('Aaron_Peirsol', 2))).toContainText('Imported 2 images, skipped 0');
+  await app.closeImport();
+  await expect(app.count('positive')).toHaveText('2');
+  await expect(app.count('anchor')).toHaveText('0');
 });
 
 test('no camera at all: a clear message', async ({ launchApp }) => {
-  const { page } = await launchApp({ camera: 'none', profile: 'fresh' });
-  const error = page.getByTestId('camera-error');
-  await expect(error).toBeVisible({ timeout: 30_000 });
-  await expect(error).toHaveAttribute('data-code', 'no-camera');
+  const { page, app } = await launchApp({ camera: 'none', profile: 'fresh' });
+  await app.expectCameraError('no-camera');
   await expect(page.getByTestId('import-open')).toBeEnabled();
 });
 
-/** The latest face detection, read through the test API. */
-async function faceInfo(page: Page) {
-  await page.waitForFunction(() => window.__sfid !== undefined);
-  return page.evaluate(() => window.__sfid!.face());
-}
-
-test('face mode: the stored image is the face crop of the captured frame, unmirrored', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('capture-verification')).toBeEnabled({ timeout: 30_000 });
+test('face mode: the stored image is the face crop of the captured frame, unmirrored', async ({ page, app }) => {
+  await app.open();
   await expect(page.getByTestId('face-box')).toHaveCount(1, { timeout: 30_000 });
-  await page.keyboard.press('v');
-  await expect(page.getByTestId('count-verification')).toHaveText('1');
-  const captured = await page.evaluate(() => window.__sfid!.lastCapture());
+  await app.capture('verification', 1);
+  const captured = await app.lastCapture();
   expect(captured?.kind).toBe('verification');
   const q = captured!.square;
   // The square frames the face: the clip's photos lie at x 195, y 115, 250×250.
@@ -347,7 +264,7 @@ test('face mode: the stored image is the face crop of the captured frame, unmirr
 
   // Stored at the crop's own size, scaled down to 250 when larger; the pixels are that square of
   // the frame (one of the clip's photos on its grey background), not mirrored.
-  const stored = await storedImage(page, 'verification');
+  const stored = await storedImage(app, 'verification');
   const side = Math.min(q.size, 250);
   expect([stored.w, stored.h]).toEqual([side, side]);
   const rgba = new Uint8Array(Buffer.from(stored.rgba, 'base64'));
@@ -361,96 +278,80 @@ test('face mode: the stored image is the face crop of the captured frame, unmirr
 });
 
 test('face mode without a face: a capture is refused with one message, holding stops; the fixed square still captures', async ({ launchApp }) => {
-  const { page } = await launchApp({ camera: 'noface', profile: 'fresh' });
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  const { page, app } = await launchApp({ camera: 'noface', profile: 'fresh' });
+  await app.waitForCamera();
   await expect(page.getByTestId('face-hint')).toHaveAttribute('data-kind', 'no-face', { timeout: 30_000 });
 
   await page.keyboard.press('a');
-  await expect(page.getByTestId('message-error')).toContainText('No face found (confidence below 0.5): nothing was captured.');
+  await expect(app.errorMessage).toContainText('No face found (confidence below 0.5): nothing was captured.');
   // Holding the key: the first refusal stops the repeat; the message is not repeated.
   await page.keyboard.down('a');
   await page.waitForTimeout(1500);
   await page.keyboard.up('a');
-  await page.getByTestId('capture-positive').click();
+  await app.captureButton('positive').click();
   await page.waitForTimeout(500);
-  await expect(page.getByTestId('message-error')).toHaveCount(1);
-  expect(await storedCounts(page)).toMatchObject({ anchor: 0, positive: 0, verification: 0 });
-  await expect(page.getByTestId('count-anchor')).toHaveText('0');
+  await expect(app.errorMessage).toHaveCount(1);
+  expect(await app.storedCounts()).toMatchObject({ anchor: 0, positive: 0, verification: 0 });
+  await expect(app.count('anchor')).toHaveText('0');
 
   // The reference's fixed square captures whatever is in it, face or not.
-  await page.getByTestId('crop-mode').selectOption('fixed');
+  await app.cropMode.selectOption('fixed');
   await expect(page.getByTestId('face-hint')).toHaveCount(0);
-  await page.keyboard.press('a');
-  await expect(page.getByTestId('count-anchor')).toHaveText('1');
+  await app.capture('anchor', 1);
   // And back: refused again.
-  await page.getByTestId('crop-mode').selectOption('face');
+  await app.cropMode.selectOption('face');
   await expect(page.getByTestId('face-hint')).toHaveAttribute('data-kind', 'no-face', { timeout: 15_000 });
   await page.keyboard.press('a');
   await page.waitForTimeout(500);
-  expect((await storedCounts(page)).anchor).toBe(1);
+  expect((await app.storedCounts()).anchor).toBe(1);
 });
 
 test('face mode with two people in the frame: the user is told, the largest face is captured and verified, and a stricter face-confidence threshold drops faces', async ({ launchApp }) => {
   test.setTimeout(180_000);
-  const { page } = await launchApp({ camera: 'twofaces', profile: 'fresh' });
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  const { page, app } = await launchApp({ camera: 'twofaces', profile: 'fresh' });
+  await app.waitForCamera();
   await expect(page.getByTestId('face-hint')).toHaveAttribute('data-kind', 'multiple', { timeout: 30_000 });
   await expect(page.getByTestId('face-hint')).toHaveText('2 faces: the largest is captured and verified.');
-  const info = await faceInfo(page);
+  const info = await app.faceInfo();
   expect(info.frame?.found).toBe(2);
 
   // The capture is the square around the larger face (the user's photo at x 195–445, y 115–365),
   // not the smaller one at the left (x 10–150).
-  await page.keyboard.press('a');
-  await expect(page.getByTestId('count-anchor')).toHaveText('1');
-  const q = (await page.evaluate(() => window.__sfid!.lastCapture()))!.square;
+  await app.capture('anchor', 1);
+  const q = (await app.lastCapture())!.square;
   expect(Math.hypot(q.x + q.size / 2 - 320, q.y + q.size / 2 - 240)).toBeLessThanOrEqual(30);
   expect(q.x).toBeGreaterThan(150);
 
   // Verification says so in the overlay, with the largest face's confidence.
-  for (let i = 0; i < 2; i++) await page.keyboard.press('v');
-  await expect(page.getByTestId('count-verification')).toHaveText('2');
-  await page.getByTestId('model-import-input').setInputFiles(await smallModelFiles());
-  await expect(page.getByTestId('verdict')).toHaveText(/^ACCESS (GRANTED|DENIED)$/, { timeout: 60_000 });
-  await expect(page.getByTestId('verdict-face')).toHaveText(/^2 faces, largest 0\.\d\d · detection \d+ ms of \d+ ms$/);
+  await app.capture('verification', 2);
+  await app.importModel(await smallModelFiles());
+  await expect(app.verdict).toHaveText(DECIDED, { timeout: 60_000 });
+  await expect(app.verdictFace).toHaveText(/^2 faces, largest 0\.\d\d · detection \d+ ms of \d+ ms$/);
 
   // A stricter face-confidence threshold: the second face (≈ 0.7) no longer counts…
-  const faceThreshold = page.locator('input[name="faceThreshold"]');
+  const faceThreshold = app.threshold('faceThreshold');
   await expect(faceThreshold).toHaveValue('0.5');
   await faceThreshold.fill('0.8');
-  await expect(page.getByTestId('verdict-face')).toHaveText(/^face 0\.\d\d · detection \d+ ms of \d+ ms$/, { timeout: 15_000 });
+  await expect(app.verdictFace).toHaveText(/^face 0\.\d\d · detection \d+ ms of \d+ ms$/, { timeout: 15_000 });
   await expect(page.getByTestId('face-hint')).toHaveCount(0);
   // …and above every face's confidence there is no face: NO FACE, and a capture is refused with the threshold named.
   await faceThreshold.fill('0.99');
-  await expect(page.getByTestId('verdict')).toHaveText('NO FACE', { timeout: 15_000 });
-  await expect(page.getByTestId('verdict-details')).toHaveText(/^No face with confidence ≥ 0\.99 in this frame · \d+ ms$/);
+  await expect(app.verdict).toHaveText('NO FACE', { timeout: 15_000 });
+  await expect(app.verdictDetails).toHaveText(/^No face with confidence ≥ 0\.99 in this frame · \d+ ms$/);
   await page.keyboard.press('a');
-  await expect(page.getByTestId('message-error')).toContainText('No face found (confidence below 0.99): nothing was captured.');
-  expect((await storedCounts(page)).anchor).toBe(1);
+  await expect(app.errorMessage).toContainText('No face found (confidence below 0.99): nothing was captured.');
+  expect((await app.storedCounts()).anchor).toBe(1);
   // Remembered across a reload.
   await page.reload();
-  await expect(page.locator('input[name="faceThreshold"]')).toHaveValue('0.99', { timeout: 30_000 });
+  await expect(faceThreshold).toHaveValue('0.99', { timeout: 30_000 });
 });
 
 /** A small Siamese network (64×64 input) as the app's model files, for tests that need a model fast. */
-async function smallModelFiles(): Promise<{ name: string; mimeType: string; buffer: Buffer }[]> {
+async function smallModelFiles(): Promise<FileUpload[]> {
   const net = buildSiamese({ inputSize: 64, filters: [4, 8, 8, 8], embeddingSize: 16 });
   const files = await exportNetworkFiles(net, { thresholds: DEFAULT_VERIFY_CONFIG, createdAt: new Date(0).toISOString() });
   net.model.dispose();
   return Promise.all(Object.entries(files).map(async ([name, blob]) => ({ name, mimeType: blob.type, buffer: Buffer.from(await blob.arrayBuffer()) })));
-}
-
-/** The overlay's verdicts seen over `ms` (a MutationObserver in the page: no frame is missed). */
-async function verdictsFor(page: Page, ms: number): Promise<string[]> {
-  return page.evaluate(async (ms) => {
-    const verdict = document.querySelector('[data-testid="verdict"]')!;
-    const seen = new Set<string>([verdict.textContent ?? '']);
-    const observer = new MutationObserver(() => seen.add(verdict.textContent ?? ''));
-    observer.observe(verdict, { subtree: true, childList: true, characterData: true });
-    await new Promise((r) => setTimeout(r, ms));
-    observer.disconnect();
-    return [...seen];
-  }, ms);
 }
 
 test('verification in face mode: NO FACE without a face (never granted), the face and detection time with one', async ({ launchApp }) => {
@@ -458,23 +359,22 @@ test('verification in face mode: NO FACE without a face (never granted), the fac
   // Nobody in front of the camera. Verification images of the plain background (fixed square),
   // and a small model imported as files.
   const empty = await launchApp({ camera: 'noface' });
-  let page = empty.page;
-  await expect(page.getByTestId('capture-verification')).toBeEnabled({ timeout: 30_000 });
-  await page.getByTestId('crop-mode').selectOption('fixed');
-  for (let i = 0; i < 2; i++) await page.keyboard.press('v');
-  await expect(page.getByTestId('count-verification')).toHaveText('2');
-  await page.getByTestId('model-import-input').setInputFiles(await smallModelFiles());
+  let { page, app } = empty;
+  await app.waitForCamera();
+  await app.cropMode.selectOption('fixed');
+  await app.capture('verification', 2);
+  await app.importModel(await smallModelFiles());
   // Fixed mode verifies the square whatever it shows: a decided verdict.
-  await expect(page.getByTestId('verdict')).toHaveText(/^ACCESS (GRANTED|DENIED)$/, { timeout: 60_000 });
-  await expect(page.getByTestId('verdict-face')).toHaveCount(0);
+  await expect(app.verdict).toHaveText(DECIDED, { timeout: 60_000 });
+  await expect(app.verdictFace).toHaveCount(0);
 
   // Face mode: no face, so no frame is verified: NO FACE on every frame, never a grant.
-  await page.getByTestId('crop-mode').selectOption('face');
-  await expect(page.getByTestId('verdict')).toHaveText('NO FACE', { timeout: 30_000 });
-  await expect(page.getByTestId('verdict')).toHaveAttribute('data-kind', 'no-face');
-  await expect(page.getByTestId('verdict-details')).toHaveText(/^No face with confidence ≥ 0\.5 in this frame · \d+ ms$/);
-  await expect(page.getByTestId('verdict-face')).toHaveText(/^no face · detection \d+ ms of \d+ ms$/);
-  expect(await verdictsFor(page, 3500)).toEqual(['NO FACE']);
+  await app.cropMode.selectOption('face');
+  await expect(app.verdict).toHaveText('NO FACE', { timeout: 30_000 });
+  await expect(app.verdict).toHaveAttribute('data-kind', 'no-face');
+  await expect(app.verdictDetails).toHaveText(/^No face with confidence ≥ 0\.5 in this frame · \d+ ms$/);
+  await expect(app.verdictFace).toHaveText(/^no face · detection \d+ ms of \d+ ms$/);
+  expect(await app.verdictsSeen(3500)).toEqual(['NO FACE']);
   // Verify now says so too.
   await page.getByTestId('verify-now').click();
   await expect(page.getByRole('alert').filter({ hasText: 'NO FACE' })).toBeVisible();
@@ -482,19 +382,18 @@ test('verification in face mode: NO FACE without a face (never granted), the fac
 
   // Someone in front of the same camera, same profile: the face is verified; the overlay shows its
   // confidence and the detection time within the frame's latency.
-  const person = await launchApp({ camera: 'enrolled' });
-  page = person.page;
-  await expect(page.getByTestId('crop-mode')).toHaveValue('face');
-  await expect(page.getByTestId('verdict')).toHaveText(/^ACCESS (GRANTED|DENIED)$/, { timeout: 60_000 });
-  await expect(page.getByTestId('verdict-details')).toHaveText(/^detection \d+ of 2 above 0\.5 · verification \d\.\d\d · \d+ ms$/);
-  await expect(page.getByTestId('verdict-face')).toHaveText(/^face (0\.\d\d|1\.00) · detection \d+ ms of \d+ ms$/);
+  ({ page, app } = await launchApp({ camera: 'enrolled' }));
+  await expect(app.cropMode).toHaveValue('face');
+  await expect(app.verdict).toHaveText(DECIDED, { timeout: 60_000 });
+  await expect(app.verdictDetails).toHaveText(/^detection \d+ of 2 above 0\.5 · verification \d\.\d\d · \d+ ms$/);
+  await expect(app.verdictFace).toHaveText(/^face (0\.\d\d|1\.00) · detection \d+ ms of \d+ ms$/);
   // Detection time per frame in this browser (tracking and verification detections alike).
   const ms: number[] = [];
   const latency: number[] = [];
   for (let i = 0; i < 25; i++) {
-    const info = await faceInfo(page);
+    const info = await app.faceInfo();
     if (info.frame) ms.push(info.frame.detectMs);
-    const m = /detection (\d+) ms of (\d+) ms/.exec((await page.getByTestId('verdict-face').textContent()) ?? '');
+    const m = /detection (\d+) ms of (\d+) ms/.exec((await app.verdictFace.textContent()) ?? '');
     if (m) latency.push(Number(m[2]));
     await page.waitForTimeout(200);
   }

@@ -15,25 +15,12 @@
  * Persistence after a reload (samples, settings, the trained model, verification without
  * retraining) is part of the journey, which relaunches the browser over the same profile.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { encode } from 'jpeg-js';
-import { expect, test } from './fixtures';
-import { LFW_DIR } from './fixtures/clips';
-import { AppPage, type Counts } from './fixtures/journey';
-
-/** One LFW photo (a person who is in neither camera clip). */
-function lfwPhoto(person: string, index = 0): { name: string; mimeType: string; buffer: Buffer } {
-  const dir = path.join(LFW_DIR, person);
-  const name = readdirSync(dir)
-    .filter((f) => f.endsWith('.jpg'))
-    .sort()[index]!;
-  return { name, mimeType: 'image/jpeg', buffer: readFileSync(path.join(dir, name)) };
-}
+import { expect, lfwPhotoFile, test, type Counts, type FileUpload } from './fixtures';
 
 /** The bad files: a text file, and a JPEG cut off after its first third (decoding fails). */
-function badFiles(): { name: string; mimeType: string; buffer: Buffer }[] {
-  const jpeg = lfwPhoto('Abdullah_Gul');
+function badFiles(): FileUpload[] {
+  const jpeg = lfwPhotoFile('Abdullah_Gul');
   return [
     { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image\n') },
     { name: 'cut-off.jpg', mimeType: 'image/jpeg', buffer: jpeg.buffer.subarray(0, Math.floor(jpeg.buffer.length / 3)) },
@@ -41,13 +28,12 @@ function badFiles(): { name: string; mimeType: string; buffer: Buffer }[] {
 }
 
 /** A valid JPEG with no face in it: a plain grey 320×240 picture. */
-function blankPhoto(): { name: string; mimeType: string; buffer: Buffer } {
+function blankPhoto(): FileUpload {
   const data = Buffer.alloc(320 * 240 * 4, 150);
   return { name: 'blank-wall.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(encode({ data, width: 320, height: 240 }, 90).data) };
 }
 
-test('an import with a non-image file and a truncated JPEG skips and reports both, and nothing else changes', async ({ page, consoleErrors }) => {
-  const app = new AppPage(page);
+test('an import with a non-image file and a truncated JPEG skips and reports both, and nothing else changes', async ({ page, app, consoleErrors }) => {
   await app.open();
   const negatives = await app.waitForNegatives();
   await app.captureSpread({ anchor: 3, positive: 2, verification: 1 }, 100);
@@ -55,42 +41,36 @@ test('an import with a non-image file and a truncated JPEG skips and reports bot
   const before: Counts = { anchor: 3, positive: 2, verification: 1, negative: negatives };
   expect(await app.storedCounts()).toEqual(before);
 
-  // One good photo and the two bad files, into the anchors, through the file picker.
-  await page.getByTestId('import-open').click();
-  await page.getByTestId('import-kind').selectOption('anchor');
-  await page.getByTestId('import-files-input').setInputFiles([lfwPhoto('Aaron_Peirsol'), ...badFiles()]);
-  const summary = page.getByTestId('import-summary');
+  // One good photo and the two bad files, into the anchors, through the file picker (the people of
+  // these photos are in neither camera clip).
+  const summary = await app.importFiles('anchor', [lfwPhotoFile('Aaron_Peirsol'), ...badFiles()]);
   await expect(summary).toContainText('Imported 1 image, skipped 2.');
   await expect(summary.locator('li')).toHaveCount(2);
   await expect(summary.locator('li').filter({ hasText: 'notes.txt' })).toHaveCount(1);
   await expect(summary.locator('li').filter({ hasText: 'cut-off.jpg' })).toHaveCount(1);
-  await page.getByTestId('import-close').click();
+  await app.closeImport();
 
   const after = { ...before, anchor: before.anchor + 1 };
   await expect(app.count('anchor')).toHaveText(String(after.anchor));
   expect(await app.shownCounts()).toEqual(after);
   expect(await app.storedCounts()).toEqual(after);
-  await page.getByTestId('gallery-tab-anchor').click();
-  await expect(page.getByTestId('gallery-anchor').getByTestId('thumb')).toHaveCount(after.anchor);
+  await expect(await app.openGallery('anchor')).toHaveCount(after.anchor);
 
   // Only bad files, into the positives: nothing at all is added.
-  await page.getByTestId('import-open').click();
-  await page.getByTestId('import-kind').selectOption('positive');
-  await page.getByTestId('import-files-input').setInputFiles(badFiles());
+  await app.importFiles('positive', badFiles());
   await expect(summary).toContainText('Imported 0 images, skipped 2.');
   await expect(summary).toContainText('Nothing was added.');
-  await page.getByTestId('import-close').click();
+  await app.closeImport();
   expect(await app.shownCounts()).toEqual(after);
   expect(await app.storedCounts()).toEqual(after);
 
   // Face crop mode (the default): a picture with no face is skipped and counted as such.
-  await page.getByTestId('import-open').click();
+  await app.openImport();
   await expect(page.getByTestId('import-note')).toHaveAttribute('data-crop-mode', 'face');
-  await page.getByTestId('import-kind').selectOption('positive');
-  await page.getByTestId('import-files-input').setInputFiles([blankPhoto(), lfwPhoto('Aaron_Peirsol', 1)]);
+  await app.importFiles('positive', [blankPhoto(), lfwPhotoFile('Aaron_Peirsol', 1)]);
   await expect(summary).toContainText('Imported 1 image, skipped 1 with no face.');
   await expect(summary.locator('li').filter({ hasText: 'blank-wall.jpg' })).toContainText('no face');
-  await page.getByTestId('import-close').click();
+  await app.closeImport();
   after.positive += 1;
   await expect(app.count('positive')).toHaveText(String(after.positive));
   expect(await app.storedCounts()).toEqual(after);
@@ -98,33 +78,25 @@ test('an import with a non-image file and a truncated JPEG skips and reports bot
   // The rest of the app is as it was: settings, no trained model (the pretrained one is in use),
   // the camera still running.
   expect(await app.settingValues(['epochs', 'samplesPerClass'])).toEqual({ epochs: '7', samplesPerClass: '40' });
-  await expect(page.getByTestId('model-status')).toHaveAttribute('data-kind', 'pretrained', { timeout: 60_000 });
+  await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 60_000 });
   await expect(app.verdict).not.toHaveText('NO MODEL');
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled();
+  await expect(app.captureButton('anchor')).toBeEnabled();
   await expect(page.getByTestId('import-error')).toHaveCount(0);
   expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
 });
 
 test('camera denied for a returning user: a clear message, the galleries still show the samples, import and delete work', async ({ launchApp }) => {
   const first = await launchApp({ camera: 'enrolled', path: null });
-  let app = new AppPage(first.page);
-  await app.open();
-  await app.captureSpread({ anchor: 3 }, 300);
+  await first.app.open();
+  await first.app.captureSpread({ anchor: 3 }, 300);
   await first.close();
 
-  const denied = await launchApp({ camera: 'denied', path: null });
-  const page = denied.page;
-  app = new AppPage(page);
-  await page.goto('/');
-  const error = page.getByTestId('camera-error');
-  await expect(error).toBeVisible({ timeout: 30_000 });
-  await expect(error).toHaveAttribute('data-code', 'permission-denied');
-  await expect(page.getByTestId('capture-anchor')).toBeDisabled();
+  const { app } = await launchApp({ camera: 'denied' });
+  await app.expectCameraError('permission-denied');
 
   // The samples captured before are listed and their images show.
   await expect(app.count('anchor')).toHaveText('3');
-  await page.getByTestId('gallery-tab-anchor').click();
-  const thumbs = page.getByTestId('gallery-anchor').getByTestId('thumb');
+  const thumbs = await app.openGallery('anchor');
   await expect(thumbs).toHaveCount(3);
   await expect(thumbs.locator('img')).toHaveCount(3);
   for (const img of await thumbs.locator('img').all()) {
@@ -133,16 +105,11 @@ test('camera denied for a returning user: a clear message, the galleries still s
   }
 
   // Import still works, into a gallery that shows it; delete still works.
-  await page.getByTestId('import-open').click();
-  await page.getByTestId('import-kind').selectOption('positive');
-  await page.getByTestId('import-files-input').setInputFiles([lfwPhoto('Aaron_Peirsol', 1)]);
-  await expect(page.getByTestId('import-summary')).toContainText('Imported 1 image, skipped 0.');
-  await page.getByTestId('import-close').click();
-  await page.getByTestId('gallery-tab-positive').click();
-  await expect(page.getByTestId('gallery-positive').getByTestId('thumb')).toHaveCount(1);
-  await page.getByTestId('gallery-tab-anchor').click();
-  await thumbs.first().hover();
-  await thumbs.first().getByRole('button', { name: /^Delete/ }).click();
+  await expect(await app.importFiles('positive', [lfwPhotoFile('Aaron_Peirsol', 1)])).toContainText('Imported 1 image, skipped 0.');
+  await app.closeImport();
+  await expect(await app.openGallery('positive')).toHaveCount(1);
+  await app.openGallery('anchor');
+  await app.deleteThumb(thumbs.first());
   await expect(app.count('anchor')).toHaveText('2');
   expect(await app.storedCounts()).toMatchObject({ anchor: 2, positive: 1, verification: 0 });
 });

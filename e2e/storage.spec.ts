@@ -7,20 +7,12 @@
  */
 import type { Page } from '@playwright/test';
 import { formatBytes } from '../src/ui/common/format';
-import { expect, test } from './fixtures';
-
-/** Waits until the bundled negatives are in (they load on first run without being asked). */
-async function waitForNegatives(page: Page): Promise<number> {
-  await expect.poll(async () => Number(await page.getByTestId('count-negative').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(1000);
-  await expect(page.getByTestId('negatives-progress')).toHaveCount(0);
-  return Number(await page.getByTestId('count-negative').textContent());
-}
+import { expect, test, type AppPage } from './fixtures';
 
 /** The camera runs and captures take the fixed square (no face detection needed). */
-async function readyToCapture(page: Page): Promise<void> {
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
-  await page.getByTestId('crop-mode').selectOption('fixed');
-  await expect(page.getByTestId('capture-square')).toHaveAttribute('data-mode', 'fixed');
+async function readyToCapture(app: AppPage): Promise<void> {
+  await app.waitForCamera();
+  await app.setCropMode('fixed');
 }
 
 const UNIT = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 } as const;
@@ -35,7 +27,7 @@ interface PersistSpy {
   __e2ePersistCalls: number;
 }
 
-test('storage use and quota are shown; persistent storage is asked for once, after the first sample of the user’s own', async ({ page }) => {
+test('storage use and quota are shown; persistent storage is asked for once, after the first sample of the user’s own', async ({ page, app }) => {
   // Count the calls of navigator.storage.persist (the browser's answer is passed through).
   await page.addInitScript(() => {
     const w = window as unknown as PersistSpy;
@@ -56,8 +48,8 @@ test('storage use and quota are shown; persistent storage is asked for once, aft
   await expect(info).toHaveAttribute('title', /not persistent/);
 
   // The bundled negatives alone are not the user's samples: nothing is asked.
-  await waitForNegatives(page);
-  await readyToCapture(page);
+  await app.waitForNegatives();
+  await readyToCapture(app);
   await page.waitForTimeout(1000);
   expect(await persistCalls()).toBe(0);
 
@@ -68,34 +60,30 @@ test('storage use and quota are shown; persistent storage is asked for once, aft
   await expect.poll(async () => parseStorageInfo(await info.textContent())?.usage ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(5 * UNIT.MB);
 
   // The first capture: asked once.
-  await page.keyboard.press('a');
-  await expect(page.getByTestId('count-anchor')).toHaveText('1');
+  await app.capture('anchor', 1);
   await expect.poll(persistCalls).toBe(1);
   // More samples: not asked again.
-  await page.keyboard.press('p');
-  await page.keyboard.press('v');
-  await expect(page.getByTestId('count-verification')).toHaveText('1');
+  await app.capture('positive', 1);
+  await app.capture('verification', 1);
   await page.waitForTimeout(1000);
   expect(await persistCalls()).toBe(1);
 
   // Nor after a reload (the app remembers that it asked).
   await page.reload();
-  await expect(page.getByTestId('count-anchor')).toHaveText('1', { timeout: 30_000 });
-  await expect(page.getByTestId('capture-anchor')).toBeEnabled({ timeout: 30_000 });
+  await expect(app.count('anchor')).toHaveText('1', { timeout: 30_000 });
+  await app.waitForCamera();
   await expect(info).toBeVisible();
   await page.waitForTimeout(1500);
   expect(await persistCalls()).toBe(0);
 });
 
-test('gallery thumbnails load lazily: tiles far below the fold have no image until scrolled near', async ({ page }) => {
+test('gallery thumbnails load lazily: tiles far below the fold have no image until scrolled near', async ({ page, app }) => {
   await page.goto('/');
-  await waitForNegatives(page);
-  await page.getByTestId('gallery-tab-negative').click();
-  const gallery = page.getByTestId('gallery-negative');
-  const thumbs = gallery.getByTestId('thumb');
+  await app.waitForNegatives();
+  const thumbs = await app.openGallery('negative');
   await expect(thumbs).toHaveCount(60);
   // A second page of tiles, without scrolling (a click would scroll the button into view).
-  await gallery.getByRole('button', { name: /Show more/ }).dispatchEvent('click');
+  await page.getByTestId('gallery-negative').getByRole('button', { name: /Show more/ }).dispatchEvent('click');
   await expect(thumbs).toHaveCount(120);
   expect(await page.evaluate(() => scrollY)).toBe(0);
 
@@ -148,7 +136,7 @@ function sampleKeys(page: Page): Promise<{ blobs: number; records: number; ancho
   );
 }
 
-test('storage full during a capture: the sample is named, nothing is stored, no flash; held keys stop; the next capture is stored', async ({ page }) => {
+test('storage full during a capture: the sample is named, nothing is stored, no flash; held keys stop; the next capture is stored', async ({ page, app }) => {
   // A full disk for anchor captures while window.__e2eStorageFull is set: the write transaction
   // aborts with a QuotaExceededError, as Chromium's does when the origin's quota is used up (its
   // writes are issued, then rolled back by IndexedDB). Headless Chromium ignores CDP quota
@@ -174,30 +162,28 @@ test('storage full during a capture: the sample is named, nothing is stored, no 
   const flash = page.getByTestId('capture-flash');
 
   await page.goto('/');
-  await readyToCapture(page);
+  await readyToCapture(app);
   await expect(flash).toHaveCount(0);
-  await page.keyboard.press('a');
-  await expect(page.getByTestId('count-anchor')).toHaveText('1');
+  await app.capture('anchor', 1);
   await expect(flash).toHaveAttribute('data-seq', '1');
   await expect(flash).toHaveAttribute('data-kind', 'anchor');
-  const before = await page.evaluate(() => window.__sfid!.lastCapture());
+  const before = await app.lastCapture();
 
   // The disk is full: a clear message naming the sample that did not fit, and nothing else changes.
   await setFull(true);
   await page.keyboard.press('a');
-  const error = page.getByTestId('message-error');
+  const error = app.errorMessage;
   await expect(error).toHaveText(/^Storage is full: could not save a webcam anchor sample\. Samples saved before are kept; delete some samples or free disk space\./);
   expect(await refusedWrites()).toBe(1);
   await expect(flash).toHaveAttribute('data-seq', '1'); // no flash for a capture that was not stored
-  expect(await page.evaluate(() => window.__sfid!.lastCapture())).toEqual(before);
-  await expect(page.getByTestId('count-anchor')).toHaveText('1');
-  expect((await page.evaluate(() => window.__sfid!.counts())).anchor).toBe(1);
+  expect(await app.lastCapture()).toEqual(before);
+  await expect(app.count('anchor')).toHaveText('1');
+  expect((await app.storedCounts()).anchor).toBe(1);
   // Nothing half-written: every record has its blob, the stored anchor still shows.
   const keys = await sampleKeys(page);
   expect(keys.anchors).toBe(1);
   expect(keys.blobs).toBe(keys.records);
-  await page.getByTestId('gallery-tab-anchor').click();
-  const img = page.getByTestId('gallery-anchor').getByTestId('thumb').locator('img');
+  const img = (await app.openGallery('anchor')).locator('img');
   await expect(img).toHaveCount(1);
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 250)).toBe(true);
 
@@ -208,12 +194,11 @@ test('storage full during a capture: the sample is named, nothing is stored, no 
   await page.waitForTimeout(500);
   expect(await refusedWrites()).toBe(2);
   await expect(error).toHaveCount(1); // the same message is not stacked
-  await expect(page.getByTestId('count-anchor')).toHaveText('1');
+  await expect(app.count('anchor')).toHaveText('1');
 
   // Space again: the next capture is stored and flashes.
   await setFull(false);
-  await page.keyboard.press('a');
-  await expect(page.getByTestId('count-anchor')).toHaveText('2');
+  await app.capture('anchor', 1);
   await expect(flash).toHaveAttribute('data-seq', '2');
   expect((await sampleKeys(page)).anchors).toBe(2);
 });

@@ -25,13 +25,13 @@ async function pageRenderer(page: Page): Promise<string | null> {
   });
 }
 
-test('with WebGL only as SwiftShader, the app picks WebAssembly and says why', async ({ page, consoleErrors }) => {
+test('with WebGL only as SwiftShader, the app picks WebAssembly and says why', async ({ page, app, consoleErrors }) => {
   test.skip(!!process.env.E2E_HW_GPU, 'E2E_HW_GPU=1: a real GPU, where WebGL is the right choice');
   await page.goto('/');
   // WebGL exists (so the choice is not for want of WebGL) and is SwiftShader.
   expect(await pageRenderer(page)).toMatch(/SwiftShader/);
 
-  const backend = page.getByTestId('train-backend');
+  const backend = app.trainBackend;
   await expect(backend).toContainText('Backend: WebAssembly', { timeout: 60_000 });
   await expect(backend).toContainText('WebGL here is a software renderer (SwiftShader) and would be far slower');
   await expect(backend).toContainText('Training runs in a background worker, which picks its backend the same way');
