@@ -59,12 +59,10 @@ for (const [k, v] of Object.entries({ count, seed, perPerson, size })) {
 }
 
 const load = async (id) => (await runnerImport(path.join(root, id), { configFile: false, logLevel: 'error', root })).module;
-const { shuffled, deriveSeed } = await load('src/data/random.ts');
-const { locatingCodec } = await load('src/data/locate-codec.ts');
+const { shuffled, deriveSeed, locatingCodec } = await load('src/data/index.ts');
 const { createNodeSquareCodec } = await load('tools/codec/index.ts');
 const { DEFAULT_FACE_CONFIG } = await load('src/config/index.ts');
-const { createFaceDetector } = await load('src/face/index.ts');
-const { locateFace, LOCATE_FRAME } = await load('src/face/locate.ts');
+const { createFaceDetector, locateFace, LOCATE_FRAME } = await load('src/face/index.ts');
 const { fileModelHandler, faceModelPath } = await load('tools/lfw/index.ts');
 
 await tf.setBackend('wasm');

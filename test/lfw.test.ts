@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpuBackend } from '../src/model';
+import { useCpuBackend } from '../tools/common/node-backend';
 import { lfwPath, photoBatch, photoCount, readPeople, readPhoto } from './lfw';
 
 describe('LFW test fixtures', () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSiamese, disposeNetwork, useWasmBackend } from '../../src/model';
+import { buildSiamese, disposeNetwork } from '../../src/model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import { median } from '../../tools/common';
 import { seededImages, stepNote, timeForward, timeModel, timeTrainSteps } from './model-speed';
 import type { ModelSpeedRequest } from './types';

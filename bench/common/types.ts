@@ -67,7 +67,7 @@ export interface BackendSpeed extends ModelSpeed {
   readonly leakedTensors: number;
 }
 
-/** The tf.js backends the bench's Node process times (src/model useWasmBackend / useCpuBackend). */
+/** The tf.js backends the bench's Node process times (tools/common/node-backend: useWasmBackend / useCpuBackend). */
 export type NodeBackend = 'wasm' | 'cpu';
 
 /** One speed run in the bench's own Node process (bench/node/speed.ts). */

@@ -153,7 +153,7 @@ function speedSection(r: BenchReport): string[] {
       `Step: one step of the app's train() (batch 16, Adam, lr 1e-4). Face detection: the app's detector (src/face, short-range BlazeFace, 128×128 input) on one 640×480 camera frame ` +
       `(${r.speed.framePhoto ?? 'a face photo'} pasted 1:1 in the middle of a grey frame), pixels to faces. Medians of the timed runs after the warm-up runs; "runs" = warm-up + timed. ` +
       `Chromium: one page per backend. tfjs-backend-wasm sizes its thread pool as min(threads, hardwareConcurrency / 2), so where the machine has fewer than 2 × threads cores the page is made to report 2 × threads (DevTools override); the work runs on the real cores. ` +
-      `Node: the bench's own process (${r.machine.node}${tfjs ? `, tf.js ${tfjs}` : ''}), the same timing code (bench/common/model-speed.ts) on src/model's useWasmBackend (tf.js runs wasm single-threaded under Node) and useCpuBackend; no face detection there.`,
+      `Node: the bench's own process (${r.machine.node}${tfjs ? `, tf.js ${tfjs}` : ''}), the same timing code (bench/common/model-speed.ts) on tools/common/node-backend's useWasmBackend (tf.js runs wasm single-threaded under Node) and useCpuBackend; no face detection there.`,
     '',
   );
   const runs = (b: { warmup: number; forwardSamplesMs: readonly number[] }) => `${b.warmup} + ${b.forwardSamplesMs.length}`;

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_TRAINING_CONFIG } from '../../src/config';
-import { useCpuBackend, useWasmBackend } from '../../src/model';
+import { useCpuBackend, useWasmBackend } from '../../tools/common/node-backend';
 import type { SpeedReps } from '../common/estimate';
 import { stepNote, timeModel } from '../common/model-speed';
 import type { BackendSpeedRequest, ModelSpeedRequest, NodeSpeed, NodeSpeedRequest } from '../common/types';

@@ -69,7 +69,7 @@ const sigmoid = (z) => 1 / (1 + Math.exp(-z));
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const maxAbs = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 
-await (await load('src/model/index.ts')).useWasmBackend();
+await (await load('tools/common/node-backend.ts')).useWasmBackend();
 // The pairs: all of both files (or a seeded subsample with --limit, for a quick check).
 const train = await lfw.pairsFromFile(metaDir, lfw.PAIR_FILES.devTrain, { limit, seed }, 1);
 const test = await lfw.pairsFromFile(metaDir, lfw.PAIR_FILES.devTest, { limit, seed }, 2);

@@ -46,11 +46,11 @@ const lfwCrop = await load('tools/lfw/index.ts');
 if (!lfwCrop.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfwCrop.PHOTO_CROPS.join(' or ')}`);
 if (args.crop === 'face') {
   // The detector runs on tf.js wasm, as in build-negatives.mjs.
-  await (await load('src/model/index.ts')).useWasmBackend();
+  await (await load('tools/common/node-backend.ts')).useWasmBackend();
 }
 const cropper = await lfwCrop.createPhotoCropper(args.crop);
 const { cropResizeBilinear } = await load('tools/codec/index.ts');
-const { importSquare } = await load('src/data/crop.ts');
+const { importSquare } = await load('src/data/index.ts');
 const SIZE = Number(args.size);
 const QUALITY = Number(args.quality);
 const LIMIT = Number(args.limit); // > 0: pack only this many photos per file (for quick tests)

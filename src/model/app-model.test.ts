@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createStore, set } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_VERIFY_CONFIG } from '../config';
-import { buildSiamese, disposeNetwork, loadAppModel, saveNetwork, useCpuBackend, type NetworkMeta } from './index';
+import { buildSiamese, disposeNetwork, loadAppModel, saveNetwork, type NetworkMeta } from './index';
+import { useCpuBackend } from '../../tools/common/node-backend';
 
 const SMALL = { inputSize: 58, filters: [2, 4, 4, 4] as [number, number, number, number], embeddingSize: 8 };
 const META: NetworkMeta = { thresholds: DEFAULT_VERIFY_CONFIG, createdAt: '2026-01-01T00:00:00.000Z' };

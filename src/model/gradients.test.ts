@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { conv2dFilterGrad, conv2dInputGrad, isConv2DGradSupported, matMulForm, maxPoolInputGrad, registerTrainableGradients } from './gradients';
 import { disposeNetwork } from './io';
 import { buildSiamese } from './siamese';
-import { useCpuBackend, useWasmBackend } from './test-backend';
+import { useCpuBackend, useWasmBackend } from '../../tools/common/node-backend';
 
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;

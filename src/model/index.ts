@@ -1,7 +1,6 @@
 export { buildSiamese, buildEmbedding, wrapSiamese, stageSizes, LAYER_NAMES, type SiameseNetwork } from './siamese';
 export { L1Dist } from './l1-dist';
 export { registerTrainableGradients } from './gradients';
-export { useWasmBackend, useCpuBackend } from './test-backend';
 export {
   selectBackend,
   currentBackend,

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createStore, del, keys, type UseStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_PARAMS } from '../config';
-import { disposeNetwork, hasPretrainedWeights, loadPretrained, loadStartingNetwork, ModelFileError, PRETRAINED_KEY, useWasmBackend, versionOf, type SiameseNetwork } from './index';
+import { disposeNetwork, hasPretrainedWeights, loadPretrained, loadStartingNetwork, ModelFileError, PRETRAINED_KEY, versionOf, type SiameseNetwork } from './index';
+import { useWasmBackend } from '../../tools/common/node-backend';
 
 const PUBLIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 const MODEL_JSON = '/models/pretrained/model.json';

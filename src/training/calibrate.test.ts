@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSiamese, disposeNetwork, useWasmBackend } from '../model';
+import { buildSiamese, disposeNetwork } from '../model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import { seedWeights } from '../../tools/common';
 import { CALIBRATION, calibrateHead, calibrationCohort, cohortLogits, logitThresholdAtFar } from './calibrate';
 

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createStore, keys, set } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING_CONFIG } from '../config';
-import { buildSiamese, disposeNetwork, useWasmBackend } from '../model';
+import { buildSiamese, disposeNetwork } from '../model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import { captureState, createIdbCheckpointStore, restoreState, summaryOf, CHECKPOINT_VERSION, type Checkpoint } from './checkpoint';
 
 const MODEL = { inputSize: 58, filters: [2, 4, 4, 4] as [number, number, number, number], embeddingSize: 8 };

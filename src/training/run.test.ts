@@ -4,7 +4,8 @@ import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DEFAULT_VERIFY_CONFIG } from '../config';
 import { createSampleStore } from '../data';
-import { useWasmBackend, type NetworkMeta } from '../model';
+import { type NetworkMeta } from '../model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import {
   createMemoryCheckpointStore,
   startTraining,

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingStart } from '../config';
-import { buildSiamese, disposeNetwork, useWasmBackend, type NetworkMeta, type SiameseNetwork } from '../model';
+import { buildSiamese, disposeNetwork, type NetworkMeta, type SiameseNetwork } from '../model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import { seedWeights } from '../../tools/common';
 import { sampleIds } from '../../test/synthetic';
 import { createMemoryCheckpointStore, type CheckpointStore, type EpochMetrics } from './checkpoint';

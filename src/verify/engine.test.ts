@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSiamese, disposeNetwork, useCpuBackend, type SiameseNetwork } from '../model';
+import { buildSiamese, disposeNetwork, type SiameseNetwork } from '../model';
+import { useCpuBackend } from '../../tools/common/node-backend';
 import { VerificationEngine, type EngineDeps } from './engine';
 
 const CONFIG = { inputSize: 64, filters: [4, 8, 8, 8] as [number, number, number, number], embeddingSize: 16 };

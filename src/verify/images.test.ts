@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSampleStore } from '../data';
-import { useCpuBackend } from '../model';
+import { useCpuBackend } from '../../tools/common/node-backend';
 import { listVerificationIds, loadVerificationImages } from './images';
 
 beforeAll(async () => {

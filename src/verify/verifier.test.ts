@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSiamese, disposeNetwork, useCpuBackend } from '../model';
+import { buildSiamese, disposeNetwork } from '../model';
+import { useCpuBackend } from '../../tools/common/node-backend';
 import { createVerifier, VerifyError } from './verifier';
 
 const CONFIG = { inputSize: 64, filters: [4, 8, 8, 8], embeddingSize: 16 } as const;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasmBackend } from '../../src/model';
+import { useWasmBackend } from '../common/node-backend';
 import { accuracyAt } from '../common';
 import { byClass, checkHead, disposeNetwork, HEAD_TOLERANCE, loadPairsNetwork, personOf, readPairsFile, runPairs, scorePairs, selectPairs, summarizeScored, type PairRow } from './pairs';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { validateModelConfig, DEFAULT_MODEL_CONFIG } from '../../../src/config';
-import { useWasmBackend } from '../../../src/model';
+import { useWasmBackend } from '../../../tools/common/node-backend';
 import { isPhotoCrop, personOf, PHOTO_CROPS, readPairsFile, readPeopleFile, selectPairs, type PhotoCrop } from '../../../tools/lfw';
 import { pretrainChunk, type RunSettings } from './pretrain';
 import { listPeople } from './sampling';

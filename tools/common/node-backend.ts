@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerTrainableGradients } from './gradients';
+import { registerTrainableGradients } from '../../src/model';
 
 /**
- * Backends for Node (vitest, scripts). In Node the wasm backend loads its binary from its own
+ * Backends for Node (tests, bench and scripts; never the app). In Node the wasm backend loads its binary from its own
  * dist folder with `fs` (no `setWasmPaths` needed), single-threaded with SIMD: tf.js turns threads
  * off under Node. The browser app uses `selectBackend()` (backend.ts) instead.
  */
