@@ -11,8 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { packTar } from 'modern-tar';
 import { DEFAULT_VERIFY_CONFIG } from '../src/config';
-import { exportNetworkFiles } from '../src/model/io';
-import { buildSiamese } from '../src/model/siamese';
+import { exportNetworkFiles, buildSiamese } from '../src/model';
 import { DECIDED, decodePhoto, expect, lfwPhotoFiles, meanAbsDiff, mirror, readClip, test, type AppPage, type FileUpload } from './fixtures';
 
 /** The first stored image of a kind, read back from its gallery thumbnail (RGBA). */

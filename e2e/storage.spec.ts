@@ -6,7 +6,7 @@
  * not flash, and leaves the samples stored before intact.
  */
 import type { Page } from '@playwright/test';
-import { formatBytes } from '../src/ui/common/format';
+import { formatBytes } from '../src/common';
 import { expect, test, type AppPage } from './fixtures';
 
 /** The camera runs and captures take the fixed square (no face detection needed). */

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decode } from 'jpeg-js';
-import type { Square } from '../src/data/crop';
+import type { Square } from '../src/data';
 import { preprocessBatch, type PixelData } from '../src/model';
 import { LFW_DIR, LFW_META_DIR } from '../tools/lfw';
 

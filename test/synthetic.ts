@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { buildPairs, type ClassIds } from '../src/data/pairs';
+import { buildPairs, type ClassIds } from '../src/data';
 import type { TrainingData } from '../src/training';
 
 /** Sample ids `${prefix}0…` */

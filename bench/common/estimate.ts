@@ -4,7 +4,7 @@
  * photos) priced with this run's own timings, plus the part's time the model does not explain
  * (page loads, set-up), carried over unchanged. Plain arithmetic.
  */
-import { pairCounts } from '../../src/data/pairs';
+import { pairCounts } from '../../src/data';
 import type { VariantSpec } from './variants';
 
 /** What the work of a part costs under `now`'s settings and under `then`'s: the measured time scales from one to the other. */

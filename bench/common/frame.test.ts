@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CAPTURE_CONFIG } from '../../src/config';
-import { captureSquare } from '../../src/data/crop';
+import { captureSquare } from '../../src/data';
 import { checkFrameSpec, cropFit, DEFAULT_FRAME_SPEC, insideFrame, photoSeed, placePhoto, stringSalt } from './frame';
 
 describe('placePhoto', () => {

@@ -4,8 +4,7 @@
  * webcam. The fixed crop (the reference's centred square) and the face crop (src/face) then cut
  * their squares out of the same frame. Plain arithmetic, no tf.js, no DOM.
  */
-import type { Square } from '../../src/data/crop';
-import { createRng, deriveSeed } from '../../src/data/random';
+import { type Square, createRng, deriveSeed } from '../../src/data';
 
 export interface FrameSpec {
   /** Frame size in pixels (a VGA webcam: 640×480). */

@@ -5,8 +5,7 @@
  * backend the caller selected.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildPairs } from '../../src/data/pairs';
-import { createRng } from '../../src/data/random';
+import { buildPairs, createRng } from '../../src/data';
 import { buildSiamese, disposeNetwork, type SiameseNetwork } from '../../src/model';
 import { train } from '../../src/training';
 import { median } from '../../tools/common';

@@ -9,7 +9,7 @@
  * trained, and a target t gives the bias that the app would have set. Scores that float32 rounds
  * to 0 or 1 have logits clamped to ±MAX_LOGIT: far past any threshold a target of 0.1 %–50 % picks.
  */
-import { logitThresholdAtFar } from '../../src/training/operating-point';
+import { logitThresholdAtFar } from '../../src/training';
 import { rocSummary } from '../../tools/common';
 import type { Condition } from './types';
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildSiamese, disposeNetwork, isSoftwareRenderer, selectBackend, softwareRendererName, type SelectBackendOptions } from '../../src/model';
 import { createVerifier } from '../../src/verify';
 import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../src/config';
-import { captureSquare } from '../../src/data/crop';
+import { captureSquare } from '../../src/data';
 import { createFaceDetector, faceCrop } from '../../src/face';
 import { preprocess } from '../../src/model';
 import { median } from '../../tools/common';

@@ -10,7 +10,7 @@
  */
 import { CameraError, grabFrame, grabSquare, squareToBlob, startCamera } from '../../src/camera';
 import { DEFAULT_CAPTURE_CONFIG } from '../../src/config';
-import { captureSquare, type Square } from '../../src/data/crop';
+import { captureSquare, type Square } from '../../src/data';
 import { wasmCheck, type WasmReport } from './wasm-check';
 import { webglCheck, type WebglReport } from './webgl-check';
 

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { createRng } from '../../src/data/random';
+import { createRng } from '../../src/data';
 import { selectBackend } from '../../src/model';
 
 export interface WasmReport {

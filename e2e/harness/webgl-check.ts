@@ -7,7 +7,7 @@
  * correctly where the app would pick it.)
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../../src/data/random';
+import { createRng } from '../../src/data';
 import { buildSiamese, disposeNetwork, probeWebGLRenderer, selectBackend, type BackendName } from '../../src/model';
 
 /** Small enough for SwiftShader, large enough to exercise every layer kind of the real network. */

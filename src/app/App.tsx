@@ -1,26 +1,32 @@
 import { useEffect, useRef } from 'react';
-import { AboutButton } from '../ui/about/About';
-import { useCameraState } from '../ui/camera/CameraContext';
-import { CameraProvider } from '../ui/camera/CameraProvider';
-import { CameraView } from '../ui/camera/CameraView';
-import { CaptureProvider, useCapture } from '../ui/camera/CaptureContext';
-import { CaptureControls } from '../ui/camera/CaptureControls';
-import { CaptureSettingsProvider } from '../ui/camera/CaptureSettings';
-import { CropModeControl } from '../ui/camera/CropModeControl';
-import { FaceProvider, useFace, useFaceFrame } from '../ui/camera/FaceContext';
-import { backendLabel } from '../ui/common/backendLabel';
-import { MessagesProvider } from '../ui/common/Messages';
-import { ImportButton } from '../ui/import/ImportDialog';
-import { ModelFilesPanel } from '../ui/model/ModelFilesPanel';
-import { ModelProvider, useModel } from '../ui/model/ModelContext';
-import { NegativesStatus } from '../ui/samples/NegativesStatus';
-import { SamplesPanel } from '../ui/samples/SamplesPanel';
-import { SamplesProvider } from '../ui/samples/SamplesProvider';
-import { StorageIndicator } from '../ui/samples/StorageIndicator';
-import { TrainingPanel } from '../ui/training/TrainingPanel';
-import { VerificationOverlay } from '../ui/verify/VerificationOverlay';
-import { VerificationPanel } from '../ui/verify/VerificationPanel';
-import { VerifyProvider } from '../ui/verify/VerifyContext';
+import {
+  AboutButton,
+  useCameraState,
+  CameraProvider,
+  CameraView,
+  CaptureProvider,
+  useCapture,
+  CaptureControls,
+  CaptureSettingsProvider,
+  CropModeControl,
+  FaceProvider,
+  useFace,
+  useFaceFrame,
+  backendLabel,
+  MessagesProvider,
+  ImportButton,
+  ModelFilesPanel,
+  ModelProvider,
+  useModel,
+  NegativesStatus,
+  SamplesPanel,
+  SamplesProvider,
+  StorageIndicator,
+  TrainingPanel,
+  VerificationOverlay,
+  VerificationPanel,
+  VerifyProvider,
+} from '../ui';
 import { ErrorBoundary } from './ErrorBoundary';
 import { installTestApi, type CaptureInfo, type FaceInfo } from './testApi';
 

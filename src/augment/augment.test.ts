@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_AUGMENT_CONFIG, validateAugmentConfig, type AugmentConfigInput, type AugmentRange } from '../config';
-import { createRng } from '../data/random';
+import { createRng } from '../data';
 // The kit's light files: its index also loads src/model, which registers the wasm backend these tests must not pick up.
 import { lfwPath } from '../../tools/lfw/paths';
 import { readJpeg } from '../../tools/lfw/photos';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { validateAugmentConfig, type AugmentConfigInput } from '../config';
-import { deriveSeed } from '../data/random';
+import { deriveSeed } from '../data';
 import { jpegCompress } from './jpeg';
 import { blur, colour, flip, noise, selectPerImage, shiftScale } from './ops';
 import { IDENTITY_PARAMS, sampleAugmentParams, type ImageAugmentParams } from './params';

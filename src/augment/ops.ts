@@ -4,7 +4,7 @@
  * stage. Call inside tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../data/random';
+import { createRng } from '../data';
 import type { ImageAugmentParams } from './params';
 
 type Params = readonly ImageAugmentParams[];

@@ -3,7 +3,7 @@
  * in ops.ts apply them.
  */
 import type { AugmentConfig, AugmentRange } from '../config';
-import { createRng, deriveSeed } from '../data/random';
+import { createRng, deriveSeed } from '../data';
 
 export interface ImageAugmentParams {
   readonly flip: boolean;

@@ -2,7 +2,7 @@
  * getUserMedia start/stop and frame grabbing. No tf.js and no React: the grabbers return ImageData
  * and Blobs that the model and data layers take from here.
  */
-import type { Square } from '../data/crop';
+import type { Square } from '../data';
 import { CameraError, toCameraError } from './errors';
 
 export type FacingMode = 'user' | 'environment';

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shuffled } from '../data/random';
+import { shuffled } from '../data';
 import { alignFace, alignmentTransform, applySimilarity, chipTemplate, DEFAULT_ALIGN, invertSimilarity, refineFace, squareTransform, warpChip, type Similarity } from './align';
 import type { Face } from './decode';
 import { createFaceDetector, type FaceDetector } from './detector';

@@ -3,7 +3,7 @@
  * an LFW photo does. Plain arithmetic, no tf.js.
  */
 import type { FaceConfig } from '../config';
-import type { Square } from '../data/crop';
+import type { Square } from '../data';
 import type { Face, FaceBox, KeypointName } from './decode';
 
 /** A crop square in source pixels; `clamped` when it had to be shrunk or shifted into the frame. */

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FACE_CONFIG, validateFaceConfig } from '../config';
-import { shuffled } from '../data/random';
+import { shuffled } from '../data';
 import { faceCrop } from './crop-rule';
 import { createFaceDetector, FaceDetectorError, faceModelUrl, type FaceDetector } from './detector';
 import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, resizeRgba, webcamFrame, type RgbaImage } from '../../tools/lfw';

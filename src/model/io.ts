@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { ConfigError, validateModelConfig, validateVerifyConfig, type ModelConfig, type VerifyConfig } from '../config';
-import { deleteChunked, getChunked, putChunked } from '../data/chunks';
+import { deleteChunked, getChunked, putChunked } from '../data';
 import { LAYER_NAMES, stageSizes, wrapSiamese, type SiameseNetwork } from './siamese';
 import './l1-dist'; // registers the L1Dist layer class, so saved models deserialise
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { importSquare, type Square } from '../data/crop';
+import { importSquare, type Square } from '../data';
 
 /**
  * The one image preprocessing used by capture, training and verification, as in the reference

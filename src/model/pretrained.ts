@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { del, get, set, type UseStore } from 'idb-keyval';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../config';
-import { deleteChunked, getChunked, putChunked } from '../data/chunks';
-import { isQuotaExceeded } from '../data/storage';
+import { deleteChunked, getChunked, putChunked, isQuotaExceeded } from '../data';
 import { ModelFileError, expectedWeightShapes, modelStore } from './io';
 import { buildSiamese, wrapSiamese, type SiameseNetwork } from './siamese';
 import './l1-dist'; // registers the L1Dist layer class, so the topology deserialises

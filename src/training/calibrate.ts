@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed, shuffled } from '../data/random';
+import { deriveSeed, shuffled } from '../data';
 import { shiftClassifierBias, type SiameseNetwork } from '../model';
 import { logitThresholdAtFar } from './operating-point';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { migrateLegacyFreeze, type ModelConfig, type TrainingConfig } from '../config';
-import { deleteChunked, getChunked, putChunked } from '../data/chunks';
+import { deleteChunked, getChunked, putChunked } from '../data';
 import { decodeNamedTensors, encodeNamedTensors, type EncodedTensors, type NamedTensor, type SiameseNetwork } from '../model';
 import { errorMessage, TrainingError } from './errors';
 

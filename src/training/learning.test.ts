@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPairs } from '../data/pairs';
-import { shuffled } from '../data/random';
+import { buildPairs, shuffled } from '../data';
 import { buildSiamese, disposeNetwork } from '../model';
 import { useWasmBackend } from '../../tools/common/node-backend';
 import { createVerifier } from '../verify';

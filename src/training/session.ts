@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, DEFAULT_VERIFY_CONFIG, validateModelConfig, validateTrainingConfig, type ModelConfig, type TrainingConfig, type TrainingStart } from '../config';
-import { buildPairs, PairsError, type Pair } from '../data/pairs';
+import { buildPairs, PairsError, type Pair } from '../data';
 import { buildSiamese, disposeNetwork, hasPretrainedWeights, type BackendReport, type NetworkMeta, type SiameseNetwork } from '../model';
 import type { CheckpointStore, CheckpointSummary } from './checkpoint';
 import { errorMessage, TrainingError, type TrainingErrorCode } from './errors';

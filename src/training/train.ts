@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../augment';
 import { validateAugmentConfig, validateTrainingConfig, type AugmentConfigInput, type FreezeMode, type TrainingConfig } from '../config';
-import { epochOrder, pairsFingerprint, type Pair } from '../data/pairs';
-import { deriveSeed } from '../data/random';
+import { epochOrder, pairsFingerprint, type Pair, deriveSeed } from '../data';
 import type { SiameseNetwork } from '../model';
 import { captureState, restoreState, summaryOf, CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore, type CheckpointSummary, type EpochMetrics } from './checkpoint';
 import { errorMessage, TrainingError } from './errors';

@@ -7,7 +7,7 @@
  *            so it can never grant)
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Square } from '../data/crop';
+import type { Square } from '../data';
 import { preprocess, type PixelData } from '../model';
 import type { FaceFrame } from './faceTracker';
 

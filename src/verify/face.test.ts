@@ -7,8 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG } from '../config';
-import { captureSquare } from '../data/crop';
-import { shuffled } from '../data/random';
+import { captureSquare, shuffled } from '../data';
 import { createFaceDetector, faceCrop, type FaceDetector } from '../face';
 import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, webcamFrame, type RgbaImage } from '../../tools/lfw';
 import { buildSiamese, disposeNetwork, preprocess, type SiameseNetwork } from '../model';

@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createRng, deriveSeed } from '../../../src/data/random';
+import { createRng, deriveSeed } from '../../../src/data';
 
 /** One person's photos, relative to the LFW folder (`Name/Name_0001.jpg`), in filename order. */
 export interface PersonPhotos {

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { DEFAULT_CAPTURE_CONFIG, type CaptureConfig, type CropMode } from '../../config';
-import { getSettingsStore } from '../../data/storage';
+import { getSettingsStore } from '../../data';
 
 /** The capture config (settings store 'capture'), as the camera, capture and face layers read it. */
 export interface CaptureSettings {

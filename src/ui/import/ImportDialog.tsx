@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { filesFromDataTransfer, SAMPLE_KINDS, type ImportItem, type ImportSummary, type SampleKind } from '../../data';
 import { KIND_LABELS } from '../camera/CaptureControls';
 import { Dialog } from '../common/Dialog';
-import { formatBytes, plural } from '../common/format';
+import { formatBytes, plural } from '../../common';
 import { ProgressBar } from '../common/ProgressBar';
 import { cropNote, summaryHeadline } from './summary';
 import { useCropMode, useImportRun, type ImportRunState } from './useImportRun';

@@ -1,6 +1,6 @@
 import type { CropMode } from '../../config';
 import type { ImportSummary } from '../../data';
-import { plural } from '../common/format';
+import { plural } from '../../common';
 
 /** How many of the skipped files had no face (face crop mode). */
 export function noFaceCount(summary: Pick<ImportSummary, 'skipped'>): number {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../common';
 import { exportNetworkFiles, MODEL_FILE_NAMES, type SiameseNetwork } from '../../model';
-import { formatBytes } from '../common/format';
+import { formatBytes } from '../../common';
 import { useVerify } from '../verify/VerifyContext';
 import { useModel } from './ModelContext';
 

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { getSampleStore, type SampleKind, type SampleRecord } from '../../data';
 import { ConfirmDialog } from '../common/Dialog';
-import { plural } from '../common/format';
+import { plural } from '../../common';
 import { useMessages } from '../common/Messages';
 import { GALLERY_PAGE_SIZE, newestPage, showMore } from './paging';
 import { useSamples } from './SamplesContext';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { storageInfo, type StorageInfo } from '../../data';
-import { formatBytes, formatPercent } from '../common/format';
+import { formatBytes, formatPercent } from '../../common';
 import { useSamples } from './SamplesContext';
 
 /** Re-reading the estimate is cheap but not free; captures arrive at 4/s. */

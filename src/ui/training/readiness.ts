@@ -8,7 +8,7 @@
  * holds at least one pair). Anchors are held to the same minimum: the pair builder would cycle
  * fewer anchors, but then many pairs share one anchor, unlike the reference.
  */
-import { pairCounts } from '../../data/pairs';
+import { pairCounts } from '../../data';
 
 export type TrainingKind = 'anchor' | 'positive' | 'negative';
 

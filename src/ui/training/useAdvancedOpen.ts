@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { getSettingsStore } from '../../data/storage';
+import { getSettingsStore } from '../../data';
 
 /**
  * Whether the Train panel's "Advanced" disclosure is open, remembered in the settings store like

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../../config';
-import { getSettingsStore } from '../../data/storage';
+import { getSettingsStore } from '../../data';
 import {
   applySettingsChange,
   configsFromSettings,

@@ -1,12 +1,12 @@
 import { useEffect, useId, useState } from 'react';
 import { DEFAULT_CAPTURE_CONFIG, FACE_THRESHOLD_RANGE } from '../../config';
-import { getSampleStore, type SampleRecord } from '../../data/samples';
+import { getSampleStore, type SampleRecord } from '../../data';
 import { verifyCropped, type Decision } from '../../verify';
 import { useCameraState } from '../camera/CameraContext';
 import { useCaptureSettings } from '../camera/CaptureSettings';
 import { grabPixels } from '../camera/grabPixels';
 import { useMessages } from '../common/Messages';
-import { plural } from '../common/format';
+import { plural } from '../../common';
 import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
 import { useCropSource } from './cropSource';

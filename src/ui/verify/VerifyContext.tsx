@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { DEFAULT_VERIFY_CONFIG } from '../../config';
-import { getSettingsStore } from '../../data/storage';
+import { getSettingsStore } from '../../data';
 import type { SiameseNetwork } from '../../model';
 import { listVerificationIds, loadVerificationImages, VerificationEngine, type EngineSnapshot, type Thresholds } from '../../verify';
 import { useModel } from '../model/ModelContext';

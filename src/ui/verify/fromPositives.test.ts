@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
-import { createSampleStore, type SampleRecord } from '../../data/samples';
+import { createSampleStore, type SampleRecord } from '../../data';
 import { copyPositivesToVerification, pickSamples } from './fromPositives';
 
 let dbn = 0;

@@ -2,8 +2,7 @@
  * "Use stored positives as verification images": copies a seeded random choice of positive
  * samples into the verification gallery (new records, same image blobs). No React.
  */
-import { shuffled } from '../../data/random';
-import type { SampleRecord, SampleStore } from '../../data/samples';
+import { shuffled, type SampleRecord, type SampleStore } from '../../data';
 
 /** Default number offered in the panel (the reference keeps about 50 verification images). */
 export const DEFAULT_FROM_POSITIVES = 50;

@@ -9,7 +9,7 @@
  * spread over the clip, every frame was granted in nine runs of ten (see e2e/journey.spec.ts).
  * No React.
  */
-import type { SampleRecord } from '../../data/samples';
+import type { SampleRecord } from '../../data';
 
 /** Captures closer together than this count as one moment (one pose). */
 export const SAME_MOMENT_MS = 3_000;
