@@ -123,3 +123,31 @@ export function shiftHeadBias(head: tf.LayersModel, shift: number): void {
   classifier.setWeights([kernel, moved]);
   moved.dispose();
 }
+
+/** Drops one more reference of a layer used twice (a shared twin); no-op once it is disposed. */
+function release(layer: tf.layers.Layer): void {
+  try {
+    layer.dispose();
+  } catch (e) {
+    if (!(e instanceof Error && /already disposed/.test(e.message))) throw e;
+  }
+}
+
+/**
+ * Disposes a head and its weights. A layer applied to both twins (the projection) holds two
+ * references, and a model's dispose() drops only one of them, so it is released once more here.
+ */
+export function disposeHead(head: tf.LayersModel): void {
+  head.dispose();
+  const projection = head.layers.find((l) => l.name === HEAD_LAYER_NAMES.projection);
+  if (projection) release(projection);
+}
+
+/** Disposes buildFaceRecSiamese's network with its shared backbone and head. */
+export function disposeFaceRecSiamese(net: tf.LayersModel, backbone: tf.LayersModel, head: tf.LayersModel): void {
+  net.dispose();
+  release(backbone);
+  release(head);
+  const projection = head.layers.find((l) => l.name === HEAD_LAYER_NAMES.projection);
+  if (projection) release(projection);
+}

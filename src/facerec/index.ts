@@ -24,6 +24,8 @@ export {
   shiftHeadBias,
   stackDescriptors,
   projectionUnits,
+  disposeHead,
+  disposeFaceRecSiamese,
   HEAD_LAYER_NAMES,
   type HeadOptions,
 } from './head';
