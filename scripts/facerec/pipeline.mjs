@@ -11,7 +11,9 @@
  *        [--target-far 0.005] [--seed 42] [--export public/models/face-recognition-head]
  *     Trains the head (and the projection variant) on dev-train pairs from the cache, evaluates
  *     both and the raw Euclidean distance on the 979 dev-test pairs, calibrates the default's bias
- *     on held-out dev-train people, and exports it (unless --no-export).
+ *     on held-out dev-train people, and exports it (unless --no-export). With --cached-only it
+ *     uses the dev-train photos already in the cache (of people with ≥ 2 there) and describes
+ *     nothing; all dev-test pair photos must be cached.
  *
  * Common options: --lfw ../shared/data, --cache .cache/facerec, --chip (chips.ts: face, photo, center).
  */
@@ -38,6 +40,7 @@ const { values: args, positionals } = parseArgs({
     seed: { type: 'string', default: '42' },
     export: { type: 'string', default: join(root, 'public', 'models', 'face-recognition-head') },
     'no-export': { type: 'boolean', default: false },
+    'cached-only': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, '.cache', 'facerec', 'results.json') },
   },
 });

@@ -28,6 +28,7 @@ export interface PipelineArgs {
   readonly seed: string;
   readonly export: string;
   readonly 'no-export': boolean;
+  readonly 'cached-only': boolean;
   readonly out: string;
 }
 
@@ -51,15 +52,25 @@ async function plan(args: PipelineArgs) {
 }
 
 async function describeAll(args: PipelineArgs) {
-  const { lfwDir, trainPeople, testPhotos } = await plan(args);
+  const { lfwDir, trainPeople, testPhotos, testPairs, seed } = await plan(args);
   const trainPhotos = [...trainPeople.values()].flat();
   const backboneDir = path.join(args.root, 'public', 'models', 'face-recognition');
   const { model, version } = await loadBackboneFromDisk(backboneDir);
   const cache = await readCache(args.cache, args.chip, version);
-  const all = [...trainPhotos, ...testPhotos];
+  // The dev-test photos first: evaluation needs all of them; training can use a part of the rest.
+  const all = [...testPhotos, ...trainPhotos];
   const missing = all.filter((p) => !cache.descriptors.has(p)).length;
   log(`chip ${args.chip}: ${trainPeople.size} dev-train people, ${trainPhotos.length} photos; ${testPhotos.length} dev-test pair photos; ${missing} to describe (cache has ${cache.descriptors.size})`);
-  if (missing > 0) {
+  if (missing > 0 && args['cached-only']) {
+    const lacking = testPhotos.filter((p) => !cache.descriptors.has(p)).length;
+    if (lacking > 0) throw new Error(`--cached-only: the cache lacks ${lacking} dev-test photos; run the describe command first`);
+    for (const [name, photos] of trainPeople) {
+      const have = photos.filter((p) => cache.descriptors.has(p));
+      if (have.length >= 2) trainPeople.set(name, have);
+      else trainPeople.delete(name);
+    }
+    log(`--cached-only: training on the cached photos only: ${trainPeople.size} people, ${[...trainPeople.values()].flat().length} photos`);
+  } else if (missing > 0) {
     const chips = await createChipFunction(args.chip);
     const start = performance.now();
     try {
@@ -74,7 +85,7 @@ async function describeAll(args: PipelineArgs) {
     }
   }
   model.dispose();
-  return { cache, trainPeople, version };
+  return { cache, trainPeople, version, testPairs, seed };
 }
 
 interface Variant {
@@ -89,10 +100,9 @@ interface Variant {
 
 export async function main(command: 'describe' | 'train', args: PipelineArgs): Promise<void> {
   await useWasmBackend();
-  const { cache, trainPeople, version } = await describeAll(args);
+  const { cache, trainPeople, version, testPairs, seed } = await describeAll(args);
   if (command === 'describe') return;
 
-  const { testPairs, seed } = await plan(args);
   const d = cache.descriptors;
   // Dev-train people, split: most train the head, a held-out share calibrates its bias.
   const { train, held } = splitPeople(trainPeople, num(args, 'calibration-share'), seed);
