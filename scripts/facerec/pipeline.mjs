@@ -15,6 +15,9 @@
  *     uses the dev-train photos already in the cache (of people with ≥ 2 there) and describes
  *     nothing; all dev-test pair photos must be cached.
  *
+ *   node scripts/facerec/pipeline.mjs speed [--runs 20]
+ *     The backbone's time a call (describe(), batch 1 and batch 8) on Node wasm, 1 thread.
+ *
  * Common options: --lfw ../shared/data, --cache .cache/facerec, --chip (chips.ts: face, photo, center).
  */
 import { dirname, join } from 'node:path';
@@ -41,12 +44,13 @@ const { values: args, positionals } = parseArgs({
     export: { type: 'string', default: join(root, 'public', 'models', 'face-recognition-head') },
     'no-export': { type: 'boolean', default: false },
     'cached-only': { type: 'boolean', default: false },
+    runs: { type: 'string', default: '20' },
     out: { type: 'string', default: join(root, '.cache', 'facerec', 'results.json') },
   },
 });
 const command = positionals[0];
-if (command !== 'describe' && command !== 'train') {
-  console.error('usage: node scripts/facerec/pipeline.mjs describe|train [options] (see the header of this file)');
+if (command !== 'describe' && command !== 'train' && command !== 'speed') {
+  console.error('usage: node scripts/facerec/pipeline.mjs describe|train|speed [options] (see the header of this file)');
   process.exit(2);
 }
 const { module } = await runnerImport(join(here, 'pipeline.ts'), { configFile: false, root, logLevel: 'error' });

@@ -5,9 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { buildHead, disposeHead, HEAD_LAYER_NAMES, projectionUnits, shiftHeadBias } from '../../src/facerec';
+import { buildHead, CHIP_SIZE, describe, disposeHead, HEAD_LAYER_NAMES, projectionUnits, shiftHeadBias } from '../../src/facerec';
+import { createRng } from '../../src/data/random';
 import { useWasmBackend } from '../../src/model';
 import { loadBackboneFromDisk } from './backbone-disk';
+import { exportHead } from './export';
 import { createChipFunction } from './chips';
 import { computeDescriptors, readCache } from './descriptors';
 import { byClass, pairMetrics, ratesAt, scoreDistance, scoreHead, splitPeople, samplePairs, thresholdAtFar, trainHead, type Pair, type PairMetrics } from './head-train';
@@ -29,6 +31,7 @@ export interface PipelineArgs {
   readonly export: string;
   readonly 'no-export': boolean;
   readonly 'cached-only': boolean;
+  readonly runs: string;
   readonly out: string;
 }
 
@@ -98,8 +101,37 @@ interface Variant {
   readonly calibrationAuc: number;
 }
 
-export async function main(command: 'describe' | 'train', args: PipelineArgs): Promise<void> {
+/**
+ * Backbone forward time on this machine's backend (wasm, 1 thread in Node): median of `runs`
+ * calls of describe() (chips → Float32Array[], tensor creation and read-back included) per batch
+ * size, after two warm-up calls.
+ */
+async function speed(args: PipelineArgs): Promise<void> {
+  const { model } = await loadBackboneFromDisk(path.join(args.root, 'public', 'models', 'face-recognition'));
+  const rand = createRng(num(args, 'seed'));
+  const chip = () => ({ width: CHIP_SIZE, height: CHIP_SIZE, data: Uint8Array.from({ length: CHIP_SIZE * CHIP_SIZE * 4 }, () => Math.floor(rand() * 256)) });
+  const rows: Record<string, number> = {};
+  for (const batch of [1, 8]) {
+    const chips = Array.from({ length: batch }, chip);
+    for (let i = 0; i < 2; i++) await describe(model, chips);
+    const times: number[] = [];
+    for (let i = 0; i < num(args, 'runs'); i++) {
+      const start = performance.now();
+      await describe(model, chips);
+      times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    rows[`batch${batch}`] = median;
+    log(`backbone on ${tf.getBackend()}: batch ${batch}: median ${median.toFixed(1)} ms a call, ${(median / batch).toFixed(1)} ms a chip (${times.length} runs, min ${times[0]!.toFixed(1)} ms)`);
+  }
+  model.dispose();
+  console.log(JSON.stringify({ backend: tf.getBackend(), msPerCall: rows }));
+}
+
+export async function main(command: 'describe' | 'train' | 'speed', args: PipelineArgs): Promise<void> {
   await useWasmBackend();
+  if (command === 'speed') return speed(args);
   const { cache, trainPeople, version, testPairs, seed } = await describeAll(args);
   if (command === 'describe') return;
 
@@ -172,26 +204,9 @@ export async function main(command: 'describe' | 'train', args: PipelineArgs): P
   await writeFile(args.out, JSON.stringify(results, null, 1) + '\n');
   log(`wrote ${args.out}`);
 
-  if (!args['no-export']) await exportHead(best.head, args.export, { ...results, command: process.argv.slice(1).join(' ') });
+  if (!args['no-export']) {
+    const bytes = await exportHead(best.head, args.export, { ...results, command: `node scripts/facerec/pipeline.mjs ${process.argv.slice(2).join(' ')}` });
+    log(`exported the head to ${args.export} (${bytes.toLocaleString('en')} bytes of weights)`);
+  }
   for (const v of variants) disposeHead(v.head);
-}
-
-/** Writes the head as a tf.js layers model (model.json + weights.bin, float32) with its metadata. */
-async function exportHead(head: tf.LayersModel, dir: string, metadata: Record<string, unknown> & { calibration: { biasShift: number } }): Promise<void> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await head.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-  const a = saved!;
-  const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(a.weightData!));
-  const modelJson = {
-    format: 'layers-model',
-    generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
-    convertedBy: null,
-    modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-    userDefinedMetadata: { projection: projectionUnits(head), ...metadata },
-  };
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'weights.bin'), weights);
-  await writeFile(path.join(dir, 'model.json'), JSON.stringify(modelJson));
-  log(`exported the head to ${dir} (${weights.byteLength.toLocaleString('en')} bytes of weights)`);
 }
