@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { buildHead, CHIP_SIZE, describe, disposeHead, HEAD_LAYER_NAMES, projectionUnits, shiftHeadBias } from '../../src/facerec';
+import { buildHead, CHIP_SIZE, describe, disposeHead, HEAD_LAYER_NAMES, shiftHeadBias } from '../../src/facerec';
 import { createRng } from '../../src/data/random';
 import { useWasmBackend } from '../../src/model';
 import { loadBackboneFromDisk } from './backbone-disk';
