@@ -7,7 +7,7 @@ import { headFiles } from './export';
 beforeAll(() => useWasmBackend());
 
 /** A fetch that serves the given files under http://app/ and 404 otherwise; records the URLs. */
-function fakeFetch(files: Record<string, string | Uint8Array>, seen: string[]): typeof fetch {
+function fakeFetch(files: Record<string, string | Uint8Array<ArrayBuffer>>, seen: string[]): typeof fetch {
   return (async (input: RequestInfo | URL) => {
     const url = String(input);
     seen.push(url);
