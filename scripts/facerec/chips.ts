@@ -49,7 +49,11 @@ async function photoChips(): Promise<ChipFunction> {
   };
 }
 
-/** 'center': the central 150×150 pixels of the 250×250 photo, unscaled (face-api's scale on LFW). */
+/**
+ * 'center': the central 110×110 pixels of the 250×250 (deep-funneled, face-centred) LFW photo,
+ * resized to 150×150: about the face framing of dlib's chips. Only for LFW-like photos.
+ */
+export const CENTER_CROP = 110;
 async function centerChips(): Promise<ChipFunction> {
   let n = 0;
   return {
@@ -57,10 +61,10 @@ async function centerChips(): Promise<ChipFunction> {
     chip: async (_photo, image) => {
       n++;
       const s = wholeSquare(image);
-      const size = Math.min(CHIP_SIZE, s.size);
+      const size = Math.min(CENTER_CROP, s.size);
       return cropResizeBilinear(image, { x: s.x + Math.floor((s.size - size) / 2), y: s.y + Math.floor((s.size - size) / 2), size }, CHIP_SIZE);
     },
-    describe: () => `the central ${CHIP_SIZE} px of the photo (${n} photos)`,
+    describe: () => `the central ${CENTER_CROP} px of the photo resized to ${CHIP_SIZE} (${n} photos)`,
     dispose: () => undefined,
   };
 }
