@@ -146,7 +146,7 @@ export async function main(command: 'describe' | 'train' | 'speed', args: Pipeli
   log(`Euclidean distance on dev-test: AUC ${baseline.auc.toFixed(5)}, EER ${(baseline.eer * 100).toFixed(2)} %, 10-fold ${(baseline.accuracy10Fold * 100).toFixed(2)} %`);
 
   const variants: Variant[] = [];
-  for (const projection of [0, num(args, 'projection')]) {
+  for (const projection of num(args, 'projection') > 0 ? [0, num(args, 'projection')] : [0]) {
     const name = projection === 0 ? 'head (L1 → Dense 1 sigmoid)' : `projection Dense ${projection} sigmoid + head`;
     const head = buildHead({ projection, seed });
     const start = performance.now();
