@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildHead, disposeHead, headLogits, HEAD_PATH, loadHead, shiftHeadBias } from '../../src/facerec';
@@ -47,4 +49,18 @@ describe('the exported head', () => {
     const bad = JSON.stringify({ ...JSON.parse(modelJson), userDefinedMetadata: { calibration: { biasShift: 'x' } } });
     await expect(loadHead('http://app/', { fetch: fakeFetch({ [url]: bad }, []) })).rejects.toMatchObject({ code: 'corrupt' });
   });
+});
+
+it('the shipped head (public/models/face-recognition-head) loads: the plain head, calibrated', async () => {
+  const dir = path.join(__dirname, '../../public/models/face-recognition-head');
+  const files = { [`http://app/${HEAD_PATH}`]: readFileSync(path.join(dir, 'model.json'), 'utf8'), 'http://app/models/face-recognition-head/weights.bin': new Uint8Array(readFileSync(path.join(dir, 'weights.bin'))) };
+  const { head, projection, biasShift } = await loadHead('http://app/', { fetch: fakeFetch(files, []) });
+  expect(projection).toBe(0);
+  expect(head.countParams()).toBe(129);
+  expect(biasShift).toBeGreaterThan(0);
+  // Two identical descriptors are the same person; very different ones are not.
+  const [same, different] = headLogits(head, [vec(1), vec(1)], [vec(1), vec(40).map((v) => v * 10)]);
+  expect(same).toBeGreaterThan(0);
+  expect(different).toBeLessThan(0);
+  disposeHead(head);
 });
