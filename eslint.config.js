@@ -65,6 +65,6 @@ export default tseslint.config(
     plugins: { local: { rules: { 'front-door': frontDoor } } },
     rules: { 'local/front-door': 'error' },
   },
-  { files: ['src/model/**', 'src/training/**', 'src/verify/**', 'src/face/**', 'src/augment/**'], rules: { 'no-restricted-imports': ['error', noReact] } },
+  { files: ['src/model/**', 'src/facerec/**', 'src/training/**', 'src/verify/**', 'src/face/**', 'src/augment/**'], rules: { 'no-restricted-imports': ['error', noReact] } },
   { files: ['src/data/**', 'src/camera/**', 'src/config/**', 'src/common/**'], rules: { 'no-restricted-imports': ['error', noTf] } },
 );

@@ -3,8 +3,8 @@
  * name (`--chip`), so another (e.g. the eyes-level alignment of src/face) plugs in by adding an
  * entry to CHIP_FUNCTIONS; the descriptor cache is kept per chip name.
  */
-import type { Square } from '../../src/data/crop';
-import { cropResizeBilinear, type Rgba } from '../../src/data/test-support/node-codec';
+import type { Square } from '../../src/data';
+import { cropResizeBilinear, type Rgba } from '../../tools/codec';
 import { CHIP_SIZE, type Chip } from '../../src/facerec';
 import { createPhotoCropper, describeCropper } from './external';
 

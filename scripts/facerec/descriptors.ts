@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { decodeJpeg } from '../../src/data/test-support/node-codec';
+import { decodeJpeg } from '../../tools/codec';
 import { DESCRIPTOR_SIZE, describe, type Chip } from '../../src/facerec';
 import type { ChipFunction } from './chips';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildHead, disposeHead, headLogits, HEAD_PATH, loadHead, shiftHeadBias } from '../../src/facerec';
-import { useWasmBackend } from '../../src/model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import { headFiles } from './export';
 
 beforeAll(() => useWasmBackend());

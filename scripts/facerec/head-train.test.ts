@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/data/random';
+import { createRng } from '../../src/data';
 import { buildHead, DESCRIPTOR_SIZE, disposeHead } from '../../src/facerec';
-import { useWasmBackend } from '../../src/model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import { pairMetrics, ratesAt, samplePairs, scoreDistance, scoreHead, splitPeople, thresholdAtFar, trainHead } from './head-train';
 
 /**

@@ -4,7 +4,7 @@
  * calibration of the classifier bias at a target false-accept rate.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng, deriveSeed, shuffled } from '../../src/data/random';
+import { createRng, deriveSeed, shuffled } from '../../src/data';
 import { DESCRIPTOR_SIZE, headLogits } from '../../src/facerec';
 import { equalErrorRate, kFoldAccuracy, rocAuc } from './external';
 

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { shuffled } from '../../src/data/random';
+import { shuffled } from '../../src/data';
 
 export interface PairRow {
   readonly left: string;

@@ -3,10 +3,9 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import { afterAll, beforeAll, describe as suite, expect, it } from 'vitest';
-import { decodeJpeg } from '../data/test-support/node-codec';
-import { cropResizeBilinear } from '../data/test-support/node-codec';
-import { useWasmBackend } from '../model';
-import { LFW_DIR, REPO_ROOT } from '../face/test-support';
+import { cropResizeBilinear, decodeJpeg } from '../../tools/codec';
+import { useWasmBackend } from '../../tools/common/node-backend';
+import { LFW_DIR, REPO_ROOT } from '../../tools/lfw';
 import { buildBackbone, describe, parseWeightsManifest, setFaceApiWeights, type Chip } from './index';
 
 /**

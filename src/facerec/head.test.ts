@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useWasmBackend } from '../model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import { buildBackbone, buildFaceRecSiamese, buildHead, disposeFaceRecSiamese, disposeHead, headLogits, HEAD_LAYER_NAMES, projectionUnits, shiftHeadBias } from './index';
 
 beforeAll(() => useWasmBackend());

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe as suite, expect, it } from 'vitest';
-import { useWasmBackend } from '../model';
+import { useWasmBackend } from '../../tools/common/node-backend';
 import { BACKBONE_DIR, BACKBONE_MANIFEST, deleteBackboneCache, loadBackbone } from './index';
 
 const PUBLIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
