@@ -23,7 +23,11 @@ const noTf = {
 const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), 'src');
 const isTestFile = (file) => /\.test\.tsx?$/.test(file) || file.includes(`${path.sep}e2e${path.sep}`);
 const frontDoor = {
-  meta: { type: 'problem', schema: [], messages: { deep: "Import '{{module}}' through its front door ('{{door}}'), not its inner file '{{inner}}'." } },
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: { deep: "Import '{{module}}' through its front door ('{{door}}'), not its inner file '{{inner}}'." },
+  },
   create(context) {
     const file = context.filename;
     const check = (node) => {
@@ -65,6 +69,9 @@ export default tseslint.config(
     plugins: { local: { rules: { 'front-door': frontDoor } } },
     rules: { 'local/front-door': 'error' },
   },
-  { files: ['src/model/**', 'src/facerec/**', 'src/training/**', 'src/verify/**', 'src/face/**', 'src/augment/**'], rules: { 'no-restricted-imports': ['error', noReact] } },
+  {
+    files: ['src/model/**', 'src/facerec/**', 'src/training/**', 'src/verify/**', 'src/face/**', 'src/augment/**'],
+    rules: { 'no-restricted-imports': ['error', noReact] },
+  },
   { files: ['src/data/**', 'src/camera/**', 'src/config/**', 'src/common/**'], rules: { 'no-restricted-imports': ['error', noTf] } },
 );

@@ -4,7 +4,16 @@
  * and hands plain data to the Node side (bench/node/run.ts) through `window.__bench`.
  */
 import type { SelectBackendOptions } from '../src/model';
-import type { AccuracySetup, BackendSpeed, BackendSpeedRequest, EnrolmentRequest, EnrolmentResult, SetupInfo, VerifySpeedRequest, VerifySpeedResult } from './common/types';
+import type {
+  AccuracySetup,
+  BackendSpeed,
+  BackendSpeedRequest,
+  EnrolmentRequest,
+  EnrolmentResult,
+  SetupInfo,
+  VerifySpeedRequest,
+  VerifySpeedResult,
+} from './common/types';
 import { accuracyRun, accuracySetup } from './page/accuracy';
 import { importArchive, type ImportMeasure } from './page/import';
 import { speedBackend, speedVerify } from './page/speed';

@@ -51,7 +51,14 @@ test('the fake camera delivers the generated clip to getUserMedia', async ({ pag
     }
     const n = w * h;
     const corner = Array.from(ctx.getImageData(10, 10, 1, 1).data.slice(0, 3));
-    return { w, h, mean: mean.map((m) => m / n), std: Math.sqrt(sumY2 / n - (sumY / n) ** 2), corner, label: stream.getVideoTracks()[0]?.label ?? '' };
+    return {
+      w,
+      h,
+      mean: mean.map((m) => m / n),
+      std: Math.sqrt(sumY2 / n - (sumY / n) ** 2),
+      corner,
+      label: stream.getVideoTracks()[0]?.label ?? '',
+    };
   });
   expect([stats.w, stats.h]).toEqual([640, 480]);
   // Not uniform, and not Chromium's built-in green test pattern: the clip's grey background.

@@ -101,7 +101,10 @@ test('no getUserMedia (insecure origin): a clear message; import and the gallery
   await expectUsableWithoutCamera(app, 'insecure-context', 'not served over HTTPS');
 });
 
-test('camera in use by another program: a clear message, import and the gallery still work, and retrying starts it once free', async ({ page, app }) => {
+test('camera in use by another program: a clear message, import and the gallery still work, and retrying starts it once free', async ({
+  page,
+  app,
+}) => {
   // getUserMedia rejects as Chromium does when another program holds the camera, until the test
   // "closes that program" (window.__e2eCameraBusy = false).
   await page.addInitScript(() => {

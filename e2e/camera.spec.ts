@@ -40,7 +40,10 @@ test('startCamera and the grabbers deliver the capture square of the clip', asyn
   expect(rgba.length).toBe(250 * 250 * 4);
   const own = nearestPhoto(rgba, 'enrolled');
   const other = nearestPhoto(rgba, 'impostor');
-  test.info().annotations.push({ type: 'pixels', description: `mean |Δ| to nearest ${CLIPS.enrolled.person} photo ${own.toFixed(2)}, to nearest ${CLIPS.impostor.person} photo ${other.toFixed(2)}` });
+  test.info().annotations.push({
+    type: 'pixels',
+    description: `mean |Δ| to nearest ${CLIPS.enrolled.person} photo ${own.toFixed(2)}, to nearest ${CLIPS.impostor.person} photo ${other.toFixed(2)}`,
+  });
   expect(own).toBeLessThan(6);
   expect(other).toBeGreaterThan(20);
   expect(consoleErrors).toEqual([]);
@@ -113,7 +116,11 @@ async function shownSquare(page: Page): Promise<{ mode: string | null; x: number
   return { mode: await svg.getAttribute('data-mode'), x: await n('x'), y: await n('y'), size: await n('width') };
 }
 
-test('face mode (default): the preview shows the face box with its confidence, and the square follows the face', async ({ page, app, consoleErrors }) => {
+test('face mode (default): the preview shows the face box with its confidence, and the square follows the face', async ({
+  page,
+  app,
+  consoleErrors,
+}) => {
   await page.goto('/');
   await expect(app.cropMode).toHaveValue('face');
   await app.waitForCamera();

@@ -12,7 +12,18 @@ import { gzipSync } from 'node:zlib';
 import { packTar } from 'modern-tar';
 import { DEFAULT_VERIFY_CONFIG } from '../src/config';
 import { exportNetworkFiles, buildSiamese } from '../src/model';
-import { DECIDED, decodePhoto, expect, lfwPhotoFiles, meanAbsDiff, mirror, readClip, test, type AppPage, type FileUpload } from './fixtures';
+import {
+  DECIDED,
+  decodePhoto,
+  expect,
+  lfwPhotoFiles,
+  meanAbsDiff,
+  mirror,
+  readClip,
+  test,
+  type AppPage,
+  type FileUpload,
+} from './fixtures';
 
 /** The first stored image of a kind, read back from its gallery thumbnail (RGBA). */
 async function storedImage(app: AppPage, kind: 'anchor' | 'verification'): Promise<{ w: number; h: number; rgba: string }> {
@@ -34,7 +45,12 @@ async function storedImage(app: AppPage, kind: 'anchor' | 'verification'): Promi
  * The `square` of a clip frame showing `photo` (pasted at the clip's square on grey 128), resampled
  * bilinearly (half-pixel centres) to out×out, RGBA.
  */
-function frameCrop(photo: Uint8Array, at: { x: number; y: number; size: number }, square: { x: number; y: number; size: number }, out: number): Uint8Array {
+function frameCrop(
+  photo: Uint8Array,
+  at: { x: number; y: number; size: number },
+  square: { x: number; y: number; size: number },
+  out: number,
+): Uint8Array {
   const pixel = (fx: number, fy: number, c: number): number => {
     const px = fx - at.x;
     const py = fy - at.y;
@@ -61,7 +77,11 @@ function frameCrop(photo: Uint8Array, at: { x: number; y: number; size: number }
   return res;
 }
 
-test('fixed square: capture with a, p and v: counts rise, persist across a reload, and the stored image is the unmirrored square', async ({ page, app, consoleErrors }) => {
+test('fixed square: capture with a, p and v: counts rise, persist across a reload, and the stored image is the unmirrored square', async ({
+  page,
+  app,
+  consoleErrors,
+}) => {
   await app.open();
   await expect(app.count('anchor')).toHaveText('0');
   // The reference's fixed centred square, chosen near the preview: applied at once.
@@ -91,7 +111,9 @@ test('fixed square: capture with a, p and v: counts rise, persist across a reloa
   const photos = readClip('enrolled').photos.map((f) => decodePhoto(f).data);
   const direct = Math.min(...photos.map((p) => meanAbsDiff(rgba, p)));
   const flipped = Math.min(...photos.map((p) => meanAbsDiff(mirror(rgba, 250, 250), p)));
-  test.info().annotations.push({ type: 'pixels', description: `stored vs clip photo ${direct.toFixed(2)}, mirrored ${flipped.toFixed(2)}` });
+  test
+    .info()
+    .annotations.push({ type: 'pixels', description: `stored vs clip photo ${direct.toFixed(2)}, mirrored ${flipped.toFixed(2)}` });
   expect(direct).toBeLessThan(8);
   expect(flipped).toBeGreaterThan(direct + 5);
 
@@ -142,7 +164,9 @@ test('verification images taken in one moment: the Verify panel advises spreadin
   await app.capture('verification', 3);
   // Three presses in a row: the frames are taken within SAME_MOMENT_MS (3 s) of each other, or, on
   // a machine so busy that a capture takes over 1.5 s, at least two of them are: more than half.
-  await expect(page.getByTestId('verify-spread-hint')).toContainText(/^[23] of your 3 verification images were taken within 3 seconds of each other/);
+  await expect(page.getByTestId('verify-spread-hint')).toContainText(
+    /^[23] of your 3 verification images were taken within 3 seconds of each other/,
+  );
 });
 
 test('keys typed into a form field or a dialog do not capture', async ({ page, app }) => {
@@ -200,7 +224,9 @@ test('importing a dropped .tgz stores the images and reports the skipped files',
     ['faces/README.txt', new TextEncoder().encode('not an image')],
     [`faces/Abdullah_Gul/${truncated.name}`, truncated.buffer.subarray(0, Math.floor(truncated.buffer.length / 2))],
   ];
-  const tar = await packTar(members.map(([name, body]) => ({ header: { name, size: body.byteLength, mtime: new Date(0), type: 'file' as const }, body })));
+  const tar = await packTar(
+    members.map(([name, body]) => ({ header: { name, size: body.byteLength, mtime: new Date(0), type: 'file' as const }, body })),
+  );
   const tgz = gzipSync(tar);
   writeFileSync(testInfo.outputPath('faces.tgz'), tgz);
 
@@ -271,12 +297,17 @@ test('face mode: the stored image is the face crop of the captured frame, unmirr
   const expected = clip.photos.map((f) => frameCrop(decodePhoto(f).data, clip.square, q, side));
   const direct = Math.min(...expected.map((e) => meanAbsDiff(rgba, e)));
   const flipped = Math.min(...expected.map((e) => meanAbsDiff(mirror(rgba, side, side), e)));
-  test.info().annotations.push({ type: 'pixels', description: `face crop ${JSON.stringify(q)} stored ${side}×${side}: vs frame crop ${direct.toFixed(2)}, mirrored ${flipped.toFixed(2)}` });
+  test.info().annotations.push({
+    type: 'pixels',
+    description: `face crop ${JSON.stringify(q)} stored ${side}×${side}: vs frame crop ${direct.toFixed(2)}, mirrored ${flipped.toFixed(2)}`,
+  });
   expect(direct).toBeLessThan(10);
   expect(flipped).toBeGreaterThan(direct + 4);
 });
 
-test('face mode without a face: a capture is refused with one message, holding stops; the fixed square still captures', async ({ launchApp }) => {
+test('face mode without a face: a capture is refused with one message, holding stops; the fixed square still captures', async ({
+  launchApp,
+}) => {
   const { page, app } = await launchApp({ camera: 'noface', profile: 'fresh' });
   await app.waitForCamera();
   await expect(page.getByTestId('face-hint')).toHaveAttribute('data-kind', 'no-face', { timeout: 30_000 });
@@ -305,7 +336,9 @@ test('face mode without a face: a capture is refused with one message, holding s
   expect((await app.storedCounts()).anchor).toBe(1);
 });
 
-test('face mode with two people in the frame: the user is told, the largest face is captured and verified, and a stricter face-confidence threshold drops faces', async ({ launchApp }) => {
+test('face mode with two people in the frame: the user is told, the largest face is captured and verified, and a stricter face-confidence threshold drops faces', async ({
+  launchApp,
+}) => {
   test.setTimeout(180_000);
   const { page, app } = await launchApp({ camera: 'twofaces', profile: 'fresh' });
   await app.waitForCamera();
@@ -350,7 +383,9 @@ async function smallModelFiles(): Promise<FileUpload[]> {
   const net = buildSiamese({ inputSize: 64, filters: [4, 8, 8, 8], embeddingSize: 16 });
   const files = await exportNetworkFiles(net, { thresholds: DEFAULT_VERIFY_CONFIG, createdAt: new Date(0).toISOString() });
   net.model.dispose();
-  return Promise.all(Object.entries(files).map(async ([name, blob]) => ({ name, mimeType: blob.type, buffer: Buffer.from(await blob.arrayBuffer()) })));
+  return Promise.all(
+    Object.entries(files).map(async ([name, blob]) => ({ name, mimeType: blob.type, buffer: Buffer.from(await blob.arrayBuffer()) })),
+  );
 }
 
 test('verification in face mode: NO FACE without a face (never granted), the face and detection time with one', async ({ launchApp }) => {

@@ -32,7 +32,17 @@
  * bench/results/reference.md (end-to-end tests).
  */
 import { DEFAULT_TRAINING_CONFIG } from '../src/config';
-import { clipCycleMs, describeSummary, expect, summarize, test, type AppPage, type Counts, type FrameVerdict, type TrainingOptions } from './fixtures';
+import {
+  clipCycleMs,
+  describeSummary,
+  expect,
+  summarize,
+  test,
+  type AppPage,
+  type Counts,
+  type FrameVerdict,
+  type TrainingOptions,
+} from './fixtures';
 
 /** Captures, over about 18 s (one and a half cycles of the clip's 12 photos); each kind spread over all of it. */
 const CAPTURES = { anchor: 24, positive: 24, verification: 8 } as const;
@@ -62,14 +72,22 @@ async function verdictsOverCycle(app: AppPage, clip: 'enrolled' | 'impostor'): P
     await app.page.waitForTimeout(1_700);
   }
   test.info().annotations.push({ type: 'scores', description: `${clip}: ${scores.join(' | ')}` });
-  test.info().annotations.push({ type: 'verdicts', description: `${clip}: ${describeSummary(summarize(frames))}; ${frames.map((f) => f.verification.toFixed(2)).join(' ')}` });
+  test.info().annotations.push({
+    type: 'verdicts',
+    description: `${clip}: ${describeSummary(summarize(frames))}; ${frames.map((f) => f.verification.toFixed(2)).join(' ')}`,
+  });
   return frames;
 }
 
-test('capture, train, granted for the enrolled person, denied for an impostor, nothing leaves the origin', async ({ launchApp, privacy, consoleErrors }) => {
+test('capture, train, granted for the enrolled person, denied for an impostor, nothing leaves the origin', async ({
+  launchApp,
+  privacy,
+  consoleErrors,
+}) => {
   test.setTimeout(600_000);
   const t0 = Date.now();
-  const mark = (what: string) => test.info().annotations.push({ type: 'time', description: `${what} at ${((Date.now() - t0) / 1000).toFixed(0)} s` });
+  const mark = (what: string) =>
+    test.info().annotations.push({ type: 'time', description: `${what} at ${((Date.now() - t0) / 1000).toFixed(0)} s` });
 
   // 1. Open the page: the preview runs.
   const enrolled = await launchApp({ camera: 'enrolled', path: null });
@@ -78,11 +96,14 @@ test('capture, train, granted for the enrolled person, denied for an impostor, n
   // Before any training, the pretrained face model is the app's model.
   await expect.poll(() => app.modelKind(), { timeout: 90_000 }).toBe('pretrained');
   await expect(app.verdict).not.toHaveText('NO MODEL');
-  const playing = await enrolled.page.locator('video').first().evaluate(async (v: HTMLVideoElement) => {
-    const t = v.currentTime;
-    await new Promise((r) => setTimeout(r, 500));
-    return { paused: v.paused, advanced: v.currentTime > t, w: v.videoWidth, h: v.videoHeight };
-  });
+  const playing = await enrolled.page
+    .locator('video')
+    .first()
+    .evaluate(async (v: HTMLVideoElement) => {
+      const t = v.currentTime;
+      await new Promise((r) => setTimeout(r, 500));
+      return { paused: v.paused, advanced: v.currentTime > t, w: v.videoWidth, h: v.videoHeight };
+    });
   expect(playing).toEqual({ paused: false, advanced: true, w: 640, h: 480 });
 
   // 2. Captures spread over the clip; the bundled negatives arrive by themselves.
@@ -96,7 +117,9 @@ test('capture, train, granted for the enrolled person, denied for an impostor, n
   await app.waitForDecision();
   const pretrainedScores = await app.verifyNowScores();
   expect(pretrainedScores, 'Verify now shows one score per verification image').toHaveLength(CAPTURES.verification);
-  test.info().annotations.push({ type: 'scores', description: `enrolled, pretrained only: ${pretrainedScores.map((s) => s.toFixed(3)).join(',')}` });
+  test
+    .info()
+    .annotations.push({ type: 'scores', description: `enrolled, pretrained only: ${pretrainedScores.map((s) => s.toFixed(3)).join(',')}` });
   // Spread over the clip, the verification images are varied enough: no advice to retake them
   // (checked seconds after the last capture, so the panel has read the stored records).
   await expect(app.page.getByTestId('verify-spread-hint')).toHaveCount(0);
@@ -135,7 +158,9 @@ test('capture, train, granted for the enrolled person, denied for an impostor, n
   // Soft: a wrong verdict here still lets the rest of the journey run and record its scores.
   expect.soft(granted.length, 'frames decided').toBeGreaterThanOrEqual(3);
   const enrolledSummary = summarize(granted);
-  expect.soft(enrolledSummary.granted / enrolledSummary.frames, `enrolled frames granted (${describeSummary(enrolledSummary)})`).toBeGreaterThanOrEqual(MIN_ENROLLED_GRANTED);
+  expect
+    .soft(enrolledSummary.granted / enrolledSummary.frames, `enrolled frames granted (${describeSummary(enrolledSummary)})`)
+    .toBeGreaterThanOrEqual(MIN_ENROLLED_GRANTED);
   await enrolled.close();
 
   // 5. Someone else in front of the same camera, same stored data: denied, without retraining.
@@ -163,7 +188,9 @@ test('capture, train, granted for the enrolled person, denied for an impostor, n
   mark('verified enrolled again');
   expect.soft(grantedAgain.length, 'frames decided').toBeGreaterThanOrEqual(3);
   const againSummary = summarize(grantedAgain);
-  expect.soft(againSummary.granted / againSummary.frames, `enrolled frames granted after the relaunch (${describeSummary(againSummary)})`).toBeGreaterThanOrEqual(MIN_ENROLLED_GRANTED);
+  expect
+    .soft(againSummary.granted / againSummary.frames, `enrolled frames granted after the relaunch (${describeSummary(againSummary)})`)
+    .toBeGreaterThanOrEqual(MIN_ENROLLED_GRANTED);
 
   // Privacy, explicitly: everything the page and its workers fetched came from the app's origin,
   // including the training worker's script, the wasm binary and the bundled negatives.

@@ -33,7 +33,11 @@ function blankPhoto(): FileUpload {
   return { name: 'blank-wall.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(encode({ data, width: 320, height: 240 }, 90).data) };
 }
 
-test('an import with a non-image file and a truncated JPEG skips and reports both, and nothing else changes', async ({ page, app, consoleErrors }) => {
+test('an import with a non-image file and a truncated JPEG skips and reports both, and nothing else changes', async ({
+  page,
+  app,
+  consoleErrors,
+}) => {
   await app.open();
   const negatives = await app.waitForNegatives();
   await app.captureSpread({ anchor: 3, positive: 2, verification: 1 }, 100);
@@ -85,7 +89,9 @@ test('an import with a non-image file and a truncated JPEG skips and reports bot
   expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
 });
 
-test('camera denied for a returning user: a clear message, the galleries still show the samples, import and delete work', async ({ launchApp }) => {
+test('camera denied for a returning user: a clear message, the galleries still show the samples, import and delete work', async ({
+  launchApp,
+}) => {
   const first = await launchApp({ camera: 'enrolled', path: null });
   await first.app.open();
   await first.app.captureSpread({ anchor: 3 }, 300);
@@ -101,7 +107,9 @@ test('camera denied for a returning user: a clear message, the galleries still s
   await expect(thumbs.locator('img')).toHaveCount(3);
   for (const img of await thumbs.locator('img').all()) {
     // A square around the face at capture resolution (the face crop's side follows the face size).
-    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 150 && el.naturalWidth === el.naturalHeight)).toBe(true);
+    await expect
+      .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 150 && el.naturalWidth === el.naturalHeight))
+      .toBe(true);
   }
 
   // Import still works, into a gallery that shows it; delete still works.

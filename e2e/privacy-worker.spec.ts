@@ -130,7 +130,12 @@ test('the server sends the page CSP as a header, on the page and on the training
   expect(worker.headers()['cross-origin-embedder-policy']).toBe('require-corp');
 });
 
-test('requests from a worker and its nested worker reach the privacy guard; the CSP header refuses their cross-origin ones', async ({ page, privacy, request, baseURL }) => {
+test('requests from a worker and its nested worker reach the privacy guard; the CSP header refuses their cross-origin ones', async ({
+  page,
+  privacy,
+  request,
+  baseURL,
+}) => {
   const { marker, own, other } = probeUrls(baseURL);
   await serveProbe(page, await trainingWorkerUrl(request), 'server');
   await page.goto(HARNESS);
@@ -150,7 +155,11 @@ test('requests from a worker and its nested worker reach the privacy guard; the 
   expect(privacy.violations).toEqual([]);
 });
 
-test('without the CSP header a worker request to another origin goes out, and the privacy guard reports it', async ({ browser, request, baseURL }) => {
+test('without the CSP header a worker request to another origin goes out, and the privacy guard reports it', async ({
+  browser,
+  request,
+  baseURL,
+}) => {
   // A context of its own with a guard of its own: the fixture's guard would (rightly) fail this test.
   const { marker, appOrigin, own, other } = probeUrls(baseURL);
   const context = await browser.newContext({ baseURL });

@@ -27,7 +27,10 @@ interface PersistSpy {
   __e2ePersistCalls: number;
 }
 
-test('storage use and quota are shown; persistent storage is asked for once, after the first sample of the user’s own', async ({ page, app }) => {
+test('storage use and quota are shown; persistent storage is asked for once, after the first sample of the user’s own', async ({
+  page,
+  app,
+}) => {
   // Count the calls of navigator.storage.persist (the browser's answer is passed through).
   await page.addInitScript(() => {
     const w = window as unknown as PersistSpy;
@@ -57,7 +60,9 @@ test('storage use and quota are shown; persistent storage is asked for once, aft
   // (the indicator re-reads at most every 2 s).
   const quota = formatBytes((await page.evaluate(() => navigator.storage.estimate())).quota!);
   await expect.poll(async () => parseStorageInfo(await info.textContent())?.quota, { timeout: 15_000 }).toBe(quota);
-  await expect.poll(async () => parseStorageInfo(await info.textContent())?.usage ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(5 * UNIT.MB);
+  await expect
+    .poll(async () => parseStorageInfo(await info.textContent())?.usage ?? 0, { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(5 * UNIT.MB);
 
   // The first capture: asked once.
   await app.capture('anchor', 1);
@@ -83,21 +88,36 @@ test('gallery thumbnails load lazily: tiles far below the fold have no image unt
   const thumbs = await app.openGallery('negative');
   await expect(thumbs).toHaveCount(60);
   // A second page of tiles, without scrolling (a click would scroll the button into view).
-  await page.getByTestId('gallery-negative').getByRole('button', { name: /Show more/ }).dispatchEvent('click');
+  await page
+    .getByTestId('gallery-negative')
+    .getByRole('button', { name: /Show more/ })
+    .dispatchEvent('click');
   await expect(thumbs).toHaveCount(120);
   expect(await page.evaluate(() => scrollY)).toBe(0);
 
   // The tiles in view load their image (the pack's 100×100 JPEGs)...
-  await expect.poll(() => thumbs.first().locator('img').evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 100)).toBe(true);
+  await expect
+    .poll(() =>
+      thumbs
+        .first()
+        .locator('img')
+        .evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 100),
+    )
+    .toBe(true);
   await page.waitForTimeout(1000); // time for any load that was going to start
   const fold = await page.evaluate(() => innerHeight);
-  const tiles = await thumbs.evaluateAll((els) => els.map((e) => ({ top: e.getBoundingClientRect().top, img: e.querySelector('img') !== null })));
+  const tiles = await thumbs.evaluateAll((els) =>
+    els.map((e) => ({ top: e.getBoundingClientRect().top, img: e.querySelector('img') !== null })),
+  );
   const inView = tiles.filter((t) => t.top < fold);
   expect(inView.length).toBeGreaterThan(0);
   expect(inView.filter((t) => !t.img)).toEqual([]);
   // ...and the tiles far below the fold (beyond the 300 px look-ahead) have none.
   const farIndex = tiles.flatMap((t, i) => (t.top > fold + 400 ? [i] : []));
-  test.info().annotations.push({ type: 'tiles', description: `${inView.length} in view, ${farIndex.length} far below the fold, of ${tiles.length}` });
+  test.info().annotations.push({
+    type: 'tiles',
+    description: `${inView.length} in view, ${farIndex.length} far below the fold, of ${tiles.length}`,
+  });
   expect(farIndex.length).toBeGreaterThanOrEqual(60);
   expect(farIndex.filter((i) => tiles[i]!.img)).toEqual([]);
 
@@ -136,7 +156,10 @@ function sampleKeys(page: Page): Promise<{ blobs: number; records: number; ancho
   );
 }
 
-test('storage full during a capture: the sample is named, nothing is stored, no flash; held keys stop; the next capture is stored', async ({ page, app }) => {
+test('storage full during a capture: the sample is named, nothing is stored, no flash; held keys stop; the next capture is stored', async ({
+  page,
+  app,
+}) => {
   // A full disk for anchor captures while window.__e2eStorageFull is set: the write transaction
   // aborts with a QuotaExceededError, as Chromium's does when the origin's quota is used up (its
   // writes are issued, then rolled back by IndexedDB). Headless Chromium ignores CDP quota
@@ -151,7 +174,10 @@ test('storage full during a capture: the sample is named, nothing is stored, no 
       if (w.__e2eStorageFull && typeof key === 'string' && key.startsWith('r/anchor/')) {
         w.__e2eRefusedWrites++;
         const tx = this.transaction;
-        Object.defineProperty(tx, 'error', { configurable: true, value: new DOMException('The quota has been exceeded.', 'QuotaExceededError') });
+        Object.defineProperty(tx, 'error', {
+          configurable: true,
+          value: new DOMException('The quota has been exceeded.', 'QuotaExceededError'),
+        });
         queueMicrotask(() => tx.abort());
       }
       return request;
@@ -173,7 +199,9 @@ test('storage full during a capture: the sample is named, nothing is stored, no 
   await setFull(true);
   await page.keyboard.press('a');
   const error = app.errorMessage;
-  await expect(error).toHaveText(/^Storage is full: could not save a webcam anchor sample\. Samples saved before are kept; delete some samples or free disk space\./);
+  await expect(error).toHaveText(
+    /^Storage is full: could not save a webcam anchor sample\. Samples saved before are kept; delete some samples or free disk space\./,
+  );
   expect(await refusedWrites()).toBe(1);
   await expect(flash).toHaveAttribute('data-seq', '1'); // no flash for a capture that was not stored
   expect(await app.lastCapture()).toEqual(before);

@@ -125,9 +125,10 @@ test('train, stop, reload, resume, verify live, export and import the model', as
     await expect(app.trainFinal).toContainText('same captures');
     // Calibrated after training on bundled negatives no pair used (8 per class are in pairs).
     await expect(app.trainCalibration).toHaveAttribute('data-kind', 'calibrated');
-    const calibrated = /^Calibrated on 200 faces that training did not use: a score above 0\.5 now accepts (\d+\.\d)% of their \d+ comparisons with your anchors \(\d+\.\d% as trained; target (\d+\.\d)%\)\.$/.exec(
-      (await app.trainCalibration.textContent()) ?? '',
-    );
+    const calibrated =
+      /^Calibrated on 200 faces that training did not use: a score above 0\.5 now accepts (\d+\.\d)% of their \d+ comparisons with your anchors \(\d+\.\d% as trained; target (\d+\.\d)%\)\.$/.exec(
+        (await app.trainCalibration.textContent()) ?? '',
+      );
     expect(calibrated, 'the calibration line').not.toBeNull();
     expect(Number(calibrated![1])).toBeLessThanOrEqual(Number(calibrated![2]));
     expect(await app.chartedEpochs()).toBe(2);
@@ -188,7 +189,12 @@ test('train, stop, reload, resume, verify live, export and import the model', as
     }
     expect(saved.map((f) => f.split('/').pop()).sort()).toEqual(['model.json', 'siamese-face-id.json', 'weights.bin']);
     expect(statSync(saved.find((f) => f.endsWith('weights.bin'))!).size).toBe(38_964_545 * 4);
-    const meta = JSON.parse(readFileSync(saved.find((f) => f.endsWith('siamese-face-id.json'))!, 'utf8')) as { thresholds?: unknown };
+    const meta = JSON.parse(
+      readFileSync(
+        saved.find((f) => f.endsWith('siamese-face-id.json'))!,
+        'utf8',
+      ),
+    ) as { thresholds?: unknown };
     expect(meta.thresholds).toEqual({ detectionThreshold: 0.5, verificationThreshold: 0.7 });
     return saved;
   });
@@ -234,7 +240,12 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   });
 });
 
-test('before any training the pretrained model verifies; its weights come from IndexedDB on the next visit', async ({ page, app, context, consoleErrors }, testInfo) => {
+test('before any training the pretrained model verifies; its weights come from IndexedDB on the next visit', async ({
+  page,
+  app,
+  context,
+  consoleErrors,
+}, testInfo) => {
   test.setTimeout(180_000);
   const weights = countWeightRequests(context);
 

@@ -50,7 +50,11 @@ test('the WebGL backend runs a small Siamese forward pass like wasm', async ({ p
   if (report === 'timeout') throw new Error('the WebGL check did not finish within 90 s');
   test.info().annotations.push({
     type: 'webgl',
-    description: JSON.stringify({ ...report, webgl: { ...report.webgl, embedding: undefined }, wasm: { ...report.wasm, embedding: undefined } }),
+    description: JSON.stringify({
+      ...report,
+      webgl: { ...report.webgl, embedding: undefined },
+      wasm: { ...report.wasm, embedding: undefined },
+    }),
   });
 
   if (!process.env.E2E_HW_GPU) expect(report.renderer).toMatch(/SwiftShader/);

@@ -78,7 +78,10 @@ const codec = locatingCodec(createNodeSquareCodec({ maxSize: size, quality }), a
 
 /** Names of a people-*.tsv (header `name\timages`). */
 async function readPeople(file) {
-  const lines = (await readFile(file, 'utf8')).split('\n').slice(1).filter((l) => l.trim() !== '');
+  const lines = (await readFile(file, 'utf8'))
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '');
   return lines.map((l) => l.split('\t')[0]);
 }
 
@@ -116,7 +119,10 @@ if (chosen.length < count) throw new Error(`only ${chosen.length} faces found in
 chosen.sort((a, b) => (a.person < b.person ? -1 : a.person > b.person ? 1 : a.file < b.file ? -1 : 1));
 
 const mtime = new Date(0);
-const entries = chosen.map(({ name, bytes }) => ({ header: { name, size: bytes.byteLength, mtime, mode: 0o644, uid: 0, gid: 0, type: 'file' }, body: bytes }));
+const entries = chosen.map(({ name, bytes }) => ({
+  header: { name, size: bytes.byteLength, mtime, mode: 0o644, uid: 0, gid: 0, type: 'file' },
+  body: bytes,
+}));
 const tar = await packTar(entries);
 const people = new Set(chosen.map((c) => c.person)).size;
 

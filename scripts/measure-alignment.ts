@@ -20,7 +20,18 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_FACE_CONFIG } from '../src/config';
-import { alignmentTransform, createFaceDetector, locateFace, refineFace, squareTransform, validateAlignConfig, warpChip, type AlignConfig, type Face, type Similarity } from '../src/face';
+import {
+  alignmentTransform,
+  createFaceDetector,
+  locateFace,
+  refineFace,
+  squareTransform,
+  validateAlignConfig,
+  warpChip,
+  type AlignConfig,
+  type Face,
+  type Similarity,
+} from '../src/face';
 import { faceModelPath, fileModelHandler, readJpeg } from '../tools/lfw';
 
 export const HELP = `node scripts/measure-alignment.mjs [-- options]
@@ -105,7 +116,7 @@ function readPairs(file: string): Pair[] {
 function rocAuc(genuine: readonly number[], impostor: readonly number[]): number {
   const all = [...genuine.map((s) => ({ s, g: true })), ...impostor.map((s) => ({ s, g: false }))].sort((a, b) => a.s - b.s);
   let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]!.s === all[i]!.s) j++;
     for (let k = i; k < j; k++) if (all[k]!.g) rankSum += (i + 1 + j) / 2;
@@ -115,14 +126,15 @@ function rocAuc(genuine: readonly number[], impostor: readonly number[]): number
 }
 
 /** Pairs decided right when "same" means score > t. */
-const rightAt = (genuine: readonly number[], impostor: readonly number[], t: number) => genuine.filter((s) => s > t).length + impostor.filter((s) => !(s > t)).length;
+const rightAt = (genuine: readonly number[], impostor: readonly number[], t: number) =>
+  genuine.filter((s) => s > t).length + impostor.filter((s) => !(s > t)).length;
 
 /** The best-accuracy threshold: midpoints between adjacent distinct scores and beyond both ends. */
 function bestThreshold(genuine: readonly number[], impostor: readonly number[]): number {
   const all = [...genuine.map((s) => ({ s, g: true })), ...impostor.map((s) => ({ s, g: false }))].sort((a, b) => a.s - b.s);
   let correct = genuine.length;
   let best = { t: all[0]!.s - 1e-6, correct };
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]!.s === all[i]!.s) correct += all[j++]!.g ? -1 : 1;
     const t = j < all.length ? (all[i]!.s + all[j]!.s) / 2 : all[i]!.s + 1e-6;
@@ -169,7 +181,11 @@ interface DescriptorCache {
 }
 
 function writeCache(file: string, variants: readonly Variant[], noFace: number, descriptors: Map<string, Float32Array[]>): void {
-  const out: DescriptorCache = { variants: variants.map((v) => v.name), noFace, descriptors: Object.fromEntries([...descriptors].map(([k, ds]) => [k, ds.map((d) => Array.from(d))])) };
+  const out: DescriptorCache = {
+    variants: variants.map((v) => v.name),
+    noFace,
+    descriptors: Object.fromEntries([...descriptors].map(([k, ds]) => [k, ds.map((d) => Array.from(d))])),
+  };
   writeFileSync(file, JSON.stringify(out));
 }
 
@@ -202,11 +218,18 @@ export async function main(argv: string[], root: string): Promise<void> {
   }
   const wanted = args.variants?.split(',') ?? VARIANTS.map((v) => v.name);
   const variants = VARIANTS.filter((v) => wanted.includes(v.name));
-  if (variants.length !== wanted.length) throw new Error(`unknown variant in ${args.variants}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
+  if (variants.length !== wanted.length)
+    throw new Error(`unknown variant in ${args.variants}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
   const limit = Number(args.limit);
   const allPairs = readPairs(args.pairs);
   // --limit: the first limit/2 pairs of each class, in file order.
-  let pairs = limit > 0 ? [...allPairs.filter((p) => p.same).slice(0, Math.ceil(limit / 2)), ...allPairs.filter((p) => !p.same).slice(0, Math.floor(limit / 2))] : allPairs;
+  let pairs =
+    limit > 0
+      ? [
+          ...allPairs.filter((p) => p.same).slice(0, Math.ceil(limit / 2)),
+          ...allPairs.filter((p) => !p.same).slice(0, Math.floor(limit / 2)),
+        ]
+      : allPairs;
   // Photos in the order of the pairs, same and different pairs taken in turn, so that a run cut
   // short (its --cache) holds whole pairs of both classes.
   const same = pairs.filter((p) => p.same);
@@ -220,18 +243,26 @@ export async function main(argv: string[], root: string): Promise<void> {
   const net = faceapi.nets.faceRecognitionNet;
   await net.loadFromDisk(path.join(root, 'node_modules/@vladmandic/face-api/model'));
   const detector = await createFaceDetector({ model: fileModelHandler(faceModelPath(DEFAULT_FACE_CONFIG.variant)) });
-  console.log(`${pairs.length} pairs, ${photos.length} photos, variants ${variants.map((v) => v.name).join(', ')}; tf.js ${tf.getBackend()}`);
+  console.log(
+    `${pairs.length} pairs, ${photos.length} photos, variants ${variants.map((v) => v.name).join(', ')}; tf.js ${tf.getBackend()}`,
+  );
 
   const descriptors = new Map<string, Float32Array[]>(); // photo → one descriptor per variant
   let noFace = 0;
   let fallbacks = 0;
   const tensorsBefore = tf.memory().numTensors;
   const started = performance.now();
-  const cached = args.cache !== undefined && existsSync(args.cache) ? (JSON.parse(readFileSync(args.cache, 'utf8')) as DescriptorCache) : null;
-  if (cached !== null && cached.variants.join() !== variants.map((v) => v.name).join()) throw new Error(`${args.cache} holds the variants ${cached.variants.join(', ')}`);
+  const cached =
+    args.cache !== undefined && existsSync(args.cache) ? (JSON.parse(readFileSync(args.cache, 'utf8')) as DescriptorCache) : null;
+  if (cached !== null && cached.variants.join() !== variants.map((v) => v.name).join())
+    throw new Error(`${args.cache} holds the variants ${cached.variants.join(', ')}`);
   if (cached !== null) {
     noFace = cached.noFace;
-    for (const [photo, ds] of Object.entries(cached.descriptors)) descriptors.set(photo, ds.map((d) => Float32Array.from(d)));
+    for (const [photo, ds] of Object.entries(cached.descriptors))
+      descriptors.set(
+        photo,
+        ds.map((d) => Float32Array.from(d)),
+      );
   }
   if (args['cached-only']) {
     if (cached === null) throw new Error('--cached-only needs an existing --cache file');
@@ -261,7 +292,9 @@ export async function main(argv: string[], root: string): Promise<void> {
     if ((n + 1) % 100 === 0 && args.cache !== undefined) writeCache(args.cache, variants, noFace, descriptors);
     if ((n + 1) % 100 === 0) {
       const s = (performance.now() - started) / 1000;
-      console.log(`  ${n + 1}/${photos.length} photos, ${s.toFixed(0)} s (${((1000 * s) / (n + 1) / variants.length).toFixed(0)} ms a chip)`);
+      console.log(
+        `  ${n + 1}/${photos.length} photos, ${s.toFixed(0)} s (${((1000 * s) / (n + 1) / variants.length).toFixed(0)} ms a chip)`,
+      );
     }
   }
   const leaked = tf.memory().numTensors - tensorsBefore;
@@ -273,7 +306,10 @@ export async function main(argv: string[], root: string): Promise<void> {
     const impostor: number[] = [];
     for (const p of pairs) (p.same ? genuine : impostor).push(-distance(descriptors.get(p.left)![i]!, descriptors.get(p.right)![i]!));
     const e = eer(genuine, impostor);
-    const at06 = { frr: genuine.filter((s) => !(s > -0.6)).length / genuine.length, far: impostor.filter((s) => s > -0.6).length / impostor.length };
+    const at06 = {
+      frr: genuine.filter((s) => !(s > -0.6)).length / genuine.length,
+      far: impostor.filter((s) => s > -0.6).length / impostor.length,
+    };
     const mean = (xs: number[]) => -xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
       variant: v.name,
@@ -289,7 +325,13 @@ export async function main(argv: string[], root: string): Promise<void> {
   });
 
   const report = {
-    pairs: { file: path.relative(root, args.pairs), inFile: allPairs.length, count: pairs.length, same: pairs.filter((p) => p.same).length, photos: photos.length },
+    pairs: {
+      file: path.relative(root, args.pairs),
+      inFile: allPairs.length,
+      count: pairs.length,
+      same: pairs.filter((p) => p.same).length,
+      photos: photos.length,
+    },
     descriptor: '@vladmandic/face-api 1.7.15 faceRecognitionNet (dlib ResNet-34-like, 128-d), tf.js wasm',
     detector: `BlazeFace ${DEFAULT_FACE_CONFIG.variant} range via locateFace (score ≥ ${DEFAULT_FACE_CONFIG.scoreThreshold})`,
     photosWithoutFace: noFace,
@@ -301,7 +343,9 @@ export async function main(argv: string[], root: string): Promise<void> {
     variants: results,
   };
   writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\n${photos.length} photos, ${noFace} without a face (${fallbacks} chips fell back to the central crop); tensors left ${leaked}`);
+  console.log(
+    `\n${photos.length} photos, ${noFace} without a face (${fallbacks} chips fell back to the central crop); tensors left ${leaked}`,
+  );
   console.log(`${'variant'.padEnd(24)}  AUC     10-fold acc       EER      FRR / FAR at 0.6`);
   for (const r of results) {
     console.log(

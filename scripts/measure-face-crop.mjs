@@ -61,7 +61,11 @@ console.log(`tfjs backend ${tf.getBackend()}, ${photos.length} LFW photos (peopl
 
 for (const variant of ['short', 'full']) {
   // A low model threshold so that the score distribution below the app's threshold is visible too.
-  const detector = await face.createFaceDetector({ variant, model: support.fileModelHandler(support.faceModelPath(variant)), scoreThreshold: 0.05 });
+  const detector = await face.createFaceDetector({
+    variant,
+    model: support.fileModelHandler(support.faceModelPath(variant)),
+    scoreThreshold: 0.05,
+  });
   const warm = support.webcamFrame(photos[0].image);
   for (let i = 0; i < 3; i++) await detector.detect(warm);
 
@@ -134,7 +138,10 @@ for (const variant of ['short', 'full']) {
         }),
       ),
       scaleSpread: Object.fromEntries(
-        Object.entries(scales).map(([k, xs]) => [k, { median: median(xs), mad250: (median(xs.map((v) => Math.abs(v - median(xs)))) / median(xs)) * LFW_SIDE }]),
+        Object.entries(scales).map(([k, xs]) => [
+          k,
+          { median: median(xs), mad250: (median(xs.map((v) => Math.abs(v - median(xs)))) / median(xs)) * LFW_SIDE },
+        ]),
       ),
       ...(setting === 'webcam' && {
         cropVsPhoto: {
@@ -167,24 +174,35 @@ for (const variant of ['short', 'full']) {
     if (setting === 'faceSize') continue;
     console.log(`\n${variant} range, ${setting === 'lfw' ? 'raw LFW photos 250×250' : 'webcam-like 640×480 frames'}:`);
     console.log(`  detected ${(100 * s.detectionRate).toFixed(1)}% (score ≥ ${THRESHOLD}), ${s.multiple} with several faces`);
-    console.log(`  score of the face: median ${f(s.score.median)}, p10 ${f(s.score.p10)}, min ${f(s.score.min)}; best score at any threshold: p10 ${f(s.bestScoreAnyThreshold.p10)}, min ${f(s.bestScoreAnyThreshold.min)}`);
+    console.log(
+      `  score of the face: median ${f(s.score.median)}, p10 ${f(s.score.p10)}, min ${f(s.score.min)}; best score at any threshold: p10 ${f(s.bestScoreAnyThreshold.p10)}, min ${f(s.bestScoreAnyThreshold.min)}`,
+    );
     console.log(`  ${f(s.msPerDetect.median, 1)} ms per detect (median), ${f(s.msPerDetect.mean, 1)} ms mean`);
-    console.log(`  box side median ${f(s.boxSide.median, 1)} px (p10 ${f(s.boxSide.p10, 1)}, p90 ${f(s.boxSide.p90, 1)}); box centre in the photo (${f(s.boxCentre.x, 1)}, ${f(s.boxCentre.y, 1)})`);
+    console.log(
+      `  box side median ${f(s.boxSide.median, 1)} px (p10 ${f(s.boxSide.p10, 1)}, p90 ${f(s.boxSide.p90, 1)}); box centre in the photo (${f(s.boxCentre.x, 1)}, ${f(s.boxCentre.y, 1)})`,
+    );
     console.log(`  → marginFactor ${f(s.marginFactor, 4)} (250 / median box side)`);
     for (const [k, c] of Object.entries(s.centreSpread)) {
-      console.log(`  centre '${k}': offset of the photo centre (${f(c.offsetX, 4)}, ${f(c.offsetY, 4)}) box sides, spread (MAD) ${f(c.madX, 1)} px in x, ${f(c.madY, 1)} px in y`);
+      console.log(
+        `  centre '${k}': offset of the photo centre (${f(c.offsetX, 4)}, ${f(c.offsetY, 4)}) box sides, spread (MAD) ${f(c.madX, 1)} px in x, ${f(c.madY, 1)} px in y`,
+      );
     }
-    for (const [k, c] of Object.entries(s.scaleSpread)) console.log(`  scale from ${k}: median ${f(c.median, 1)} px, spread (MAD) ${f(c.mad250, 1)} px of the 250 side`);
+    for (const [k, c] of Object.entries(s.scaleSpread))
+      console.log(`  scale from ${k}: median ${f(c.median, 1)} px, spread (MAD) ${f(c.mad250, 1)} px of the 250 side`);
     if (s.cropVsPhoto) {
       const c = s.cropVsPhoto;
-      console.log(`  crop rule (config for ${variant}) vs the pasted photo: median |dx| ${f(c.medianAbsDx, 1)} px, |dy| ${f(c.medianAbsDy, 1)} px, size median ${f(c.medianSize, 0)} (p10 ${f(c.sizeP10, 0)}, p90 ${f(c.sizeP90, 0)}), clamped ${c.clamped}`);
+      console.log(
+        `  crop rule (config for ${variant}) vs the pasted photo: median |dx| ${f(c.medianAbsDx, 1)} px, |dy| ${f(c.medianAbsDy, 1)} px, size median ${f(c.medianSize, 0)} (p10 ${f(c.sizeP10, 0)}, p90 ${f(c.sizeP90, 0)}), clamped ${c.clamped}`,
+      );
     }
   }
 }
 
 for (const [variant, stats] of Object.entries(results.variants)) {
   const rows = stats.faceSize.map((r) => `${r.photoSide} px ${(100 * r.detectionRate).toFixed(0)}%`).join(', ');
-  console.log(`\n${variant} range, photo scaled in a 640×480 frame (LFW face box ≈ 0.43 × the side), found: ${rows} (n ${stats.faceSize[0].n})`);
+  console.log(
+    `\n${variant} range, photo scaled in a 640×480 frame (LFW face box ≈ 0.43 × the side), found: ${rows} (n ${stats.faceSize[0].n})`,
+  );
 }
 
 if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2));

@@ -15,7 +15,11 @@ export function classIds(n: number): ClassIds {
  * with the pairs of `buildPairs`. Anchors and positives share a bright red patch (a learnable
  * "identity"), negatives don't. The caller disposes `images`.
  */
-export function syntheticData(classes: ClassIds, size: number, options: { samplesPerClass: number; trainFraction: number; seed: number }): TrainingData {
+export function syntheticData(
+  classes: ClassIds,
+  size: number,
+  options: { samplesPerClass: number; trainFraction: number; seed: number },
+): TrainingData {
   const ids = [...classes.anchors, ...classes.positives, ...classes.negatives];
   const positive = new Set([...classes.anchors, ...classes.positives]);
   const images = tf.tidy(() => {

@@ -51,10 +51,24 @@ describe('speedWork and verifyWork', () => {
   it('price the repetitions with the medians', () => {
     const cost = { embedForwardMs: 100, detectMs: 50, trainStepMs: 2000 };
     expect(speedWork([{ cost, reps: { warmup: 1, forwardReps: 5, stepReps: 2 } }])).toBeCloseTo((6 * 150 + 3 * 2000) / 1000, 12);
-    expect(speedWork([{ cost: { ...cost, trainStepMs: null }, reps: { warmup: 2, forwardReps: 3, stepReps: 10 } }])).toBeCloseTo((5 * 150) / 1000, 12);
+    expect(speedWork([{ cost: { ...cost, trainStepMs: null }, reps: { warmup: 2, forwardReps: 3, stepReps: 10 } }])).toBeCloseTo(
+      (5 * 150) / 1000,
+      12,
+    );
     // A Node run: no detection timed.
-    expect(speedWork([{ cost: { ...cost, detectMs: null }, reps: { warmup: 1, forwardReps: 5, stepReps: 2 } }])).toBeCloseTo((6 * 100 + 3 * 2000) / 1000, 12);
-    const row = { n: 10, cachedFrameMs: 80, fixedFrameMs: 90, faceFrameMs: 120, embedForwardMs: 75, naiveFrameMs: 3000, cacheBuildMs: 1200 };
+    expect(speedWork([{ cost: { ...cost, detectMs: null }, reps: { warmup: 1, forwardReps: 5, stepReps: 2 } }])).toBeCloseTo(
+      (6 * 100 + 3 * 2000) / 1000,
+      12,
+    );
+    const row = {
+      n: 10,
+      cachedFrameMs: 80,
+      fixedFrameMs: 90,
+      faceFrameMs: 120,
+      embedForwardMs: 75,
+      naiveFrameMs: 3000,
+      cacheBuildMs: 1200,
+    };
     expect(verifyWork([row], { warmup: 1, cachedReps: 5, naiveReps: 1 })).toBeCloseTo((1200 + 6 * 290 + 5 * 75 + 3000) / 1000, 12);
   });
 });

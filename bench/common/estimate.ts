@@ -52,7 +52,11 @@ export interface AccuracyWork {
 /** Enrolments, training steps, scored attempts and their modelled seconds for a plan. */
 export function accuracyWork(plan: AccuracyPlan, costs: EnrolmentCosts): AccuracyWork {
   const pairs = pairCounts(
-    { anchors: plan.anchorPhotos * plan.capturesPerPhoto, positives: plan.positivePhotos * plan.capturesPerPhoto, negatives: plan.negatives },
+    {
+      anchors: plan.anchorPhotos * plan.capturesPerPhoto,
+      positives: plan.positivePhotos * plan.capturesPerPhoto,
+      negatives: plan.negatives,
+    },
     { samplesPerClass: plan.samplesPerClass, trainFraction: plan.trainFraction },
   );
   const stepsPerEpoch = Math.ceil(pairs.train / plan.batchSize);
@@ -68,7 +72,11 @@ export function accuracyWork(plan: AccuracyPlan, costs: EnrolmentCosts): Accurac
     const epochs = v.start === 'none' ? 0 : v.epochs;
     enrolments += n;
     trainingSteps += n * epochs * stepsPerEpoch;
-    ms += n * (1000 * costs.loadSeconds[v.start] + epochs * (stepsPerEpoch * costs.stepMs + pairs.test * costs.evalMsPerPair) + attemptsPerEnrolment * costs.msPerAttempt);
+    ms +=
+      n *
+      (1000 * costs.loadSeconds[v.start] +
+        epochs * (stepsPerEpoch * costs.stepMs + pairs.test * costs.evalMsPerPair) +
+        attemptsPerEnrolment * costs.msPerAttempt);
   }
   return { enrolments, trainingSteps, attempts: enrolments * attemptsPerEnrolment, seconds: ms / 1000 };
 }
@@ -111,10 +119,17 @@ export interface VerifyCost {
 }
 
 /** Modelled seconds of the verify part: per n, the cache build, the cached/fixed/face frames and the reference way's frames. */
-export function verifyWork(rows: readonly VerifyCost[], reps: { readonly warmup: number; readonly cachedReps: number; readonly naiveReps: number }): number {
+export function verifyWork(
+  rows: readonly VerifyCost[],
+  reps: { readonly warmup: number; readonly cachedReps: number; readonly naiveReps: number },
+): number {
   let ms = 0;
   for (const r of rows) {
-    ms += r.cacheBuildMs + (reps.warmup + reps.cachedReps) * (r.cachedFrameMs + r.fixedFrameMs + r.faceFrameMs) + reps.cachedReps * r.embedForwardMs + reps.naiveReps * r.naiveFrameMs;
+    ms +=
+      r.cacheBuildMs +
+      (reps.warmup + reps.cachedReps) * (r.cachedFrameMs + r.fixedFrameMs + r.faceFrameMs) +
+      reps.cachedReps * r.embedForwardMs +
+      reps.naiveReps * r.naiveFrameMs;
   }
   return ms / 1000;
 }

@@ -20,7 +20,15 @@ export interface FrameSpec {
   readonly background: number;
 }
 
-export const DEFAULT_FRAME_SPEC: FrameSpec = { width: 640, height: 480, maxShiftX: 90, maxShiftY: 50, minScale: 0.8, maxScale: 1.2, background: 128 };
+export const DEFAULT_FRAME_SPEC: FrameSpec = {
+  width: 640,
+  height: 480,
+  maxShiftX: 90,
+  maxShiftY: 50,
+  minScale: 0.8,
+  maxScale: 1.2,
+  background: 128,
+};
 
 /** Where a photo lies in the frame, in integer frame pixels (it may reach past the frame's edges). */
 export interface Placement {
@@ -49,7 +57,8 @@ export const photoSeed = (seed: number, person: string, file: string) => deriveS
 
 export function checkFrameSpec(spec: FrameSpec): void {
   const bad = (what: string) => new Error(`frame spec: ${what} (got ${JSON.stringify(spec)})`);
-  if (!(Number.isInteger(spec.width) && Number.isInteger(spec.height) && spec.width > 0 && spec.height > 0)) throw bad('width and height must be positive integers');
+  if (!(Number.isInteger(spec.width) && Number.isInteger(spec.height) && spec.width > 0 && spec.height > 0))
+    throw bad('width and height must be positive integers');
   if (!(spec.maxShiftX >= 0 && spec.maxShiftY >= 0)) throw bad('shifts must be ≥ 0');
   if (!(spec.minScale > 0 && spec.minScale <= spec.maxScale)) throw bad('need 0 < minScale ≤ maxScale');
   if (!(spec.background >= 0 && spec.background <= 255)) throw bad('background must be in 0–255');
@@ -78,7 +87,8 @@ export function placePhoto(seed: number, photoWidth: number, photoHeight: number
 }
 
 /** Whether the whole photo lies inside the frame. */
-export const insideFrame = (p: Placement, spec: FrameSpec = DEFAULT_FRAME_SPEC) => p.x >= 0 && p.y >= 0 && p.x + p.width <= spec.width && p.y + p.height <= spec.height;
+export const insideFrame = (p: Placement, spec: FrameSpec = DEFAULT_FRAME_SPEC) =>
+  p.x >= 0 && p.y >= 0 && p.x + p.width <= spec.width && p.y + p.height <= spec.height;
 
 /**
  * How a crop square frames the pasted photo: the distance of its centre from the photo's centre

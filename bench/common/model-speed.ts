@@ -54,7 +54,10 @@ export async function timeForward(net: SiameseNetwork, req: Pick<ModelSpeedReque
  * `warmup` + `stepReps` full batches of `batchSize`, each timed by train()'s onBatch; returns the
  * timed steps' ms (the warm-up steps left out). The network's weights change.
  */
-export async function timeTrainSteps(net: SiameseNetwork, req: Pick<ModelSpeedRequest, 'warmup' | 'stepReps' | 'batchSize' | 'seed'>): Promise<number[]> {
+export async function timeTrainSteps(
+  net: SiameseNetwork,
+  req: Pick<ModelSpeedRequest, 'warmup' | 'stepReps' | 'batchSize' | 'seed'>,
+): Promise<number[]> {
   const s = net.config.inputSize;
   const steps = req.warmup + req.stepReps;
   const nImages = 2 * req.batchSize;

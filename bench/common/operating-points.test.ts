@@ -22,11 +22,15 @@ describe('operatingPoint', () => {
     biasShift,
     cohortLogits: cohort,
     // Scores as the variant verified: after its own shift.
-    genuine: [attempt([18 + biasShift, 19 + biasShift, 1 + biasShift]), attempt([16 + biasShift, 15 + biasShift, 0.5 + biasShift]), attempt([], true)],
+    genuine: [
+      attempt([18 + biasShift, 19 + biasShift, 1 + biasShift]),
+      attempt([16 + biasShift, 15 + biasShift, 0.5 + biasShift]),
+      attempt([], true),
+    ],
     impostor: [attempt([15 + biasShift, 1 + biasShift, 2 + biasShift]), attempt([-3 + biasShift, -2 + biasShift, -1 + biasShift])],
   });
 
-  it('thresholds the logits as trained at each enrolment\'s cohort quantile and decides by the app\'s rule', () => {
+  it("thresholds the logits as trained at each enrolment's cohort quantile and decides by the app's rule", () => {
     const e = [enrolment('plain', -4), enrolment('sameCamera', 0)];
     const asTrained = operatingPoint(e, 'plain', null);
     // As trained (threshold 0): genuine fractions 1, 1, 0 (no face); impostor 1, 0.

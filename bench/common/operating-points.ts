@@ -62,14 +62,20 @@ export interface OperatingPoint {
  * each calibrated to `target` on its own cohort (null: as trained, threshold 0). Enrolments
  * without a cohort (untrained variants) are refused.
  */
-export function operatingPoint(enrolments: readonly ScoreDumpEnrolment[], condition: Condition, target: number | null, verificationThreshold = 0.5): OperatingPoint {
+export function operatingPoint(
+  enrolments: readonly ScoreDumpEnrolment[],
+  condition: Condition,
+  target: number | null,
+  verificationThreshold = 0.5,
+): OperatingPoint {
   const mine = enrolments.filter((e) => e.condition === condition);
   if (mine.length === 0) throw new Error(`no enrolment in the ${condition} condition`);
   const genuine: number[] = [];
   const impostor: number[] = [];
   const thresholds: number[] = [];
   for (const e of mine) {
-    if (!e.cohortLogits || e.cohortLogits.length === 0) throw new Error(`${e.target} / ${e.variant}: no cohort logits (an untrained variant?)`);
+    if (!e.cohortLogits || e.cohortLogits.length === 0)
+      throw new Error(`${e.target} / ${e.variant}: no cohort logits (an untrained variant?)`);
     const t = target === null ? 0 : logitThresholdAtFar(e.cohortLogits, target);
     thresholds.push(t);
     genuine.push(...e.genuine.map((a) => fractionAt(a, e.biasShift, t)));

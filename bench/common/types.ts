@@ -243,14 +243,34 @@ export interface EnrolmentResult {
   readonly seenGranted: number;
   /** Enrolment photos left out because no face was found in their frame. */
   readonly skippedPhotos: number;
-  readonly counts: { readonly anchors: number; readonly positives: number; readonly negatives: number; readonly verification: number; readonly trainPairs: number; readonly testPairs: number };
+  readonly counts: {
+    readonly anchors: number;
+    readonly positives: number;
+    readonly negatives: number;
+    readonly verification: number;
+    readonly trainPairs: number;
+    readonly testPairs: number;
+  };
   /** Per-epoch metrics of the app's train() on its own test split. */
-  readonly history: readonly { readonly epoch: number; readonly trainLoss: number; readonly testLoss: number; readonly accuracy: number; readonly epochMs: number }[];
+  readonly history: readonly {
+    readonly epoch: number;
+    readonly trainLoss: number;
+    readonly testLoss: number;
+    readonly accuracy: number;
+    readonly epochMs: number;
+  }[];
   /**
    * The calibration after training (src/training calibrateHead): bias shift and the share of the
    * held-out cohort's comparisons above 0.5 before and after; null when the variant does not calibrate.
    */
-  readonly calibration: { readonly biasShift: number; readonly farBefore: number; readonly farAfter: number; readonly anchors: number; readonly negatives: number; readonly targetFar: number } | null;
+  readonly calibration: {
+    readonly biasShift: number;
+    readonly farBefore: number;
+    readonly farAfter: number;
+    readonly anchors: number;
+    readonly negatives: number;
+    readonly targetFar: number;
+  } | null;
   /**
    * The head's logits of the calibration cohort (src/training calibrationCohort: anchors × held-out
    * negatives) as trained, before any calibration; null for an untrained variant. For `--scores`.

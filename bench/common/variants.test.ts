@@ -4,13 +4,29 @@ import { DEFAULT_AUGMENT_CONFIG, validateAugmentConfig } from '../../src/config'
 import { AUGMENT_SETS, buildVariantTable, planVariants, summariseAttempts, VARIANT_IDS, type EnrolmentAttempts } from './variants';
 
 /** An attempt with the decision the app's rule gives at threshold 0.5. */
-const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Attempt => ({ person: 'P', file: 'f.jpg', verification, granted: verification > 0.5, noFace, pixelDistance, scores: [] });
+const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Attempt => ({
+  person: 'P',
+  file: 'f.jpg',
+  verification,
+  granted: verification > 0.5,
+  noFace,
+  pixelDistance,
+  scores: [],
+});
 
 describe('planVariants', () => {
   it('lists the app default first, crop × augmentation with the default freeze, the other freeze modes, from scratch and pretrained only', () => {
     const v = planVariants(5, 10, { freeze: 'embedding', calibrate: true });
     expect(v.map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-embedding' && id !== 'calibrate-on'));
-    expect(v[0]).toMatchObject({ id: 'default', crop: 'face', start: 'pretrained', augment: true, epochs: 5, freeze: 'embedding', calibrate: true });
+    expect(v[0]).toMatchObject({
+      id: 'default',
+      crop: 'face',
+      start: 'pretrained',
+      augment: true,
+      epochs: 5,
+      freeze: 'embedding',
+      calibrate: true,
+    });
     const fineTuned = v.filter((x) => x.start === 'pretrained');
     expect(fineTuned.map((x) => `${x.crop}/${x.augment}/${x.freeze}`)).toEqual([
       'face/true/embedding',
@@ -23,21 +39,36 @@ describe('planVariants', () => {
       'face/true/embedding',
     ]);
     // notebook-aug is the default with the notebook's five augmentations alone; every other augmented variant uses them all.
-    expect(v.find((x) => x.id === 'notebook-aug')).toMatchObject({ crop: 'face', start: 'pretrained', augment: true, augmentSet: 'notebook', epochs: 5, freeze: 'embedding', calibrate: true });
+    expect(v.find((x) => x.id === 'notebook-aug')).toMatchObject({
+      crop: 'face',
+      start: 'pretrained',
+      augment: true,
+      augmentSet: 'notebook',
+      epochs: 5,
+      freeze: 'embedding',
+      calibrate: true,
+    });
     expect(v.filter((x) => x.id !== 'notebook-aug').every((x) => x.augmentSet === 'all')).toBe(true);
     expect(v.find((x) => x.id === 'calibrate-off')).toMatchObject({ crop: 'face', augment: true, freeze: 'embedding', calibrate: false });
     // Every trained variant calibrates as the default does; the untrained ones never.
-    expect(v.filter((x) => x.id !== 'calibrate-off').map((x) => x.calibrate)).toEqual(v.filter((x) => x.id !== 'calibrate-off').map((x) => x.start !== 'none'));
+    expect(v.filter((x) => x.id !== 'calibrate-off').map((x) => x.calibrate)).toEqual(
+      v.filter((x) => x.id !== 'calibrate-off').map((x) => x.start !== 'none'),
+    );
     expect(v.find((x) => x.id === 'scratch')).toMatchObject({ crop: 'face', start: 'scratch', augment: true, epochs: 10, freeze: 'none' });
     expect(v.filter((x) => x.start === 'none').map((x) => [x.crop, x.epochs])).toEqual([
       ['face', 0],
       ['fixed', 0],
     ]);
     // With another default the freeze row that repeats it is the one left out.
-    expect(planVariants(5, 10, { freeze: 'none', calibrate: false }).map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-none' && id !== 'calibrate-off'));
+    expect(planVariants(5, 10, { freeze: 'none', calibrate: false }).map((x) => x.id)).toEqual(
+      VARIANT_IDS.filter((id) => id !== 'freeze-none' && id !== 'calibrate-off'),
+    );
   });
   it('keeps a subset in report order and refuses an unknown id', () => {
-    expect(planVariants(1, 2, { freeze: 'none', calibrate: true }, ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual(['default', 'pretrained-fixed']);
+    expect(planVariants(1, 2, { freeze: 'none', calibrate: true }, ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual([
+      'default',
+      'pretrained-fixed',
+    ]);
     expect(() => planVariants(1, 2, { freeze: 'none', calibrate: true }, ['nope' as never])).toThrow(/unknown variant "nope"/);
   });
 });
@@ -45,7 +76,9 @@ describe('planVariants', () => {
 describe('AUGMENT_SETS', () => {
   it("'notebook' keeps exactly the reference notebook's five augmentations at the notebook's ranges; 'all' is the app's default set", () => {
     const notebook = validateAugmentConfig(AUGMENT_SETS.notebook);
-    const on = (Object.keys(notebook) as (keyof typeof notebook)[]).filter((k) => k !== 'enabled' && (notebook[k] as { enabled: boolean }).enabled);
+    const on = (Object.keys(notebook) as (keyof typeof notebook)[]).filter(
+      (k) => k !== 'enabled' && (notebook[k] as { enabled: boolean }).enabled,
+    );
     expect(on.sort()).toEqual(['brightness', 'contrast', 'flip', 'jpegQuality', 'saturation']);
     expect([notebook.brightness, notebook.contrast, notebook.saturation, notebook.jpegQuality].map((r) => [r.min, r.max])).toEqual([
       [-0.02, 0.02],
@@ -79,7 +112,13 @@ describe('summariseAttempts', () => {
 
 describe('buildVariantTable', () => {
   const variants = planVariants(1, 2, { freeze: 'none', calibrate: true }, ['default', 'pretrained-face']);
-  const run = (variant: EnrolmentAttempts['variant'], condition: EnrolmentAttempts['condition'], g: number[], i: number[], trainSeconds: number): EnrolmentAttempts => ({
+  const run = (
+    variant: EnrolmentAttempts['variant'],
+    condition: EnrolmentAttempts['condition'],
+    g: number[],
+    i: number[],
+    trainSeconds: number,
+  ): EnrolmentAttempts => ({
     variant,
     condition,
     genuine: g.map((x) => attempt(x)),

@@ -3,7 +3,14 @@
  * scratch, pretrained only) and the side-by-side table built from their attempts. Plain arrays,
  * no tf.js.
  */
-import { FREEZE_MODES, NOTEBOOK_AUGMENT, type AugmentConfigInput, type CropMode, type FreezeMode, type TrainingConfig } from '../../src/config';
+import {
+  FREEZE_MODES,
+  NOTEBOOK_AUGMENT,
+  type AugmentConfigInput,
+  type CropMode,
+  type FreezeMode,
+  type TrainingConfig,
+} from '../../src/config';
 import { ratesAt, rocSummary, type RocSummary } from '../../tools/common';
 import type { Attempt, Condition } from './types';
 import { VARIANT_IDS, type AugmentSet, type VariantId, type VariantSpec } from './variant-spec';
@@ -32,9 +39,22 @@ const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
  * likewise (DEFAULT_TRAINING_CONFIG.calibrate): every trained variant uses it, and calibrate-on or
  * calibrate-off, whichever differs from it, is the default with the other setting.
  */
-export function planVariants(epochs: number, scratchEpochs: number, defaults: Pick<TrainingConfig, 'freeze' | 'calibrate'>, only: readonly VariantId[] = VARIANT_IDS): VariantSpec[] {
+export function planVariants(
+  epochs: number,
+  scratchEpochs: number,
+  defaults: Pick<TrainingConfig, 'freeze' | 'calibrate'>,
+  only: readonly VariantId[] = VARIANT_IDS,
+): VariantSpec[] {
   const { freeze, calibrate } = defaults;
-  const tuned = (crop: CropMode, augment: boolean, f: FreezeMode = freeze, c = calibrate, augmentSet: AugmentSet = 'all') => ({ crop, start: 'pretrained' as const, augment, augmentSet, epochs, freeze: f, calibrate: c });
+  const tuned = (crop: CropMode, augment: boolean, f: FreezeMode = freeze, c = calibrate, augmentSet: AugmentSet = 'all') => ({
+    crop,
+    start: 'pretrained' as const,
+    augment,
+    augmentSet,
+    epochs,
+    freeze: f,
+    calibrate: c,
+  });
   const calibrateLabel = (c: boolean) => (c ? 'calibrated' : 'not calibrated');
   const all: VariantSpec[] = [
     { id: 'default', label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]} (app default)`, ...tuned('face', true) },
@@ -46,15 +66,54 @@ export function planVariants(epochs: number, scratchEpochs: number, defaults: Pi
     },
     { id: 'fixed-aug', label: `fixed square, augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('fixed', true) },
     { id: 'fixed-noaug', label: `fixed square, not augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('fixed', false) },
-    ...FREEZE_MODES.filter((f) => f !== freeze).map((f): VariantSpec => ({ id: `freeze-${f}`, label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[f]}`, ...tuned('face', true, f) })),
+    ...FREEZE_MODES.filter((f) => f !== freeze).map((f): VariantSpec => ({
+      id: `freeze-${f}`,
+      label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[f]}`,
+      ...tuned('face', true, f),
+    })),
     ...[true, false]
       .filter((c) => c !== calibrate)
-      .map((c): VariantSpec => ({ id: c ? 'calibrate-on' : 'calibrate-off', label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]}, ${calibrateLabel(c)}`, ...tuned('face', true, freeze, c) })),
-    { id: 'scratch', label: 'face crop, augmented, from scratch', crop: 'face', start: 'scratch', augment: true, augmentSet: 'all', epochs: scratchEpochs, freeze: 'none', calibrate },
-    { id: 'pretrained-face', label: 'face crop, pretrained only (no training)', crop: 'face', start: 'none', augment: false, augmentSet: 'all', epochs: 0, freeze: 'none', calibrate: false },
-    { id: 'pretrained-fixed', label: 'fixed square, pretrained only (no training)', crop: 'fixed', start: 'none', augment: false, augmentSet: 'all', epochs: 0, freeze: 'none', calibrate: false },
+      .map((c): VariantSpec => ({
+        id: c ? 'calibrate-on' : 'calibrate-off',
+        label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]}, ${calibrateLabel(c)}`,
+        ...tuned('face', true, freeze, c),
+      })),
+    {
+      id: 'scratch',
+      label: 'face crop, augmented, from scratch',
+      crop: 'face',
+      start: 'scratch',
+      augment: true,
+      augmentSet: 'all',
+      epochs: scratchEpochs,
+      freeze: 'none',
+      calibrate,
+    },
+    {
+      id: 'pretrained-face',
+      label: 'face crop, pretrained only (no training)',
+      crop: 'face',
+      start: 'none',
+      augment: false,
+      augmentSet: 'all',
+      epochs: 0,
+      freeze: 'none',
+      calibrate: false,
+    },
+    {
+      id: 'pretrained-fixed',
+      label: 'fixed square, pretrained only (no training)',
+      crop: 'fixed',
+      start: 'none',
+      augment: false,
+      augmentSet: 'all',
+      epochs: 0,
+      freeze: 'none',
+      calibrate: false,
+    },
   ];
-  for (const id of only) if (!(VARIANT_IDS as readonly string[]).includes(id)) throw new Error(`unknown variant "${id}" (expected ${VARIANT_IDS.join(', ')})`);
+  for (const id of only)
+    if (!(VARIANT_IDS as readonly string[]).includes(id)) throw new Error(`unknown variant "${id}" (expected ${VARIANT_IDS.join(', ')})`);
   return all.filter((v) => only.includes(v.id));
 }
 
@@ -80,7 +139,11 @@ export interface PixelBaseline {
  * Pools the attempts of every enrolment of one condition. The decision rule's own flags must agree
  * with "verification fraction > threshold" (a check that the bench scores what the app decides).
  */
-export function summariseAttempts(genuine: readonly Attempt[], impostor: readonly Attempt[], verificationThreshold: number): ConditionSummary {
+export function summariseAttempts(
+  genuine: readonly Attempt[],
+  impostor: readonly Attempt[],
+  verificationThreshold: number,
+): ConditionSummary {
   const net = rocSummary(
     genuine.map((a) => a.verification),
     impostor.map((a) => a.verification),
@@ -121,7 +184,13 @@ export interface VariantRow extends Scores {
   readonly noFace: ConditionSummary['noFace'];
   readonly pixelBaseline: PixelBaseline;
   /** The same, in the same-camera condition (null when that condition did not run). */
-  readonly sameCamera: (Scores & { readonly attempts: ConditionSummary['attempts']; readonly noFace: ConditionSummary['noFace']; readonly pixelBaseline: PixelBaseline }) | null;
+  readonly sameCamera:
+    | (Scores & {
+        readonly attempts: ConditionSummary['attempts'];
+        readonly noFace: ConditionSummary['noFace'];
+        readonly pixelBaseline: PixelBaseline;
+      })
+    | null;
   /** Mean training seconds per enrolment (plain and same-camera together; 0 when not trained). */
   readonly trainSeconds: number;
   readonly enrolments: number;
@@ -130,7 +199,11 @@ export interface VariantRow extends Scores {
 const scores = (s: ConditionSummary): Scores => ({ frr: s.network.frr, far: s.network.far, eer: s.network.eer, auc: s.network.auc });
 
 /** One row per variant (in `variants` order), pooling its enrolments per condition. A variant with no plain enrolment is an error. */
-export function buildVariantTable(variants: readonly VariantSpec[], enrolments: readonly EnrolmentAttempts[], verificationThreshold: number): VariantRow[] {
+export function buildVariantTable(
+  variants: readonly VariantSpec[],
+  enrolments: readonly EnrolmentAttempts[],
+  verificationThreshold: number,
+): VariantRow[] {
   return variants.map((v) => {
     const mine = enrolments.filter((e) => e.variant === v.id);
     const pooled = (c: Condition) => {

@@ -39,7 +39,12 @@ export interface BenchSession {
 }
 
 /** Opens the harness and waits for `window.__bench`; `[bench]` console lines go to stdout. */
-async function openHarness(context: BrowserContext, origin: string, options: PageOptions, cleanup: () => Promise<void>): Promise<BenchSession> {
+async function openHarness(
+  context: BrowserContext,
+  origin: string,
+  options: PageOptions,
+  cleanup: () => Promise<void>,
+): Promise<BenchSession> {
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (msg) => {
     const text = msg.text();
@@ -55,7 +60,10 @@ async function openHarness(context: BrowserContext, origin: string, options: Pag
   await page.waitForFunction(() => window.__bench !== undefined, undefined, { timeout: 60_000 });
   const hardwareConcurrency = await page.evaluate(() => navigator.hardwareConcurrency);
   const isolated = await page.evaluate(() => crossOriginIsolated);
-  if (!isolated) throw new Error('the bench page is not cross-origin isolated: wasm threads would be off (check the COOP/COEP headers of vite.config.ts)');
+  if (!isolated)
+    throw new Error(
+      'the bench page is not cross-origin isolated: wasm threads would be off (check the COOP/COEP headers of vite.config.ts)',
+    );
   return {
     page,
     context,

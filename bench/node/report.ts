@@ -71,7 +71,19 @@ export interface AccuracyReport {
   readonly photos: number;
   readonly enrolments: readonly (Pick<
     EnrolmentResult,
-    'target' | 'variant' | 'condition' | 'seenGranted' | 'skippedPhotos' | 'counts' | 'history' | 'calibration' | 'loadSeconds' | 'trainSeconds' | 'verifySeconds' | 'msPerAttempt' | 'medianStepMs'
+    | 'target'
+    | 'variant'
+    | 'condition'
+    | 'seenGranted'
+    | 'skippedPhotos'
+    | 'counts'
+    | 'history'
+    | 'calibration'
+    | 'loadSeconds'
+    | 'trainSeconds'
+    | 'verifySeconds'
+    | 'msPerAttempt'
+    | 'medianStepMs'
   > & {
     readonly frr: number;
     readonly far: number;
@@ -91,7 +103,12 @@ export interface AccuracyReport {
 
 /** The full run's time estimated from this run (bench/common/estimate.ts). */
 export interface Estimate {
-  readonly parts: readonly { readonly part: string; readonly measuredSeconds: number; readonly estimatedSeconds: number; readonly basis: string }[];
+  readonly parts: readonly {
+    readonly part: string;
+    readonly measuredSeconds: number;
+    readonly estimatedSeconds: number;
+    readonly basis: string;
+  }[];
   readonly totalSeconds: number;
 }
 
@@ -157,11 +174,36 @@ function speedSection(r: BenchReport): string[] {
     '',
   );
   const runs = (b: { warmup: number; forwardSamplesMs: readonly number[] }) => `${b.warmup} + ${b.forwardSamplesMs.length}`;
-  const steps = (b: { trainStepMs: number | null; warmup: number; stepSamplesMs: readonly number[] }) => [f(b.trainStepMs, 0), b.stepSamplesMs.length > 0 ? `${b.warmup} + ${b.stepSamplesMs.length}` : '—'];
-  const failed = (where: string, b: { backend: string; threads: number; error: string }) => [where, b.backend, String(b.threads), '', '—', '—', '', '—', '', `FAILED: ${b.error}`];
+  const steps = (b: { trainStepMs: number | null; warmup: number; stepSamplesMs: readonly number[] }) => [
+    f(b.trainStepMs, 0),
+    b.stepSamplesMs.length > 0 ? `${b.warmup} + ${b.stepSamplesMs.length}` : '—',
+  ];
+  const failed = (where: string, b: { backend: string; threads: number; error: string }) => [
+    where,
+    b.backend,
+    String(b.threads),
+    '',
+    '—',
+    '—',
+    '',
+    '—',
+    '',
+    `FAILED: ${b.error}`,
+  ];
   out.push(
     table(
-      ['where', 'backend', 'threads', 'renderer', 'embed forward (ms)', 'face detection (ms)', 'forward / detection runs', 'train step (ms)', 'step runs', 'note'],
+      [
+        'where',
+        'backend',
+        'threads',
+        'renderer',
+        'embed forward (ms)',
+        'face detection (ms)',
+        'forward / detection runs',
+        'train step (ms)',
+        'step runs',
+        'note',
+      ],
       [
         ...r.speed.backends.map((b) =>
           'error' in b
@@ -178,7 +220,11 @@ function speedSection(r: BenchReport): string[] {
                 b.note,
               ],
         ),
-        ...r.speed.node.map((b) => ('error' in b ? failed('Node', b) : ['Node', b.backend, String(b.threads), '', f(b.embedForwardMs), '—', runs(b), ...steps(b), b.note])),
+        ...r.speed.node.map((b) =>
+          'error' in b
+            ? failed('Node', b)
+            : ['Node', b.backend, String(b.threads), '', f(b.embedForwardMs), '—', runs(b), ...steps(b), b.note],
+        ),
       ],
     ),
     '',
@@ -196,7 +242,18 @@ function speedSection(r: BenchReport): string[] {
     );
     out.push(
       table(
-        ['n', 'cached (ms/frame)', 'fixed crop + verify (ms/frame)', 'detect + face crop + verify (ms/frame)', 'of which detection (ms)', 'reference way (ms/frame)', 'speed-up (cached)', 'embed forward (ms)', 'caching n embeddings (ms)', 'max score difference'],
+        [
+          'n',
+          'cached (ms/frame)',
+          'fixed crop + verify (ms/frame)',
+          'detect + face crop + verify (ms/frame)',
+          'of which detection (ms)',
+          'reference way (ms/frame)',
+          'speed-up (cached)',
+          'embed forward (ms)',
+          'caching n embeddings (ms)',
+          'max score difference',
+        ],
         v.map((x) => [
           String(x.n),
           f(x.cachedFrameMs),
@@ -216,11 +273,25 @@ function speedSection(r: BenchReport): string[] {
   const m = r.speed.import;
   if (m) {
     out.push('## Import of an LFW-layout .tgz into IndexedDB', '');
-    out.push(`The app's importImages (streaming tar reader, browser decode, import crop, JPEG re-encode, sample store) on a fresh on-disk profile. Archive built by the bench from ${o.data} (first ${m.images} photos in path order) in ${f(m.archiveBuildSeconds)} s, not counted.`, '');
+    out.push(
+      `The app's importImages (streaming tar reader, browser decode, import crop, JPEG re-encode, sample store) on a fresh on-disk profile. Archive built by the bench from ${o.data} (first ${m.images} photos in path order) in ${f(m.archiveBuildSeconds)} s, not counted.`,
+      '',
+    );
     out.push(
       table(
         ['images', 'people', 'archive (MB)', 'seconds', 'images/s', 'peak JS heap (MB)', 'heap at start (MB)', 'skipped'],
-        [[String(m.images), String(m.people), f(m.archiveMB), f(m.seconds), f(m.imagesPerSecond), f(m.peakHeapMB), f(m.startHeapMB), String(m.skipped)]],
+        [
+          [
+            String(m.images),
+            String(m.people),
+            f(m.archiveMB),
+            f(m.seconds),
+            f(m.imagesPerSecond),
+            f(m.peakHeapMB),
+            f(m.startHeapMB),
+            String(m.skipped),
+          ],
+        ],
       ),
       '',
     );
@@ -257,7 +328,15 @@ function pairsSection(ps: readonly PairsResult[]): string[] {
     ),
     '',
     table(
-      ['crop', 'score', 'dev-test ROC AUC', 'dev-test accuracy at the dev-train threshold', 'dev-test 10-fold accuracy', 'accuracy at 0.5 (dev-test)', 'mean score same / different'],
+      [
+        'crop',
+        'score',
+        'dev-test ROC AUC',
+        'dev-test accuracy at the dev-train threshold',
+        'dev-test 10-fold accuracy',
+        'accuracy at 0.5 (dev-test)',
+        'mean score same / different',
+      ],
       ps.flatMap((q) => [
         [q.crop.mode, ...row('pretrained model', q.model, pct(q.model.devTestAccuracyAt05))],
         [q.crop.mode, ...row('raw pixels (−mean |x1 − x2|)', q.pixels, '—')],
@@ -300,7 +379,9 @@ function accuracySection(a: AccuracyReport): string[] {
   );
   out.push(
     `**App default** (face crop, augmented, fine-tuned ${epochs(a.variants.find((v) => v.id === 'default')?.settings.epochs ?? 0)}): FRR ${pct(a.frr)}, FAR ${pct(a.far)}, EER ${pct(a.eer)}, AUC ${f(a.auc, 3)}` +
-      (a.sameCamera ? `; same camera: FRR ${pct(a.sameCamera.frr)}, FAR ${pct(a.sameCamera.far)}, EER ${pct(a.sameCamera.eer)}, AUC ${f(a.sameCamera.auc, 3)}` : '') +
+      (a.sameCamera
+        ? `; same camera: FRR ${pct(a.sameCamera.frr)}, FAR ${pct(a.sameCamera.far)}, EER ${pct(a.sameCamera.eer)}, AUC ${f(a.sameCamera.auc, 3)}`
+        : '') +
       `; pixel baseline AUC ${f(a.pixelBaseline.auc, 3)}.`,
     '',
   );
@@ -310,11 +391,18 @@ function accuracySection(a: AccuracyReport): string[] {
   out.push(
     table(
       ['crop', 'FRR', 'FAR', 'EER', 'ROC AUC', 'same camera: FRR', 'FAR', 'EER', 'ROC AUC'],
-      [...byCrop.values()].map((v) => [v.settings.crop, ...scoreCells(v.pixelBaseline), ...scoreCells(v.sameCamera?.pixelBaseline ?? null)]),
+      [...byCrop.values()].map((v) => [
+        v.settings.crop,
+        ...scoreCells(v.pixelBaseline),
+        ...scoreCells(v.sameCamera?.pixelBaseline ?? null),
+      ]),
     ),
     '',
   );
-  out.push(`Crops of the ${a.photos} simulated frames (offset: crop centre to photo centre; size: crop side / photo side; both 0 and 1 when the crop is the photo itself). Face detection: ${f(a.detectMs)} ms a frame (median, wasm).`, '');
+  out.push(
+    `Crops of the ${a.photos} simulated frames (offset: crop centre to photo centre; size: crop side / photo side; both 0 and 1 when the crop is the photo itself). Face detection: ${f(a.detectMs)} ms a frame (median, wasm).`,
+    '',
+  );
   out.push(
     table(
       ['crop', 'frames cropped', 'no face found', 'median offset (photo sides)', 'median size ratio', 'clamped at the frame edge'],
@@ -334,7 +422,24 @@ function accuracySection(a: AccuracyReport): string[] {
 
 function variantTable(rows: readonly VariantRow[]): string {
   return table(
-    ['variant', 'crop', 'start', 'frozen', 'augment', 'epochs', 'FRR', 'FAR', 'EER', 'ROC AUC', 'same camera: FRR', 'FAR', 'EER', 'ROC AUC', 'no face (genuine / impostor)', 'train (s per enrolment)'],
+    [
+      'variant',
+      'crop',
+      'start',
+      'frozen',
+      'augment',
+      'epochs',
+      'FRR',
+      'FAR',
+      'EER',
+      'ROC AUC',
+      'same camera: FRR',
+      'FAR',
+      'EER',
+      'ROC AUC',
+      'no face (genuine / impostor)',
+      'train (s per enrolment)',
+    ],
     rows.map((v) => [
       `**${v.id}**`,
       v.settings.crop,
@@ -352,7 +457,25 @@ function variantTable(rows: readonly VariantRow[]): string {
 
 function enrolmentTable(enrolments: AccuracyReport['enrolments']): string {
   return table(
-    ['person', 'variant', 'condition', 'genuine', 'FRR', 'impostor', 'FAR', 'mean verification genuine / impostor', 'AUC', 'own enrolment photos granted', 'photos skipped', 'train pairs', 'final test loss / acc', 'calibration: cohort above 0.5 before → after (bias shift)', 'start (s)', 'train (s)', 'step (ms)'],
+    [
+      'person',
+      'variant',
+      'condition',
+      'genuine',
+      'FRR',
+      'impostor',
+      'FAR',
+      'mean verification genuine / impostor',
+      'AUC',
+      'own enrolment photos granted',
+      'photos skipped',
+      'train pairs',
+      'final test loss / acc',
+      'calibration: cohort above 0.5 before → after (bias shift)',
+      'start (s)',
+      'train (s)',
+      'step (ms)',
+    ],
     enrolments.map((e) => {
       const last = e.history.at(-1);
       return [
@@ -369,7 +492,9 @@ function enrolmentTable(enrolments: AccuracyReport['enrolments']): string {
         String(e.skippedPhotos),
         e.counts.trainPairs ? String(e.counts.trainPairs) : '—',
         last ? `${f(last.testLoss, 3)} / ${f(last.accuracy, 2)}` : '—',
-        e.calibration ? `${pct(e.calibration.farBefore)} → ${pct(e.calibration.farAfter)} (${e.calibration.biasShift >= 0 ? '+' : ''}${f(e.calibration.biasShift, 2)})` : '—',
+        e.calibration
+          ? `${pct(e.calibration.farBefore)} → ${pct(e.calibration.farAfter)} (${e.calibration.biasShift >= 0 ? '+' : ''}${f(e.calibration.biasShift, 2)})`
+          : '—',
         f(e.loadSeconds),
         e.history.length > 0 ? f(e.trainSeconds, 0) : '—',
         f(e.medianStepMs, 0),
@@ -416,7 +541,13 @@ export function renderMarkdown(r: BenchReport): string {
     '',
   );
   out.push('## Run time of each part', '');
-  out.push(table(['part', 'seconds', 'where'], r.parts.map((p) => [p.part, f(p.seconds), p.where])), '');
+  out.push(
+    table(
+      ['part', 'seconds', 'where'],
+      r.parts.map((p) => [p.part, f(p.seconds), p.where]),
+    ),
+    '',
+  );
   if (r.estimate) out.push(...estimateSection(r.estimate, r));
   if (r.accuracy) out.push(...accuracySection(r.accuracy));
   if (r.pairs.length > 0) out.push(...pairsSection(r.pairs));

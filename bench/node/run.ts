@@ -14,13 +14,30 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PRETRAINED_PATH } from '../../src/model';
-import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DEFAULT_VERIFY_CONFIG, REFERENCE_TRAINING_CONFIG, type AugmentConfigInput } from '../../src/config';
+import {
+  DEFAULT_CAPTURE_CONFIG,
+  DEFAULT_FACE_CONFIG,
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  DEFAULT_VERIFY_CONFIG,
+  REFERENCE_TRAINING_CONFIG,
+  type AugmentConfigInput,
+} from '../../src/config';
 import { DEFAULT_CAMERA_PARAMS } from '../../src/augment';
 import { accuracyWork, extrapolate, speedWork, verifyWork, type AccuracyPlan, type EnrolmentCosts } from '../common/estimate';
 import { DEFAULT_FRAME_SPEC } from '../common/frame';
 import { median, rocAuc } from '../../tools/common';
 import { buildArchive, countPhotos, PAIR_FILES, planTargets, readPairsFile, runPairs, SPLIT, type TargetPlan } from '../../tools/lfw';
-import type { AccuracySetup, BackendSpeed, EnrolmentResult, ImportSpeed, NodeSpeedRow, SetupInfo, SpeedFailure, VerifySpeedResult } from '../common/types';
+import type {
+  AccuracySetup,
+  BackendSpeed,
+  EnrolmentResult,
+  ImportSpeed,
+  NodeSpeedRow,
+  SetupInfo,
+  SpeedFailure,
+  VerifySpeedResult,
+} from '../common/types';
 import { APP_DEFAULT_VARIANT, buildVariantTable, planVariants, type VariantSpec } from '../common/variants';
 import { launchBrowser, openPersistentSession, openSession, CHROMIUM_PATH, type BenchSession } from './browser';
 import { FULL, HELP, parseOptions, type BenchOptions } from './options';
@@ -83,7 +100,9 @@ type Reps = Pick<BenchOptions, 'warmup' | 'forwardReps' | 'stepReps'>;
 type Browser = Awaited<ReturnType<typeof launchBrowser>>;
 
 function logSpeed(label: string, r: { embedForwardMs: number; trainStepMs: number | null; note: string }, detection: string): void {
-  log(`  ${label}: forward ${r.embedForwardMs.toFixed(1)} ms, step ${r.trainStepMs === null ? '—' : `${r.trainStepMs.toFixed(0)} ms`}${detection} (${r.note})`);
+  log(
+    `  ${label}: forward ${r.embedForwardMs.toFixed(1)} ms, step ${r.trainStepMs === null ? '—' : `${r.trainStepMs.toFixed(0)} ms`}${detection} (${r.note})`,
+  );
 }
 
 function speedFailure(label: string, backend: string, threads: number, e: unknown): SpeedFailure {
@@ -92,7 +111,12 @@ function speedFailure(label: string, backend: string, threads: number, e: unknow
   return { backend, threads, error };
 }
 
-async function runSpeed(o: BenchOptions, framePhoto: string, origin: string, browser: Browser): Promise<{ backends: BackendRow[]; hardwareConcurrency: number[] }> {
+async function runSpeed(
+  o: BenchOptions,
+  framePhoto: string,
+  origin: string,
+  browser: Browser,
+): Promise<{ backends: BackendRow[]; hardwareConcurrency: number[] }> {
   const backends: BackendRow[] = [];
   const hc: number[] = [];
   for (const req of pageSpeedRequests(o, framePhoto)) {
@@ -102,7 +126,8 @@ async function runSpeed(o: BenchOptions, framePhoto: string, origin: string, bro
         hc.push(s.hardwareConcurrency);
         return s.page.evaluate((q) => window.__bench!.speedBackend(q), req);
       });
-      if (req.backend === 'wasm' && r.threads !== req.threads) throw new Error(`asked for ${req.threads} wasm threads, the backend runs ${r.threads}`);
+      if (req.backend === 'wasm' && r.threads !== req.threads)
+        throw new Error(`asked for ${req.threads} wasm threads, the backend runs ${r.threads}`);
       if (r.leakedTensors !== 0) throw new Error(`the run left ${r.leakedTensors} tensors behind`);
       backends.push(r);
       logSpeed(label, r, `, face detection ${r.detectMs.toFixed(1)} ms (${r.facesFound} found)`);
@@ -134,14 +159,18 @@ async function runImport(o: BenchOptions, origin: string): Promise<ImportSpeed> 
   const cache = path.join(o.out, '.cache');
   await mkdir(cache, { recursive: true });
   const archive = await buildArchive(o.data, path.join(cache, 'lfw-bench.tgz'), o.importImages);
-  log(`  archive: ${archive.images} photos of ${archive.people} people, ${(archive.bytes / 2 ** 20).toFixed(1)} MB, built in ${archive.seconds.toFixed(1)} s`);
+  log(
+    `  archive: ${archive.images} photos of ${archive.people} people, ${(archive.bytes / 2 ** 20).toFixed(1)} MB, built in ${archive.seconds.toFixed(1)} s`,
+  );
   try {
     const m = await withSession(openPersistentSession(origin), async (s) => {
       await s.page.setInputFiles('#archive', archive.file);
       return s.page.evaluate(() => window.__bench!.importArchive());
     });
     if (m.images !== archive.images || m.storedAfter !== archive.images) {
-      throw new Error(`the archive holds ${archive.images} photos; ${m.images} were imported and ${m.storedAfter} are stored (${m.skipped} skipped)`);
+      throw new Error(
+        `the archive holds ${archive.images} photos; ${m.images} were imported and ${m.storedAfter} are stored (${m.skipped} skipped)`,
+      );
     }
     return {
       images: m.images,
@@ -166,7 +195,8 @@ async function runImport(o: BenchOptions, origin: string): Promise<ImportSpeed> 
  * studying operating points offline (e.g. another calibration target) without training again.
  */
 async function writeScores(file: string, results: readonly EnrolmentResult[]): Promise<void> {
-  const attempts = (xs: EnrolmentResult['genuine']) => xs.map((a) => ({ person: a.person, file: a.file, noFace: a.noFace, scores: a.scores }));
+  const attempts = (xs: EnrolmentResult['genuine']) =>
+    xs.map((a) => ({ person: a.person, file: a.file, noFace: a.noFace, scores: a.scores }));
   const enrolments = results.map((r) => ({
     target: r.target,
     variant: r.variant,
@@ -186,8 +216,12 @@ function logEnrolment(r: EnrolmentResult): void {
   const granted = r.impostor.filter((a) => a.granted).length;
   const last = r.history.at(-1);
   const c = r.calibration;
-  const calibrated = c ? `calibrated (cohort above 0.5: ${(100 * c.farBefore).toFixed(1)} % → ${(100 * c.farAfter).toFixed(1)} %, bias ${c.biasShift >= 0 ? '+' : ''}${c.biasShift.toFixed(2)}), ` : '';
-  const training = last ? `trained ${r.trainSeconds.toFixed(0)} s (step ${r.medianStepMs.toFixed(0)} ms, test loss ${last.testLoss.toFixed(3)}, acc ${last.accuracy.toFixed(2)}), ${calibrated}` : '';
+  const calibrated = c
+    ? `calibrated (cohort above 0.5: ${(100 * c.farBefore).toFixed(1)} % → ${(100 * c.farAfter).toFixed(1)} %, bias ${c.biasShift >= 0 ? '+' : ''}${c.biasShift.toFixed(2)}), `
+    : '';
+  const training = last
+    ? `trained ${r.trainSeconds.toFixed(0)} s (step ${r.medianStepMs.toFixed(0)} ms, test loss ${last.testLoss.toFixed(3)}, acc ${last.accuracy.toFixed(2)}), ${calibrated}`
+    : '';
   log(
     `  ${r.target} / ${r.variant} / ${r.condition}: start ${r.loadSeconds.toFixed(1)} s, ${training}genuine denied ${denied}/${r.genuine.length}, impostors granted ${granted}/${r.impostor.length}, ` +
       `own enrolment photos granted ${(100 * r.seenGranted).toFixed(0)} %, AUC ${enrolmentAuc(r).toFixed(3)}, ${r.msPerAttempt.toFixed(0)} ms an attempt`,
@@ -251,7 +285,12 @@ function enrolmentCosts(results: readonly EnrolmentResult[], batchSize: number):
 }
 
 /** The accuracy part's work for some targets and settings (see bench/common/estimate.ts). */
-function accuracyPlan(targets: readonly TargetPlan[], variants: readonly VariantSpec[], o: Pick<BenchOptions, 'sameCamera' | 'capturesPerPhoto' | 'samplesPerClass'>, negatives: number): AccuracyPlan {
+function accuracyPlan(
+  targets: readonly TargetPlan[],
+  variants: readonly VariantSpec[],
+  o: Pick<BenchOptions, 'sameCamera' | 'capturesPerPhoto' | 'samplesPerClass'>,
+  negatives: number,
+): AccuracyPlan {
   return {
     testPhotos: targets.map((t) => t.test.length),
     anchorPhotos: SPLIT.anchors[1] - SPLIT.anchors[0],
@@ -295,7 +334,9 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
     seed: o.seed,
   };
   const conditions = o.sameCamera ? (['plain', 'sameCamera'] as const) : (['plain'] as const);
-  log(`  targets: ${targets.map((t) => `${t.name} (${t.test.length} test photos)`).join(', ')}; variants: ${variants.map((v) => v.id).join(', ')}; conditions: ${conditions.join(', ')}`);
+  log(
+    `  targets: ${targets.map((t) => `${t.name} (${t.test.length} test photos)`).join(', ')}; variants: ${variants.map((v) => v.id).join(', ')}; conditions: ${conditions.join(', ')}`,
+  );
   return withSession(openSession(browser, origin, concurrencyFor(o.accuracyThreads)), async (s) => {
     const info: SetupInfo = await s.page.evaluate((q) => window.__bench!.accuracySetup(q), setup);
     const face = info.crops.find((c) => c.crop === 'face');
@@ -314,7 +355,8 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
       }
     }
     if (o.scores) await writeScores(o.scores, results);
-    if ((await pretrainedVersion(root)) !== pretrained) throw new Error(`public/${PRETRAINED_PATH} changed during the accuracy part: its numbers mix two models; run it again`);
+    if ((await pretrainedVersion(root)) !== pretrained)
+      throw new Error(`public/${PRETRAINED_PATH} changed during the accuracy part: its numbers mix two models; run it again`);
     const rows = buildVariantTable(variants, results, DEFAULT_VERIFY_CONFIG.verificationThreshold);
     const app = rows.find((r) => r.id === APP_DEFAULT_VARIANT)!;
     const only = (x: { frr: number; far: number; eer: number; auc: number }) => ({ frr: x.frr, far: x.far, eer: x.eer, auc: x.auc });
@@ -323,7 +365,9 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
       settings: {
         where:
           'headless Chromium, bench page (production build), main thread' +
-          (2 * o.accuracyThreads > cores() ? `; the page reports hardwareConcurrency ${2 * o.accuracyThreads} (DevTools override) so that wasm runs ${o.accuracyThreads} threads` : ''),
+          (2 * o.accuracyThreads > cores()
+            ? `; the page reports hardwareConcurrency ${2 * o.accuracyThreads} (DevTools override) so that wasm runs ${o.accuracyThreads} threads`
+            : ''),
         data: o.data,
         peopleFile: o.people,
         minPhotos: o.minPhotos,
@@ -387,7 +431,11 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
       const nodeReqs = nodeSpeedRequests(plan);
       return speedWork([
         ...r.speed.backends.flatMap((b, i) => ('error' in b ? [] : [{ cost: b, reps: pageReqs[i]! }])),
-        ...r.speed.node.flatMap((b, i) => ('error' in b ? [] : [{ cost: { embedForwardMs: b.embedForwardMs, detectMs: null, trainStepMs: b.trainStepMs }, reps: nodeReqs[i]! }])),
+        ...r.speed.node.flatMap((b, i) =>
+          'error' in b
+            ? []
+            : [{ cost: { embedForwardMs: b.embedForwardMs, detectMs: null, trainStepMs: b.trainStepMs }, reps: nodeReqs[i]! }],
+        ),
       ]);
     };
     parts.push({
@@ -402,19 +450,37 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
     const rows = r.speed.verify;
     const now = verifyWork(rows, { warmup: o.warmup, cachedReps: o.verifyCachedReps, naiveReps: o.verifyNaiveReps });
     const full = verifyWork(rows, { warmup: FULL.warmup, cachedReps: FULL.verifyCachedReps, naiveReps: FULL.verifyNaiveReps });
-    parts.push({ part: 'verify', measuredSeconds: verify, estimatedSeconds: extrapolate(verify, now, full), basis: `${FULL.verifyCachedReps} frames each way, ${FULL.verifyNaiveReps} reference-way frames per n` });
+    parts.push({
+      part: 'verify',
+      measuredSeconds: verify,
+      estimatedSeconds: extrapolate(verify, now, full),
+      basis: `${FULL.verifyCachedReps} frames each way, ${FULL.verifyNaiveReps} reference-way frames per n`,
+    });
   }
   const imp = seconds('import');
   if (imp !== undefined && r.speed.import) {
     const all = await countPhotos(o.data);
-    parts.push({ part: 'import', measuredSeconds: imp, estimatedSeconds: imp * (all / r.speed.import.images), basis: `${all.toLocaleString('en')} photos at this run's rate` });
+    parts.push({
+      part: 'import',
+      measuredSeconds: imp,
+      estimatedSeconds: imp * (all / r.speed.import.images),
+      basis: `${all.toLocaleString('en')} photos at this run's rate`,
+    });
   }
   const pairs = seconds('pairs');
   if (pairs !== undefined && r.pairs[0]) {
     const f = r.pairs[0].files;
-    const [train, test] = await Promise.all([readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTrain)), readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTest))]);
+    const [train, test] = await Promise.all([
+      readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTrain)),
+      readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTest)),
+    ]);
     const all = train.length + test.length;
-    parts.push({ part: 'pairs', measuredSeconds: pairs, estimatedSeconds: pairs * (all / (f.devTrain.pairs + f.devTest.pairs)), basis: `all ${all.toLocaleString('en')} pairs at this run's rate, ${r.pairs.length} crop(s)` });
+    parts.push({
+      part: 'pairs',
+      measuredSeconds: pairs,
+      estimatedSeconds: pairs * (all / (f.devTrain.pairs + f.devTest.pairs)),
+      basis: `all ${all.toLocaleString('en')} pairs at this run's rate, ${r.pairs.length} crop(s)`,
+    });
   }
   const acc = seconds('accuracy');
   const a = r.accuracy;
@@ -424,10 +490,34 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
     // A full run trains full batches of 16; a quick run's single step an epoch may be a smaller
     // batch. Price a step by the speed part's full-batch step on the accuracy page's backend
     // (same run, same machine) when it ran, else by the accuracy part's own median step.
-    const speedStep = r.speed.backends.find((b): b is BackendSpeed => !('error' in b) && b.backend === 'wasm' && b.threads === o.accuracyThreads)?.trainStepMs ?? null;
+    const speedStep =
+      r.speed.backends.find((b): b is BackendSpeed => !('error' in b) && b.backend === 'wasm' && b.threads === o.accuracyThreads)
+        ?.trainStepMs ?? null;
     const costs = speedStep === null ? a.costs : { ...a.costs, stepMs: speedStep };
-    const nowWork = accuracyWork(accuracyPlan(a.people.map((p) => ({ name: p, anchors: [], positives: [], verification: [], test: Array.from({ length: a.enrolments.find((e) => e.target === p)!.genuine }) })), planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG, o.variants), o, a.settings.negatives.count), a.costs);
-    const fullWork = accuracyWork(accuracyPlan(fullTargets, planVariants(FULL.epochs, FULL.scratchEpochs, DEFAULT_TRAINING_CONFIG), fullOptions, a.settings.negatives.count), costs);
+    const nowWork = accuracyWork(
+      accuracyPlan(
+        a.people.map((p) => ({
+          name: p,
+          anchors: [],
+          positives: [],
+          verification: [],
+          test: Array.from({ length: a.enrolments.find((e) => e.target === p)!.genuine }),
+        })),
+        planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG, o.variants),
+        o,
+        a.settings.negatives.count,
+      ),
+      a.costs,
+    );
+    const fullWork = accuracyWork(
+      accuracyPlan(
+        fullTargets,
+        planVariants(FULL.epochs, FULL.scratchEpochs, DEFAULT_TRAINING_CONFIG),
+        fullOptions,
+        a.settings.negatives.count,
+      ),
+      costs,
+    );
     const fullPhotos = fullTargets.reduce((n, t) => n + t.anchors.length + t.positives.length + t.verification.length + t.test.length, 0);
     const setup = a.setupSeconds * (fullPhotos / a.photos);
     parts.push({
@@ -474,7 +564,16 @@ export async function main(argv: readonly string[], root: string): Promise<void>
       pageHardwareConcurrency: [],
     },
     parts: timings,
-    speed: { model: 'reference (buildSiamese() defaults)', modelConfig: DEFAULT_MODEL_CONFIG, framePhoto: null, backends: [], node: [], verify: null, verifyBackend: null, import: null },
+    speed: {
+      model: 'reference (buildSiamese() defaults)',
+      modelConfig: DEFAULT_MODEL_CONFIG,
+      framePhoto: null,
+      backends: [],
+      node: [],
+      verify: null,
+      verifyBackend: null,
+      import: null,
+    },
     pairs: [],
     accuracy: null,
     estimate: null,
@@ -497,7 +596,9 @@ export async function main(argv: readonly string[], root: string): Promise<void>
 
   log(`${o.quick ? 'quick' : 'full'} run, parts: ${o.parts.join(', ')}; results in ${path.relative(root, o.out) || o.out}`);
   const buildDir = path.join(o.out, '.build');
-  await timed('build', timings, 'Node: vite build of bench/harness.html (production settings) into bench/results/.build', () => buildHarness(root, buildDir));
+  await timed('build', timings, 'Node: vite build of bench/harness.html (production settings) into bench/results/.build', () =>
+    buildHarness(root, buildDir),
+  );
   const server = await serveHarness(root, buildDir, o.data);
   // The speed parts' camera frame shows a face: the first target's first photo.
   const first = (await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest))[0]!;
@@ -519,8 +620,18 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     if (o.parts.includes('verify')) {
       await guard('verify', () =>
         timed('verify', timings, 'headless Chromium, the backend the app picks by itself', async () => {
-          const req = { model: {}, ns: o.verifyNs, warmup: o.warmup, cachedReps: o.verifyCachedReps, naiveReps: o.verifyNaiveReps, seed: o.seed, framePhoto };
-          const r: VerifySpeedResult = await withSession(openSession(browser, server.origin), (s) => s.page.evaluate((q) => window.__bench!.speedVerify(q, {}), req));
+          const req = {
+            model: {},
+            ns: o.verifyNs,
+            warmup: o.warmup,
+            cachedReps: o.verifyCachedReps,
+            naiveReps: o.verifyNaiveReps,
+            seed: o.seed,
+            framePhoto,
+          };
+          const r: VerifySpeedResult = await withSession(openSession(browser, server.origin), (s) =>
+            s.page.evaluate((q) => window.__bench!.speedVerify(q, {}), req),
+          );
           if (r.leakedTensors !== 0) throw new Error(`the verify part left ${r.leakedTensors} tensors behind`);
           report.speed.verify = [...r.rows];
           report.speed.verifyBackend = r.backend;
@@ -532,7 +643,9 @@ export async function main(argv: readonly string[], root: string): Promise<void>
         timed('import', timings, 'headless Chromium, on-disk profile (IndexedDB on disk)', async () => {
           report.speed.import = await runImport(o, server.origin);
           const m = report.speed.import;
-          log(`  ${m.images} images in ${m.seconds.toFixed(1)} s = ${m.imagesPerSecond.toFixed(1)}/s, peak heap ${m.peakHeapMB.toFixed(0)} MB`);
+          log(
+            `  ${m.images} images in ${m.seconds.toFixed(1)} s = ${m.imagesPerSecond.toFixed(1)}/s, peak heap ${m.peakHeapMB.toFixed(0)} MB`,
+          );
         }),
       );
     }
@@ -570,7 +683,9 @@ export async function main(argv: readonly string[], root: string): Promise<void>
           report.accuracy = await runAccuracy(o, root, server.origin, browser);
           for (const v of report.accuracy.variants) {
             const c = v.sameCamera;
-            log(`  ${v.id}: FRR ${v.frr.toFixed(3)}, FAR ${v.far.toFixed(3)}, EER ${v.eer.toFixed(3)}, AUC ${v.auc.toFixed(3)}${c ? `; same camera FRR ${c.frr.toFixed(3)}, FAR ${c.far.toFixed(3)}, AUC ${c.auc.toFixed(3)}` : ''}`);
+            log(
+              `  ${v.id}: FRR ${v.frr.toFixed(3)}, FAR ${v.far.toFixed(3)}, EER ${v.eer.toFixed(3)}, AUC ${v.auc.toFixed(3)}${c ? `; same camera FRR ${c.frr.toFixed(3)}, FAR ${c.far.toFixed(3)}, AUC ${c.auc.toFixed(3)}` : ''}`,
+            );
           }
         }),
       );

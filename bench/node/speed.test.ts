@@ -45,7 +45,16 @@ describe('speedNode', () => {
   const small = { inputSize: 64, filters: [4, 8, 8, 8] as [number, number, number, number], embeddingSize: 16 };
 
   it('selects each backend in this process and times the model on it, leaving no tensors', async () => {
-    const wasm = await speedNode({ backend: 'wasm', model: small, step: true, batchSize: 4, warmup: 1, forwardReps: 2, stepReps: 1, seed: 3 });
+    const wasm = await speedNode({
+      backend: 'wasm',
+      model: small,
+      step: true,
+      batchSize: 4,
+      warmup: 1,
+      forwardReps: 2,
+      stepReps: 1,
+      seed: 3,
+    });
     expect(tf.getBackend()).toBe('wasm');
     expect(wasm).toMatchObject({ backend: 'wasm', threads: 1, tfjs: tf.version.tfjs, leakedTensors: 0 });
     expect(wasm.forwardSamplesMs).toHaveLength(2);
@@ -55,7 +64,16 @@ describe('speedNode', () => {
     expect(wasm.note).toContain(NODE_NO_DETECTION);
 
     // cpu forward only, as the bench runs it (a cpu step is slow even for a small model).
-    const cpu = await speedNode({ backend: 'cpu', model: small, step: false, batchSize: 4, warmup: 1, forwardReps: 1, stepReps: 5, seed: 3 });
+    const cpu = await speedNode({
+      backend: 'cpu',
+      model: small,
+      step: false,
+      batchSize: 4,
+      warmup: 1,
+      forwardReps: 1,
+      stepReps: 5,
+      seed: 3,
+    });
     expect(tf.getBackend()).toBe('cpu');
     expect(cpu).toMatchObject({ backend: 'cpu', threads: 1, simd: false, trainStepMs: null, leakedTensors: 0 });
     expect(cpu.stepSamplesMs).toEqual([]);

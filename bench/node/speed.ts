@@ -19,7 +19,14 @@ type SpeedPlanOptions = SpeedReps & { readonly seed: number };
 
 /** The model part of every speed request: the reference model, the app's batch size. */
 function modelRequest(o: SpeedPlanOptions): Omit<ModelSpeedRequest, 'step'> {
-  return { model: {}, batchSize: DEFAULT_TRAINING_CONFIG.batchSize, warmup: o.warmup, forwardReps: o.forwardReps, stepReps: o.stepReps, seed: o.seed };
+  return {
+    model: {},
+    batchSize: DEFAULT_TRAINING_CONFIG.batchSize,
+    warmup: o.warmup,
+    forwardReps: o.forwardReps,
+    stepReps: o.stepReps,
+    seed: o.seed,
+  };
 }
 
 /** A cpu step of the reference model takes minutes (~130 s measured): forward only, and few of those (~1.3 s each). */
@@ -59,7 +66,9 @@ export async function speedNode(req: NodeSpeedRequest): Promise<NodeSpeed> {
   const threads = wasm ? getThreadsCount() : 1;
   const before = tf.memory().numTensors;
   const model = await timeModel(req, req.step);
-  const runs = wasm ? `tf.js wasm under Node: ${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''}` : 'tf.js cpu (plain JavaScript)';
+  const runs = wasm
+    ? `tf.js wasm under Node: ${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''}`
+    : 'tf.js cpu (plain JavaScript)';
   return {
     backend: req.backend,
     threads,

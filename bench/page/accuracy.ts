@@ -78,7 +78,11 @@ export async function accuracySetup(setup: AccuracySetup): Promise<SetupInfo> {
 
   const { frame, face } = setup;
   const fixedSquare = captureSquare(frame.width, frame.height, setup.capture);
-  const detector = await createFaceDetector({ variant: face.variant, scoreThreshold: face.scoreThreshold, iouThreshold: face.iouThreshold });
+  const detector = await createFaceDetector({
+    variant: face.variant,
+    scoreThreshold: face.scoreThreshold,
+    iouThreshold: face.iouThreshold,
+  });
   const photos = new Map<string, tf.Tensor3D>();
   const fits: Record<CropMode, { offset: number; sizeRatio: number }[]> = { face: [], fixed: [] };
   const noFacePhotos: string[] = [];
@@ -156,7 +160,14 @@ function photo(s: State, crop: CropMode, condition: Condition, person: string, f
 }
 
 /** A burst of captures of each photo that has a crop: the crop repeated, each copy with its own seeded jitter. */
-function bursts(s: State, crop: CropMode, condition: Condition, person: string, files: readonly string[], tag: string): { ids: string[]; images: tf.Tensor4D } {
+function bursts(
+  s: State,
+  crop: CropMode,
+  condition: Condition,
+  person: string,
+  files: readonly string[],
+  tag: string,
+): { ids: string[]; images: tf.Tensor4D } {
   const n = s.setup.capturesPerPhoto;
   const ids: string[] = [];
   const parts: tf.Tensor4D[] = [];
@@ -225,7 +236,6 @@ async function attemptsOf(
   return out;
 }
 
-
 interface Trained {
   readonly history: EnrolmentResult['history'];
   readonly counts: Omit<EnrolmentResult['counts'], 'verification'>;
@@ -238,7 +248,13 @@ interface Trained {
 }
 
 /** Trains `net` on the target's enrolment captures and the bundled negatives with the app's train(). */
-async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: EnrolmentRequest, training: TrainingConfig): Promise<Trained> {
+async function trainOn(
+  s: State,
+  net: SiameseNetwork,
+  target: TargetPlan,
+  req: EnrolmentRequest,
+  training: TrainingConfig,
+): Promise<Trained> {
   const { crop } = req.variant;
   const anchors = bursts(s, crop, req.condition, target.name, target.anchors, 'anchor');
   const positives = bursts(s, crop, req.condition, target.name, target.positives, 'positive');
@@ -260,21 +276,36 @@ async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: E
   let lastLog = performance.now();
   const t0 = performance.now();
   try {
-    const result = await train(net, { images, index: new Map(ids.map((id, i) => [id, i])), train: split.train, test: split.test }, training, {
-      augment: augmentFunction(training, AUGMENT_SETS[req.variant.augmentSet]),
-      onBatch: (p) => {
-        steps.push(p.stepMs);
-        if (performance.now() - lastLog > 15_000) {
-          lastLog = performance.now();
-          console.log(`[bench] ${target.name} (${req.variant.id}, ${req.condition}): epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(3)}`);
-        }
+    const result = await train(
+      net,
+      { images, index: new Map(ids.map((id, i) => [id, i])), train: split.train, test: split.test },
+      training,
+      {
+        augment: augmentFunction(training, AUGMENT_SETS[req.variant.augmentSet]),
+        onBatch: (p) => {
+          steps.push(p.stepMs);
+          if (performance.now() - lastLog > 15_000) {
+            lastLog = performance.now();
+            console.log(
+              `[bench] ${target.name} (${req.variant.id}, ${req.condition}): epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(3)}`,
+            );
+          }
+        },
       },
-    });
+    );
     let calibration: CalibrationResult | null = null;
     let logits: number[] | null = null;
-    const cohort = calibrationCohort(anchors.ids.filter((id) => usedIds.has(id)), s.negativeIds, usedIds, training.seed);
+    const cohort = calibrationCohort(
+      anchors.ids.filter((id) => usedIds.has(id)),
+      s.negativeIds,
+      usedIds,
+      training.seed,
+    );
     if (cohort) {
-      const anchorRows = tf.gather(images, cohort.anchors.map((id) => ids.indexOf(id))) as tf.Tensor4D;
+      const anchorRows = tf.gather(
+        images,
+        cohort.anchors.map((id) => ids.indexOf(id)),
+      ) as tf.Tensor4D;
       const held = await negativeImages(s, cohort.negatives);
       try {
         if (training.calibrate) {
@@ -291,8 +322,20 @@ async function trainOn(s: State, net: SiameseNetwork, target: TargetPlan, req: E
     return {
       calibration,
       cohortLogits: logits,
-      history: result.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, testLoss: h.testLoss, accuracy: h.accuracy, epochMs: h.epochMs })),
-      counts: { anchors: anchors.ids.length, positives: positives.ids.length, negatives: usedNegatives.length, trainPairs: split.train.length, testPairs: split.test.length },
+      history: result.history.map((h) => ({
+        epoch: h.epoch,
+        trainLoss: h.trainLoss,
+        testLoss: h.testLoss,
+        accuracy: h.accuracy,
+        epochMs: h.epochMs,
+      })),
+      counts: {
+        anchors: anchors.ids.length,
+        positives: positives.ids.length,
+        negatives: usedNegatives.length,
+        trainPairs: split.train.length,
+        testPairs: split.test.length,
+      },
       seconds: (performance.now() - t0) / 1000,
       medianStepMs: median(steps),
     };
@@ -347,13 +390,21 @@ export async function accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResul
   let t2 = performance.now();
   try {
     if (variant.start !== 'none') {
-      trained = await trainOn(s, net, target, req, { ...s.setup.training, start: variant.start, augment: variant.augment, epochs: variant.epochs, freeze: variant.freeze, calibrate: variant.calibrate });
+      trained = await trainOn(s, net, target, req, {
+        ...s.setup.training,
+        start: variant.start,
+        augment: variant.augment,
+        epochs: variant.epochs,
+        freeze: variant.freeze,
+        calibrate: variant.calibrate,
+      });
     }
     t2 = performance.now();
     verification = bursts(s, variant.crop, condition, target.name, target.verification, 'verification');
     verifier = createVerifier(net);
     verifier.setVerificationImages(verification.images);
-    const score = (people: readonly TargetPlan[], filesOf: (t: TargetPlan) => readonly string[]) => attemptsOf(s, verifier!, verification!.images, variant.crop, condition, people, filesOf);
+    const score = (people: readonly TargetPlan[], filesOf: (t: TargetPlan) => readonly string[]) =>
+      attemptsOf(s, verifier!, verification!.images, variant.crop, condition, people, filesOf);
     genuine = await score([target], (t) => t.test);
     impostor = await score(
       s.setup.targets.filter((t) => t.name !== target.name),
@@ -375,7 +426,10 @@ export async function accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResul
     impostor,
     seenGranted: seen.filter((a) => a.granted).length / seen.length,
     skippedPhotos,
-    counts: { ...(trained?.counts ?? { anchors: 0, positives: 0, negatives: 0, trainPairs: 0, testPairs: 0 }), verification: verification.ids.length },
+    counts: {
+      ...(trained?.counts ?? { anchors: 0, positives: 0, negatives: 0, trainPairs: 0, testPairs: 0 }),
+      verification: verification.ids.length,
+    },
     history: trained?.history ?? [],
     calibration: trained?.calibration ?? null,
     cohortLogits: trained?.cohortLogits ?? null,

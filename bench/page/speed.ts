@@ -3,7 +3,14 @@
  * thread count once per page), and of the app's verifier against the reference way.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildSiamese, disposeNetwork, isSoftwareRenderer, selectBackend, softwareRendererName, type SelectBackendOptions } from '../../src/model';
+import {
+  buildSiamese,
+  disposeNetwork,
+  isSoftwareRenderer,
+  selectBackend,
+  softwareRendererName,
+  type SelectBackendOptions,
+} from '../../src/model';
 import { createVerifier } from '../../src/verify';
 import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../src/config';
 import { captureSquare } from '../../src/data';

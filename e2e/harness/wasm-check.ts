@@ -107,4 +107,3 @@ export async function wasmCheck(): Promise<WasmReport> {
     leaked: wasm.leaked + cpu.leaked,
   };
 }
-

@@ -62,7 +62,11 @@ async function centerChips(): Promise<ChipFunction> {
       n++;
       const s = wholeSquare(image);
       const size = Math.min(CENTER_CROP, s.size);
-      return cropResizeBilinear(image, { x: s.x + Math.floor((s.size - size) / 2), y: s.y + Math.floor((s.size - size) / 2), size }, CHIP_SIZE);
+      return cropResizeBilinear(
+        image,
+        { x: s.x + Math.floor((s.size - size) / 2), y: s.y + Math.floor((s.size - size) / 2), size },
+        CHIP_SIZE,
+      );
     },
     describe: () => `the central ${CENTER_CROP} px of the photo resized to ${CHIP_SIZE} (${n} photos)`,
     dispose: () => undefined,

@@ -25,7 +25,10 @@ interface CacheIndex {
   readonly photos: string[];
 }
 
-const files = (dir: string, chip: string) => ({ index: path.join(dir, chip, 'descriptors.json'), data: path.join(dir, chip, 'descriptors.f32') });
+const files = (dir: string, chip: string) => ({
+  index: path.join(dir, chip, 'descriptors.json'),
+  data: path.join(dir, chip, 'descriptors.f32'),
+});
 
 /** The cache of `chip`, or an empty one when there is none or it was made with other weights. */
 export async function readCache(dir: string, chip: string, backboneVersion: string): Promise<DescriptorCache> {

@@ -28,9 +28,13 @@ describe('the exported head', () => {
       const { modelJson, weights } = await headFiles(head, { calibration: { biasShift: 1.25 } });
       const seen: string[] = [];
       const before = tf.memory().numTensors;
-      const loaded = await loadHead('http://app/', { fetch: fakeFetch({ [`http://app/${HEAD_PATH}`]: modelJson, 'http://app/models/face-recognition-head/weights.bin': weights }, seen) });
+      const loaded = await loadHead('http://app/', {
+        fetch: fakeFetch({ [`http://app/${HEAD_PATH}`]: modelJson, 'http://app/models/face-recognition-head/weights.bin': weights }, seen),
+      });
       expect(loaded).toMatchObject({ projection, biasShift: 1.25 });
-      expect([...headLogits(loaded.head, [vec(1), vec(2)], [vec(3), vec(2)])]).toEqual([...headLogits(head, [vec(1), vec(2)], [vec(3), vec(2)])]);
+      expect([...headLogits(loaded.head, [vec(1), vec(2)], [vec(3), vec(2)])]).toEqual([
+        ...headLogits(head, [vec(1), vec(2)], [vec(3), vec(2)]),
+      ]);
       disposeHead(loaded.head);
       expect(tf.memory().numTensors).toBe(before);
       expect(seen.every((u) => u.startsWith('http://app/models/face-recognition-head/'))).toBe(true);
@@ -53,7 +57,10 @@ describe('the exported head', () => {
 
 it('the shipped head (public/models/face-recognition-head) loads: the plain head, calibrated', async () => {
   const dir = path.join(__dirname, '../../public/models/face-recognition-head');
-  const files = { [`http://app/${HEAD_PATH}`]: readFileSync(path.join(dir, 'model.json'), 'utf8'), 'http://app/models/face-recognition-head/weights.bin': new Uint8Array(readFileSync(path.join(dir, 'weights.bin'))) };
+  const files = {
+    [`http://app/${HEAD_PATH}`]: readFileSync(path.join(dir, 'model.json'), 'utf8'),
+    'http://app/models/face-recognition-head/weights.bin': new Uint8Array(readFileSync(path.join(dir, 'weights.bin'))),
+  };
   const { head, projection, biasShift } = await loadHead('http://app/', { fetch: fakeFetch(files, []) });
   expect(projection).toBe(0);
   expect(head.countParams()).toBe(129);

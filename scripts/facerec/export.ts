@@ -11,9 +11,14 @@ export interface HeadMetadata {
 }
 
 /** model.json (as text) and the weight bytes of `head`, with `metadata` as userDefinedMetadata. */
-export async function headFiles(head: tf.LayersModel, metadata: HeadMetadata): Promise<{ modelJson: string; weights: Uint8Array<ArrayBuffer> }> {
+export async function headFiles(
+  head: tf.LayersModel,
+  metadata: HeadMetadata,
+): Promise<{ modelJson: string; weights: Uint8Array<ArrayBuffer> }> {
   let saved: tf.io.ModelArtifacts | undefined;
-  await head.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+  await head.save(
+    tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })),
+  );
   const a = saved!;
   const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(a.weightData!));
   const modelJson = {

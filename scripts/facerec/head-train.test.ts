@@ -19,7 +19,10 @@ function synthetic(nPeople: number, photos: number, noise: number, seed: number)
     const list: string[] = [];
     for (let k = 0; k < photos; k++) {
       const key = `P${p}/P${p}_${k}.jpg`;
-      descriptors.set(key, Float32Array.from(centre, (c) => c + gauss() * noise));
+      descriptors.set(
+        key,
+        Float32Array.from(centre, (c) => c + gauss() * noise),
+      );
       list.push(key);
     }
     people.set(`P${p}`, list);

@@ -22,7 +22,8 @@ export interface Pair {
 export function samplePairs(people: ReadonlyMap<string, readonly string[]>, n: number, seed: number): Pair[] {
   const names = [...people.keys()];
   const multi = names.filter((p) => people.get(p)!.length >= 2);
-  if (multi.length === 0 || names.length < 2) throw new Error(`samplePairs: need a person with 2 photos and 2 people (got ${multi.length} and ${names.length})`);
+  if (multi.length === 0 || names.length < 2)
+    throw new Error(`samplePairs: need a person with 2 photos and 2 people (got ${multi.length} and ${names.length})`);
   const rand = createRng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const pairs: Pair[] = [];
@@ -44,7 +45,11 @@ export function samplePairs(people: ReadonlyMap<string, readonly string[]>, n: n
 }
 
 /** Splits people into a held-out share (for calibration) and the rest, seeded. */
-export function splitPeople<T>(people: ReadonlyMap<string, T>, heldShare: number, seed: number): { train: Map<string, T>; held: Map<string, T> } {
+export function splitPeople<T>(
+  people: ReadonlyMap<string, T>,
+  heldShare: number,
+  seed: number,
+): { train: Map<string, T>; held: Map<string, T> } {
   const names = shuffled([...people.keys()].sort(), seed);
   const nHeld = Math.round(names.length * heldShare);
   const held = new Map(names.slice(0, nHeld).map((n) => [n, people.get(n)!] as const));
@@ -72,7 +77,12 @@ export interface TrainOptions {
  * Trains `head` (buildHead()) in place on pairs of `people`'s descriptors. Returns the mean loss
  * of each epoch. Leaves no tensors beyond the optimizer, which it disposes.
  */
-export async function trainHead(head: tf.LayersModel, descriptors: ReadonlyMap<string, Float32Array>, people: ReadonlyMap<string, readonly string[]>, options: TrainOptions): Promise<number[]> {
+export async function trainHead(
+  head: tf.LayersModel,
+  descriptors: ReadonlyMap<string, Float32Array>,
+  people: ReadonlyMap<string, readonly string[]>,
+  options: TrainOptions,
+): Promise<number[]> {
   const batchSize = options.batchSize ?? 256;
   const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
   head.compile({ optimizer, loss: 'binaryCrossentropy' });
@@ -94,7 +104,10 @@ export async function trainHead(head: tf.LayersModel, descriptors: ReadonlyMap<s
           return [
             tf.tensor2d(fa, [part.length, DESCRIPTOR_SIZE]),
             tf.tensor2d(fb, [part.length, DESCRIPTOR_SIZE]),
-            tf.tensor2d(part.map((p) => (p.same ? 1 : 0)), [part.length, 1]),
+            tf.tensor2d(
+              part.map((p) => (p.same ? 1 : 0)),
+              [part.length, 1],
+            ),
           ];
         });
         try {
@@ -116,7 +129,13 @@ export async function trainHead(head: tf.LayersModel, descriptors: ReadonlyMap<s
 
 /** The head's logits for pairs. */
 export function scoreHead(head: tf.LayersModel, descriptors: ReadonlyMap<string, Float32Array>, pairs: readonly Pair[]): number[] {
-  return [...headLogits(head, pairs.map((p) => lookup(descriptors, p.a)), pairs.map((p) => lookup(descriptors, p.b)))];
+  return [
+    ...headLogits(
+      head,
+      pairs.map((p) => lookup(descriptors, p.a)),
+      pairs.map((p) => lookup(descriptors, p.b)),
+    ),
+  ];
 }
 
 /** −‖a − b‖ (higher = more alike): the raw descriptor baseline, face-api's own rule. */
@@ -148,7 +167,13 @@ export function byClass(pairs: readonly Pair[], scores: readonly number[]): { ge
 export function pairMetrics(pairs: readonly Pair[], scores: readonly number[]): PairMetrics {
   const { genuine, impostor } = byClass(pairs, scores);
   const cv = kFoldAccuracy(genuine, impostor, 10);
-  return { pairs: pairs.length, auc: rocAuc(genuine, impostor), eer: equalErrorRate(genuine, impostor).eer, accuracy10Fold: cv.accuracy, accuracy10FoldStd: cv.std };
+  return {
+    pairs: pairs.length,
+    auc: rocAuc(genuine, impostor),
+    eer: equalErrorRate(genuine, impostor).eer,
+    accuracy10Fold: cv.accuracy,
+    accuracy10FoldStd: cv.std,
+  };
 }
 
 /**
@@ -163,5 +188,8 @@ export function thresholdAtFar(impostor: readonly number[], far: number): number
 
 /** FAR and FRR of scores at a threshold (granted: score > threshold). */
 export function ratesAt(genuine: readonly number[], impostor: readonly number[], threshold: number): { far: number; frr: number } {
-  return { far: impostor.filter((s) => s > threshold).length / impostor.length, frr: genuine.filter((s) => !(s > threshold)).length / genuine.length };
+  return {
+    far: impostor.filter((s) => s > threshold).length / impostor.length,
+    frr: genuine.filter((s) => !(s > threshold)).length / genuine.length,
+  };
 }

@@ -36,15 +36,29 @@ export async function readPairs(file: string): Promise<PairRow[]> {
  * The photos on disk of each person (`<Person>/<file>.jpg`, sorted), at most `maxPerPerson` of
  * each (a seeded choice where there are more), people with fewer than `minPhotos` left out.
  */
-export async function photosOfPeople(lfwDir: string, people: readonly string[], minPhotos: number, maxPerPerson: number, seed: number): Promise<Map<string, string[]>> {
+export async function photosOfPeople(
+  lfwDir: string,
+  people: readonly string[],
+  minPhotos: number,
+  maxPerPerson: number,
+  seed: number,
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const [i, name] of people.entries()) {
     const dir = path.join(lfwDir, name);
     if (!existsSync(dir)) continue;
     const files = (await readdir(dir)).filter((f) => f.toLowerCase().endsWith('.jpg')).sort();
     if (files.length < minPhotos) continue;
-    const chosen = files.length > maxPerPerson ? shuffled(files, seed + i).slice(0, maxPerPerson).sort() : files;
-    out.set(name, chosen.map((f) => `${name}/${f}`));
+    const chosen =
+      files.length > maxPerPerson
+        ? shuffled(files, seed + i)
+            .slice(0, maxPerPerson)
+            .sort()
+        : files;
+    out.set(
+      name,
+      chosen.map((f) => `${name}/${f}`),
+    );
   }
   return out;
 }

@@ -12,7 +12,19 @@ import { loadBackboneFromDisk } from './backbone-disk';
 import { exportHead } from './export';
 import { createChipFunction } from './chips';
 import { computeDescriptors, readCache } from './descriptors';
-import { byClass, pairMetrics, ratesAt, scoreDistance, scoreHead, splitPeople, samplePairs, thresholdAtFar, trainHead, type Pair, type PairMetrics } from './head-train';
+import {
+  byClass,
+  pairMetrics,
+  ratesAt,
+  scoreDistance,
+  scoreHead,
+  splitPeople,
+  samplePairs,
+  thresholdAtFar,
+  trainHead,
+  type Pair,
+  type PairMetrics,
+} from './head-train';
 import { photosOfPeople, readPairs, readPeople } from './lfw-data';
 
 export interface PipelineArgs {
@@ -48,7 +60,13 @@ async function plan(args: PipelineArgs) {
   const lfwDir = path.join(args.lfw, 'lfw');
   const meta = path.join(args.lfw, 'lfw-meta');
   const seed = num(args, 'seed');
-  const trainPeople = await photosOfPeople(lfwDir, await readPeople(path.join(meta, 'people-dev-train.tsv')), 2, num(args, 'max-per-person'), seed);
+  const trainPeople = await photosOfPeople(
+    lfwDir,
+    await readPeople(path.join(meta, 'people-dev-train.tsv')),
+    2,
+    num(args, 'max-per-person'),
+    seed,
+  );
   const testPairs = await readPairs(path.join(meta, 'pairs-dev-test.tsv'));
   const testPhotos = [...new Set(testPairs.flatMap((p) => [p.left, p.right]))];
   return { lfwDir, trainPeople, testPairs, testPhotos, seed };
@@ -63,7 +81,9 @@ async function describeAll(args: PipelineArgs) {
   // The dev-test photos first: evaluation needs all of them; training can use a part of the rest.
   const all = [...testPhotos, ...trainPhotos];
   const missing = all.filter((p) => !cache.descriptors.has(p)).length;
-  log(`chip ${args.chip}: ${trainPeople.size} dev-train people, ${trainPhotos.length} photos; ${testPhotos.length} dev-test pair photos; ${missing} to describe (cache has ${cache.descriptors.size})`);
+  log(
+    `chip ${args.chip}: ${trainPeople.size} dev-train people, ${trainPhotos.length} photos; ${testPhotos.length} dev-test pair photos; ${missing} to describe (cache has ${cache.descriptors.size})`,
+  );
   if (missing > 0 && args['cached-only']) {
     const lacking = testPhotos.filter((p) => !cache.descriptors.has(p)).length;
     if (lacking > 0) throw new Error(`--cached-only: the cache lacks ${lacking} dev-test photos; run the describe command first`);
@@ -79,7 +99,8 @@ async function describeAll(args: PipelineArgs) {
     try {
       await computeDescriptors(model, chips, lfwDir, all, cache, args.cache, {
         onProgress: (done, n) => {
-          if (done % 400 < 8 || done === n) log(`${done}/${n} photos described (${((performance.now() - start) / done).toFixed(1)} ms a photo, chip and decode included)`);
+          if (done % 400 < 8 || done === n)
+            log(`${done}/${n} photos described (${((performance.now() - start) / done).toFixed(1)} ms a photo, chip and decode included)`);
         },
       });
       log(`chips: ${chips.describe()}`);
@@ -109,7 +130,11 @@ interface Variant {
 async function speed(args: PipelineArgs): Promise<void> {
   const { model } = await loadBackboneFromDisk(path.join(args.root, 'public', 'models', 'face-recognition'));
   const rand = createRng(num(args, 'seed'));
-  const chip = () => ({ width: CHIP_SIZE, height: CHIP_SIZE, data: Uint8Array.from({ length: CHIP_SIZE * CHIP_SIZE * 4 }, () => Math.floor(rand() * 256)) });
+  const chip = () => ({
+    width: CHIP_SIZE,
+    height: CHIP_SIZE,
+    data: Uint8Array.from({ length: CHIP_SIZE * CHIP_SIZE * 4 }, () => Math.floor(rand() * 256)),
+  });
   const rows: Record<string, number> = {};
   for (const batch of [1, 8]) {
     const chips = Array.from({ length: batch }, chip);
@@ -123,7 +148,9 @@ async function speed(args: PipelineArgs): Promise<void> {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
     rows[`batch${batch}`] = median;
-    log(`backbone on ${tf.getBackend()}: batch ${batch}: median ${median.toFixed(1)} ms a call, ${(median / batch).toFixed(1)} ms a chip (${times.length} runs, min ${times[0]!.toFixed(1)} ms)`);
+    log(
+      `backbone on ${tf.getBackend()}: batch ${batch}: median ${median.toFixed(1)} ms a call, ${(median / batch).toFixed(1)} ms a chip (${times.length} runs, min ${times[0]!.toFixed(1)} ms)`,
+    );
   }
   model.dispose();
   console.log(JSON.stringify({ backend: tf.getBackend(), msPerCall: rows }));
@@ -140,10 +167,14 @@ export async function main(command: 'describe' | 'train' | 'speed', args: Pipeli
   const { train, held } = splitPeople(trainPeople, num(args, 'calibration-share'), seed);
   const calibrationPairs = samplePairs(held, 20000, seed + 7);
   const test: Pair[] = testPairs.map((p) => ({ a: p.left, b: p.right, same: p.same }));
-  log(`training people ${train.size} (${[...train.values()].flat().length} photos), calibration people ${held.size}; dev-test pairs ${test.length}`);
+  log(
+    `training people ${train.size} (${[...train.values()].flat().length} photos), calibration people ${held.size}; dev-test pairs ${test.length}`,
+  );
 
   const baseline = pairMetrics(test, scoreDistance(d, test));
-  log(`Euclidean distance on dev-test: AUC ${baseline.auc.toFixed(5)}, EER ${(baseline.eer * 100).toFixed(2)} %, 10-fold ${(baseline.accuracy10Fold * 100).toFixed(2)} %`);
+  log(
+    `Euclidean distance on dev-test: AUC ${baseline.auc.toFixed(5)}, EER ${(baseline.eer * 100).toFixed(2)} %, 10-fold ${(baseline.accuracy10Fold * 100).toFixed(2)} %`,
+  );
 
   const variants: Variant[] = [];
   for (const projection of num(args, 'projection') > 0 ? [0, num(args, 'projection')] : [0]) {
@@ -160,7 +191,9 @@ export async function main(command: 'describe' | 'train' | 'speed', args: Pipeli
     const seconds = (performance.now() - start) / 1000;
     const devTest = pairMetrics(test, scoreHead(head, d, test));
     const calibrationAuc = pairMetrics(calibrationPairs, scoreHead(head, d, calibrationPairs)).auc;
-    log(`${name}: ${seconds.toFixed(0)} s; dev-test AUC ${devTest.auc.toFixed(5)}, EER ${(devTest.eer * 100).toFixed(2)} %, 10-fold ${(devTest.accuracy10Fold * 100).toFixed(2)} %; calibration-people AUC ${calibrationAuc.toFixed(5)}`);
+    log(
+      `${name}: ${seconds.toFixed(0)} s; dev-test AUC ${devTest.auc.toFixed(5)}, EER ${(devTest.eer * 100).toFixed(2)} %, 10-fold ${(devTest.accuracy10Fold * 100).toFixed(2)} %; calibration-people AUC ${calibrationAuc.toFixed(5)}`,
+    );
     variants.push({ name, projection, head, losses, seconds, devTest, calibrationAuc });
   }
   // The default: whichever ranks the unseen dev-test people better (AUC; EER breaks a tie).
@@ -172,22 +205,39 @@ export async function main(command: 'describe' | 'train' | 'speed', args: Pipeli
   const targetFar = num(args, 'target-far');
   const calib = byClass(calibrationPairs, scoreHead(best.head, d, calibrationPairs));
   const t = thresholdAtFar(calib.impostor, targetFar);
-  const operatingPoints = [0.001, 0.005, 0.01, 0.02, 0.05].map((far) => ({ targetFar: far, logit: thresholdAtFar(calib.impostor, far), ...ratesAt(calib.genuine, calib.impostor, thresholdAtFar(calib.impostor, far)) }));
+  const operatingPoints = [0.001, 0.005, 0.01, 0.02, 0.05].map((far) => ({
+    targetFar: far,
+    logit: thresholdAtFar(calib.impostor, far),
+    ...ratesAt(calib.genuine, calib.impostor, thresholdAtFar(calib.impostor, far)),
+  }));
   const biasBefore = best.head.getLayer(HEAD_LAYER_NAMES.classifier).getWeights()[1]!.dataSync()[0]!;
   shiftHeadBias(best.head, t);
   const testLogits = scoreHead(best.head, d, test);
   const testByClass = byClass(test, testLogits);
   const atHalf = ratesAt(testByClass.genuine, testByClass.impostor, 0);
-  log(`calibration: t = ${t.toFixed(4)} (FAR ≤ ${targetFar} on ${calib.impostor.length} calibration impostor pairs); bias ${biasBefore.toFixed(4)} → ${(biasBefore - t).toFixed(4)}; dev-test at 0.5: FAR ${(atHalf.far * 100).toFixed(2)} %, FRR ${(atHalf.frr * 100).toFixed(2)} %`);
+  log(
+    `calibration: t = ${t.toFixed(4)} (FAR ≤ ${targetFar} on ${calib.impostor.length} calibration impostor pairs); bias ${biasBefore.toFixed(4)} → ${(biasBefore - t).toFixed(4)}; dev-test at 0.5: FAR ${(atHalf.far * 100).toFixed(2)} %, FRR ${(atHalf.frr * 100).toFixed(2)} %`,
+  );
 
   const results = {
     chip: args.chip,
     backboneVersion: version,
     photos: { trainPeople: train.size, calibrationPeople: held.size, trainPhotos: [...train.values()].flat().length, descriptors: d.size },
-    options: { epochs: num(args, 'epochs'), pairsPerEpoch: num(args, 'pairs-per-epoch'), learningRate: num(args, 'learning-rate'), seed, maxPerPerson: num(args, 'max-per-person') },
+    options: {
+      epochs: num(args, 'epochs'),
+      pairsPerEpoch: num(args, 'pairs-per-epoch'),
+      learningRate: num(args, 'learning-rate'),
+      seed,
+      maxPerPerson: num(args, 'max-per-person'),
+    },
     devTest: {
       euclidean: baseline,
-      ...Object.fromEntries(variants.map((v) => [v.projection === 0 ? 'head' : `projection${v.projection}`, { ...v.devTest, trainSeconds: v.seconds, losses: v.losses, calibrationPeopleAuc: v.calibrationAuc }])),
+      ...Object.fromEntries(
+        variants.map((v) => [
+          v.projection === 0 ? 'head' : `projection${v.projection}`,
+          { ...v.devTest, trainSeconds: v.seconds, losses: v.losses, calibrationPeopleAuc: v.calibrationAuc },
+        ]),
+      ),
     },
     default: best.name,
     calibration: {
@@ -205,7 +255,10 @@ export async function main(command: 'describe' | 'train' | 'speed', args: Pipeli
   log(`wrote ${args.out}`);
 
   if (!args['no-export']) {
-    const bytes = await exportHead(best.head, args.export, { ...results, command: `node scripts/facerec/pipeline.mjs ${process.argv.slice(2).join(' ')}` });
+    const bytes = await exportHead(best.head, args.export, {
+      ...results,
+      command: `node scripts/facerec/pipeline.mjs ${process.argv.slice(2).join(' ')}`,
+    });
     log(`exported the head to ${args.export} (${bytes.toLocaleString('en')} bytes of weights)`);
   }
   for (const v of variants) disposeHead(v.head);

@@ -76,7 +76,9 @@ const test = await lfw.pairsFromFile(metaDir, lfw.PAIR_FILES.devTest, { limit, s
 const targets = (await lfw.planTargets(lfwDir, join(metaDir, 'people-dev-test.tsv'), minPhotos, 0)).map((t) => t.name);
 const isTarget = new Set(targets);
 const showsTarget = (r) => isTarget.has(lfw.personOf(r.left)) || isTarget.has(lfw.personOf(r.right));
-log(`${train.rows.length} dev-train and ${test.rows.length} dev-test pairs; ${targets.length} target people (≥ ${minPhotos} photos): ${targets.join(', ')}`);
+log(
+  `${train.rows.length} dev-train and ${test.rows.length} dev-test pairs; ${targets.length} target people (≥ ${minPhotos} photos): ${targets.join(', ')}`,
+);
 
 // 1. Score with the model as it is.
 const net = await lfw.loadPairsNetwork(dir);
@@ -100,7 +102,8 @@ const calibLogits = lfw.byClass(calibRows, pick(calibIdx, testScored.logits));
 const fit = metrics.bestAccuracyThreshold(calibLogits.genuine, calibLogits.impostor);
 const cv = metrics.kFoldAccuracy(calibLogits.genuine, calibLogits.impostor, 10);
 const targetFar = args['target-far'] === undefined ? null : Number(args['target-far']);
-if (targetFar !== null && !(targetFar >= 0 && targetFar < 1)) throw new Error(`--target-far ${args['target-far']}: expected a fraction in [0, 1)`);
+if (targetFar !== null && !(targetFar >= 0 && targetFar < 1))
+  throw new Error(`--target-far ${args['target-far']}: expected a fraction in [0, 1)`);
 /** The lowest logit threshold accepting (logit > threshold) at most `far` of the different-people pairs. */
 const thresholdAtFar = (impostor, far) => {
   const desc = [...impostor].sort((a, b) => b - a);
@@ -115,10 +118,15 @@ const operatingPoints = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1].map((far) => {
     tpr: calibLogits.genuine.filter((z) => z > at).length / calibLogits.genuine.length,
   };
 });
-for (const p of operatingPoints) log(`calibration pairs: at FAR ≤ ${p.target_far}: logit ${p.logit_threshold.toFixed(3)}, FAR ${p.far.toFixed(4)}, TPR ${p.tpr.toFixed(4)}`);
+for (const p of operatingPoints)
+  log(
+    `calibration pairs: at FAR ≤ ${p.target_far}: logit ${p.logit_threshold.toFixed(3)}, FAR ${p.far.toFixed(4)}, TPR ${p.tpr.toFixed(4)}`,
+  );
 const t = targetFar === null ? fit.threshold : thresholdAtFar(calibLogits.impostor, targetFar);
 const biasBefore = net.classifier.getWeights()[1].dataSync()[0];
-log(`calibration: ${calibRows.length} pairs; best logit threshold t = ${t.toFixed(4)} (P = ${sigmoid(t).toFixed(4)}), accuracy there ${fit.accuracy.toFixed(4)} (fitted on these pairs), 10-fold ${cv.accuracy.toFixed(4)}; bias ${biasBefore.toFixed(6)} → ${(biasBefore - t).toFixed(6)}`);
+log(
+  `calibration: ${calibRows.length} pairs; best logit threshold t = ${t.toFixed(4)} (P = ${sigmoid(t).toFixed(4)}), accuracy there ${fit.accuracy.toFixed(4)} (fitted on these pairs), 10-fold ${cv.accuracy.toFixed(4)}; bias ${biasBefore.toFixed(6)} → ${(biasBefore - t).toFixed(6)}`,
+);
 lfw.disposeNetwork(net);
 
 const modelJsonPath = join(dir, 'model.json');
@@ -139,7 +147,9 @@ if (args['dry-run']) {
 } else {
   await writeFile(modelJsonPath, newText);
 }
-log(`${args['dry-run'] ? 'dry run: wrote ' + join(calibDir, 'model.json') : 'wrote ' + modelJsonPath}: classifier/bias quantization min ${q.min} → ${newMin} (byte ${byte}, scale ${q.scale})`);
+log(
+  `${args['dry-run'] ? 'dry run: wrote ' + join(calibDir, 'model.json') : 'wrote ' + modelJsonPath}: classifier/bias quantization min ${q.min} → ${newMin} (byte ${byte}, scale ${q.scale})`,
+);
 
 // 4. Reload and check.
 const net2 = await lfw.loadPairsNetwork(calibDir);
@@ -152,13 +162,21 @@ cropper.dispose();
 lfw.disposeNetwork(net2);
 const checks = {
   bias_error: Math.abs(biasAfter - (biasBefore - t)),
-  max_logit_shift_error: maxAbs(testAfter.logits, testScored.logits.map((z) => z - t)),
-  max_score_error: maxAbs(testAfter.scores, testScored.logits.map((z) => sigmoid(z - t))),
+  max_logit_shift_error: maxAbs(
+    testAfter.logits,
+    testScored.logits.map((z) => z - t),
+  ),
+  max_score_error: maxAbs(
+    testAfter.scores,
+    testScored.logits.map((z) => sigmoid(z - t)),
+  ),
   whole_network_vs_head_after: headAfter,
 };
 const after = lfw.summarizeScored(trainAfter, testAfter, headAfter);
 const aucChange = Math.abs(after.model.devTestAuc - before.model.devTestAuc);
-log(`reloaded: bias ${biasAfter.toFixed(6)}; checks ${JSON.stringify(checks)}; AUC ${before.model.devTestAuc.toFixed(6)} → ${after.model.devTestAuc.toFixed(6)}`);
+log(
+  `reloaded: bias ${biasAfter.toFixed(6)}; checks ${JSON.stringify(checks)}; AUC ${before.model.devTestAuc.toFixed(6)} → ${after.model.devTestAuc.toFixed(6)}`,
+);
 const failures = [
   checks.bias_error > 1e-6 && 'bias',
   checks.max_logit_shift_error > 1e-4 && 'logit shift',
@@ -205,7 +223,13 @@ const calibration = {
   calibration_pairs: `pairs-dev-test.tsv pairs with no photo of an enrolment target (people-dev-test.tsv people with >= ${minPhotos} photos); the model never trained on any dev-test person`,
   not_calibrated_on: 'pairs-dev-train.tsv (people the model trained on: their threshold, 0.848, does not transfer)',
   excluded_targets: targets,
-  n_pairs: { calibration: calibIdx.length, target: heldIdx.length, dev_train: train.rows.length, dev_test: test.rows.length, limit_per_file: limit },
+  n_pairs: {
+    calibration: calibIdx.length,
+    target: heldIdx.length,
+    dev_train: train.rows.length,
+    dev_test: test.rows.length,
+    limit_per_file: limit,
+  },
   logit_threshold: t,
   probability_threshold_before: sigmoid(t),
   calibration_accuracy_at_t: fit.accuracy,
@@ -228,17 +252,27 @@ const calibration = {
     acc_10fold: after.model.devTestTenFold.accuracy,
     acc_10fold_std: after.model.devTestTenFold.std,
     'acc_at_0.5': { before: before.model.devTestAccuracyAt05, after: after.model.devTestAccuracyAt05 },
-    raw_pixels: { auc: after.pixels.devTestAuc, acc_threshold_from_dev_train: after.pixels.devTestAccuracy, acc_10fold: after.pixels.devTestTenFold.accuracy },
+    raw_pixels: {
+      auc: after.pixels.devTestAuc,
+      acc_threshold_from_dev_train: after.pixels.devTestAccuracy,
+      acc_10fold: after.pixels.devTestTenFold.accuracy,
+    },
   },
   dev_train: { 'acc_at_0.5': { before: before.model.devTrainAccuracyAt05, after: after.model.devTrainAccuracyAt05 } },
   backend: tf.getBackend(),
   seconds,
   command: `node scripts/pretrain/calibrate.mjs${limit ? ` --limit ${limit}` : ''}${targetFar === null ? '' : ` --target-far ${targetFar}`} --crop ${args.crop}`,
 };
-const files = { devTrain: { ...train.info, photos: trainScored.embeddings.size }, devTest: { ...test.info, photos: testScored.embeddings.size } };
+const files = {
+  devTrain: { ...train.info, photos: trainScored.embeddings.size },
+  devTest: { ...test.info, photos: testScored.embeddings.size },
+};
 const common = { files, crop, modelUrlOrDir: dir, backend: tf.getBackend(), seconds, limit, seed };
 await mkdir(dirname(args.out), { recursive: true });
-await writeFile(args.out, JSON.stringify(roundAll({ calibration, before: { ...before, ...common }, after: { ...after, ...common } }), null, 1) + '\n');
+await writeFile(
+  args.out,
+  JSON.stringify(roundAll({ calibration, before: { ...before, ...common }, after: { ...after, ...common } }), null, 1) + '\n',
+);
 if (!args['dry-run']) {
   const metricsPath = join(dir, 'metrics.json');
   const metricsText = await readFile(metricsPath, 'utf8');
@@ -248,8 +282,12 @@ if (!args['dry-run']) {
   // a second run replaces its own section.
   await writeFile(
     metricsPath,
-    m.calibration === undefined ? metricsText.replace(/\n?}\s*$/, `,\n "calibration": ${section}\n}`) : JSON.stringify({ ...m, calibration: roundAll(calibration) }, null, 1),
+    m.calibration === undefined
+      ? metricsText.replace(/\n?}\s*$/, `,\n "calibration": ${section}\n}`)
+      : JSON.stringify({ ...m, calibration: roundAll(calibration) }, null, 1),
   );
 }
-log(`dev-test: AUC ${after.model.devTestAuc.toFixed(4)}; acc at 0.5 ${before.model.devTestAccuracyAt05.toFixed(4)} → ${after.model.devTestAccuracyAt05.toFixed(4)}; dev-train threshold ${after.model.devTestAccuracy.toFixed(4)}; 10-fold ${after.model.devTestTenFold.accuracy.toFixed(4)}`);
+log(
+  `dev-test: AUC ${after.model.devTestAuc.toFixed(4)}; acc at 0.5 ${before.model.devTestAccuracyAt05.toFixed(4)} → ${after.model.devTestAccuracyAt05.toFixed(4)}; dev-train threshold ${after.model.devTestAccuracy.toFixed(4)}; 10-fold ${after.model.devTestTenFold.accuracy.toFixed(4)}`,
+);
 log(`wrote ${args.out}${args['dry-run'] ? '' : ` and the calibration section of ${join(dir, 'metrics.json')}`}`);

@@ -90,9 +90,19 @@ const probePath = args.probe ?? (existsSync(join(args.dir, probe.file)) ? join(a
 const bytes = await readFile(probePath);
 const [n, h, w, c] = probe.shape;
 const images = tf.tidy(() => tf.tensor4d(new Uint8Array(bytes), [n, h, w, c], 'int32').toFloat().div(255));
-const left = tf.tidy(() => tf.gather(images, probe.pairs.map((p) => p[0])));
-const right = tf.tidy(() => tf.gather(images, probe.pairs.map((p) => p[1])));
-const scores = Array.from((await net.predict([left, right]).data()));
+const left = tf.tidy(() =>
+  tf.gather(
+    images,
+    probe.pairs.map((p) => p[0]),
+  ),
+);
+const right = tf.tidy(() =>
+  tf.gather(
+    images,
+    probe.pairs.map((p) => p[1]),
+  ),
+);
+const scores = Array.from(await net.predict([left, right]).data());
 const emb = net.getLayer(model.LAYER_NAMES.embedding).predict(images);
 const embFirst = (await emb.array()).map((row) => row.slice(0, 8));
 tf.dispose([left, right, emb]);
@@ -107,9 +117,13 @@ const expected = probe.export_scores.map(calibrated);
 const dScore = maxDiff(scores, expected);
 const dEmb = maxDiff(embFirst, probe.export_embedding_first8);
 const dFp32 = maxDiff(scores, probe.fp32_scores.map(calibrated));
-console.log(`probe: ${scores.length} pairs; max |tf.js − torch| score ${dScore.toExponential(2)}, embedding ${dEmb.toExponential(2)} (tolerance ${tol}); vs unquantized torch ${dFp32.toExponential(2)}`);
+console.log(
+  `probe: ${scores.length} pairs; max |tf.js − torch| score ${dScore.toExponential(2)}, embedding ${dEmb.toExponential(2)} (tolerance ${tol}); vs unquantized torch ${dFp32.toExponential(2)}`,
+);
 console.log(`  tf.js scores  ${scores.map((s) => s.toFixed(5)).join(' ')}`);
-console.log(`  torch scores  ${expected.map((s) => s.toFixed(5)).join(' ')}${shift ? ` (recorded before calibration, shifted by logit ${(-shift).toFixed(4)})` : ''}`);
+console.log(
+  `  torch scores  ${expected.map((s) => s.toFixed(5)).join(' ')}${shift ? ` (recorded before calibration, shifted by logit ${(-shift).toFixed(4)})` : ''}`,
+);
 if (!(dScore <= tol && dEmb <= tol)) {
   failed = true;
   console.error('MISMATCH between tf.js and PyTorch');
@@ -121,7 +135,12 @@ const nPairs = Number(args.pairs);
 if (nPairs > 0) {
   const { module: lfw } = await runnerImport(join(root, 'tools/lfw/index.ts'), { root, logLevel: 'error' });
   const { module: m } = await runnerImport(join(root, 'tools/common/index.ts'), { root, logLevel: 'error' });
-  const { rows } = await lfw.pairsFromFile(join(args.lfw, 'lfw-meta'), lfw.PAIR_FILES.devTest, { limit: nPairs >= 979 ? 0 : nPairs, seed: 42 }, 2);
+  const { rows } = await lfw.pairsFromFile(
+    join(args.lfw, 'lfw-meta'),
+    lfw.PAIR_FILES.devTest,
+    { limit: nPairs >= 979 ? 0 : nPairs, seed: 42 },
+    2,
+  );
   const t0 = Date.now();
   if (!lfw.isPhotoCrop(args.crop)) throw new Error(`--crop ${args.crop}: expected ${lfw.PHOTO_CROPS.join(' or ')}`);
   const cropper = await lfw.createPhotoCropper(args.crop);
@@ -135,8 +154,12 @@ if (nPairs > 0) {
   // estimates the accuracy of a threshold calibrated on people the model never saw.
   const cv = m.kFoldAccuracy(genuine, impostor, 10);
   const oracle = m.bestAccuracyThreshold(genuine, impostor);
-  console.log(`  10-fold threshold on these unseen-people pairs: acc ${cv.accuracy.toFixed(4)} (thresholds ${Math.min(...cv.thresholds).toFixed(4)}..${Math.max(...cv.thresholds).toFixed(4)}); best single threshold ${oracle.threshold.toFixed(4)} gives ${oracle.accuracy.toFixed(4)} (optimistic)`);
-  console.log(`dev-test subset: ${rows.length} pairs (${genuine.length} same), ${scored.embeddings.size} photos in ${((Date.now() - t0) / 1000).toFixed(0)}s: AUC ${m.rocAuc(genuine, impostor).toFixed(4)}, acc ${m.accuracyAt(genuine, impostor, t).toFixed(4)} at the device's threshold ${t.toPrecision(6)}, acc ${m.accuracyAt(genuine, impostor, 0.5).toFixed(4)} at 0.5`);
+  console.log(
+    `  10-fold threshold on these unseen-people pairs: acc ${cv.accuracy.toFixed(4)} (thresholds ${Math.min(...cv.thresholds).toFixed(4)}..${Math.max(...cv.thresholds).toFixed(4)}); best single threshold ${oracle.threshold.toFixed(4)} gives ${oracle.accuracy.toFixed(4)} (optimistic)`,
+  );
+  console.log(
+    `dev-test subset: ${rows.length} pairs (${genuine.length} same), ${scored.embeddings.size} photos in ${((Date.now() - t0) / 1000).toFixed(0)}s: AUC ${m.rocAuc(genuine, impostor).toFixed(4)}, acc ${m.accuracyAt(genuine, impostor, t).toFixed(4)} at the device's threshold ${t.toPrecision(6)}, acc ${m.accuracyAt(genuine, impostor, 0.5).toFixed(4)} at 0.5`,
+  );
 }
 
 images.dispose();

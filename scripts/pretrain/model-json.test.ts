@@ -2,10 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { calibrateModelJson } from './model-json';
 
 const weights = [
-  { name: 'embedding/kernel', shape: [4, 2], dtype: 'float32', quantization: { dtype: 'uint8', min: -0.5, scale: 0.01, original_dtype: 'float32' } },
-  { name: 'classifier/bias', shape: [1], dtype: 'float32', quantization: { dtype: 'uint8', min: 0.25, scale: 0.001, original_dtype: 'float32' } },
+  {
+    name: 'embedding/kernel',
+    shape: [4, 2],
+    dtype: 'float32',
+    quantization: { dtype: 'uint8', min: -0.5, scale: 0.01, original_dtype: 'float32' },
+  },
+  {
+    name: 'classifier/bias',
+    shape: [1],
+    dtype: 'float32',
+    quantization: { dtype: 'uint8', min: 0.25, scale: 0.001, original_dtype: 'float32' },
+  },
 ];
-const base = { format: 'layers-model', generatedBy: 'TensorFlow.js tfjs-layers v4.22.0', convertedBy: 'test', modelTopology: { a: [1, 2] }, weightsManifest: [{ paths: ['w.bin'], weights }] };
+const base = {
+  format: 'layers-model',
+  generatedBy: 'TensorFlow.js tfjs-layers v4.22.0',
+  convertedBy: 'test',
+  modelTopology: { a: [1, 2] },
+  weightsManifest: [{ paths: ['w.bin'], weights }],
+};
 
 describe('calibrateModelJson', () => {
   it('moves only the bias min and records the shift (the GPU export: no metadata yet)', () => {
@@ -40,7 +56,10 @@ describe('calibrateModelJson', () => {
   });
 
   it('refuses a bias that is not one uint8 value, metadata not at the end, and a non-number', () => {
-    const float = { ...base, weightsManifest: [{ paths: ['w.bin'], weights: [weights[0], { name: 'classifier/bias', shape: [1], dtype: 'float32' }] }] };
+    const float = {
+      ...base,
+      weightsManifest: [{ paths: ['w.bin'], weights: [weights[0], { name: 'classifier/bias', shape: [1], dtype: 'float32' }] }],
+    };
     expect(() => calibrateModelJson(JSON.stringify(float), 1, 0.5)).toThrow(/not one uint8-quantized value/);
     const { weightsManifest, ...rest } = base;
     const early = JSON.stringify({ ...rest, userDefinedMetadata: { x: 1 }, weightsManifest });

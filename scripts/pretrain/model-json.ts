@@ -65,13 +65,19 @@ export function calibrateModelJson(text: string, t: number, biasBefore: number):
     } catch {
       last = null;
     }
-    if (last === null || Object.keys(last as object).length !== 1) throw new Error('userDefinedMetadata is not the last field of model.json');
+    if (last === null || Object.keys(last as object).length !== 1)
+      throw new Error('userDefinedMetadata is not the last field of model.json');
     newText = `${newText.slice(0, at)}${metadataJson}}`;
   }
   const check = JSON.parse(newText) as ModelJson;
   const rest = (m: ModelJson) => JSON.stringify({ ...m, weightsManifest: null, userDefinedMetadata: null });
   const manifestOf = (m: ModelJson, min: number) =>
-    JSON.stringify(m.weightsManifest.map((g) => ({ ...g, weights: g.weights.map((w) => (w.name === 'classifier/bias' ? { ...w, quantization: { ...w.quantization!, min } } : w)) })));
+    JSON.stringify(
+      m.weightsManifest.map((g) => ({
+        ...g,
+        weights: g.weights.map((w) => (w.name === 'classifier/bias' ? { ...w, quantization: { ...w.quantization!, min } } : w)),
+      })),
+    );
   if (
     biasEntry(check).quantization!.min !== newMin ||
     manifestOf(check, 0) !== manifestOf(parsed, 0) ||

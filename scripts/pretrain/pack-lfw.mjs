@@ -59,7 +59,10 @@ const metaDir = join(args.lfw, 'lfw-meta');
 
 async function readTsv(name) {
   const text = await readFile(join(metaDir, name), 'utf8');
-  const [header, ...rows] = text.trim().split('\n').map((l) => l.split('\t'));
+  const [header, ...rows] = text
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
@@ -87,8 +90,13 @@ async function pack(name, photos) {
   }
   await writeFile(join(args.out, `${name}.bin`), Buffer.concat(chunks));
   const noFace = list.map((p) => p.path).filter((p) => cropper.noFace.has(p));
-  await writeFile(join(args.out, `${name}.json`), JSON.stringify({ size: SIZE, quality: QUALITY, crop: args.crop, noFace, people, images }));
-  console.log(`${name}: ${images.length} photos of ${people.length} people, ${(offset / 2 ** 20).toFixed(1)} MiB; ${args.crop} crop, no face found in ${noFace.length}`);
+  await writeFile(
+    join(args.out, `${name}.json`),
+    JSON.stringify({ size: SIZE, quality: QUALITY, crop: args.crop, noFace, people, images }),
+  );
+  console.log(
+    `${name}: ${images.length} photos of ${people.length} people, ${(offset / 2 ** 20).toFixed(1)} MiB; ${args.crop} crop, no face found in ${noFace.length}`,
+  );
   return new Set(list.map((p) => p.path));
 }
 
@@ -120,5 +128,6 @@ const packedTrain = await pack('train', trainPhotos);
 await pack('test', testPhotos);
 const pairsTrain = await readTsv('pairs-dev-train.tsv');
 const missing = pairsTrain.flatMap((p) => [p.left, p.right]).filter((p) => !packedTrain.has(p));
-if (LIMIT === 0 && missing.length > 0) throw new Error(`pairs-dev-train.tsv photos missing from train.bin: ${missing.slice(0, 3).join(', ')}`);
+if (LIMIT === 0 && missing.length > 0)
+  throw new Error(`pairs-dev-train.tsv photos missing from train.bin: ${missing.slice(0, 3).join(', ')}`);
 for (const f of ['pairs-dev-train.tsv', 'pairs-dev-test.tsv']) await copyFile(join(metaDir, f), join(args.out, f));

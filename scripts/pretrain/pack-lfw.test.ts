@@ -26,7 +26,11 @@ describe.skipIf(!existsSync(path.join(shared, 'lfw')))('pack-lfw.mjs (reads ../s
   const pack = async (crop: string) => {
     const out = await mkdtemp(path.join(os.tmpdir(), `pack-${crop}-`));
     dirs.push(out);
-    await run(process.execPath, [path.join(root, 'scripts/pretrain/pack-lfw.mjs'), '--limit', '6', '--size', '64', '--crop', crop, '--out', out], { cwd: root });
+    await run(
+      process.execPath,
+      [path.join(root, 'scripts/pretrain/pack-lfw.mjs'), '--limit', '6', '--size', '64', '--crop', crop, '--out', out],
+      { cwd: root },
+    );
     const index = JSON.parse(await readFile(path.join(out, 'train.json'), 'utf8')) as PackIndex;
     const blob = await readFile(path.join(out, 'train.bin'));
     const pixels = index.images.map((im) => jpeg.decode(blob.subarray(im.offset, im.offset + im.length), { useTArray: true }));
@@ -59,6 +63,10 @@ describe.skipIf(!existsSync(path.join(shared, 'lfw')))('pack-lfw.mjs (reads ../s
       if (sq.size === 250) expect(mean).toBeLessThan(1.5); // the same pixels, up to JPEG
     }
     expect(face.index.images.some((i) => i.square !== null && i.square.size < 240)).toBe(true);
-    await expect(run(process.execPath, [path.join(root, 'scripts/pretrain/pack-lfw.mjs'), '--crop', 'fixed', '--limit', '1', '--out', dirs[0]!], { cwd: root })).rejects.toThrow(/--crop fixed/);
+    await expect(
+      run(process.execPath, [path.join(root, 'scripts/pretrain/pack-lfw.mjs'), '--crop', 'fixed', '--limit', '1', '--out', dirs[0]!], {
+        cwd: root,
+      }),
+    ).rejects.toThrow(/--crop fixed/);
   }, 120_000);
 });

@@ -57,7 +57,12 @@ function TestApiBridge() {
   const face: FaceInfo = {
     mode,
     status,
-    frame: frame && { found: frame.found, score: frame.crop?.face.score ?? null, square: frame.crop?.square ?? null, detectMs: frame.detectMs },
+    frame: frame && {
+      found: frame.found,
+      score: frame.crop?.face.score ?? null,
+      square: frame.crop?.square ?? null,
+      detectMs: frame.detectMs,
+    },
   };
   const latest = useRef({ backend, ready, face, capture });
   useEffect(() => {
@@ -105,9 +110,7 @@ function Shell() {
           <ModelFilesPanel />
         </div>
       </main>
-      <footer className="app-footer">
-        Everything stays on this device: no image, sample or model leaves your browser.
-      </footer>
+      <footer className="app-footer">Everything stays on this device: no image, sample or model leaves your browser.</footer>
     </div>
   );
 }

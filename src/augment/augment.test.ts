@@ -32,7 +32,15 @@ function testBatch(n = N, size = S, seed = 1): tf.Tensor4D {
 }
 
 /** Only the named augmentations enabled, with the given ranges. */
-function only(ranges: Partial<Record<'shift' | 'scale' | 'colorCast' | 'brightness' | 'contrast' | 'saturation' | 'blur' | 'noise' | 'jpegQuality', Partial<AugmentRange>>>, flip = 0): AugmentConfigInput {
+function only(
+  ranges: Partial<
+    Record<
+      'shift' | 'scale' | 'colorCast' | 'brightness' | 'contrast' | 'saturation' | 'blur' | 'noise' | 'jpegQuality',
+      Partial<AugmentRange>
+    >
+  >,
+  flip = 0,
+): AugmentConfigInput {
   const off = { enabled: false };
   return {
     flip: { enabled: flip > 0, probability: flip },
@@ -66,7 +74,12 @@ describe('augmentBatch', () => {
     expect(lo).toBeGreaterThanOrEqual(0);
     expect(hi).toBeLessThanOrEqual(1);
     // Each image gets its own parameters.
-    const [first, second] = tf.tidy(() => tf.split(tf.sub(a, x), N, 0).slice(0, 2).map((t) => tf.mean(t).dataSync()[0]!));
+    const [first, second] = tf.tidy(() =>
+      tf
+        .split(tf.sub(a, x), N, 0)
+        .slice(0, 2)
+        .map((t) => tf.mean(t).dataSync()[0]!),
+    );
     expect(first).not.toBeCloseTo(second!, 5);
     tf.dispose([x, a, b, c]);
   });
@@ -127,14 +140,17 @@ describe('each augmentation', () => {
   it('shifts by whole pixels', () => {
     const y = augmentBatch(x, 5, only({ shift: { min: 2 / S, max: 2 / S } }));
     // Output pixel (y, x) is input pixel (y + 2, x + 2).
-    const moved = tf.tidy(() => maxAbsDiff(tf.slice(y, [0, 0, 0, 0], [-1, S - 2, S - 2, -1]), tf.slice(x, [0, 2, 2, 0], [-1, S - 2, S - 2, -1])));
+    const moved = tf.tidy(() =>
+      maxAbsDiff(tf.slice(y, [0, 0, 0, 0], [-1, S - 2, S - 2, -1]), tf.slice(x, [0, 2, 2, 0], [-1, S - 2, S - 2, -1])),
+    );
     expect(moved).toBeLessThan(1e-4);
     y.dispose();
   });
   it('zooms in around the centre', () => {
     const y = augmentBatch(x, 5, only({ scale: { min: 1.25, max: 1.25 } }));
     // The red channel is a horizontal ramp: zooming in by 1.25 spreads it over 1.25× the pixels.
-    const slope = (t: tf.Tensor) => tf.tidy(() => tf.mean(tf.sub(tf.slice(t, [0, 0, 20, 0], [-1, -1, 1, 1]), tf.slice(t, [0, 0, 10, 0], [-1, -1, 1, 1]))).dataSync()[0]!);
+    const slope = (t: tf.Tensor) =>
+      tf.tidy(() => tf.mean(tf.sub(tf.slice(t, [0, 0, 20, 0], [-1, -1, 1, 1]), tf.slice(t, [0, 0, 10, 0], [-1, -1, 1, 1]))).dataSync()[0]!);
     expect(slope(y) / slope(x)).toBeCloseTo(1 / 1.25, 3);
     y.dispose();
   });
@@ -163,7 +179,12 @@ describe('each augmentation', () => {
   it('compresses like JPEG: output on the 8-bit grid, more loss at lower quality', () => {
     const hi = augmentBatch(x, 5, only({ jpegQuality: { min: 95, max: 95 } }));
     const lo = augmentBatch(x, 5, only({ jpegQuality: { min: 20, max: 20 } }));
-    expect(maxAbsDiff(tf.tidy(() => tf.mul(hi, 255)), tf.tidy(() => tf.round(tf.mul(hi, 255))))).toBeLessThan(1e-3);
+    expect(
+      maxAbsDiff(
+        tf.tidy(() => tf.mul(hi, 255)),
+        tf.tidy(() => tf.round(tf.mul(hi, 255))),
+      ),
+    ).toBeLessThan(1e-3);
     const err = (t: tf.Tensor) => tf.tidy(() => tf.mean(tf.abs(tf.sub(t, x))).dataSync()[0]!);
     expect(err(hi)).toBeLessThan(err(lo));
     expect(err(hi)).toBeGreaterThan(0);
@@ -184,8 +205,12 @@ describe('JPEG approximation', () => {
     const photo = readJpeg(lfwPath('Aaron_Peirsol', 1));
     const side = 48;
     const crop = new Uint8Array(side * side * 4);
-    for (let y = 0; y < side; y++) crop.set(photo.data.subarray(((y + 100) * 250 + 100) * 4, ((y + 100) * 250 + 100 + side) * 4), y * side * 4);
-    const rgb = (bytes: Uint8Array) => tf.tidy(() => tf.div(tf.slice(tf.tensor4d(bytes, [1, side, side, 4], 'float32'), [0, 0, 0, 0], [1, side, side, 3]), 255)) as tf.Tensor4D;
+    for (let y = 0; y < side; y++)
+      crop.set(photo.data.subarray(((y + 100) * 250 + 100) * 4, ((y + 100) * 250 + 100 + side) * 4), y * side * 4);
+    const rgb = (bytes: Uint8Array) =>
+      tf.tidy(() =>
+        tf.div(tf.slice(tf.tensor4d(bytes, [1, side, side, 4], 'float32'), [0, 0, 0, 0], [1, side, side, 3]), 255),
+      ) as tf.Tensor4D;
     const original = rgb(crop);
     const psnr = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => 10 * Math.log10(1 / tf.mean(tf.square(tf.sub(a, b))).dataSync()[0]!));
     for (const q of [50, 90]) {

@@ -24,7 +24,10 @@ export class AugmentError extends Error {
 function checkImages(images: tf.Tensor, caller: string): void {
   const [, h, w, c] = images.shape;
   if (images.rank !== 4 || c !== 3 || !(h! >= 2 && w! >= 2)) {
-    throw new AugmentError('bad-input', `${caller}: expected images [batch, height ≥ 2, width ≥ 2, 3], got shape [${images.shape.join(', ')}]`);
+    throw new AugmentError(
+      'bad-input',
+      `${caller}: expected images [batch, height ≥ 2, width ≥ 2, 3], got shape [${images.shape.join(', ')}]`,
+    );
   }
 }
 
@@ -34,7 +37,8 @@ function checkImages(images: tf.Tensor, caller: string): void {
  */
 export function applyAugmentParams(images: tf.Tensor4D, params: readonly ImageAugmentParams[]): tf.Tensor4D {
   checkImages(images, 'applyAugmentParams');
-  if (params.length !== images.shape[0]) throw new AugmentError('bad-params', `applyAugmentParams: ${params.length} parameter sets for ${images.shape[0]} images`);
+  if (params.length !== images.shape[0])
+    throw new AugmentError('bad-params', `applyAugmentParams: ${params.length} parameter sets for ${images.shape[0]} images`);
   return tf.tidy(() => {
     let x = noise(blur(colour(shiftScale(flip(images, params), params), params), params), params);
     if (params.some((p) => p.jpegQuality !== null)) {
@@ -60,7 +64,8 @@ export function applyAugmentParams(images: tf.Tensor4D, params: readonly ImageAu
  * or every augmentation) it returns a copy of the input. The caller disposes the result.
  */
 export function augmentBatch(images: tf.Tensor4D, seed: number, config: AugmentConfigInput = {}): tf.Tensor4D {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new AugmentError('bad-seed', `augmentBatch: seed ${seed} is not an integer in [0, 2^32 − 1]`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+    throw new AugmentError('bad-seed', `augmentBatch: seed ${seed} is not an integer in [0, 2^32 − 1]`);
   checkImages(images, 'augmentBatch');
   const valid = validateAugmentConfig(config);
   if (!valid.enabled) return tf.clone(images);
@@ -95,7 +100,8 @@ function checkCameraParams(p: CameraParams): void {
   if (p.gain.length !== 3 || p.gain.some((g) => !(g >= 0 && g <= 4))) throw bad('gain', p.gain, 'three gains in [0, 4]');
   if (!(p.blurSigma >= 0 && p.blurSigma <= 4)) throw bad('blurSigma', p.blurSigma, 'a number in [0, 4]');
   if (!(p.noiseSigma >= 0 && p.noiseSigma <= 1)) throw bad('noiseSigma', p.noiseSigma, 'a number in [0, 1]');
-  if (!Number.isInteger(p.noiseSeed) || p.noiseSeed < 0 || p.noiseSeed > 2 ** 32 - 1) throw bad('noiseSeed', p.noiseSeed, 'an integer in [0, 2^32 − 1]');
+  if (!Number.isInteger(p.noiseSeed) || p.noiseSeed < 0 || p.noiseSeed > 2 ** 32 - 1)
+    throw bad('noiseSeed', p.noiseSeed, 'an integer in [0, 2^32 − 1]');
   if (p.jpegQuality !== null && !(Number.isInteger(p.jpegQuality) && p.jpegQuality >= 1 && p.jpegQuality <= 100)) {
     throw bad('jpegQuality', p.jpegQuality, 'an integer in [1, 100] or null');
   }

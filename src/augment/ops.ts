@@ -41,10 +41,23 @@ export function shiftScale(x: tf.Tensor4D, params: Params): tf.Tensor4D {
   if (params.every((p) => p.shiftX === 0 && p.shiftY === 0 && p.scale === 1)) return x;
   const [n, h, w] = x.shape;
   // Half extent of each box in pixels, and how far a box reaches past the image.
-  const reach = (p: ImageAugmentParams, side: number, shift: number) => (side - 1) / (2 * p.scale) - (side - 1) / 2 + Math.abs(shift) * side;
+  const reach = (p: ImageAugmentParams, side: number, shift: number) =>
+    (side - 1) / (2 * p.scale) - (side - 1) / 2 + Math.abs(shift) * side;
   const overflow = Math.max(0, ...params.map((p) => Math.max(reach(p, h, p.shiftY), reach(p, w, p.shiftX))));
   const pad = Math.min(Math.ceil(overflow) + 1, h - 1, w - 1);
-  const padded = pad > 0 ? tf.mirrorPad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], 'reflect') : x;
+  const padded =
+    pad > 0
+      ? tf.mirrorPad(
+          x,
+          [
+            [0, 0],
+            [pad, pad],
+            [pad, pad],
+            [0, 0],
+          ],
+          'reflect',
+        )
+      : x;
   const ph = h + 2 * pad;
   const pw = w + 2 * pad;
   const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
@@ -66,7 +79,10 @@ export function colour(x: tf.Tensor4D, params: Params): tf.Tensor4D {
   if (cast) {
     // Gain g, brightness b, then contrast f around each channel's mean (tf.image.adjust_contrast)
     // fold into one affine map per image and channel: f·g·x + b + (1 − f)·g·mean(x).
-    const gain = perImage(params.flatMap((p) => [...p.gain]), 3);
+    const gain = perImage(
+      params.flatMap((p) => [...p.gain]),
+      3,
+    );
     const f = perImage(params.map((p) => p.contrast));
     const b = perImage(params.map((p) => p.brightness));
     const offset = tf.add(b, tf.mul(tf.mul(tf.sub(1, f), gain), tf.mean(x, [1, 2], true)));
@@ -105,9 +121,19 @@ export function blur(x: tf.Tensor4D, params: Params): tf.Tensor4D {
   // Kernel values [taps, n·c]: channel (i, ch) uses image i's Gaussian.
   const kernels = sigmas.map((s) => gaussianKernel(s, radius));
   const values = new Float32Array(taps * n * c);
-  for (let t = 0; t < taps; t++) for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) values[t * n * c + i * c + ch] = kernels[i]![t]!;
+  for (let t = 0; t < taps; t++)
+    for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) values[t * n * c + i * c + ch] = kernels[i]![t]!;
   const stacked: tf.Tensor4D = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [1, h, w, n * c]);
-  const padded = tf.mirrorPad(stacked, [[0, 0], [radius, radius], [radius, radius], [0, 0]], 'reflect');
+  const padded = tf.mirrorPad(
+    stacked,
+    [
+      [0, 0],
+      [radius, radius],
+      [radius, radius],
+      [0, 0],
+    ],
+    'reflect',
+  );
   const horizontal = tf.depthwiseConv2d(padded, tf.tensor4d(values, [1, taps, n * c, 1]), 1, 'valid');
   const both = tf.depthwiseConv2d(horizontal, tf.tensor4d(values, [taps, 1, n * c, 1]), 1, 'valid');
   return tf.transpose(tf.reshape<tf.Rank.R4>(both, [h, w, n, c]), [2, 0, 1, 3]);

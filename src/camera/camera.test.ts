@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CAMERA_ERROR_CODES, CAMERA_ERROR_MESSAGES, CameraError, cameraConstraints, cameraErrorCode, startCamera, stopCamera, toCameraError } from '.';
+import {
+  CAMERA_ERROR_CODES,
+  CAMERA_ERROR_MESSAGES,
+  CameraError,
+  cameraConstraints,
+  cameraErrorCode,
+  startCamera,
+  stopCamera,
+  toCameraError,
+} from '.';
 
 describe('cameraErrorCode', () => {
   it.each([

@@ -128,7 +128,9 @@ function surface(width: number, height: number): Surface {
   const cached = surfaces.get(key);
   if (cached) return cached;
   const canvas =
-    typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : Object.assign(document.createElement('canvas'), { width, height });
+    typeof OffscreenCanvas === 'function'
+      ? new OffscreenCanvas(width, height)
+      : Object.assign(document.createElement('canvas'), { width, height });
   const ctx = canvas.getContext('2d', { willReadFrequently: true, alpha: false }) as Context2D | null;
   if (!ctx) throw new Error(`camera: no 2D canvas context for a ${width}×${height} surface`);
   if (surfaces.size >= MAX_SURFACES) surfaces.delete(surfaces.keys().next().value as string);

@@ -14,8 +14,7 @@ export const CAMERA_ERROR_MESSAGES: Readonly<Record<CameraErrorCode, string>> = 
     'Camera access was denied. You can still import photos and train on stored samples; allow the camera in the site settings and reload to capture.',
   'no-camera':
     'No camera was found that can deliver video. Connect a camera and reload, or import photos and train on stored samples instead.',
-  'camera-in-use':
-    'The camera could not be started; another application or tab may be using it. Close it and try again.',
+  'camera-in-use': 'The camera could not be started; another application or tab may be using it. Close it and try again.',
   'insecure-context':
     'This page cannot use the camera because it is not served over HTTPS (or from localhost). Open it from a secure address to capture.',
   'no-frame': 'The camera has not delivered a video frame yet. Wait for the preview to appear and try again.',

@@ -81,7 +81,8 @@ const AUGMENT_BOUNDS = {
 
 export function validateAugmentConfig(partial: AugmentConfigInput = {}): AugmentConfig {
   const d = DEFAULT_AUGMENT_CONFIG;
-  if (partial.enabled !== undefined && typeof partial.enabled !== 'boolean') throw new ConfigError('augment.enabled', partial.enabled, 'expected true or false');
+  if (partial.enabled !== undefined && typeof partial.enabled !== 'boolean')
+    throw new ConfigError('augment.enabled', partial.enabled, 'expected true or false');
   const flip = { ...d.flip, ...partial.flip };
   if (typeof flip.enabled !== 'boolean') throw new ConfigError('augment.flip.enabled', flip.enabled, 'expected true or false');
   checkNum('augment.flip.probability', flip.probability, 0, 1);

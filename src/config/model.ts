@@ -42,5 +42,9 @@ export function validateModelConfig(partial: Partial<ModelConfig> = {}): ModelCo
   c.kernels.forEach((k, i) => checkInt(`kernels[${i}]`, k, 1, 64));
   checkInt('embeddingSize', c.embeddingSize, 1, 65536);
   if (c.pool !== 'paper' && c.pool !== 'notebook') throw new ConfigError('pool', c.pool, "expected 'paper' or 'notebook'");
-  return { ...c, filters: [...c.filters] as unknown as ModelConfig['filters'], kernels: [...c.kernels] as unknown as ModelConfig['kernels'] };
+  return {
+    ...c,
+    filters: [...c.filters] as unknown as ModelConfig['filters'],
+    kernels: [...c.kernels] as unknown as ModelConfig['kernels'],
+  };
 }

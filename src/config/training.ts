@@ -93,7 +93,8 @@ export function validateTrainingConfig(partial: Partial<TrainingConfig> = {}): T
   checkInt('checkpointEvery', c.checkpointEvery, 1, 10_000);
   checkInt('seed', c.seed, 0, 2 ** 32 - 1);
   if (c.start !== 'pretrained' && c.start !== 'scratch') throw new ConfigError('start', c.start, "expected 'pretrained' or 'scratch'");
-  if (!(FREEZE_MODES as readonly unknown[]).includes(c.freeze)) throw new ConfigError('freeze', c.freeze, `expected ${FREEZE_MODES.map((m) => `'${m}'`).join(', ')}`);
+  if (!(FREEZE_MODES as readonly unknown[]).includes(c.freeze))
+    throw new ConfigError('freeze', c.freeze, `expected ${FREEZE_MODES.map((m) => `'${m}'`).join(', ')}`);
   if (typeof c.augment !== 'boolean') throw new ConfigError('augment', c.augment, 'expected true or false');
   if (typeof c.calibrate !== 'boolean') throw new ConfigError('calibrate', c.calibrate, 'expected true or false');
   return { ...c };

@@ -13,7 +13,11 @@ export interface Square {
  * 640×480 frame and the defaults this is x 195, y 115, size 250 (the reference sliced a fixed
  * 250×250 region near the centre).
  */
-export function captureSquare(frameWidth: number, frameHeight: number, capture: Pick<CaptureConfig, 'squareSize' | 'centerX' | 'centerY'>): Square {
+export function captureSquare(
+  frameWidth: number,
+  frameHeight: number,
+  capture: Pick<CaptureConfig, 'squareSize' | 'centerX' | 'centerY'>,
+): Square {
   if (!(frameWidth > 0 && frameHeight > 0)) throw new Error(`captureSquare: empty frame ${frameWidth}×${frameHeight}`);
   const size = Math.min(capture.squareSize, frameWidth, frameHeight);
   const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);

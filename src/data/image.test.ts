@@ -18,7 +18,12 @@ function tinyPng(): Uint8Array {
   };
   const ihdr = new Uint8Array([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
   const idat = new Uint8Array(deflateSync(new Uint8Array([0, 255, 0, 0])));
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array())];
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', new Uint8Array()),
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
   return out;
@@ -98,6 +103,9 @@ describe('crop and resize', () => {
   });
 
   it('the Node codec refuses non-images with a typed error', async () => {
-    await expect(createNodeCodec().decodeCropEncode(new TextEncoder().encode('hello'), 'a.txt')).rejects.toMatchObject({ code: 'not-an-image', file: 'a.txt' });
+    await expect(createNodeCodec().decodeCropEncode(new TextEncoder().encode('hello'), 'a.txt')).rejects.toMatchObject({
+      code: 'not-an-image',
+      file: 'a.txt',
+    });
   });
 });

@@ -73,7 +73,7 @@ function jpegProblem(b: Uint8Array): string | null {
 /** Walks a PNG's chunks to IEND; a reason when it is cut short. */
 function pngProblem(b: Uint8Array): string | null {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let i = 8; i + 8 <= b.length; ) {
+  for (let i = 8; i + 8 <= b.length;) {
     const length = view.getUint32(i);
     if (ascii(b, i + 4, 'IEND')) return null;
     i += 12 + length;
@@ -124,7 +124,8 @@ export function outputSide(square: Square, maxSize = DEFAULT_CAPTURE_CONFIG.squa
 }
 
 function canvas2d(side: number): OffscreenCanvasRenderingContext2D {
-  if (typeof OffscreenCanvas === 'undefined') throw new ImageError('unsupported-browser', '', 'This browser has no OffscreenCanvas; use a current Chrome, Edge, Firefox or Safari.');
+  if (typeof OffscreenCanvas === 'undefined')
+    throw new ImageError('unsupported-browser', '', 'This browser has no OffscreenCanvas; use a current Chrome, Edge, Firefox or Safari.');
   const ctx = new OffscreenCanvas(side, side).getContext('2d');
   if (!ctx) throw new ImageError('unsupported-browser', '', 'This browser cannot draw on an OffscreenCanvas.');
   return ctx;
@@ -134,7 +135,12 @@ function canvas2d(side: number): OffscreenCanvasRenderingContext2D {
  * Crops a square out of any drawable source (a video frame for webcam captures, an ImageBitmap for
  * imports), scales it to `outputSide` and encodes a JPEG. Browser only.
  */
-export async function encodeSquare(source: CanvasImageSource, square: Square, options: CodecOptions = {}, name = 'capture'): Promise<EncodedImage> {
+export async function encodeSquare(
+  source: CanvasImageSource,
+  square: Square,
+  options: CodecOptions = {},
+  name = 'capture',
+): Promise<EncodedImage> {
   const side = outputSide(square, options.maxSize);
   const ctx = canvas2d(side);
   ctx.imageSmoothingEnabled = true;

@@ -19,14 +19,22 @@ const aaron = lfwPhotos('Aaron_Peirsol'); // 4 photos
 const abdullah = lfwPhotos('Abdullah_Gul', 3);
 const truncated = ['lfw/Broken/Broken_0001.jpg', aaron[0]![1].slice(0, 3000)] as const;
 const notes = ['lfw/README.txt', new TextEncoder().encode('LFW, deep-funneled\n')] as const;
-const withPath = ([path, bytes]: readonly [string, Uint8Array<ArrayBuffer>]): FileWithPath => ({ file: new File([bytes], path.split('/').pop()!), path });
+const withPath = ([path, bytes]: readonly [string, Uint8Array<ArrayBuffer>]): FileWithPath => ({
+  file: new File([bytes], path.split('/').pop()!),
+  path,
+});
 
 describe('importImages', () => {
   it('imports a .tgz as a stream: images stored, a truncated JPEG and a .txt skipped and counted', async () => {
     const tgz = gzip(await makeTar([...aaron, truncated, notes, ...abdullah]));
     const samples = createSampleStore(freshIdb());
     const progress: ImportProgress[] = [];
-    const summary = await importImages([new File([tgz], 'faces.tgz')], { kind: 'negative', codec, samples, onProgress: (p) => progress.push(p) });
+    const summary = await importImages([new File([tgz], 'faces.tgz')], {
+      kind: 'negative',
+      codec,
+      samples,
+      onProgress: (p) => progress.push(p),
+    });
 
     expect(summary.imported).toBe(7);
     expect(summary.cancelled).toBe(false);
@@ -133,7 +141,12 @@ describe('importImages in face crop mode (an injected locate function)', () => {
     const tgz = gzip(await makeTar([...aaron, truncated, notes, ...abdullah]));
     const samples = createSampleStore(freshIdb());
     const progress: ImportProgress[] = [];
-    const summary = await importImages([new File([tgz], 'faces.tgz')], { kind: 'negative', codec: faceCodec, samples, onProgress: (p) => progress.push(p) });
+    const summary = await importImages([new File([tgz], 'faces.tgz')], {
+      kind: 'negative',
+      codec: faceCodec,
+      samples,
+      onProgress: (p) => progress.push(p),
+    });
 
     expect(summary.imported).toBe(5);
     expect(summary.skipped.map((s) => [s.name, s.reason])).toEqual([
@@ -150,7 +163,10 @@ describe('importImages in face crop mode (an injected locate function)', () => {
     const records = await samples.listSamples('negative');
     const cropped = records.find((r) => r.name === `faces.tgz/${aaron[0]![0]}`)!;
     expect(cropped).toMatchObject({ width: 150, height: 150, source: 'import' });
-    const stored = decode(new Uint8Array(await (await samples.getSampleBlob(cropped.id))!.arrayBuffer()), { useTArray: true, formatAsRGBA: true });
+    const stored = decode(new Uint8Array(await (await samples.getSampleBlob(cropped.id))!.arrayBuffer()), {
+      useTArray: true,
+      formatAsRGBA: true,
+    });
     const expected = cropResizeBilinear(decodeJpeg(aaron[0]![1], 'a'), square, 150);
     let diff = 0;
     for (let i = 0; i < expected.data.length; i++) diff += Math.abs(stored.data[i]! - expected.data[i]!);
@@ -197,7 +213,10 @@ describe('filesFromEntries', () => {
         fullPath,
         createReader: () => {
           let at = 0;
-          return { readEntries: (ok: (e: FileSystemEntry[]) => void) => setTimeout(() => ok(kids.slice(at, (at += 2)).map((k) => entry(k, fullPath)))) };
+          return {
+            readEntries: (ok: (e: FileSystemEntry[]) => void) =>
+              setTimeout(() => ok(kids.slice(at, (at += 2)).map((k) => entry(k, fullPath)))),
+          };
         },
       } as unknown as FileSystemEntry;
     }

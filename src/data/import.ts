@@ -96,7 +96,9 @@ function folderOf(path: string): string | undefined {
 export async function importImages(input: readonly ImportItem[], options: ImportOptions): Promise<ImportSummary> {
   const codec =
     options.codec ??
-    (options.locate ? locatingCodec(createBrowserSquareCodec(options.codecOptions), options.locate) : createBrowserCodec(options.codecOptions));
+    (options.locate
+      ? locatingCodec(createBrowserSquareCodec(options.codecOptions), options.locate)
+      : createBrowserCodec(options.codecOptions));
   const samples = options.samples ?? getSampleStore();
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const { signal } = options;
@@ -143,7 +145,11 @@ export async function importImages(input: readonly ImportItem[], options: Import
   };
 
   const tooLarge = (name: string, size: number) =>
-    skip(name, 'too-large', `"${name}" is ${(size / 1e6).toFixed(1)} MB, more than the ${(maxBytes / 1e6).toFixed(0)} MB allowed for one image.`);
+    skip(
+      name,
+      'too-large',
+      `"${name}" is ${(size / 1e6).toFixed(1)} MB, more than the ${(maxBytes / 1e6).toFixed(0)} MB allowed for one image.`,
+    );
 
   const importArchive = async (file: File, name: string): Promise<boolean> => {
     try {

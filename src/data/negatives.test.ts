@@ -42,7 +42,10 @@ function fetchStub(files: Served, log: string[] = []) {
 let dbCount = 0;
 const stores = () => {
   const n = ++dbCount;
-  return { samples: createSampleStore(createStore(`neg-samples-${n}`, 's')), settings: createSettingsStore(createStore(`neg-settings-${n}`, 's')) };
+  return {
+    samples: createSampleStore(createStore(`neg-samples-${n}`, 's')),
+    settings: createSettingsStore(createStore(`neg-settings-${n}`, 's')),
+  };
 };
 
 describe('bundled negative pack (public/negatives)', () => {
@@ -106,14 +109,25 @@ describe('bundled negative pack (public/negatives)', () => {
   it('loads into the negative gallery on first run, then not again', async () => {
     const { samples, settings } = stores();
     const log: string[] = [];
-    const fetch = fetchStub({ '/negatives/manifest.json': path.join(PACK_DIR, 'manifest.json'), [`/negatives/${manifest.file}`]: path.join(PACK_DIR, manifest.file) }, log);
+    const fetch = fetchStub(
+      {
+        '/negatives/manifest.json': path.join(PACK_DIR, 'manifest.json'),
+        [`/negatives/${manifest.file}`]: path.join(PACK_DIR, manifest.file),
+      },
+      log,
+    );
     const progress: NegativesProgress[] = [];
     const first = await ensureBundledNegatives('/', (p) => progress.push(p), { samples, settings, fetch });
     expect(first).toEqual({ status: 'loaded', version: manifest.version, count: manifest.count });
     expect(await samples.countByKind()).toEqual({ anchor: 0, positive: 0, negative: manifest.count, verification: 0 });
     const records = await samples.listSamples('negative');
     expect(records.every((r) => r.source === 'bundled' && r.width === 100 && r.type === 'image/jpeg' && r.label !== undefined)).toBe(true);
-    expect(progress.at(-1)).toEqual({ loaded: manifest.count, total: manifest.count, bytesRead: manifest.bytes, bytesTotal: manifest.bytes });
+    expect(progress.at(-1)).toEqual({
+      loaded: manifest.count,
+      total: manifest.count,
+      bytesRead: manifest.bytes,
+      bytesTotal: manifest.bytes,
+    });
     expect(await settings.get('bundledNegatives')).toEqual({ version: manifest.version, count: manifest.count, complete: true });
 
     log.length = 0;
@@ -130,19 +144,37 @@ describe('upgrading a browser that stored the generation-1 pack', () => {
     // What a browser holds after the generation-1 pack: its version, complete, its bundled images
     // (ids from pack paths; one of them in the new pack too, one not), and an imported negative.
     const [first] = await (async () => {
-      for await (const f of readTar(Readable.toWeb(createReadStream(path.join(PACK_DIR, manifest.file))) as ReadableStream<Uint8Array>, { name: manifest.file })) return [f.path];
+      for await (const f of readTar(Readable.toWeb(createReadStream(path.join(PACK_DIR, manifest.file))) as ReadableStream<Uint8Array>, {
+        name: manifest.file,
+      }))
+        return [f.path];
       return [];
     })();
     const oldPaths = [first!, 'lfw/Michael_Hagee/Michael_Hagee_0001.jpg'];
     const jpeg = lfwPhotos('Aaron_Peirsol', 1)[0]![1];
     await samples.addSamples(
-      oldPaths.map((p) => ({ blob: new Blob([jpeg], { type: 'image/jpeg' }), meta: { kind: 'negative' as const, source: 'bundled' as const, width: 100, height: 100, id: `bundled:${p}`, name: p } })),
+      oldPaths.map((p) => ({
+        blob: new Blob([jpeg], { type: 'image/jpeg' }),
+        meta: { kind: 'negative' as const, source: 'bundled' as const, width: 100, height: 100, id: `bundled:${p}`, name: p },
+      })),
     );
-    const mine = await samples.addSample(new Blob([jpeg], { type: 'image/jpeg' }), { kind: 'negative', source: 'import', width: 250, height: 250 });
+    const mine = await samples.addSample(new Blob([jpeg], { type: 'image/jpeg' }), {
+      kind: 'negative',
+      source: 'import',
+      width: 250,
+      height: 250,
+    });
     await settings.set('bundledNegatives', { version: '1-7675166cb60b416b', count: 1200, complete: true });
 
-    const fetch = fetchStub({ '/negatives/manifest.json': path.join(PACK_DIR, 'manifest.json'), [`/negatives/${manifest.file}`]: path.join(PACK_DIR, manifest.file) });
-    expect(await ensureBundledNegatives('/', undefined, { samples, settings, fetch })).toEqual({ status: 'loaded', version: manifest.version, count: manifest.count });
+    const fetch = fetchStub({
+      '/negatives/manifest.json': path.join(PACK_DIR, 'manifest.json'),
+      [`/negatives/${manifest.file}`]: path.join(PACK_DIR, manifest.file),
+    });
+    expect(await ensureBundledNegatives('/', undefined, { samples, settings, fetch })).toEqual({
+      status: 'loaded',
+      version: manifest.version,
+      count: manifest.count,
+    });
     const records = await samples.listSamples('negative');
     expect(records).toHaveLength(manifest.count + 1);
     expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
@@ -156,16 +188,34 @@ describe('ensureBundledNegatives', () => {
   const photos = [...lfwPhotos('Aaron_Peirsol'), ...lfwPhotos('Abdullah_Gul', 3)]; // 7 images
   async function pack(version: string, members = photos): Promise<Served> {
     const tar = await makeTar(members);
-    const m = { format: 'siamese-face-id/negatives', version, file: 'pack.tar', bytes: tar.length, count: members.length, people: 2, imageSize: 250, source: 'test', licence: 'test', citation: [] };
+    const m = {
+      format: 'siamese-face-id/negatives',
+      version,
+      file: 'pack.tar',
+      bytes: tar.length,
+      count: members.length,
+      people: 2,
+      imageSize: 250,
+      source: 'test',
+      licence: 'test',
+      citation: [],
+    };
     return { '/app/negatives/manifest.json': JSON.stringify(m), '/app/negatives/pack.tar': tar };
   }
-  const served = (files: Served) => fetchStub(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? new TextEncoder().encode(v) : v])));
+  const served = (files: Served) =>
+    fetchStub(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? new TextEncoder().encode(v) : v])));
 
   it('resumes an interrupted load without duplicates', async () => {
     const { samples, settings } = stores();
     const fetch = served(await pack('v1'));
     const stop = new AbortController();
-    const interrupted = ensureBundledNegatives('/app/', (p) => p.loaded >= 3 && stop.abort(), { samples, settings, fetch, signal: stop.signal, batchSize: 3 });
+    const interrupted = ensureBundledNegatives('/app/', (p) => p.loaded >= 3 && stop.abort(), {
+      samples,
+      settings,
+      fetch,
+      signal: stop.signal,
+      batchSize: 3,
+    });
     await expect(interrupted).rejects.toThrow();
     expect((await samples.countByKind()).negative).toBe(3);
     expect(await settings.get('bundledNegatives')).toEqual({ version: 'v1', count: 3, complete: false });
@@ -180,7 +230,12 @@ describe('ensureBundledNegatives', () => {
   it('replaces the bundled images of an older version and keeps the user’s own negatives', async () => {
     const { samples, settings } = stores();
     await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served(await pack('v1')) });
-    const mine = await samples.addSample(new Blob([photos[0]![1]], { type: 'image/jpeg' }), { kind: 'negative', source: 'import', width: 250, height: 250 });
+    const mine = await samples.addSample(new Blob([photos[0]![1]], { type: 'image/jpeg' }), {
+      kind: 'negative',
+      source: 'import',
+      width: 250,
+      height: 250,
+    });
     const v2 = await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served(await pack('v2', photos.slice(0, 2))) });
     expect(v2.count).toBe(2);
     const records = await samples.listSamples('negative');
@@ -195,7 +250,10 @@ describe('ensureBundledNegatives', () => {
     await samples.deleteKind('negative');
     expect((await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch })).status).toBe('already-loaded');
     expect((await samples.countByKind()).negative).toBe(0);
-    expect(await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch, force: true })).toMatchObject({ status: 'loaded', count: 7 });
+    expect(await ensureBundledNegatives('/app/', undefined, { samples, settings, fetch, force: true })).toMatchObject({
+      status: 'loaded',
+      count: 7,
+    });
     expect((await samples.countByKind()).negative).toBe(7);
   });
 
@@ -207,7 +265,9 @@ describe('ensureBundledNegatives', () => {
     // The disk fills up after the first batch of 3: the second batch (images 4–6) does not fit.
     const full = createSampleStore(fullAfter(idb, 1));
     const progress: NegativesProgress[] = [];
-    const err = await ensureBundledNegatives('/app/', (p) => progress.push(p), { samples: full, settings, fetch, batchSize: 3 }).catch((e: unknown) => e);
+    const err = await ensureBundledNegatives('/app/', (p) => progress.push(p), { samples: full, settings, fetch, batchSize: 3 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StorageError);
     expect(err).toMatchObject({ code: 'storage-full', sample: { name: photos[3]![0], kind: 'negative' } });
     expect((err as Error).message).toBe(
@@ -229,7 +289,11 @@ describe('ensureBundledNegatives', () => {
     expect(await settings.get('bundledNegatives')).toEqual({ version: 'v1', count: 3, complete: false });
 
     // Space freed: the next run stores the rest, without duplicates.
-    expect(await ensureBundledNegatives('/app/', undefined, { samples: store, settings, fetch, batchSize: 3 })).toEqual({ status: 'loaded', version: 'v1', count: 7 });
+    expect(await ensureBundledNegatives('/app/', undefined, { samples: store, settings, fetch, batchSize: 3 })).toEqual({
+      status: 'loaded',
+      version: 'v1',
+      count: 7,
+    });
     const after = await store.listSamples('negative');
     expect(after.map((r) => r.name).sort()).toEqual(photos.map(([p]) => p).sort());
     expect((await keys(idb)).length).toBe(2 * 7);
@@ -239,10 +303,20 @@ describe('ensureBundledNegatives', () => {
   it('fails clearly on a missing, malformed or short pack', async () => {
     const { samples, settings } = stores();
     const files = await pack('v1');
-    await expect(ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served({}) })).rejects.toMatchObject({ code: 'fetch-failed' });
-    await expect(ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served({ ...files, '/app/negatives/manifest.json': '{"format":"x"}' }) })).rejects.toMatchObject({ code: 'bad-pack' });
+    await expect(ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served({}) })).rejects.toMatchObject({
+      code: 'fetch-failed',
+    });
+    await expect(
+      ensureBundledNegatives('/app/', undefined, {
+        samples,
+        settings,
+        fetch: served({ ...files, '/app/negatives/manifest.json': '{"format":"x"}' }),
+      }),
+    ).rejects.toMatchObject({ code: 'bad-pack' });
     const short = { ...files, '/app/negatives/pack.tar': (files['/app/negatives/pack.tar'] as Uint8Array).slice(0, 20000) };
-    await expect(ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served(short) })).rejects.toMatchObject({ code: 'bad-pack' });
+    await expect(ensureBundledNegatives('/app/', undefined, { samples, settings, fetch: served(short) })).rejects.toMatchObject({
+      code: 'bad-pack',
+    });
     expect((await settings.get('bundledNegatives'))?.complete).toBe(false);
   });
 });

@@ -11,8 +11,18 @@ describe('buildPairs', () => {
     expect(train).toHaveLength(70);
     expect(test).toHaveLength(30);
     const all = [...train, ...test];
-    expect(all.filter((p) => p.label === 1).map((p) => p.b).sort()).toEqual(ids('p', 50).sort());
-    expect(all.filter((p) => p.label === 0).map((p) => p.b).sort()).toEqual(ids('n', 50).sort());
+    expect(
+      all
+        .filter((p) => p.label === 1)
+        .map((p) => p.b)
+        .sort(),
+    ).toEqual(ids('p', 50).sort());
+    expect(
+      all
+        .filter((p) => p.label === 0)
+        .map((p) => p.b)
+        .sort(),
+    ).toEqual(ids('n', 50).sort());
     for (const p of all) expect(p.a.startsWith('a')).toBe(true);
     // Equal counts: each anchor is used once with a positive and once with a negative (the zip).
     const anchorUses = new Map<string, number>();

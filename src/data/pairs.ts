@@ -70,7 +70,10 @@ export interface PairCounts {
  * fewer anchors than positives or negatives, so no positive/negative is dropped. With equal
  * counts this is the reference's `zip`.
  */
-export function pairCounts(sizes: Readonly<Record<ClassName, number>>, options: Pick<PairOptions, 'samplesPerClass' | 'trainFraction'>): PairCounts {
+export function pairCounts(
+  sizes: Readonly<Record<ClassName, number>>,
+  options: Pick<PairOptions, 'samplesPerClass' | 'trainFraction'>,
+): PairCounts {
   checkOptions(options);
   const used = {
     anchors: Math.min(options.samplesPerClass, sizes.anchors),
@@ -117,7 +120,8 @@ export function buildPairs(ids: ClassIds, options: PairOptions): PairSplit {
   checkIds(ids);
   const pick = (c: ClassName) => shuffled(ids[c], deriveSeed(options.seed, SALT[c])).slice(0, options.samplesPerClass);
   const anchors = pick('anchors');
-  const pairsOf = (others: readonly string[], label: 0 | 1): Pair[] => others.map((b, i) => ({ a: anchors[i % anchors.length]!, b, label }));
+  const pairsOf = (others: readonly string[], label: 0 | 1): Pair[] =>
+    others.map((b, i) => ({ a: anchors[i % anchors.length]!, b, label }));
   const all = [...pairsOf(pick('positives'), 1), ...pairsOf(pick('negatives'), 0)];
   const mixed = shuffled(all, deriveSeed(options.seed, SALT.pairs));
   const nTrain = Math.round(mixed.length * options.trainFraction);
@@ -141,7 +145,10 @@ export function pairsFingerprint(split: { readonly train: readonly Pair[]; reado
   const add = (s: string) => {
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   };
-  for (const [name, pairs] of [['train', split.train], ['test', split.test]] as const) {
+  for (const [name, pairs] of [
+    ['train', split.train],
+    ['test', split.test],
+  ] as const) {
     add(`${name}:${pairs.length};`);
     for (const p of pairs) add(`${p.a}\u0000${p.b}\u0000${p.label};`);
   }

@@ -9,7 +9,13 @@ import { fullAfter } from './test-support/full-store';
 let dbCount = 0;
 const freshStore = () => createStore(`test-samples-${++dbCount}`, 'samples');
 const jpeg = (n: number) => new Blob([new Uint8Array(n).fill(7)], { type: 'image/jpeg' });
-const meta = (kind: SampleMeta['kind'], extra: Partial<SampleMeta> = {}): SampleMeta => ({ kind, source: 'webcam', width: 250, height: 250, ...extra });
+const meta = (kind: SampleMeta['kind'], extra: Partial<SampleMeta> = {}): SampleMeta => ({
+  kind,
+  source: 'webcam',
+  width: 250,
+  height: 250,
+  ...extra,
+});
 
 describe('sample store', () => {
   it('adds, lists (records only, by time), counts, reads blobs and deletes', async () => {
@@ -22,7 +28,15 @@ describe('sample store', () => {
       { blob: jpeg(14), meta: meta('negative', { source: 'bundled', id: 'bundled:y' }) },
     ]);
 
-    expect(p1).toMatchObject({ kind: 'positive', source: 'import', label: 'Aaron', name: 'a/b.jpg', bytes: 12, type: 'image/jpeg', width: 250 });
+    expect(p1).toMatchObject({
+      kind: 'positive',
+      source: 'import',
+      label: 'Aaron',
+      name: 'a/b.jpg',
+      bytes: 12,
+      type: 'image/jpeg',
+      width: 250,
+    });
     const anchors = await samples.listSamples('anchor');
     expect(anchors.map((r) => r.id)).toEqual([a2.id, a1.id]);
     for (const r of await samples.listSamples()) expect(Object.values(r).some((v) => v instanceof Blob)).toBe(false);

@@ -102,7 +102,8 @@ function describe(meta: SampleMeta): string {
 }
 
 function checkSample({ blob, meta }: NewSample): void {
-  const bad = (what: string) => new StorageError('invalid-sample', `Cannot store ${describe(meta)}: ${what}.`, { name: meta.name ?? '', kind: String(meta.kind) });
+  const bad = (what: string) =>
+    new StorageError('invalid-sample', `Cannot store ${describe(meta)}: ${what}.`, { name: meta.name ?? '', kind: String(meta.kind) });
   if (!isSampleKind(meta.kind)) throw bad(`kind = ${JSON.stringify(meta.kind)}, expected one of ${SAMPLE_KINDS.join(', ')}`);
   if (!(SAMPLE_SOURCES as readonly unknown[]).includes(meta.source)) throw bad(`source = ${JSON.stringify(meta.source)}`);
   for (const side of ['width', 'height'] as const) {
@@ -197,7 +198,10 @@ export function createSampleStore(store: UseStore = createStore(DB_NAMES.samples
     async deleteKind(kind) {
       const prefix = `r/${kind}/`;
       const keys = await store('readonly', (s) => promisifyRequest(s.getAllKeys(prefixRange(prefix))));
-      await delMany(keys.flatMap((k) => [k, blobKey(String(k).slice(prefix.length))]), store);
+      await delMany(
+        keys.flatMap((k) => [k, blobKey(String(k).slice(prefix.length))]),
+        store,
+      );
       return keys.length;
     },
   };

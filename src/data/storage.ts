@@ -203,7 +203,8 @@ export function createSettingsStore(store: UseStore = createStore(DB_NAMES.setti
       try {
         await set(key, valid, store);
       } catch (e) {
-        if (isQuotaExceeded(e)) throw new StorageError('storage-full', `Storage is full: could not save the setting "${key}".`, undefined, { cause: e });
+        if (isQuotaExceeded(e))
+          throw new StorageError('storage-full', `Storage is full: could not save the setting "${key}".`, undefined, { cause: e });
         throw e;
       }
     },

@@ -44,7 +44,12 @@ describe('readTar', () => {
     // Cut inside the third member's data: header 512 + data, each member padded to 512.
     const offsets = photos.map(([, b]) => 512 + Math.ceil(b.length / 512) * 512);
     const cut = offsets[0]! + offsets[1]! + 512 + 100;
-    for (const [bytes, chunk] of [[tar.slice(0, cut), 1000], [tar.slice(0, cut), 65536], [gzip(tar.slice(0, cut)), 7], [gzip(tar.slice(0, cut)), 65536]] as const) {
+    for (const [bytes, chunk] of [
+      [tar.slice(0, cut), 1000],
+      [tar.slice(0, cut), 65536],
+      [gzip(tar.slice(0, cut)), 7],
+      [gzip(tar.slice(0, cut)), 65536],
+    ] as const) {
       const { files, error } = await readAll(chunkedStream(bytes, chunk), { name: 'cut.tar' });
       expect(files.map((f) => f.path)).toEqual(photos.slice(0, 2).map(([p]) => p));
       expect(error).toBeInstanceOf(TarError);

@@ -59,7 +59,11 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  * Wraps a stream: reports the running byte count to `onBytes`, and replaces a read error with
  * `wrapError(error)` so the caller can tell which stage failed.
  */
-function watched(source: ReadableStream<Uint8Array>, wrapError: (e: unknown) => unknown = (e) => e, onBytes?: (n: number) => void): ReadableStream<Uint8Array> {
+function watched(
+  source: ReadableStream<Uint8Array>,
+  wrapError: (e: unknown) => unknown = (e) => e,
+  onBytes?: (n: number) => void,
+): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   let total = 0;
   return new ReadableStream<Uint8Array>({
@@ -223,7 +227,8 @@ export async function* readTar(source: ReadableStream<Uint8Array>, options: Read
   const name = options.name ?? 'archive';
   let lastGood: string | undefined;
   const where = () => (lastGood === undefined ? 'at its start' : `after "${lastGood}"`);
-  const truncated = () => new TarError('truncated-archive', name, lastGood, `"${name}" is cut short ${where()}; the files before were read.`);
+  const truncated = () =>
+    new TarError('truncated-archive', name, lastGood, `"${name}" is cut short ${where()}; the files before were read.`);
   const corrupt = (what: string) => {
     const msg = lastGood === undefined ? 'is not a tar archive, or is damaged at its start' : `is damaged ${where()}`;
     return new TarError('corrupt-archive', name, lastGood, `"${name}" ${msg} (${what}).`);
@@ -233,7 +238,8 @@ export async function* readTar(source: ReadableStream<Uint8Array>, options: Read
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
     const [head, stream] = await peekBytes(counted, GZIP_MAGIC.length);
-    const gzip = options.gzip === 'auto' || options.gzip === undefined ? head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1] : options.gzip;
+    const gzip =
+      options.gzip === 'auto' || options.gzip === undefined ? head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1] : options.gzip;
     const tarBytes = gzip
       ? watched(stream.pipeThrough(new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>), (e) => {
           const msg = errorMessage(e);

@@ -66,12 +66,22 @@ describe('chipTemplate', () => {
 });
 
 describe('alignmentTransform', () => {
-  const configs: AlignConfig[] = [DEFAULT_ALIGN, { size: 150, padding: 0.1, scale: 'eyes' }, { size: 150, padding: 0.4, scale: 'eyesMouth' }, { size: 112, padding: 0.25, scale: 'eyesMouth' }];
+  const configs: AlignConfig[] = [
+    DEFAULT_ALIGN,
+    { size: 150, padding: 0.1, scale: 'eyes' },
+    { size: 150, padding: 0.4, scale: 'eyesMouth' },
+    { size: 112, padding: 0.25, scale: 'eyesMouth' },
+  ];
 
   it('maps a face in any pose of the frame onto the template: eyes level, at their template positions', () => {
     for (const config of configs) {
       const t = chipTemplate(config);
-      for (const placed of [similarity(0, 1, 0, 0), similarity(23, 2.1, 300, 140), similarity(-40, 0.6, 50, 400), similarity(170, 3.3, 900, 700)]) {
+      for (const placed of [
+        similarity(0, 1, 0, 0),
+        similarity(23, 2.1, 300, 140),
+        similarity(-40, 0.6, 50, 400),
+        similarity(170, 3.3, 900, 700),
+      ]) {
         const kps = keypointsFrom(placed, config);
         const m = alignmentTransform(kps, config);
         for (const name of ['rightEye', 'leftEye', 'noseTip', 'mouthCenter'] as const) {
@@ -104,7 +114,11 @@ describe('alignmentTransform', () => {
     const mid = (t.leftEye.x + t.rightEye.x) / 2;
     // Eyes 30 % closer together (head turned), mouth as in the template.
     const squeeze = (p: Point) => ({ x: mid + 0.7 * (p.x - mid), y: p.y });
-    const kps = keypointsFrom(similarity(0, 1, 0, 0), { ...base, scale: 'eyes' }, { rightEye: squeeze(t.rightEye), leftEye: squeeze(t.leftEye) });
+    const kps = keypointsFrom(
+      similarity(0, 1, 0, 0),
+      { ...base, scale: 'eyes' },
+      { rightEye: squeeze(t.rightEye), leftEye: squeeze(t.leftEye) },
+    );
     const byEyes = similarityScale(alignmentTransform(kps, { ...base, scale: 'eyes' }));
     const byBoth = similarityScale(alignmentTransform(kps, { ...base, scale: 'eyesMouth' }));
     expect(byEyes).toBeCloseTo(1 / 0.7, 9);
@@ -137,9 +151,19 @@ describe('alignmentTransform', () => {
   it('names the missing or degenerate keypoint', () => {
     const kps = keypointsFrom(similarity(0, 1, 0, 0));
     expect(() => alignmentTransform(kps.filter((k) => k.name !== 'leftEye'))).toThrow(/leftEye/);
-    expect(() => alignmentTransform(kps.filter((k) => k.name !== 'mouthCenter'), { ...DEFAULT_ALIGN, scale: 'eyesMouth' })).toThrow(/mouthCenter/);
+    expect(() =>
+      alignmentTransform(
+        kps.filter((k) => k.name !== 'mouthCenter'),
+        { ...DEFAULT_ALIGN, scale: 'eyesMouth' },
+      ),
+    ).toThrow(/mouthCenter/);
     // 'eyes' does not need the mouth.
-    expect(() => alignmentTransform(kps.filter((k) => k.name !== 'mouthCenter'), { ...DEFAULT_ALIGN, scale: 'eyes' })).not.toThrow();
+    expect(() =>
+      alignmentTransform(
+        kps.filter((k) => k.name !== 'mouthCenter'),
+        { ...DEFAULT_ALIGN, scale: 'eyes' },
+      ),
+    ).not.toThrow();
     const same = kps.map((k) => (k.name === 'leftEye' ? { ...get(kps, 'rightEye'), name: k.name } : k));
     expect(() => alignmentTransform(same)).toThrow(/coincide/);
   });
@@ -149,7 +173,10 @@ describe('similarity helpers', () => {
   it('inverts a similarity', () => {
     const t = similarity(37, 1.9, 12, -80);
     const inv = invertSimilarity(t);
-    for (const p of [{ x: 3, y: 4 }, { x: -50, y: 200 }]) {
+    for (const p of [
+      { x: 3, y: 4 },
+      { x: -50, y: 200 },
+    ]) {
       const q = applySimilarity(inv, applySimilarity(t, p));
       expect(q.x).toBeCloseTo(p.x, 9);
       expect(q.y).toBeCloseTo(p.y, 9);

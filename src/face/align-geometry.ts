@@ -74,8 +74,10 @@ export class AlignConfigError extends Error {
 /** The defaults with `partial` over them, checked; never mutates `partial`. */
 export function validateAlignConfig(partial: Partial<AlignConfig> = {}): AlignConfig {
   const c = { ...DEFAULT_ALIGN, ...partial };
-  if (!(Number.isInteger(c.size) && c.size >= 8 && c.size <= 1024)) throw new AlignConfigError('size', c.size, 'expected an integer in [8, 1024]');
-  if (!(Number.isFinite(c.padding) && c.padding >= 0 && c.padding <= 2)) throw new AlignConfigError('padding', c.padding, 'expected a number in [0, 2]');
+  if (!(Number.isInteger(c.size) && c.size >= 8 && c.size <= 1024))
+    throw new AlignConfigError('size', c.size, 'expected an integer in [8, 1024]');
+  if (!(Number.isFinite(c.padding) && c.padding >= 0 && c.padding <= 2))
+    throw new AlignConfigError('padding', c.padding, 'expected a number in [0, 2]');
   if (c.scale !== 'eyes' && c.scale !== 'eyesMouth') throw new AlignConfigError('scale', c.scale, "expected 'eyes' or 'eyesMouth'");
   return c;
 }
@@ -100,12 +102,12 @@ const MEAN_SHAPE = {
   /** Points 48–67, the outer and inner lip contours. */
   mouthCenter: {
     x: [
-      0.254149, 0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157,
-      0.689874, 0.553364, 0.490127, 0.42689,
+      0.254149, 0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379,
+      0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
     ],
     y: [
-      0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746,
-      0.784792, 0.824182, 0.831803, 0.824182,
+      0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792,
+      0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
     ],
   },
 } as const;
@@ -118,7 +120,12 @@ export type TemplatePoint = 'rightEye' | 'leftEye' | 'noseTip' | 'mouthCenter';
 export function chipTemplate(config: Pick<AlignConfig, 'size' | 'padding'> = DEFAULT_ALIGN): Record<TemplatePoint, Point> {
   const place = (u: number) => ((config.padding + u) / (1 + 2 * config.padding)) * config.size;
   const at = (p: { x: readonly number[]; y: readonly number[] }): Point => ({ x: place(mean(p.x)), y: place(mean(p.y)) });
-  return { rightEye: at(MEAN_SHAPE.rightEye), leftEye: at(MEAN_SHAPE.leftEye), noseTip: at(MEAN_SHAPE.noseTip), mouthCenter: at(MEAN_SHAPE.mouthCenter) };
+  return {
+    rightEye: at(MEAN_SHAPE.rightEye),
+    leftEye: at(MEAN_SHAPE.leftEye),
+    noseTip: at(MEAN_SHAPE.noseTip),
+    mouthCenter: at(MEAN_SHAPE.mouthCenter),
+  };
 }
 
 export function applySimilarity(t: Similarity, p: Point): Point {
@@ -146,7 +153,8 @@ export function squareTransform(square: { readonly x: number; readonly y: number
 
 function keypoint(keypoints: readonly Keypoint[], name: KeypointName): Point {
   const k = keypoints.find((p) => p.name === name);
-  if (k === undefined || !Number.isFinite(k.x) || !Number.isFinite(k.y)) throw new Error(`alignmentTransform: the face has no ${name} keypoint`);
+  if (k === undefined || !Number.isFinite(k.x) || !Number.isFinite(k.y))
+    throw new Error(`alignmentTransform: the face has no ${name} keypoint`);
   return k;
 }
 

@@ -8,7 +8,18 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shuffled } from '../data';
-import { alignFace, alignmentTransform, applySimilarity, chipTemplate, DEFAULT_ALIGN, invertSimilarity, refineFace, squareTransform, warpChip, type Similarity } from './align';
+import {
+  alignFace,
+  alignmentTransform,
+  applySimilarity,
+  chipTemplate,
+  DEFAULT_ALIGN,
+  invertSimilarity,
+  refineFace,
+  squareTransform,
+  warpChip,
+  type Similarity,
+} from './align';
 import type { Face } from './decode';
 import { createFaceDetector, type FaceDetector } from './detector';
 import { locateFace } from './locate';
@@ -70,7 +81,11 @@ describe('warpChip', () => {
     const chip = warpChip(image, t, 150);
     const v = chip.arraySync();
     const inv = invertSimilarity(t);
-    for (const [cx, cy] of [[75, 75], [40, 100], [110, 30]] as const) {
+    for (const [cx, cy] of [
+      [75, 75],
+      [40, 100],
+      [110, 30],
+    ] as const) {
       // Chip pixel (cx, cy) has its centre at (cx + ½, cy + ½); the image's red/green there are x − ½, y − ½.
       const p = applySimilarity(inv, { x: cx + 0.5, y: cy + 0.5 });
       expect(v[cy]![cx]![0]).toBeCloseTo(p.x - 0.5, 3);
@@ -100,7 +115,9 @@ describe('warpChip', () => {
   });
 
   it('refuses an image that is not RGB or RGBA and a bad size', () => {
-    expect(() => warpChip({ data: new Uint8Array(10), width: 3, height: 3 }, squareTransform({ x: 0, y: 0, size: 3 }, 3), 3)).toThrow(/RGB/);
+    expect(() => warpChip({ data: new Uint8Array(10), width: 3, height: 3 }, squareTransform({ x: 0, y: 0, size: 3 }, 3), 3)).toThrow(
+      /RGB/,
+    );
     expect(() => warpChip(ramp(4, 4), squareTransform({ x: 0, y: 0, size: 4 }, 4), 0)).toThrow(/size/);
   });
 });
@@ -161,7 +178,10 @@ describe('refineFace and alignFace on LFW photos', () => {
       const l = eye(again, 'leftEye');
       const figures = `${name}: eyes in the chip (${(r.x - 50).toFixed(1)}, ${(r.y - 50).toFixed(1)}) and (${(l.x - 50).toFixed(1)}, ${(l.y - 50).toFixed(1)})`;
       tilt.push(Math.abs(l.y - r.y));
-      offset.push(Math.hypot(r.x - 50 - template.rightEye.x, r.y - 50 - template.rightEye.y), Math.hypot(l.x - 50 - template.leftEye.x, l.y - 50 - template.leftEye.y));
+      offset.push(
+        Math.hypot(r.x - 50 - template.rightEye.x, r.y - 50 - template.rightEye.y),
+        Math.hypot(l.x - 50 - template.leftEye.x, l.y - 50 - template.leftEye.y),
+      );
       // Each photo: BlazeFace's keypoints repeat within a few pixels, not exactly.
       expect(tilt.at(-1), figures).toBeLessThan(5);
       expect(Math.max(...offset.slice(-2)), figures).toBeLessThan(6);
@@ -178,7 +198,12 @@ describe('refineFace and alignFace on LFW photos', () => {
       const face = await findFace(image, name);
       // The photo turned by 20° about its centre, on a 300×300 canvas so that nothing is cut off.
       const r = (20 * Math.PI) / 180;
-      const turn: Similarity = { a: Math.cos(r), b: Math.sin(r), tx: 150 - (Math.cos(r) * 125 - Math.sin(r) * 125), ty: 150 - (Math.sin(r) * 125 + Math.cos(r) * 125) };
+      const turn: Similarity = {
+        a: Math.cos(r),
+        b: Math.sin(r),
+        tx: 150 - (Math.cos(r) * 125 - Math.sin(r) * 125),
+        ty: 150 - (Math.sin(r) * 125 + Math.cos(r) * 125),
+      };
       const turnedChip = warpChip(image, turn, 300);
       const turned = toRgba(turnedChip);
       turnedChip.dispose();

@@ -5,7 +5,16 @@
  * callers pass a tensor or an ImageData-like object, as to the detector.
  */
 import * as tf from '@tensorflow/tfjs';
-import { alignmentTransform, DEFAULT_ALIGN, invertSimilarity, similarityScale, squareTransform, validateAlignConfig, type AlignConfig, type Similarity } from './align-geometry';
+import {
+  alignmentTransform,
+  DEFAULT_ALIGN,
+  invertSimilarity,
+  similarityScale,
+  squareTransform,
+  validateAlignConfig,
+  type AlignConfig,
+  type Similarity,
+} from './align-geometry';
 import { faceSquare, largestFace } from './crop-rule';
 import type { Face, Keypoint } from './decode';
 import type { FaceDetector, PixelSource } from './detector';
@@ -69,7 +78,10 @@ export function warpChip(pixels: PixelSource, transform: Similarity, size: numbe
     // the input index.
     const inv = invertSimilarity(t);
     const matrix = [inv.a, -inv.b, inv.a * 0.5 - inv.b * 0.5 + inv.tx - 0.5, inv.b, inv.a, inv.b * 0.5 + inv.a * 0.5 + inv.ty - 0.5, 0, 0];
-    const warped = tf.image.transform(tf.expandDims(image, 0) as tf.Tensor4D, tf.tensor2d([matrix], [1, 8]), 'bilinear', 'constant', 0, [size, size]);
+    const warped = tf.image.transform(tf.expandDims(image, 0) as tf.Tensor4D, tf.tensor2d([matrix], [1, 8]), 'bilinear', 'constant', 0, [
+      size,
+      size,
+    ]);
     const chip = tf.squeeze(warped, [0]) as tf.Tensor3D;
     return chip.shape[2] === 4 ? tf.slice(chip, [0, 0, 0], [size, size, 3]) : chip;
   });
@@ -80,7 +92,11 @@ export function warpChip(pixels: PixelSource, transform: Similarity, size: numbe
  * template's position, scale and margin for `config` (default DEFAULT_ALIGN). RGB float32 0–255,
  * [size, size, 3]; the caller disposes it.
  */
-export function alignFace(pixels: PixelSource, face: { readonly keypoints: readonly Keypoint[] }, config: Partial<AlignConfig> = DEFAULT_ALIGN): tf.Tensor3D {
+export function alignFace(
+  pixels: PixelSource,
+  face: { readonly keypoints: readonly Keypoint[] },
+  config: Partial<AlignConfig> = DEFAULT_ALIGN,
+): tf.Tensor3D {
   const c = validateAlignConfig(config);
   return warpChip(pixels, alignmentTransform(face.keypoints, c), c.size);
 }

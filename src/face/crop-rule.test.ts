@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, FACE_CROP_RULES, FACE_THRESHOLD_RANGE, validateCaptureConfig, validateFaceConfig } from '../config';
+import {
+  ConfigError,
+  DEFAULT_CAPTURE_CONFIG,
+  DEFAULT_FACE_CONFIG,
+  FACE_CROP_RULES,
+  FACE_THRESHOLD_RANGE,
+  validateCaptureConfig,
+  validateFaceConfig,
+} from '../config';
 import { boxSide, faceCentre, faceCrop, faceSquare, largestFace, type FaceCropRule } from './crop-rule';
 import { KEYPOINT_NAMES, type Face } from './decode';
 
@@ -27,7 +35,12 @@ describe('faceSquare', () => {
   it('is marginFactor × the box side, centred on the box centre moved by the offsets', () => {
     expect(boxSide(face(0, 0, 100, 120).box)).toBe(110);
     expect(faceSquare(face(270, 190, 100, 100), 640, 480, BOX_RULE)).toEqual({ x: 220, y: 140, size: 200, clamped: false });
-    expect(faceSquare(face(270, 190, 100, 100), 640, 480, { ...BOX_RULE, offsetX: 0.1, offsetY: -0.2 })).toEqual({ x: 230, y: 120, size: 200, clamped: false });
+    expect(faceSquare(face(270, 190, 100, 100), 640, 480, { ...BOX_RULE, offsetX: 0.1, offsetY: -0.2 })).toEqual({
+      x: 230,
+      y: 120,
+      size: 200,
+      clamped: false,
+    });
   });
 
   it("centres on the mean of eyes, nose and mouth with centre 'keypoints'", () => {
@@ -95,7 +108,7 @@ describe('validateFaceConfig', () => {
 });
 
 describe("the user's face-confidence threshold (CaptureConfig.faceThreshold)", () => {
-  it('defaults to the detector\'s own cut-off and may only be stricter, up to 0.99', () => {
+  it("defaults to the detector's own cut-off and may only be stricter, up to 0.99", () => {
     expect(DEFAULT_CAPTURE_CONFIG.faceThreshold).toBe(DEFAULT_FACE_CONFIG.scoreThreshold);
     expect(FACE_THRESHOLD_RANGE.min).toBe(DEFAULT_FACE_CONFIG.scoreThreshold);
     expect(validateCaptureConfig({}).faceThreshold).toBe(0.5); // a config stored before the setting existed
@@ -111,8 +124,14 @@ describe("the user's face-confidence threshold (CaptureConfig.faceThreshold)", (
       keypoints: KEYPOINT_NAMES.map((name) => ({ name, x: x + side / 2, y: 100 + side / 2 })),
     });
     const faces = [face(0.97, 250, 110), face(0.72, 40, 80)];
-    expect(faceCrop(faces, 640, 480, { ...DEFAULT_FACE_CONFIG, scoreThreshold: 0.5 })).toMatchObject({ multiple: true, face: { score: 0.97 } });
-    expect(faceCrop(faces, 640, 480, { ...DEFAULT_FACE_CONFIG, scoreThreshold: 0.8 })).toMatchObject({ multiple: false, face: { score: 0.97 } });
+    expect(faceCrop(faces, 640, 480, { ...DEFAULT_FACE_CONFIG, scoreThreshold: 0.5 })).toMatchObject({
+      multiple: true,
+      face: { score: 0.97 },
+    });
+    expect(faceCrop(faces, 640, 480, { ...DEFAULT_FACE_CONFIG, scoreThreshold: 0.8 })).toMatchObject({
+      multiple: false,
+      face: { score: 0.97 },
+    });
     expect(faceCrop(faces, 640, 480, { ...DEFAULT_FACE_CONFIG, scoreThreshold: 0.99 })).toBeNull();
   });
 });

@@ -76,7 +76,12 @@ export function largestFace(faces: readonly Face[], scoreThreshold: number): { f
  * The crop for a frame's detections: the largest face with a score ≥ `scoreThreshold` and its
  * square, or null when no face reaches the threshold.
  */
-export function faceCrop(faces: readonly Face[], frameWidth: number, frameHeight: number, config: FaceCropRule & Pick<FaceConfig, 'scoreThreshold'>): FaceCrop | null {
+export function faceCrop(
+  faces: readonly Face[],
+  frameWidth: number,
+  frameHeight: number,
+  config: FaceCropRule & Pick<FaceConfig, 'scoreThreshold'>,
+): FaceCrop | null {
   const picked = largestFace(faces, config.scoreThreshold);
   if (picked === null) return null;
   return { ...picked, square: faceSquare(picked.face, frameWidth, frameHeight, config) };

@@ -10,7 +10,17 @@ import { DEFAULT_FACE_CONFIG, validateFaceConfig } from '../config';
 import { shuffled } from '../data';
 import { faceCrop } from './crop-rule';
 import { createFaceDetector, FaceDetectorError, faceModelUrl, type FaceDetector } from './detector';
-import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, resizeRgba, webcamFrame, type RgbaImage } from '../../tools/lfw';
+import {
+  composeFrame,
+  faceModelPath,
+  fileModelHandler,
+  lfwPath,
+  readJpeg,
+  readPeople,
+  resizeRgba,
+  webcamFrame,
+  type RgbaImage,
+} from '../../tools/lfw';
 
 let detector: FaceDetector;
 
@@ -82,7 +92,11 @@ describe('face detector on LFW photos', () => {
     const rgb = new Uint8Array(640 * 480 * 3);
     for (let i = 0; i < 640 * 480; i++) rgb.set(frame.data.subarray(4 * i, 4 * i + 3), 3 * i);
     const tensor = tf.tensor3d(frame.data, [480, 640, 4], 'int32');
-    const [a, b, c] = [await detector.detect(frame), await detector.detect({ data: rgb, width: 640, height: 480 }), await detector.detect(tensor)];
+    const [a, b, c] = [
+      await detector.detect(frame),
+      await detector.detect({ data: rgb, width: 640, height: 480 }),
+      await detector.detect(tensor),
+    ];
     tensor.dispose();
     expect(a).toHaveLength(1);
     for (const other of [b, c]) {
@@ -107,7 +121,10 @@ describe('no face', () => {
   const cases: [string, RgbaImage][] = [
     ['uniform grey', frame(() => [128, 128, 128])],
     ['random noise', frame(() => [noise(), noise(), noise()])],
-    ['gradient with a checkerboard', frame((x, y) => ((Math.floor(x / 40) + Math.floor(y / 40)) % 2 ? [(x * 255) / W, 90, (y * 255) / H] : [30, (x * 200) / W, 60]))],
+    [
+      'gradient with a checkerboard',
+      frame((x, y) => ((Math.floor(x / 40) + Math.floor(y / 40)) % 2 ? [(x * 255) / W, 90, (y * 255) / H] : [30, (x * 200) / W, 60])),
+    ],
   ];
 
   it.each(cases)('finds no face in %s', async (_name, image) => {
@@ -147,8 +164,12 @@ describe('detector lifecycle', () => {
   });
 
   it('rejects a model that is not the chosen variant', async () => {
-    await expect(createFaceDetector({ variant: 'full', model: fileModelHandler(faceModelPath('short')) })).rejects.toMatchObject({ code: 'model-mismatch' });
-    await expect(createFaceDetector({ model: fileModelHandler('/nonexistent/model.json') })).rejects.toMatchObject({ code: 'model-load-failed' });
+    await expect(createFaceDetector({ variant: 'full', model: fileModelHandler(faceModelPath('short')) })).rejects.toMatchObject({
+      code: 'model-mismatch',
+    });
+    await expect(createFaceDetector({ model: fileModelHandler('/nonexistent/model.json') })).rejects.toMatchObject({
+      code: 'model-load-failed',
+    });
   });
 
   it('runs the full-range model too', async () => {

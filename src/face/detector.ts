@@ -13,9 +13,7 @@ import { decodeDetections, VALUES_PER_ANCHOR, weightedNms, type Face } from './d
  * An image in source pixels with values in 0–255: a [height, width, 3 or 4] tensor (as
  * `tf.browser.fromPixels` gives), or an ImageData-like object with RGBA or RGB bytes.
  */
-export type PixelSource =
-  | tf.Tensor3D
-  | { readonly data: Uint8Array | Uint8ClampedArray; readonly width: number; readonly height: number };
+export type PixelSource = tf.Tensor3D | { readonly data: Uint8Array | Uint8ClampedArray; readonly width: number; readonly height: number };
 
 export type FaceDetectorErrorCode = 'model-load-failed' | 'model-mismatch' | 'bad-input' | 'disposed';
 
@@ -83,7 +81,10 @@ function resizedRgb(pixels: PixelSource, height: number, width: number): tf.Tens
   if (pixels instanceof tf.Tensor) {
     const [h, w, c] = pixels.shape;
     if (pixels.rank !== 3 || !(h > 0 && w > 0) || (c !== 3 && c !== 4)) {
-      throw new FaceDetectorError('bad-input', `detect: expected a [height, width, 3 or 4] image tensor, got shape [${pixels.shape.join(', ')}]`);
+      throw new FaceDetectorError(
+        'bad-input',
+        `detect: expected a [height, width, 3 or 4] image tensor, got shape [${pixels.shape.join(', ')}]`,
+      );
     }
     image = pixels;
   } else {
@@ -123,7 +124,9 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     model = await tf.loadGraphModel(source);
   } catch (cause) {
     const where = typeof source === 'string' ? source : 'the given IOHandler';
-    throw new FaceDetectorError('model-load-failed', `Could not load the ${variant}-range face detector from ${where}: ${String(cause)}`, { cause });
+    throw new FaceDetectorError('model-load-failed', `Could not load the ${variant}-range face detector from ${where}: ${String(cause)}`, {
+      cause,
+    });
   }
   const inShape = model.inputs[0]?.shape;
   const output = model.outputs.find((o) => o.name === OUTPUT_NODE || `${o.name}:0` === OUTPUT_NODE);
@@ -158,7 +161,10 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     let raw: Float32Array;
     try {
       if (out.size !== anchors.count * VALUES_PER_ANCHOR) {
-        throw new FaceDetectorError('model-mismatch', `The face detector gave ${out.shape.join('×')} values, expected 1×${anchors.count}×${VALUES_PER_ANCHOR}`);
+        throw new FaceDetectorError(
+          'model-mismatch',
+          `The face detector gave ${out.shape.join('×')} values, expected 1×${anchors.count}×${VALUES_PER_ANCHOR}`,
+        );
       }
       raw = (await out.data()) as Float32Array;
     } finally {

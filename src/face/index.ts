@@ -1,6 +1,23 @@
-export { createFaceDetector, faceModelUrl, FaceDetectorError, type FaceDetector, type FaceDetectorOptions, type FaceDetectorErrorCode, type PixelSource } from './detector';
+export {
+  createFaceDetector,
+  faceModelUrl,
+  FaceDetectorError,
+  type FaceDetector,
+  type FaceDetectorOptions,
+  type FaceDetectorErrorCode,
+  type PixelSource,
+} from './detector';
 export { faceSquare, faceCrop, faceCentre, largestFace, boxSide, type FaceSquare, type FaceCrop, type FaceCropRule } from './crop-rule';
-export { KEYPOINT_NAMES, decodeDetections, weightedNms, intersectionOverUnion, type Face, type FaceBox, type Keypoint, type KeypointName } from './decode';
+export {
+  KEYPOINT_NAMES,
+  decodeDetections,
+  weightedNms,
+  intersectionOverUnion,
+  type Face,
+  type FaceBox,
+  type Keypoint,
+  type KeypointName,
+} from './decode';
 export { ANCHOR_SPECS, generateAnchors, type AnchorSpec, type Anchors } from './anchors';
 export { sharedFaceDetector, resetSharedFaceDetector } from './shared';
 export { locateFace, LOCATE_FRAME, type LocateConfig } from './locate';

@@ -85,8 +85,16 @@ describe('locateFace', () => {
 
   it('reproduces the bundled negative pack: the same crop, byte for byte', async () => {
     const packDir = join(REPO_ROOT, 'public/negatives');
-    const manifest = JSON.parse(readFileSync(join(packDir, 'manifest.json'), 'utf8')) as { file: string; imageSize: number; jpegQuality: number; skippedFiles: string[] };
-    const codec = locatingCodec(createNodeSquareCodec({ maxSize: manifest.imageSize, quality: manifest.jpegQuality }), async (image) => (await locateFace(detector, image))?.square ?? null);
+    const manifest = JSON.parse(readFileSync(join(packDir, 'manifest.json'), 'utf8')) as {
+      file: string;
+      imageSize: number;
+      jpegQuality: number;
+      skippedFiles: string[];
+    };
+    const codec = locatingCodec(
+      createNodeSquareCodec({ maxSize: manifest.imageSize, quality: manifest.jpegQuality }),
+      async (image) => (await locateFace(detector, image))?.square ?? null,
+    );
     const stream = Readable.toWeb(createReadStream(join(packDir, manifest.file))) as ReadableStream<Uint8Array>;
     let checked = 0;
     for await (const member of readTar(stream, { name: manifest.file })) {
@@ -98,6 +106,7 @@ describe('locateFace', () => {
     }
     expect(checked).toBeGreaterThan(900);
     // And the photos it skipped have no face for the import rule either.
-    for (const skipped of manifest.skippedFiles) expect(await codec.decodeCropEncode(new Uint8Array(readFileSync(join(LFW_DIR, '..', skipped))), skipped), skipped).toBeNull();
+    for (const skipped of manifest.skippedFiles)
+      expect(await codec.decodeCropEncode(new Uint8Array(readFileSync(join(LFW_DIR, '..', skipped))), skipped), skipped).toBeNull();
   });
 });

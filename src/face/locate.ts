@@ -26,7 +26,15 @@ function sizeOf(pixels: PixelSource): { width: number; height: number } {
 }
 
 /** The image in the middle of a grey frame of at least LOCATE_FRAME's size (caller disposes). */
-function pasted(pixels: PixelSource, width: number, height: number, padX: number, padY: number, frameW: number, frameH: number): tf.Tensor3D {
+function pasted(
+  pixels: PixelSource,
+  width: number,
+  height: number,
+  padX: number,
+  padY: number,
+  frameW: number,
+  frameH: number,
+): tf.Tensor3D {
   return tf.tidy(() => {
     let image: tf.Tensor3D;
     if (pixels instanceof tf.Tensor) image = pixels;
@@ -59,7 +67,11 @@ function shifted(face: Face, dx: number, dy: number): Face {
  * image's own pixels, or null when the image has no such face. `config` defaults to
  * DEFAULT_FACE_CONFIG (it should match the detector's variant). The caller keeps `pixels`.
  */
-export async function locateFace(detector: FaceDetector, pixels: PixelSource, config: LocateConfig = DEFAULT_FACE_CONFIG): Promise<FaceCrop | null> {
+export async function locateFace(
+  detector: FaceDetector,
+  pixels: PixelSource,
+  config: LocateConfig = DEFAULT_FACE_CONFIG,
+): Promise<FaceCrop | null> {
   const { width, height } = sizeOf(pixels);
   const frameW = Math.max(width, LOCATE_FRAME.width);
   const frameH = Math.max(height, LOCATE_FRAME.height);

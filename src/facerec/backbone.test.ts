@@ -19,12 +19,22 @@ const weights = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength
 const manifest = parseWeightsManifest(manifestJson, 'manifest');
 
 /** Six LFW photos; two 150×150 chips of each: its central 150 px, and a 200-px square resized. */
-const PHOTOS = ['Aaron_Peirsol/Aaron_Peirsol_0001.jpg', 'Abdullah_Gul/Abdullah_Gul_0013.jpg', 'AJ_Cook/AJ_Cook_0001.jpg', 'Tony_Blair/Tony_Blair_0001.jpg', 'Hugo_Chavez/Hugo_Chavez_0001.jpg', 'Abdullatif_Sener/Abdullatif_Sener_0001.jpg'];
+const PHOTOS = [
+  'Aaron_Peirsol/Aaron_Peirsol_0001.jpg',
+  'Abdullah_Gul/Abdullah_Gul_0013.jpg',
+  'AJ_Cook/AJ_Cook_0001.jpg',
+  'Tony_Blair/Tony_Blair_0001.jpg',
+  'Hugo_Chavez/Hugo_Chavez_0001.jpg',
+  'Abdullatif_Sener/Abdullatif_Sener_0001.jpg',
+];
 function chips(): Chip[] {
   return PHOTOS.flatMap((p, i) => {
     const img = decodeJpeg(new Uint8Array(readFileSync(path.join(LFW_DIR, p))), p);
     // The central 150 px (an exact copy), and a 200-px square resized to 150.
-    return [cropResizeBilinear(img, { x: 50, y: 50, size: 150 }, 150), cropResizeBilinear(img, { x: 25 + (i % 3) * 10, y: 25, size: 200 }, 150)];
+    return [
+      cropResizeBilinear(img, { x: 50, y: 50, size: 150 }, 150),
+      cropResizeBilinear(img, { x: 25 + (i % 3) * 10, y: 25, size: 200 }, 150),
+    ];
   });
 }
 
@@ -77,13 +87,17 @@ suite('the face-recognition backbone', () => {
     const single = await describe(backbone, cs.slice(2, 3));
     expect(tf.memory().numTensors).toBe(before);
     for (let k = 0; k < 128; k++) expect(Math.abs(batch[2]![k]! - single[0]![k]!)).toBeLessThan(1e-5);
-    await expect(describe(backbone, [{ width: 100, height: 100, data: new Uint8Array(100 * 100 * 4) }])).rejects.toMatchObject({ code: 'bad-chip' });
+    await expect(describe(backbone, [{ width: 100, height: 100, data: new Uint8Array(100 * 100 * 4) }])).rejects.toMatchObject({
+      code: 'bad-chip',
+    });
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('saves and loads back as a layers model with the same outputs', async () => {
     let saved: tf.io.ModelArtifacts | undefined;
-    await backbone.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    await backbone.save(
+      tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })),
+    );
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
     const cs = chips().slice(0, 2);
     const [a, b] = [await describe(backbone, cs), await describe(loaded, cs)];

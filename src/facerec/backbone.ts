@@ -50,7 +50,15 @@ const spatial = (x: Sym) => x.shape[1] as number;
 const channels = (x: Sym) => x.shape[3] as number;
 
 /** conv (+ bias) → per-channel scale → optional ReLU: face-api's convLayer. */
-function convLayer(x: Sym, prefix: string, filters: number, kernelSize: number, strides: number, padding: 'valid' | 'same', relu: boolean): Sym {
+function convLayer(
+  x: Sym,
+  prefix: string,
+  filters: number,
+  kernelSize: number,
+  strides: number,
+  padding: 'valid' | 'same',
+  relu: boolean,
+): Sym {
   let out = tf.layers.conv2d({ filters, kernelSize, strides, padding, useBias: true, name: `${prefix}_conv` }).apply(x) as Sym;
   out = new ChannelScale({ name: `${prefix}_scale` }).apply(out) as Sym;
   if (relu) out = tf.layers.reLU({ name: `${prefix}_relu` }).apply(out) as Sym;
@@ -70,8 +78,18 @@ function residualDown(x: Sym, name: string, filters: number): Sym {
   let pooled = tf.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: 'valid', name: `${name}_pool` }).apply(x) as Sym;
   const grow = spatial(pooled) - spatial(out);
   if (grow !== 0 && grow !== 1) throw new Error(`${name}: shortcut ${spatial(pooled)} px vs ${spatial(out)} px`);
-  if (grow === 1) out = tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: `${name}_pad` }).apply(out) as Sym;
-  if (channels(pooled) !== filters) pooled = new ZeroPadChannels({ extra: filters - channels(pooled), name: `${name}_widen` }).apply(pooled) as Sym;
+  if (grow === 1)
+    out = tf.layers
+      .zeroPadding2d({
+        padding: [
+          [0, 1],
+          [0, 1],
+        ],
+        name: `${name}_pad`,
+      })
+      .apply(out) as Sym;
+  if (channels(pooled) !== filters)
+    pooled = new ZeroPadChannels({ extra: filters - channels(pooled), name: `${name}_widen` }).apply(pooled) as Sym;
   out = tf.layers.add({ name: `${name}_add` }).apply([pooled, out]) as Sym;
   return tf.layers.reLU({ name: `${name}_relu` }).apply(out) as Sym;
 }

@@ -22,7 +22,8 @@ export function chipsToTensor(chips: readonly Chip[]): tf.Tensor4D {
       throw new FaceRecError('bad-chip', `chip ${i} is ${c.width}×${c.height}; the network takes ${CHIP_SIZE}×${CHIP_SIZE}`);
     }
     const step = c.data.length === px * 4 ? 4 : c.data.length === px * 3 ? 3 : 0;
-    if (step === 0) throw new FaceRecError('bad-chip', `chip ${i} has ${c.data.length} values; expected ${px * 4} (RGBA) or ${px * 3} (RGB)`);
+    if (step === 0)
+      throw new FaceRecError('bad-chip', `chip ${i} has ${c.data.length} values; expected ${px * 4} (RGBA) or ${px * 3} (RGB)`);
     const base = i * px * 3;
     for (let p = 0; p < px; p++) {
       out[base + p * 3] = c.data[p * step]!;
@@ -51,7 +52,8 @@ export async function describe(backbone: tf.LayersModel, chips: readonly Chip[])
     return backbone.predict(input) as tf.Tensor2D;
   });
   try {
-    if (out.shape[1] !== DESCRIPTOR_SIZE) throw new FaceRecError('wrong-architecture', `the backbone gives ${out.shape[1]} values per chip, not ${DESCRIPTOR_SIZE}`);
+    if (out.shape[1] !== DESCRIPTOR_SIZE)
+      throw new FaceRecError('wrong-architecture', `the backbone gives ${out.shape[1]} values per chip, not ${DESCRIPTOR_SIZE}`);
     return await rows(out);
   } finally {
     out.dispose();

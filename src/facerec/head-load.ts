@@ -54,14 +54,18 @@ export async function loadHead(baseUrl: string, options: HeadLoadOptions = {}): 
   if (typeof json?.modelTopology !== 'object' || !Array.isArray(json.weightsManifest)) {
     throw new FaceRecError('not-a-manifest', `${url} is not a tf.js layers model (no modelTopology/weightsManifest)`);
   }
-  const shift = (json as { userDefinedMetadata?: { calibration?: { biasShift?: unknown } } }).userDefinedMetadata?.calibration?.biasShift ?? 0;
-  if (typeof shift !== 'number' || !Number.isFinite(shift)) throw new FaceRecError('corrupt', `${url}: calibration biasShift ${JSON.stringify(shift)} is not a number`);
+  const shift =
+    (json as { userDefinedMetadata?: { calibration?: { biasShift?: unknown } } }).userDefinedMetadata?.calibration?.biasShift ?? 0;
+  if (typeof shift !== 'number' || !Number.isFinite(shift))
+    throw new FaceRecError('corrupt', `${url}: calibration biasShift ${JSON.stringify(shift)} is not a number`);
   const dir = url.slice(0, url.lastIndexOf('/') + 1);
   let head: tf.LayersModel;
   try {
     const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
       const specs = manifest.flatMap((g) => g.weights);
-      const shards = await Promise.all(manifest.flatMap((g) => g.paths).map(async (p) => (await fetchOk(doFetch, `${dir}${p}`)).arrayBuffer()));
+      const shards = await Promise.all(
+        manifest.flatMap((g) => g.paths).map(async (p) => (await fetchOk(doFetch, `${dir}${p}`)).arrayBuffer()),
+      );
       return [specs, tf.io.concatenateArrayBuffers(shards)];
     });
     head = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
@@ -72,7 +76,10 @@ export async function loadHead(baseUrl: string, options: HeadLoadOptions = {}): 
   const names = new Set(head.layers.map((l) => l.name));
   if (!names.has(HEAD_LAYER_NAMES.classifier) || !names.has(HEAD_LAYER_NAMES.distance) || head.inputs.length !== 2) {
     head.dispose();
-    throw new FaceRecError('wrong-architecture', `${url} is not a Siamese head (two descriptor inputs, ${HEAD_LAYER_NAMES.distance}, ${HEAD_LAYER_NAMES.classifier})`);
+    throw new FaceRecError(
+      'wrong-architecture',
+      `${url} is not a Siamese head (two descriptor inputs, ${HEAD_LAYER_NAMES.distance}, ${HEAD_LAYER_NAMES.classifier})`,
+    );
   }
   return { head, version: versionOf(text), projection: projectionUnits(head), biasShift: shift };
 }

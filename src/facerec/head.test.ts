@@ -1,7 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../../tools/common/node-backend';
-import { buildBackbone, buildFaceRecSiamese, buildHead, disposeFaceRecSiamese, disposeHead, headLogits, HEAD_LAYER_NAMES, projectionUnits, shiftHeadBias } from './index';
+import {
+  buildBackbone,
+  buildFaceRecSiamese,
+  buildHead,
+  disposeFaceRecSiamese,
+  disposeHead,
+  headLogits,
+  HEAD_LAYER_NAMES,
+  projectionUnits,
+  shiftHeadBias,
+} from './index';
 
 beforeAll(() => useWasmBackend());
 
@@ -33,7 +43,9 @@ describe('the Siamese head', () => {
       shiftHeadBias(head, 0.5);
       const shifted = headLogits(head, a, b);
       expect(tf.memory().numTensors).toBe(before);
-      const p = tf.tidy(() => (head.predict([tf.tensor2d([...a[1]!, ...a[2]!], [2, 128]), tf.tensor2d([...b[1]!, ...b[2]!], [2, 128])]) as tf.Tensor).dataSync());
+      const p = tf.tidy(() =>
+        (head.predict([tf.tensor2d([...a[1]!, ...a[2]!], [2, 128]), tf.tensor2d([...b[1]!, ...b[2]!], [2, 128])]) as tf.Tensor).dataSync(),
+      );
       expect(tf.memory().numTensors).toBe(before);
       expect(p[0]).toBeCloseTo(1 / (1 + Math.exp(-(logits[1]! - 0.5))), 5);
       for (let i = 0; i < 3; i++) expect(shifted[i]).toBeCloseTo(logits[i]! - 0.5, 5);
@@ -46,7 +58,9 @@ describe('the Siamese head', () => {
   it('saves and loads back (L1Dist registered)', async () => {
     const head = buildHead({ projection: 8, seed: 2 });
     let saved: tf.io.ModelArtifacts | undefined;
-    await head.save(tf.io.withSaveHandler(async (x) => ((saved = x), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    await head.save(
+      tf.io.withSaveHandler(async (x) => ((saved = x), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })),
+    );
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
     expect([...headLogits(loaded, [vec(1)], [vec(4)])]).toEqual([...headLogits(head, [vec(1)], [vec(4)])]);
     disposeHead(head);

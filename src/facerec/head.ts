@@ -33,7 +33,8 @@ export function buildHead(options: HeadOptions = {}): tf.LayersModel {
   const size = options.inputSize ?? DESCRIPTOR_SIZE;
   const units = options.projection ?? 0;
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(units) || units < 0) throw new FaceRecError('wrong-architecture', `projection = ${units}: expected 0 or a positive integer`);
+  if (!Number.isInteger(units) || units < 0)
+    throw new FaceRecError('wrong-architecture', `projection = ${units}: expected 0 or a positive integer`);
   const a = tf.input({ shape: [size], name: HEAD_LAYER_NAMES.first });
   const b = tf.input({ shape: [size], name: HEAD_LAYER_NAMES.second });
   let pa: tf.SymbolicTensor = a;
@@ -50,7 +51,12 @@ export function buildHead(options: HeadOptions = {}): tf.LayersModel {
   }
   const distance = new L1Dist({ name: HEAD_LAYER_NAMES.distance }).apply([pa, pb]) as tf.SymbolicTensor;
   const out = tf.layers
-    .dense({ units: 1, activation: 'sigmoid', name: HEAD_LAYER_NAMES.classifier, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) })
+    .dense({
+      units: 1,
+      activation: 'sigmoid',
+      name: HEAD_LAYER_NAMES.classifier,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+    })
     .apply(distance) as tf.SymbolicTensor;
   return tf.model({ inputs: [a, b], outputs: out, name: 'facerec_head' });
 }

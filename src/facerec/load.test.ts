@@ -39,7 +39,13 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 /** A few numbers that tell weights apart. */
-const fingerprint = (m: tf.LayersModel) => tf.tidy(() => m.getWeights().slice(0, 6).map((w) => tf.sum(w).dataSync()[0]!));
+const fingerprint = (m: tf.LayersModel) =>
+  tf.tidy(() =>
+    m
+      .getWeights()
+      .slice(0, 6)
+      .map((w) => tf.sum(w).dataSync()[0]!),
+  );
 
 suite('loadBackbone', () => {
   it('fetches the weights once from the app, then loads them from IndexedDB (in chunks); no tensors left', async () => {
@@ -86,7 +92,10 @@ suite('loadBackbone', () => {
     override.delete(BIN);
     override.set(MANIFEST, '{ not json');
     await expect(loadBackbone(base, { store })).rejects.toMatchObject({ code: 'not-a-manifest' });
-    override.set(MANIFEST, JSON.stringify([{ paths: ['face_recognition_model.bin'], weights: [{ name: 'fc', shape: [256, 128], dtype: 'float32' }] }]));
+    override.set(
+      MANIFEST,
+      JSON.stringify([{ paths: ['face_recognition_model.bin'], weights: [{ name: 'fc', shape: [256, 128], dtype: 'float32' }] }]),
+    );
     await expect(loadBackbone(base, { store })).rejects.toMatchObject({ code: 'corrupt' });
     override.delete(MANIFEST);
     expect(tf.memory().numTensors).toBe(before);

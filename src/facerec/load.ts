@@ -127,7 +127,10 @@ export async function loadBackbone(baseUrl: string, options: BackboneOptions = {
   const shards = await Promise.all(manifest.paths.map(async (p) => (await fetchOk(doFetch, `${dir}${p}`)).arrayBuffer()));
   const total = shards.reduce((s, b) => s + b.byteLength, 0);
   if (total !== manifest.bytes) {
-    throw new FaceRecError('corrupt', `The face-recognition weights are ${total.toLocaleString('en')} bytes; the manifest describes ${manifest.bytes.toLocaleString('en')}`);
+    throw new FaceRecError(
+      'corrupt',
+      `The face-recognition weights are ${total.toLocaleString('en')} bytes; the manifest describes ${manifest.bytes.toLocaleString('en')}`,
+    );
   }
   const data = new Uint8Array(total);
   let offset = 0;

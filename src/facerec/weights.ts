@@ -43,7 +43,8 @@ export function layerOfWeight(name: string): { layer: string; index: number } {
   const parts = name.split('/');
   const param = parts.pop();
   const kind = parts.at(-1);
-  const index = kind === 'conv' ? ['filters', 'bias'].indexOf(param ?? '') : kind === 'scale' ? ['weights', 'biases'].indexOf(param ?? '') : -1;
+  const index =
+    kind === 'conv' ? ['filters', 'bias'].indexOf(param ?? '') : kind === 'scale' ? ['weights', 'biases'].indexOf(param ?? '') : -1;
   if (index < 0) throw new FaceRecError('wrong-architecture', `face-api weight "${name}" has no counterpart in the backbone`);
   return { layer: parts.join('_'), index };
 }
@@ -70,11 +71,18 @@ export function setFaceApiWeights(model: tf.LayersModel, specs: readonly tf.io.W
     }
     const weighted = model.layers.filter((l) => l.weights.length > 0);
     if (weighted.length !== perLayer.size) {
-      throw new FaceRecError('wrong-architecture', `the weights fill ${perLayer.size} layers; the backbone has ${weighted.length} layers with weights`);
+      throw new FaceRecError(
+        'wrong-architecture',
+        `the weights fill ${perLayer.size} layers; the backbone has ${weighted.length} layers with weights`,
+      );
     }
     for (const layer of weighted) {
       const values = perLayer.get(layer.name);
-      if (!values || values.length !== layer.weights.length || layer.weights.some((w, i) => JSON.stringify(w.shape) !== JSON.stringify(values[i]?.shape))) {
+      if (
+        !values ||
+        values.length !== layer.weights.length ||
+        layer.weights.some((w, i) => JSON.stringify(w.shape) !== JSON.stringify(values[i]?.shape))
+      ) {
         throw new FaceRecError(
           'wrong-architecture',
           `layer ${layer.name} wants weights ${JSON.stringify(layer.weights.map((w) => w.shape))}; the file has ${JSON.stringify(values?.map((v) => v?.shape))}`,

@@ -25,7 +25,13 @@ describe('loadAppModel', () => {
     disposeNetwork(saved);
     const start = tf.memory().numTensors;
     let asked = false;
-    const { model, reused } = await loadAppModel({ key: 'current', baseUrl: '/', store, pretrained: noPretrained, pretrainedInUse: () => ((asked = true), null) });
+    const { model, reused } = await loadAppModel({
+      key: 'current',
+      baseUrl: '/',
+      store,
+      pretrained: noPretrained,
+      pretrainedInUse: () => ((asked = true), null),
+    });
     expect(model).toMatchObject({ status: 'ready', source: 'trained', error: null, note: null, meta: META });
     expect(reused).toBe(false);
     expect(asked).toBe(false);
@@ -36,7 +42,13 @@ describe('loadAppModel', () => {
   it('keeps the pretrained model in use when nothing is stored', async () => {
     const net = buildSiamese(SMALL);
     const inUse = { net, meta: META, note: 'not kept' };
-    const { model, reused } = await loadAppModel({ key: 'current', baseUrl: '/', store: freshStore(), pretrained: noPretrained, pretrainedInUse: () => inUse });
+    const { model, reused } = await loadAppModel({
+      key: 'current',
+      baseUrl: '/',
+      store: freshStore(),
+      pretrained: noPretrained,
+      pretrainedInUse: () => inUse,
+    });
     expect(reused).toBe(true);
     expect(model).toEqual({ net, meta: META, status: 'ready', source: 'pretrained', error: null, note: 'not kept' });
     disposeNetwork(net);
@@ -51,13 +63,26 @@ describe('loadAppModel', () => {
     await set('current', { kind: 'something else' }, store);
     const broken = await loadAppModel({ key: 'current', baseUrl: '/', store, pretrained: noPretrained });
     expect(broken.model).toMatchObject({ net: null, status: 'error', source: null });
-    expect(broken.model.error).toMatch(/^The stored model could not be loaded: .*not a saved network.*\. The pretrained face model could not be loaded/);
+    expect(broken.model.error).toMatch(
+      /^The stored model could not be loaded: .*not a saved network.*\. The pretrained face model could not be loaded/,
+    );
 
     // An unreadable stored model with the pretrained one in use: it stays, and the error says why.
     const net = buildSiamese(SMALL);
-    const kept = await loadAppModel({ key: 'current', baseUrl: '/', store, pretrained: noPretrained, pretrainedInUse: () => ({ net, meta: null, note: null }) });
+    const kept = await loadAppModel({
+      key: 'current',
+      baseUrl: '/',
+      store,
+      pretrained: noPretrained,
+      pretrainedInUse: () => ({ net, meta: null, note: null }),
+    });
     expect(kept.reused).toBe(true);
-    expect(kept.model).toMatchObject({ net, status: 'ready', source: 'pretrained', error: expect.stringMatching(/^The stored model could not be loaded/) });
+    expect(kept.model).toMatchObject({
+      net,
+      status: 'ready',
+      source: 'pretrained',
+      error: expect.stringMatching(/^The stored model could not be loaded/),
+    });
     disposeNetwork(net);
   });
 });

@@ -59,11 +59,13 @@ export interface LoadAppModelOptions {
   readonly pretrained?: Omit<PretrainedOptions, 'store'>;
 }
 
-
 /** The pretrained model, loaded (IndexedDB, else the app's origin), or why it cannot be. */
 async function pretrainedModel(options: LoadAppModelOptions, storedError: string | null): Promise<AppModel> {
   try {
-    const p = await loadPretrained(options.baseUrl, DEFAULT_MODEL_CONFIG, { ...options.pretrained, ...(options.store ? { store: options.store } : {}) });
+    const p = await loadPretrained(options.baseUrl, DEFAULT_MODEL_CONFIG, {
+      ...options.pretrained,
+      ...(options.store ? { store: options.store } : {}),
+    });
     const training: PretrainedInfo = { pretrained: { version: p.version, source: p.source } };
     return {
       net: p.net,
@@ -75,7 +77,14 @@ async function pretrainedModel(options: LoadAppModelOptions, storedError: string
     };
   } catch (e) {
     const why = `The pretrained face model could not be loaded (${errorMessage(e)}): train a model or import one to verify.`;
-    return { net: null, meta: null, status: storedError ? 'error' : 'none', source: null, error: storedError ? `${storedError} ${why}` : why, note: null };
+    return {
+      net: null,
+      meta: null,
+      status: storedError ? 'error' : 'none',
+      source: null,
+      error: storedError ? `${storedError} ${why}` : why,
+      note: null,
+    };
   }
 }
 
@@ -88,13 +97,18 @@ export async function loadAppModel(options: LoadAppModelOptions): Promise<{ read
   let storedError: string | null = null;
   try {
     const loaded = await loadNetwork(options.key, options.store ? { store: options.store } : {});
-    if (loaded) return { model: { net: loaded.net, meta: loaded.meta, status: 'ready', source: 'trained', error: null, note: null }, reused: false };
+    if (loaded)
+      return { model: { net: loaded.net, meta: loaded.meta, status: 'ready', source: 'trained', error: null, note: null }, reused: false };
   } catch (e) {
     storedError = `The stored model could not be loaded: ${errorMessage(e)}.`;
   }
   // No stored model (or an unreadable one): the pretrained model verifies until Train. When it is
   // the app's model already, it stays.
   const inUse = options.pretrainedInUse?.() ?? null;
-  if (inUse) return { model: { net: inUse.net, meta: inUse.meta, status: 'ready', source: 'pretrained', error: storedError, note: inUse.note }, reused: true };
+  if (inUse)
+    return {
+      model: { net: inUse.net, meta: inUse.meta, status: 'ready', source: 'pretrained', error: storedError, note: inUse.note },
+      reused: true,
+    };
   return { model: await pretrainedModel(options, storedError), reused: false };
 }

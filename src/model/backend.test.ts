@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isSoftwareRenderer, maxWasmThreads, planBackend, selectBackend, softwareRendererName, type BackendProbe, describeBackend } from './backend';
+import {
+  isSoftwareRenderer,
+  maxWasmThreads,
+  planBackend,
+  selectBackend,
+  softwareRendererName,
+  type BackendProbe,
+  describeBackend,
+} from './backend';
 
 describe('isSoftwareRenderer', () => {
   it('recognises software rasterisers', () => {
@@ -39,7 +47,12 @@ describe('isSoftwareRenderer', () => {
 });
 
 describe('planBackend', () => {
-  const base: BackendProbe = { renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3080)', wasmSimd: true, wasmThreads: true, hardwareConcurrency: 8 };
+  const base: BackendProbe = {
+    renderer: 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3080)',
+    wasmSimd: true,
+    wasmThreads: true,
+    hardwareConcurrency: 8,
+  };
 
   it('takes WebGL on a real GPU', () => {
     expect(planBackend(base)).toEqual({ backend: 'webgl', threads: 1, why: 'WebGL runs on the GPU' });
@@ -61,7 +74,7 @@ describe('planBackend', () => {
     expect(planBackend(base, { force: 'cpu' })).toMatchObject({ backend: 'cpu', threads: 1 });
   });
 
-  it("uses at most what tfjs-backend-wasm allows: half the logical cores, 1 to 8", () => {
+  it('uses at most what tfjs-backend-wasm allows: half the logical cores, 1 to 8', () => {
     expect([1, 2, 4, 8, 16, 32, 0].map(maxWasmThreads)).toEqual([1, 1, 2, 4, 8, 8, 1]);
   });
 });
@@ -87,7 +100,12 @@ describe('selectBackend in Node', () => {
   });
 
   it('can be forced to cpu, and falls back from an unavailable WebGL', async () => {
-    expect(await selectBackend({ force: 'cpu' })).toMatchObject({ backend: 'cpu', threads: 1, simd: false, reason: 'Plain JavaScript (slow): chosen by the caller' });
+    expect(await selectBackend({ force: 'cpu' })).toMatchObject({
+      backend: 'cpu',
+      threads: 1,
+      simd: false,
+      reason: 'Plain JavaScript (slow): chosen by the caller',
+    });
     const r = await selectBackend({ force: 'webgl' });
     expect(r.backend).toBe('wasm');
     expect(r.reason).toMatch(/^WebAssembly, 1 thread, SIMD: webgl failed/);
@@ -98,6 +116,8 @@ describe('describeBackend', () => {
   it('says when forced WebGL runs on a software renderer rather than a GPU', () => {
     const swiftshader = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
     expect(describeBackend('webgl', 1, false, swiftshader, 'chosen by the caller')).toMatch(/^WebGL on SwiftShader, not a GPU \(slow\)/);
-    expect(describeBackend('webgl', 1, false, 'ANGLE (NVIDIA GeForce RTX 4090)', 'WebGL runs on the GPU')).toBe('WebGL on the GPU (ANGLE (NVIDIA GeForce RTX 4090))');
+    expect(describeBackend('webgl', 1, false, 'ANGLE (NVIDIA GeForce RTX 4090)', 'WebGL runs on the GPU')).toBe(
+      'WebGL on the GPU (ANGLE (NVIDIA GeForce RTX 4090))',
+    );
   });
 });

@@ -90,7 +90,8 @@ export function planBackend(probe: BackendProbe, options: Pick<SelectBackendOpti
   if (options.force) return { backend: options.force, threads: options.force === 'wasm' ? threads : 1, why: 'chosen by the caller' };
   const software = probe.renderer === null ? null : softwareRendererName(probe.renderer);
   if (probe.renderer !== null && software === null) return { backend: 'webgl', threads: 1, why: 'WebGL runs on the GPU' };
-  const why = probe.renderer === null ? 'WebGL is not available here' : `WebGL here is a software renderer (${software}) and would be far slower`;
+  const why =
+    probe.renderer === null ? 'WebGL is not available here' : `WebGL here is a software renderer (${software}) and would be far slower`;
   return { backend: 'wasm', threads, why };
 }
 
@@ -116,7 +117,11 @@ export function describeBackend(backend: BackendName, threads: number, simd: boo
 export function probeWebGLRenderer(): string | null {
   try {
     const canvas: HTMLCanvasElement | OffscreenCanvas | null =
-      typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : typeof document !== 'undefined' ? document.createElement('canvas') : null;
+      typeof OffscreenCanvas !== 'undefined'
+        ? new OffscreenCanvas(1, 1)
+        : typeof document !== 'undefined'
+          ? document.createElement('canvas')
+          : null;
     if (canvas === null) return null;
     const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | WebGL2RenderingContext | null;
     if (gl === null) return null;
@@ -130,7 +135,10 @@ export function probeWebGLRenderer(): string | null {
 }
 
 async function probe(): Promise<BackendProbe> {
-  const [simd, threads] = await Promise.all([tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')]);
+  const [simd, threads] = await Promise.all([
+    tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+  ]);
   return {
     renderer: probeWebGLRenderer(),
     wasmSimd: simd === true,

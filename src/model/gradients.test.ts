@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { conv2dFilterGrad, conv2dInputGrad, isConv2DGradSupported, matMulForm, maxPoolInputGrad, registerTrainableGradients } from './gradients';
+import {
+  conv2dFilterGrad,
+  conv2dInputGrad,
+  isConv2DGradSupported,
+  matMulForm,
+  maxPoolInputGrad,
+  registerTrainableGradients,
+} from './gradients';
 import { disposeNetwork } from './io';
 import { buildSiamese } from './siamese';
 import { useCpuBackend, useWasmBackend } from '../../tools/common/node-backend';
@@ -76,7 +83,10 @@ function ownGrads(c: ConvCase, seed: number): { dx: Float32Array; dw: Float32Arr
 function registeredGrads(c: ConvCase, seed: number): { dx: Float32Array; dw: Float32Array } {
   return tf.tidy(() => {
     const { x, w, dy } = tensorsFor(c, seed);
-    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, c.pad), dy)))([x, w]);
+    const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, c.pad), dy)))([
+      x,
+      w,
+    ]);
     return { dx: dx!.dataSync() as Float32Array, dw: dw!.dataSync() as Float32Array };
   });
 }
@@ -229,7 +239,9 @@ describe('a training step of the siamese network on wasm', () => {
     const a = tf.randomUniform([3, 58, 58, 3], 0, 1, 'float32', 21);
     const b = tf.randomUniform([3, 58, 58, 3], 0, 1, 'float32', 22);
     const y = tf.tensor2d([1, 0, 1], [3, 1]);
-    const { value, grads } = tf.variableGrads(() => tf.metrics.binaryCrossentropy(y, net.model.apply([a, b]) as tf.Tensor).mean() as tf.Scalar);
+    const { value, grads } = tf.variableGrads(
+      () => tf.metrics.binaryCrossentropy(y, net.model.apply([a, b]) as tf.Tensor).mean() as tf.Scalar,
+    );
     const out = {
       initial,
       loss: value.dataSync()[0]!,
@@ -252,7 +264,8 @@ describe('a training step of the siamese network on wasm', () => {
     expect(Object.keys(got.grads).length).toBe(12); // 5 kernels + 5 biases + classifier kernel/bias
     // Relative to each gradient's scale, with a tiny absolute floor: the embedding bias gradient is a
     // sum over both towers whose terms (~1e-3) cancel to ~1e-6, leaving float32 noise of ~1e-9.
-    for (const [name, g] of Object.entries(got.grads)) expect(maxAbsDiff(g, ref.grads[name]!), name).toBeLessThan(1e-4 * maxAbs(ref.grads[name]!) + 1e-7);
+    for (const [name, g] of Object.entries(got.grads))
+      expect(maxAbsDiff(g, ref.grads[name]!), name).toBeLessThan(1e-4 * maxAbs(ref.grads[name]!) + 1e-7);
   });
 
   it('trains with model.compile + trainOnBatch (Adam) and leaks nothing', async () => {

@@ -57,13 +57,24 @@ export function isConv2DGradSupported(xShape: number[], filterShape: number[], a
  * dW of a stride-1 NHWC Conv2D as a convolution of transposed tensors. Throws for configurations
  * `isConv2DGradSupported` rejects.
  */
-export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], attrs: Conv2DGradAttrs): tf.Tensor4D {
+export function conv2dFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  attrs: Conv2DGradAttrs,
+): tf.Tensor4D {
   const p = stride1Pads(x.shape, filterShape, attrs);
-  if (p === null) throw new Error(`conv2dFilterGrad: unsupported Conv2D (strides ${String(attrs.strides)}, dilations ${String(attrs.dilations)})`);
+  if (p === null)
+    throw new Error(`conv2dFilterGrad: unsupported Conv2D (strides ${String(attrs.strides)}, dilations ${String(attrs.dilations)})`);
   return tf.tidy(() => {
     const xt = tf.transpose(x, [3, 1, 2, 0]); // [C_in, H, W, N]
     const dyt = tf.transpose(dy, [1, 2, 0, 3]); // [h, w, N, C_out]
-    const pad: tf.backend_util.ExplicitPadding = [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]];
+    const pad: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [p.top, p.bottom],
+      [p.left, p.right],
+      [0, 0],
+    ];
     const g = tf.conv2d(xt, dyt, 1, pad); // [C_in, kh, kw, C_out]
     return tf.transpose(g, [1, 2, 0, 3]);
   });
@@ -73,13 +84,24 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [
  * dx of a stride-1 NHWC Conv2D: a 'full' convolution of dy with the filter rotated by 180° and its
  * in/out channels swapped. Throws for configurations `isConv2DGradSupported` rejects.
  */
-export function conv2dInputGrad(xShape: [number, number, number, number], dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DGradAttrs): tf.Tensor4D {
+export function conv2dInputGrad(
+  xShape: [number, number, number, number],
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  attrs: Conv2DGradAttrs,
+): tf.Tensor4D {
   const p = stride1Pads(xShape, filter.shape, attrs);
-  if (p === null) throw new Error(`conv2dInputGrad: unsupported Conv2D (strides ${String(attrs.strides)}, dilations ${String(attrs.dilations)})`);
+  if (p === null)
+    throw new Error(`conv2dInputGrad: unsupported Conv2D (strides ${String(attrs.strides)}, dilations ${String(attrs.dilations)})`);
   const [kh, kw] = [filter.shape[0], filter.shape[1]];
   return tf.tidy(() => {
     const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]); // [kh, kw, C_out, C_in]
-    const pad: tf.backend_util.ExplicitPadding = [[0, 0], [kh - 1 - p.top, kh - 1 - p.bottom], [kw - 1 - p.left, kw - 1 - p.right], [0, 0]];
+    const pad: tf.backend_util.ExplicitPadding = [
+      [0, 0],
+      [kh - 1 - p.top, kh - 1 - p.bottom],
+      [kw - 1 - p.left, kw - 1 - p.right],
+      [0, 0],
+    ];
     return tf.conv2d(dy, rotated, 1, pad);
   });
 }
@@ -130,7 +152,11 @@ function stockKernel(name: string, inputs: tf.NamedTensorMap, attrs: Record<stri
  * first, which keeps the argmax. Ties (exactly equal maxima, or values within float rounding of
  * the shift) go to one of the tied positions: wasm picks the last, tf.js's cpu kernel the first.
  */
-export function maxPoolInputGrad(dy: tf.Tensor4D, x: tf.Tensor4D, attrs: Pick<tf.MaxPoolAttrs, 'filterSize' | 'strides' | 'pad'>): tf.Tensor4D {
+export function maxPoolInputGrad(
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  attrs: Pick<tf.MaxPoolAttrs, 'filterSize' | 'strides' | 'pad'>,
+): tf.Tensor4D {
   if (typeof attrs.pad === 'object') throw new Error('maxPoolInputGrad: explicit padding is not supported');
   const pad = attrs.pad;
   return tf.tidy(() => {
@@ -152,7 +178,14 @@ const maxPoolGrad: tf.GradConfig = {
     if (useOwnFormulation() && typeof attrs.pad !== 'object' && attrs.dimRoundingMode === undefined) {
       return { x: () => maxPoolInputGrad(g, x, attrs) };
     }
-    return { x: () => stockKernel(tf.MaxPoolGrad, { dy: g, input: x, output: y }, { filterSize: attrs.filterSize, strides: attrs.strides, pad: attrs.pad }) };
+    return {
+      x: () =>
+        stockKernel(
+          tf.MaxPoolGrad,
+          { dy: g, input: x, output: y },
+          { filterSize: attrs.filterSize, strides: attrs.strides, pad: attrs.pad },
+        ),
+    };
   },
 };
 
@@ -168,7 +201,12 @@ type TensorInfo = tf.TensorInfo;
  * XNNPACK repacks for every new tensor): the smaller wins. For Dense's dA = dy·Wᵀ that avoids
  * transposing and packing the 9216×4096 kernel.
  */
-export function matMulForm(aShape: readonly number[], bShape: readonly number[], transposeA: boolean, transposeB: boolean): 'direct' | 'swapped' {
+export function matMulForm(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): 'direct' | 'swapped' {
   const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
   const [a, b] = [size(aShape), size(bShape)];
   const m = transposeA ? aShape.at(-1)! : aShape.at(-2)!;
@@ -206,7 +244,8 @@ function patchWasmBatchMatMul(): void {
       [perm[r - 2], perm[r - 1]] = [r - 1, r - 2];
       return transposeKernel.kernelFunc({ inputs: { x: t }, backend, attrs: { perm } }) as TensorInfo;
     };
-    const matMul = (x: TensorInfo, y: TensorInfo) => original.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+    const matMul = (x: TensorInfo, y: TensorInfo) =>
+      original.kernelFunc({ inputs: { a: x, b: y }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
     const temps: TensorInfo[] = [];
     const temp = (t: TensorInfo) => (temps.push(t), t);
     try {

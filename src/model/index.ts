@@ -57,4 +57,11 @@ export {
   type PretrainedOptions,
   type PretrainedSource,
 } from './pretrained';
-export { loadAppModel, type AppModel, type LoadAppModelOptions, type ModelSource, type PretrainedInfo, type PretrainedInUse } from './app-model';
+export {
+  loadAppModel,
+  type AppModel,
+  type LoadAppModelOptions,
+  type ModelSource,
+  type PretrainedInfo,
+  type PretrainedInUse,
+} from './app-model';

@@ -112,7 +112,9 @@ describe('saveNetwork / loadNetwork', () => {
   it('rejects bad thresholds before writing anything', async () => {
     const store = freshStore();
     const net = buildSiamese(CONFIG);
-    await expect(saveNetwork(net, 'm', { ...META, thresholds: { ...DEFAULT_VERIFY_CONFIG, detectionThreshold: 2 } }, { store })).rejects.toThrow(/detectionThreshold/);
+    await expect(
+      saveNetwork(net, 'm', { ...META, thresholds: { ...DEFAULT_VERIFY_CONFIG, detectionThreshold: 2 } }, { store }),
+    ).rejects.toThrow(/detectionThreshold/);
     expect(await keys(store)).toEqual([]);
     disposeNetwork(net);
   });
@@ -186,13 +188,29 @@ describe('exportNetworkFiles / importNetworkFiles', () => {
     const json = (v: unknown) => new Blob([JSON.stringify(v)]);
     const withFile = (name: keyof ModelFiles, blob: Blob) => ({ ...files, [name]: blob });
 
-    await expectCode(importNetworkFiles(withFile('model.json', new Blob(['{"modelTopology": ']))), 'corrupt', /model\.json is not valid JSON/);
+    await expectCode(
+      importNetworkFiles(withFile('model.json', new Blob(['{"modelTopology": ']))),
+      'corrupt',
+      /model\.json is not valid JSON/,
+    );
     await expectCode(importNetworkFiles(withFile('model.json', json({ hello: 'world' }))), 'not-a-model', /model\.json/);
     await expectCode(importNetworkFiles({ 'notes.json': json([1, 2]), 'photo.jpg': new Blob([new Uint8Array(10)]) }), 'not-a-model');
-    await expectCode(importNetworkFiles({ 'model.json': files['model.json'], 'weights.bin': files['weights.bin'] }), 'not-a-model', /siamese-face-id\.json is missing/);
-    await expectCode(importNetworkFiles({ 'model.json': files['model.json'], 'siamese-face-id.json': files['siamese-face-id.json'] }), 'not-a-model', /weights\.bin is missing/);
+    await expectCode(
+      importNetworkFiles({ 'model.json': files['model.json'], 'weights.bin': files['weights.bin'] }),
+      'not-a-model',
+      /siamese-face-id\.json is missing/,
+    );
+    await expectCode(
+      importNetworkFiles({ 'model.json': files['model.json'], 'siamese-face-id.json': files['siamese-face-id.json'] }),
+      'not-a-model',
+      /weights\.bin is missing/,
+    );
     // Our metadata with another network's topology and weights.
-    await expectCode(importNetworkFiles({ ...otherFiles, 'siamese-face-id.json': files['siamese-face-id.json'] }), 'wrong-architecture', /dense_embedding\/kernel/);
+    await expectCode(
+      importNetworkFiles({ ...otherFiles, 'siamese-face-id.json': files['siamese-face-id.json'] }),
+      'wrong-architecture',
+      /dense_embedding\/kernel/,
+    );
     const truncated = files['weights.bin'].slice(0, files['weights.bin'].size - 100);
     await expectCode(importNetworkFiles(withFile('weights.bin', truncated)), 'corrupt', /weights\.bin|weight data is [\d,]+ bytes/);
     const badTopology = JSON.parse(await files['model.json'].text()) as Record<string, unknown>;

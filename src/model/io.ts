@@ -71,7 +71,10 @@ function specBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
   for (const s of specs) {
     const bytes = BYTES_PER_ELEMENT[s.dtype];
     if (typeof s.name !== 'string' || s.quantization !== undefined || bytes === undefined || !isShape(s.shape)) {
-      throw new ModelFileError('corrupt', `Weight "${String(s.name)}" has an unsupported spec (dtype ${String(s.dtype)}, shape ${JSON.stringify(s.shape)})`);
+      throw new ModelFileError(
+        'corrupt',
+        `Weight "${String(s.name)}" has an unsupported spec (dtype ${String(s.dtype)}, shape ${JSON.stringify(s.shape)})`,
+      );
     }
     total += tf.util.sizeFromShape(s.shape) * bytes;
   }
@@ -81,7 +84,10 @@ function specBytes(specs: readonly tf.io.WeightsManifestEntry[]): number {
 function checkWeightBytes(specs: readonly tf.io.WeightsManifestEntry[], data: ArrayBuffer, what: string): void {
   const expected = specBytes(specs);
   if (data.byteLength !== expected) {
-    throw new ModelFileError('corrupt', `${what} is ${data.byteLength.toLocaleString('en')} bytes but the model describes ${expected.toLocaleString('en')} bytes`);
+    throw new ModelFileError(
+      'corrupt',
+      `${what} is ${data.byteLength.toLocaleString('en')} bytes but the model describes ${expected.toLocaleString('en')} bytes`,
+    );
   }
 }
 
@@ -124,7 +130,10 @@ function checkArchitecture(specs: readonly tf.io.WeightsManifestEntry[], config:
     }
   }
   if (specs.length !== expected.length) {
-    throw new ModelFileError('wrong-architecture', `The model has ${specs.length} weight tensors; this app's network has ${expected.length}`);
+    throw new ModelFileError(
+      'wrong-architecture',
+      `The model has ${specs.length} weight tensors; this app's network has ${expected.length}`,
+    );
   }
 }
 
@@ -144,7 +153,11 @@ async function serialize(net: SiameseNetwork): Promise<Serialized> {
       if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer || artifacts.weightSpecs === undefined) {
         throw new Error('The model did not serialise to a JSON topology with weights');
       }
-      out = { modelTopology: artifacts.modelTopology, specs: artifacts.weightSpecs, data: tf.io.CompositeArrayBuffer.join(artifacts.weightData) };
+      out = {
+        modelTopology: artifacts.modelTopology,
+        specs: artifacts.weightSpecs,
+        data: tf.io.CompositeArrayBuffer.join(artifacts.weightData),
+      };
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
@@ -207,7 +220,9 @@ function parseMeta(raw: unknown, where: string): NetworkMeta {
 function metaRecord(meta: NetworkMeta): NetworkMeta {
   // Validates before anything is written, and drops fields we do not know.
   const thresholds = validateVerifyConfig(meta.thresholds);
-  return meta.training === undefined ? { thresholds, createdAt: meta.createdAt } : { thresholds, createdAt: meta.createdAt, training: meta.training };
+  return meta.training === undefined
+    ? { thresholds, createdAt: meta.createdAt }
+    : { thresholds, createdAt: meta.createdAt, training: meta.training };
 }
 
 /**
@@ -287,7 +302,8 @@ export async function loadNetwork(key: string, options: Pick<StoreOptions, 'stor
   if (record === undefined) return undefined;
   const r = record as Partial<StoredRecord>;
   const where = `Saved model "${key}"`;
-  if (typeof r !== 'object' || r === null || r.kind !== 'siamese-network') throw new ModelFileError('not-a-model', `${where} is not a saved network`);
+  if (typeof r !== 'object' || r === null || r.kind !== 'siamese-network')
+    throw new ModelFileError('not-a-model', `${where} is not a saved network`);
   if (typeof r.weightsKey !== 'string' || typeof r.modelTopology !== 'object' || r.modelTopology === null || !Array.isArray(r.specs)) {
     throw new ModelFileError('corrupt', `${where}: the record is incomplete`);
   }
@@ -382,10 +398,16 @@ export async function importNetworkFiles(files: readonly File[] | Readonly<Recor
     throw new ModelFileError('not-a-model', `No tf.js ${MODEL_FILE_NAMES.model} (a JSON file with a modelTopology) among: ${names}`);
   }
   if (metaJson === undefined) {
-    throw new ModelFileError('not-a-model', `The metadata file ${MODEL_FILE_NAMES.meta} is missing (got: ${names}); it holds the model configuration and thresholds`);
+    throw new ModelFileError(
+      'not-a-model',
+      `The metadata file ${MODEL_FILE_NAMES.meta} is missing (got: ${names}); it holds the model configuration and thresholds`,
+    );
   }
   if (typeof metaJson.formatVersion !== 'number' || metaJson.formatVersion > FORMAT_VERSION) {
-    throw new ModelFileError('not-a-model', `${MODEL_FILE_NAMES.meta} has format version ${JSON.stringify(metaJson.formatVersion)}; this app reads up to ${FORMAT_VERSION}`);
+    throw new ModelFileError(
+      'not-a-model',
+      `${MODEL_FILE_NAMES.meta} has format version ${JSON.stringify(metaJson.formatVersion)}; this app reads up to ${FORMAT_VERSION}`,
+    );
   }
   const manifest = modelJson.weightsManifest;
   const groups = Array.isArray(manifest) ? (manifest as unknown[]).filter(isObject) : [];
@@ -402,7 +424,10 @@ export async function importNetworkFiles(files: readonly File[] | Readonly<Recor
         ? bins
         : [];
   if (weightFiles.length === 0) {
-    throw new ModelFileError('not-a-model', `The weights file ${paths.map(String).join(', ') || MODEL_FILE_NAMES.weights} is missing (got: ${names})`);
+    throw new ModelFileError(
+      'not-a-model',
+      `The weights file ${paths.map(String).join(', ') || MODEL_FILE_NAMES.weights} is missing (got: ${names})`,
+    );
   }
   const where = `${modelName}`;
   // Cheap checks before reading the (large) weights.

@@ -80,7 +80,10 @@ describe('preprocessBatch', () => {
   it('stacks preprocess results in order, with per-image squares', () => {
     const a = image(20, 20, () => [255, 0, 0]);
     const b = image(30, 20, (x) => [0, x < 10 ? 255 : 0, 0]);
-    const batch = preprocessBatch([a, b], 5, [{ x: 0, y: 0, size: 20 }, { x: 0, y: 0, size: 10 }]);
+    const batch = preprocessBatch([a, b], 5, [
+      { x: 0, y: 0, size: 20 },
+      { x: 0, y: 0, size: 10 },
+    ]);
     expect(batch.shape).toEqual([2, 5, 5, 3]);
     const one = preprocess(b, 5, { x: 0, y: 0, size: 10 });
     expect(values(tf.tidy(() => tf.slice(batch, [1, 0, 0, 0], [1, 5, 5, 3])))).toEqual(values(one));

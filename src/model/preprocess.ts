@@ -77,7 +77,8 @@ function cropRgb(pixels: PixelSource, square: Square): tf.Tensor3D {
 export function preprocess(pixels: PixelSource, inputSize: number, square?: Square): tf.Tensor3D {
   const { width, height } = sourceSize(pixels);
   if (!(width > 0 && height > 0)) throw new PreprocessError('bad-pixels', `Image is empty (${width}×${height})`);
-  if (!Number.isInteger(inputSize) || inputSize < 1) throw new PreprocessError('bad-square', `inputSize ${inputSize} is not a positive integer`);
+  if (!Number.isInteger(inputSize) || inputSize < 1)
+    throw new PreprocessError('bad-square', `inputSize ${inputSize} is not a positive integer`);
   const sq = square ?? importSquare(width, height);
   checkSquare(sq, width, height);
   return tf.tidy(() => {

@@ -7,7 +7,16 @@ import * as tf from '@tensorflow/tfjs';
 import { createStore, del, keys, type UseStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_PARAMS } from '../config';
-import { disposeNetwork, hasPretrainedWeights, loadPretrained, loadStartingNetwork, ModelFileError, PRETRAINED_KEY, versionOf, type SiameseNetwork } from './index';
+import {
+  disposeNetwork,
+  hasPretrainedWeights,
+  loadPretrained,
+  loadStartingNetwork,
+  ModelFileError,
+  PRETRAINED_KEY,
+  versionOf,
+  type SiameseNetwork,
+} from './index';
 import { useWasmBackend } from '../../tools/common/node-backend';
 
 const PUBLIC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
@@ -65,7 +74,13 @@ describe('the bundled pretrained model', () => {
     const a = fingerprint(first.net);
     expect(Number.isFinite(a[0]) && a[0] !== 0).toBe(true); // a fresh Dense bias would be exactly 0
     // Stored as the quantized bytes: the record plus the 5 chunks and their manifest.
-    expect((await keys(store)).map(String).sort()).toEqual([PRETRAINED_KEY, `${PRETRAINED_KEY}/weights/${first.version}`, ...[0, 1, 2, 3, 4].map((i) => `${PRETRAINED_KEY}/weights/${first.version}#${i}`)].sort());
+    expect((await keys(store)).map(String).sort()).toEqual(
+      [
+        PRETRAINED_KEY,
+        `${PRETRAINED_KEY}/weights/${first.version}`,
+        ...[0, 1, 2, 3, 4].map((i) => `${PRETRAINED_KEY}/weights/${first.version}#${i}`),
+      ].sort(),
+    );
 
     const second = await loadPretrained(base, REF, { store, chunkBytes: CHUNK });
     expect(second).toMatchObject({ source: 'cache', version: first.version, notCached: null });
@@ -83,7 +98,9 @@ describe('the bundled pretrained model', () => {
     disposeNetwork(v1.net);
 
     // A calibrated head bias: only model.json's quantization of classifier/bias changes.
-    const json = JSON.parse(await readFile(path.join(PUBLIC, MODEL_JSON), 'utf8')) as { weightsManifest: Array<{ weights: Array<{ name: string; quantization: { min: number } }> }> };
+    const json = JSON.parse(await readFile(path.join(PUBLIC, MODEL_JSON), 'utf8')) as {
+      weightsManifest: Array<{ weights: Array<{ name: string; quantization: { min: number } }> }>;
+    };
     const spec = json.weightsManifest.flatMap((g) => g.weights).find((w) => w.name === 'classifier/bias')!;
     spec.quantization.min += 1.5;
     const text = JSON.stringify(json);
@@ -145,7 +162,9 @@ describe('the bundled pretrained model', () => {
     expect(startBias).not.toBe(0);
     expect(startBias).toBeCloseTo(calibrated.net.classifier.getWeights()[1]!.dataSync()[0]! - calibrated.biasShift, 4);
     // Everything else is the same pretrained network.
-    expect(pre.classifier.getWeights()[0]!.dataSync().slice(0, 8)).toEqual(calibrated.net.classifier.getWeights()[0]!.dataSync().slice(0, 8));
+    expect(pre.classifier.getWeights()[0]!.dataSync().slice(0, 8)).toEqual(
+      calibrated.net.classifier.getWeights()[0]!.dataSync().slice(0, 8),
+    );
     disposeNetwork(pre);
     disposeNetwork(calibrated.net);
     expect(hasPretrainedWeights({ ...REF, pool: 'notebook' })).toBe(false);

@@ -104,7 +104,12 @@ const DTYPE_BYTES: Partial<Record<string, number>> = { float32: 4, int32: 4, boo
 function parseManifest(json: unknown, config: ModelConfig, where: string): Manifest {
   const m = json as { modelTopology?: unknown; weightsManifest?: unknown } | null;
   const groups = Array.isArray(m?.weightsManifest) ? (m.weightsManifest as Array<{ paths?: unknown; weights?: unknown }>) : null;
-  if (typeof m?.modelTopology !== 'object' || m.modelTopology === null || !groups || groups.some((g) => !Array.isArray(g.paths) || !Array.isArray(g.weights))) {
+  if (
+    typeof m?.modelTopology !== 'object' ||
+    m.modelTopology === null ||
+    !groups ||
+    groups.some((g) => !Array.isArray(g.paths) || !Array.isArray(g.weights))
+  ) {
     throw new ModelFileError('not-a-model', `${where} is not a tf.js layers model (no modelTopology/weightsManifest)`);
   }
   const specs = groups.flatMap((g) => g.weights as tf.io.WeightsManifestEntry[]);
@@ -112,7 +117,10 @@ function parseManifest(json: unknown, config: ModelConfig, where: string): Manif
   const want = expectedWeightShapes(config);
   const got = new Map(specs.map((s) => [s.name, JSON.stringify(s.shape)]));
   if (want.length !== specs.length || !want.every((w) => got.get(w.name) === JSON.stringify(w.shape))) {
-    throw new ModelFileError('wrong-architecture', `The bundled pretrained model (${where}) does not have the architecture of ${JSON.stringify(config)}`);
+    throw new ModelFileError(
+      'wrong-architecture',
+      `The bundled pretrained model (${where}) does not have the architecture of ${JSON.stringify(config)}`,
+    );
   }
   let bytes = 0;
   for (const s of specs) {
@@ -121,7 +129,8 @@ function parseManifest(json: unknown, config: ModelConfig, where: string): Manif
     bytes += tf.util.sizeFromShape(s.shape) * per;
   }
   const shift = (m as { userDefinedMetadata?: { calibration?: { biasShift?: unknown } } }).userDefinedMetadata?.calibration?.biasShift ?? 0;
-  if (typeof shift !== 'number' || !Number.isFinite(shift)) throw new ModelFileError('corrupt', `${where}: calibration biasShift = ${JSON.stringify(shift)} is not a number`);
+  if (typeof shift !== 'number' || !Number.isFinite(shift))
+    throw new ModelFileError('corrupt', `${where}: calibration biasShift = ${JSON.stringify(shift)} is not a number`);
   return { modelTopology: m.modelTopology, specs, paths, bytes, biasShift: shift };
 }
 
@@ -165,7 +174,9 @@ async function writeCache(store: UseStore, version: string, data: ArrayBuffer, c
 async function build(manifest: Manifest, data: ArrayBuffer, config: ModelConfig): Promise<SiameseNetwork> {
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.specs, weightData: data }));
+    model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.specs, weightData: data }),
+    );
   } catch (e) {
     throw new ModelFileError('corrupt', `The bundled pretrained model could not be built (${errorMessage(e)})`);
   }
@@ -182,9 +193,16 @@ async function build(manifest: Manifest, data: ArrayBuffer, config: ModelConfig)
  * model.json, else from the app's origin (then stored). Throws ModelFileError when the model
  * cannot be fetched or has another architecture than `config`.
  */
-export async function loadPretrained(baseUrl: string, config: ModelConfig = DEFAULT_MODEL_CONFIG, options: PretrainedOptions = {}): Promise<PretrainedLoad> {
+export async function loadPretrained(
+  baseUrl: string,
+  config: ModelConfig = DEFAULT_MODEL_CONFIG,
+  options: PretrainedOptions = {},
+): Promise<PretrainedLoad> {
   if (!hasPretrainedWeights(config)) {
-    throw new ModelFileError('wrong-architecture', `The bundled pretrained model has the reference architecture, not ${JSON.stringify(config)}`);
+    throw new ModelFileError(
+      'wrong-architecture',
+      `The bundled pretrained model has the reference architecture, not ${JSON.stringify(config)}`,
+    );
   }
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const url = `${baseUrl}${PRETRAINED_PATH}`;
@@ -208,13 +226,24 @@ export async function loadPretrained(baseUrl: string, config: ModelConfig = DEFA
     store = undefined;
     notCached = `this browser's storage (IndexedDB) cannot be read (${errorMessage(e)})`;
   }
-  if (cached) return { net: await build(manifest, cached, config), source: 'cache', version, bytes: manifest.bytes, notCached: null, biasShift: manifest.biasShift };
+  if (cached)
+    return {
+      net: await build(manifest, cached, config),
+      source: 'cache',
+      version,
+      bytes: manifest.bytes,
+      notCached: null,
+      biasShift: manifest.biasShift,
+    };
 
   const dir = url.slice(0, url.lastIndexOf('/') + 1);
   const shards = await Promise.all(manifest.paths.map(async (p) => (await fetchOk(doFetch, `${dir}${p}`)).arrayBuffer()));
   const data = tf.io.CompositeArrayBuffer.join(shards);
   if (data.byteLength !== manifest.bytes) {
-    throw new ModelFileError('corrupt', `The pretrained weights are ${data.byteLength.toLocaleString('en')} bytes; model.json describes ${manifest.bytes.toLocaleString('en')}`);
+    throw new ModelFileError(
+      'corrupt',
+      `The pretrained weights are ${data.byteLength.toLocaleString('en')} bytes; model.json describes ${manifest.bytes.toLocaleString('en')}`,
+    );
   }
   if (store) {
     try {
@@ -225,11 +254,22 @@ export async function loadPretrained(baseUrl: string, config: ModelConfig = DEFA
         : `it could not be stored in this browser (${errorMessage(e)}), so it is fetched from the app again on each visit`;
     }
   }
-  return { net: await build(manifest, data, config), source: 'network', version, bytes: manifest.bytes, notCached, biasShift: manifest.biasShift };
+  return {
+    net: await build(manifest, data, config),
+    source: 'network',
+    version,
+    bytes: manifest.bytes,
+    notCached,
+    biasShift: manifest.biasShift,
+  };
 }
 
 /** The pretrained network (see loadPretrained: IndexedDB first, else the app's origin). */
-export async function loadPretrainedNetwork(baseUrl: string, config: ModelConfig = DEFAULT_MODEL_CONFIG, options: PretrainedOptions = {}): Promise<SiameseNetwork> {
+export async function loadPretrainedNetwork(
+  baseUrl: string,
+  config: ModelConfig = DEFAULT_MODEL_CONFIG,
+  options: PretrainedOptions = {},
+): Promise<SiameseNetwork> {
   return (await loadPretrained(baseUrl, config, options)).net;
 }
 
@@ -257,7 +297,12 @@ export function shiftClassifierBias(net: SiameseNetwork, biasShift: number): voi
  * to the user's own pairs, starting from what pretraining learned; from the trained bias, the
  * user's and other people's pairs both start on the deny side and fine-tuning lifts the user's.
  */
-export async function loadStartingNetwork(baseUrl: string, config: ModelConfig, fromScratch = false, options: PretrainedOptions = {}): Promise<SiameseNetwork> {
+export async function loadStartingNetwork(
+  baseUrl: string,
+  config: ModelConfig,
+  fromScratch = false,
+  options: PretrainedOptions = {},
+): Promise<SiameseNetwork> {
   if (fromScratch || !hasPretrainedWeights(config)) return buildSiamese(config);
   const { net, biasShift } = await loadPretrained(baseUrl, config, options);
   shiftClassifierBias(net, biasShift);

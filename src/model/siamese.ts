@@ -50,7 +50,9 @@ export function buildEmbedding(config: ModelConfig): tf.LayersModel {
     }
   }
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: config.embeddingSize, activation: 'sigmoid', name: 'dense_embedding' }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: config.embeddingSize, activation: 'sigmoid', name: 'dense_embedding' })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: LAYER_NAMES.embedding });
 }
 
@@ -62,7 +64,9 @@ export function buildSiamese(partial: Partial<ModelConfig> = {}): SiameseNetwork
   const config = validateModelConfig(partial);
   const last = stageSizes(config).at(-1)!;
   if (last < 1) {
-    throw new Error(`inputSize ${config.inputSize} is too small for kernels ${config.kernels.join(',')}: final map would be ${last}×${last}`);
+    throw new Error(
+      `inputSize ${config.inputSize} is too small for kernels ${config.kernels.join(',')}: final map would be ${last}×${last}`,
+    );
   }
   const embedding = buildEmbedding(config);
   const shape = [config.inputSize, config.inputSize, 3];

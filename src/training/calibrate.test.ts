@@ -51,7 +51,9 @@ describe('calibrationCohort', () => {
   it('is null with too few held-out negatives or no anchor', () => {
     const few = negatives.slice(0, 50 + CALIBRATION.minNegatives - 1);
     expect(calibrationCohort(anchors.slice(0, 20), few, used, 1)).toBeNull();
-    expect(calibrationCohort(anchors.slice(0, 20), negatives.slice(0, 50 + CALIBRATION.minNegatives), used, 1)!.negatives).toHaveLength(CALIBRATION.minNegatives);
+    expect(calibrationCohort(anchors.slice(0, 20), negatives.slice(0, 50 + CALIBRATION.minNegatives), used, 1)!.negatives).toHaveLength(
+      CALIBRATION.minNegatives,
+    );
     expect(calibrationCohort([], negatives, used, 1)).toBeNull();
   });
 });

@@ -53,7 +53,12 @@ export interface CalibrationCohort {
  * pairs use, and up to CALIBRATION.negatives of the negatives no pair uses. Null when fewer than
  * CALIBRATION.minNegatives negatives are left out of the pairs (or no anchor is used).
  */
-export function calibrationCohort(usedAnchors: readonly string[], allNegatives: readonly string[], used: ReadonlySet<string>, seed: number): CalibrationCohort | null {
+export function calibrationCohort(
+  usedAnchors: readonly string[],
+  allNegatives: readonly string[],
+  used: ReadonlySet<string>,
+  seed: number,
+): CalibrationCohort | null {
   const heldOut = [...new Set(allNegatives)].filter((id) => !used.has(id)).sort();
   if (heldOut.length < CALIBRATION.minNegatives || usedAnchors.length === 0) return null;
   const s = deriveSeed(seed, COHORT_SALT);
@@ -64,7 +69,8 @@ export function calibrationCohort(usedAnchors: readonly string[], allNegatives: 
 }
 
 /** What a run's calibration came to, saved with the trained model (TrainingSummary.calibration). */
-export type CalibrationOutcome = ({ readonly kind: 'calibrated' } & CalibrationResult) | { readonly kind: 'skipped'; readonly reason: string };
+export type CalibrationOutcome =
+  ({ readonly kind: 'calibrated' } & CalibrationResult) | { readonly kind: 'skipped'; readonly reason: string };
 
 /** Embeddings of `images` ([n, s, s, 3]) in batches, as one [n, d] tensor. */
 function embed(net: SiameseNetwork, images: tf.Tensor4D, batchSize: number): tf.Tensor2D {
@@ -116,8 +122,14 @@ export interface Calibrated {
  * sets are used whole (the caller picks them) and embedded once. farAfter is measured on the
  * shifted model.
  */
-export function calibrateHead(net: SiameseNetwork, anchors: tf.Tensor4D, negatives: tf.Tensor4D, targetFar: number = CALIBRATION.targetFar): Calibrated {
-  if (anchors.shape[0] === 0 || negatives.shape[0] === 0) throw new Error(`calibrate: need anchors and negatives (got ${anchors.shape[0]} and ${negatives.shape[0]})`);
+export function calibrateHead(
+  net: SiameseNetwork,
+  anchors: tf.Tensor4D,
+  negatives: tf.Tensor4D,
+  targetFar: number = CALIBRATION.targetFar,
+): Calibrated {
+  if (anchors.shape[0] === 0 || negatives.shape[0] === 0)
+    throw new Error(`calibrate: need anchors and negatives (got ${anchors.shape[0]} and ${negatives.shape[0]})`);
   const a = embed(net, anchors, 16);
   const n = embed(net, negatives, 16);
   try {
@@ -125,7 +137,14 @@ export function calibrateHead(net: SiameseNetwork, anchors: tf.Tensor4D, negativ
     const before = headLogits(net, a, n);
     const t = logitThresholdAtFar(Array.from(before), targetFar);
     shiftClassifierBias(net, t);
-    const result = { targetFar, anchors: anchors.shape[0], negatives: negatives.shape[0], biasShift: -t, farBefore: rate(before), farAfter: rate(headLogits(net, a, n)) };
+    const result = {
+      targetFar,
+      anchors: anchors.shape[0],
+      negatives: negatives.shape[0],
+      biasShift: -t,
+      farBefore: rate(before),
+      farAfter: rate(headLogits(net, a, n)),
+    };
     return { result, logitsAsTrained: before };
   } finally {
     tf.dispose([a, n]);

@@ -62,7 +62,10 @@ describe('checkpoint store (IndexedDB)', () => {
     expect((await store.summary())!.training).toEqual({ ...c.training, start: 'pretrained', freeze: 'none', augment: false });
     expect((await store.load())!.training.augment).toBe(false);
     // A current checkpoint keeps its own values.
-    expect(summaryOf({ ...c, training: { ...c.training, augment: true, freeze: 'embedding' } }).training).toMatchObject({ augment: true, freeze: 'embedding' });
+    expect(summaryOf({ ...c, training: { ...c.training, augment: true, freeze: 'embedding' } }).training).toMatchObject({
+      augment: true,
+      freeze: 'embedding',
+    });
     // One written while the setting was the boolean freezeConvs reads as the same mode, without the old key.
     for (const [freezeConvs, freeze] of [
       [true, 'convs'],
@@ -92,7 +95,10 @@ describe('captureState / restoreState', () => {
     const other = buildSiamese({ ...MODEL, embeddingSize: 9 });
     const opt = tf.train.adam(1e-3);
     const before = tf.memory().numTensors;
-    await expect(restoreState(other, opt, c)).rejects.toMatchObject({ code: 'checkpoint-mismatch', message: expect.stringMatching(/dense_embedding\/kernel \[4, 8\] where the model has dense_embedding\/kernel \[4, 9\]/) });
+    await expect(restoreState(other, opt, c)).rejects.toMatchObject({
+      code: 'checkpoint-mismatch',
+      message: expect.stringMatching(/dense_embedding\/kernel \[4, 8\] where the model has dense_embedding\/kernel \[4, 9\]/),
+    });
     expect(tf.memory().numTensors).toBe(before);
     opt.dispose();
     disposeNetwork(other);
@@ -111,7 +117,11 @@ describe('captureState / restoreState', () => {
     await restoreState(copy, opt2, saved);
     // One more identical step on each: identical weights.
     opt.minimize(lossOf(net), false, vars);
-    opt2.minimize(lossOf(copy), false, copy.model.trainableWeights.map((w) => w.read() as tf.Variable));
+    opt2.minimize(
+      lossOf(copy),
+      false,
+      copy.model.trainableWeights.map((w) => w.read() as tf.Variable),
+    );
     const a = net.model.getWeights().map((w) => Array.from(w.dataSync()));
     const b = copy.model.getWeights().map((w) => Array.from(w.dataSync()));
     expect(b).toEqual(a);

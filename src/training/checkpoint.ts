@@ -134,11 +134,20 @@ export function createIdbCheckpointStore(options: IdbCheckpointOptions = {}): Ch
     const r = await get<unknown>(RECORD_KEY, db());
     if (r === undefined) return undefined;
     const c = r as Partial<StoredCheckpoint>;
-    if (typeof c !== 'object' || c === null || c.kind !== 'siamese-checkpoint' || typeof c.weightsKey !== 'string' || typeof c.optimizerKey !== 'string') {
+    if (
+      typeof c !== 'object' ||
+      c === null ||
+      c.kind !== 'siamese-checkpoint' ||
+      typeof c.weightsKey !== 'string' ||
+      typeof c.optimizerKey !== 'string'
+    ) {
       throw new TrainingError('checkpoint-corrupt', 'The stored checkpoint is not readable; start a new training');
     }
     if (c.version !== CHECKPOINT_VERSION) {
-      throw new TrainingError('checkpoint-corrupt', `The stored checkpoint has format version ${String(c.version)}; this app reads ${CHECKPOINT_VERSION}`);
+      throw new TrainingError(
+        'checkpoint-corrupt',
+        `The stored checkpoint has format version ${String(c.version)}; this app reads ${CHECKPOINT_VERSION}`,
+      );
     }
     return c as StoredCheckpoint;
   }
@@ -173,7 +182,10 @@ export function createIdbCheckpointStore(options: IdbCheckpointOptions = {}): Ch
       if (r === undefined) return undefined;
       const [weights, optimizer] = await Promise.all([getChunked(db(), r.weightsKey), getChunked(db(), r.optimizerKey)]);
       if (weights === undefined || optimizer === undefined) {
-        throw new TrainingError('checkpoint-corrupt', 'The stored checkpoint is incomplete (its weights are missing); start a new training');
+        throw new TrainingError(
+          'checkpoint-corrupt',
+          'The stored checkpoint is incomplete (its weights are missing); start a new training',
+        );
       }
       return { ...summaryOf(r), weights: { specs: r.weightSpecs, data: weights }, optimizer: { specs: r.optimizerSpecs, data: optimizer } };
     },
@@ -207,7 +219,10 @@ interface AdamPowers {
 function adamPowers(optimizer: tf.AdamOptimizer): AdamPowers {
   const o = optimizer as unknown as Partial<AdamPowers>;
   if (!(o.accBeta1 instanceof tf.Variable) || !(o.accBeta2 instanceof tf.Variable)) {
-    throw new TrainingError('training-failed', 'This tf.js Adam optimizer has no accBeta1/accBeta2 variables; checkpoints cannot restore it');
+    throw new TrainingError(
+      'training-failed',
+      'This tf.js Adam optimizer has no accBeta1/accBeta2 variables; checkpoints cannot restore it',
+    );
   }
   return o as AdamPowers;
 }
@@ -225,7 +240,11 @@ export async function captureState(net: SiameseNetwork, optimizer: tf.AdamOptimi
   const state = await optimizer.getWeights();
   try {
     const weights = await encodeNamedTensors(namedWeights(net));
-    const opt = await encodeNamedTensors([...state, { name: POWER_NAMES[0], tensor: powers.accBeta1 }, { name: POWER_NAMES[1], tensor: powers.accBeta2 }]);
+    const opt = await encodeNamedTensors([
+      ...state,
+      { name: POWER_NAMES[0], tensor: powers.accBeta1 },
+      { name: POWER_NAMES[1], tensor: powers.accBeta2 },
+    ]);
     return { weights, optimizer: opt };
   } finally {
     // getWeights() made a new scalar for the iteration count; the rest are the optimizer's own variables.
@@ -270,7 +289,10 @@ export async function restoreState(
     const moments = state.slice(0, -2);
     const powerValues = state.slice(-2);
     if (moments.length !== 1 + 2 * trained || powerValues.map((p) => p.name).join() !== POWER_NAMES.join()) {
-      throw new TrainingError('checkpoint-corrupt', `The checkpoint's optimizer state has ${state.length} tensors; expected ${3 + 2 * trained}`);
+      throw new TrainingError(
+        'checkpoint-corrupt',
+        `The checkpoint's optimizer state has ${state.length} tensors; expected ${3 + 2 * trained}`,
+      );
     }
     net.model.setWeights(weights.map((w) => w.tensor));
     await optimizer.setWeights(moments);

@@ -70,7 +70,11 @@ export function createTrainingWorker(): WorkerLike {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'siamese-training' });
 }
 
-export function startTraining(request: StartRequest, callbacks: RunCallbacks = {}, createWorker: () => WorkerLike = createTrainingWorker): RunHandle {
+export function startTraining(
+  request: StartRequest,
+  callbacks: RunCallbacks = {},
+  createWorker: () => WorkerLike = createTrainingWorker,
+): RunHandle {
   let settled = false;
   const waiters: Array<() => void> = [];
   let resolveDone!: (result: RunResult) => void;
@@ -126,7 +130,8 @@ export function startTraining(request: StartRequest, callbacks: RunCallbacks = {
     event.preventDefault?.();
     finish({ error: new TrainingError('worker-failed', `The training worker failed: ${event.message || 'it could not be loaded'}`) });
   };
-  worker.onmessageerror = () => finish({ error: new TrainingError('worker-failed', 'A message from the training worker could not be read') });
+  worker.onmessageerror = () =>
+    finish({ error: new TrainingError('worker-failed', 'A message from the training worker could not be read') });
   worker.postMessage({ type: 'start', request });
 
   return {

@@ -4,7 +4,18 @@
  * in the worker or, when it cannot run there, in the page. No React. worker.ts is an entry point
  * (started by client.ts), not exported.
  */
-export { train, augmentFunction, pairLoss, trainedWeights, CONV_LAYERS, type TrainingData, type TrainOptions, type TrainResult, type BatchProgress, type CheckpointEvent } from './train';
+export {
+  train,
+  augmentFunction,
+  pairLoss,
+  trainedWeights,
+  CONV_LAYERS,
+  type TrainingData,
+  type TrainOptions,
+  type TrainResult,
+  type BatchProgress,
+  type CheckpointEvent,
+} from './train';
 export {
   createIdbCheckpointStore,
   createMemoryCheckpointStore,
@@ -19,11 +30,30 @@ export {
   type EpochMetrics,
   type IdbCheckpointOptions,
 } from './checkpoint';
-export { calibrateHead, calibrationCohort, cohortLogits, logitThresholdAtFar, CALIBRATION, type Calibrated, type CalibrationCohort, type CalibrationOutcome, type CalibrationResult } from './calibrate';
+export {
+  calibrateHead,
+  calibrationCohort,
+  cohortLogits,
+  logitThresholdAtFar,
+  CALIBRATION,
+  type Calibrated,
+  type CalibrationCohort,
+  type CalibrationOutcome,
+  type CalibrationResult,
+} from './calibrate';
 export { binaryMetrics, confusion, type BinaryMetrics, type Confusion } from './metrics';
 export { TrainingError, type TrainingErrorCode } from './errors';
 export { startTraining, createTrainingWorker, type RunCallbacks, type RunHandle, type RunPlace, type WorkerLike } from './client';
-export { startRun, createStartRun, createInPageWorker, loadTrainingSamples, startNote, workerBackendShortfall, type StartRun, type StartRunDeps } from './run';
+export {
+  startRun,
+  createStartRun,
+  createInPageWorker,
+  loadTrainingSamples,
+  startNote,
+  workerBackendShortfall,
+  type StartRun,
+  type StartRunDeps,
+} from './run';
 export { createSessionDeps } from './deps';
 export {
   TRAINED_MODEL_KEY,

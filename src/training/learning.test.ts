@@ -27,7 +27,15 @@ const PER_CLASS = 40;
 const HELD_OUT = 40;
 const SEED = 1;
 const MODEL = { inputSize: 64, filters: [8, 16, 16, 32] as [number, number, number, number], embeddingSize: 64 };
-const CONFIG = { epochs: 20, batchSize: 8, learningRate: 1e-3, samplesPerClass: PER_CLASS, trainFraction: 0.7, checkpointEvery: 1000, seed: SEED };
+const CONFIG = {
+  epochs: 20,
+  batchSize: 8,
+  learningRate: 1e-3,
+  samplesPerClass: PER_CLASS,
+  trainFraction: 0.7,
+  checkpointEvery: 1000,
+  seed: SEED,
+};
 /** The central 126 px of a 250×250 LFW photo: the face and a little around it. */
 const CROP = { x: 62, y: 62, size: 126 };
 

@@ -22,7 +22,12 @@ import {
 import { createInPageWorker, createStartRun, loadTrainingSamples, startNote, workerBackendShortfall } from './run';
 
 const RESULT: TrainResult = { history: [], epochsCompleted: 2, stopped: false, final: null };
-const REQUEST = { trainingConfig: DEFAULT_TRAINING_CONFIG, modelConfig: DEFAULT_MODEL_CONFIG, resume: false, thresholds: DEFAULT_VERIFY_CONFIG };
+const REQUEST = {
+  trainingConfig: DEFAULT_TRAINING_CONFIG,
+  modelConfig: DEFAULT_MODEL_CONFIG,
+  resume: false,
+  thresholds: DEFAULT_VERIFY_CONFIG,
+};
 const READY = {
   backend: { backend: 'wasm', threads: 2, simd: true, renderer: null, reason: 'WebAssembly, 2 threads, SIMD: WebGL is not available here' },
   modelConfig: DEFAULT_MODEL_CONFIG,
@@ -65,9 +70,25 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 /** A worker that never finishes by itself (only cancel() ends it). */
 const forever = () => new Promise<TrainResult>(() => undefined);
 
-const GPU = { backend: 'webgl', threads: 1, simd: false, renderer: 'ANGLE (NVIDIA GeForce RTX 3060)', reason: 'WebGL on the GPU (ANGLE (NVIDIA GeForce RTX 3060))' } as const;
-const SWIFTSHADER = { ...GPU, renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device))', reason: 'WebGL on SwiftShader, not a GPU (slow): wasm failed' } as const;
-const CPU = { backend: 'cpu', threads: 1, simd: false, renderer: null, reason: 'Plain JavaScript (slow): wasm failed (no binary)' } as const;
+const GPU = {
+  backend: 'webgl',
+  threads: 1,
+  simd: false,
+  renderer: 'ANGLE (NVIDIA GeForce RTX 3060)',
+  reason: 'WebGL on the GPU (ANGLE (NVIDIA GeForce RTX 3060))',
+} as const;
+const SWIFTSHADER = {
+  ...GPU,
+  renderer: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device))',
+  reason: 'WebGL on SwiftShader, not a GPU (slow): wasm failed',
+} as const;
+const CPU = {
+  backend: 'cpu',
+  threads: 1,
+  simd: false,
+  renderer: null,
+  reason: 'Plain JavaScript (slow): wasm failed (no binary)',
+} as const;
 const WASM = READY.backend;
 
 /** Records the notes, and where each run became ready (onPlace, then onReady with its pair counts). */
@@ -103,10 +124,19 @@ describe('createStartRun', () => {
     expect(await handle.done).toBe(RESULT);
     expect(client.calls).toHaveLength(1);
     expect(client.calls[0]!.page).toBe(false);
-    expect(client.calls[0]!.request).toMatchObject({ resume: false, backend: 'auto', modelConfig: DEFAULT_MODEL_CONFIG, thresholds: DEFAULT_VERIFY_CONFIG });
+    expect(client.calls[0]!.request).toMatchObject({
+      resume: false,
+      backend: 'auto',
+      modelConfig: DEFAULT_MODEL_CONFIG,
+      thresholds: DEFAULT_VERIFY_CONFIG,
+    });
     expect(rec.notes).toContain('Decoding the sample images: 16 of 24…');
     expect(rec.ready).toEqual([
-      ['worker', `Fine-tuning the pretrained face model on your captures. Training runs in a background worker, so the page stays responsive. ${READY.backend.reason}.`, { train: 11, test: 5 }],
+      [
+        'worker',
+        `Fine-tuning the pretrained face model on your captures. Training runs in a background worker, so the page stays responsive. ${READY.backend.reason}.`,
+        { train: 11, test: 5 },
+      ],
     ]);
     expect(startNote({ startedFrom: 'scratch', resumedFrom: null })).toBe('Training from random weights (from scratch). ');
     expect(startNote({ startedFrom: 'pretrained', resumedFrom: { epochsDone: 1, batchesDone: 0 } })).toBe('');
@@ -162,7 +192,12 @@ describe('createStartRun', () => {
       },
     ]);
     const rec = recorder();
-    const run = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => GPU });
+    const run = createStartRun({
+      loadSamples: noSamples,
+      start: client.start,
+      createPageWorker: client.pageWorker,
+      pageBackend: () => GPU,
+    });
     const handle = run(REQUEST, rec.cb);
     expect(await handle.done).toBe(RESULT);
     expect(client.calls.map((c) => [c.page, c.cancelled])).toEqual([
@@ -173,14 +208,18 @@ describe('createStartRun', () => {
     const why = `The background worker could only train on WebAssembly here (${WASM.reason}), while this page has WebGL on the GPU`;
     expect(rec.notes).toContain(`${why}; training in this page instead…`);
     expect(rec.ready).toEqual([
-      ['page', `Fine-tuning the pretrained face model on your captures. ${why}, so training runs in this page, which may respond slowly meanwhile. ${GPU.reason}.`, { train: 11, test: 5 }],
+      [
+        'page',
+        `Fine-tuning the pretrained face model on your captures. ${why}, so training runs in this page, which may respond slowly meanwhile. ${GPU.reason}.`,
+        { train: 11, test: 5 },
+      ],
     ]);
     // Stop now reaches the run in the page.
     handle.stop();
     expect(client.calls.map((c) => c.stopped)).toEqual([false, true]);
   });
 
-  it('keeps the run in the worker when its backend is as good as the page\'s, the page\'s is unknown, or after a stop', async () => {
+  it("keeps the run in the worker when its backend is as good as the page's, the page's is unknown, or after a stop", async () => {
     for (const [worker, page] of [
       [WASM, WASM],
       [GPU, GPU],
@@ -196,7 +235,12 @@ describe('createStartRun', () => {
         },
       ]);
       const rec = recorder();
-      const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => page })(REQUEST, rec.cb);
+      const handle = createStartRun({
+        loadSamples: noSamples,
+        start: client.start,
+        createPageWorker: client.pageWorker,
+        pageBackend: () => page,
+      })(REQUEST, rec.cb);
       expect(await handle.done).toBe(RESULT);
       expect(client.calls.map((c) => [c.page, c.cancelled])).toEqual([[false, false]]);
       expect(rec.ready.map((r) => r[0])).toEqual(['worker']);
@@ -209,7 +253,12 @@ describe('createStartRun', () => {
         return { ...RESULT, stopped: true };
       },
     ]);
-    const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => GPU })(REQUEST, recorder().cb);
+    const handle = createStartRun({
+      loadSamples: noSamples,
+      start: client.start,
+      createPageWorker: client.pageWorker,
+      pageBackend: () => GPU,
+    })(REQUEST, recorder().cb);
     handle.stop();
     expect(await handle.done).toMatchObject({ stopped: true });
     expect(client.calls.map((c) => [c.page, c.cancelled, c.stopped])).toEqual([[false, false, true]]);
@@ -218,7 +267,10 @@ describe('createStartRun', () => {
   it('does not start in the page after a stop', async () => {
     let fail!: (e: unknown) => void;
     const client = fakeClient([() => new Promise<TrainResult>((_, reject) => (fail = reject))]);
-    const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker })(REQUEST, recorder().cb);
+    const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker })(
+      REQUEST,
+      recorder().cb,
+    );
     handle.stop(); // before the samples are read: the stop reaches the worker once it starts
     await tick();
     expect(client.stops()).toBe(1);
@@ -237,7 +289,12 @@ describe('createStartRun', () => {
       },
     ]);
     const seen: string[] = [];
-    const handle = createStartRun({ loadSamples: noSamples, start: client.start, createPageWorker: client.pageWorker, pageBackend: () => WASM })(REQUEST, {
+    const handle = createStartRun({
+      loadSamples: noSamples,
+      start: client.start,
+      createPageWorker: client.pageWorker,
+      pageBackend: () => WASM,
+    })(REQUEST, {
       onBackend: (b) => seen.push(`backend ${b.backend}`),
       onPreparing: (done, total) => seen.push(`preparing ${done}/${total}`),
       onPlace: (where) => seen.push(`place ${where}`),
@@ -257,9 +314,15 @@ describe('createStartRun', () => {
 
 describe('workerBackendShortfall', () => {
   it('moves only for a slower kind of backend: GPU WebGL over WebAssembly over software WebGL or plain JavaScript', () => {
-    expect(workerBackendShortfall(WASM, GPU)).toBe(`The background worker could only train on WebAssembly here (${WASM.reason}), while this page has WebGL on the GPU`);
-    expect(workerBackendShortfall(CPU, WASM)).toMatch(/^The background worker could only train on plain JavaScript here .*, while this page has WebAssembly$/);
-    expect(workerBackendShortfall(SWIFTSHADER, WASM)).toMatch(/only train on WebGL on a software renderer here .*, while this page has WebAssembly$/);
+    expect(workerBackendShortfall(WASM, GPU)).toBe(
+      `The background worker could only train on WebAssembly here (${WASM.reason}), while this page has WebGL on the GPU`,
+    );
+    expect(workerBackendShortfall(CPU, WASM)).toMatch(
+      /^The background worker could only train on plain JavaScript here .*, while this page has WebAssembly$/,
+    );
+    expect(workerBackendShortfall(SWIFTSHADER, WASM)).toMatch(
+      /only train on WebGL on a software renderer here .*, while this page has WebAssembly$/,
+    );
     expect(workerBackendShortfall(CPU, GPU)).toMatch(/plain JavaScript .* WebGL on the GPU$/);
     for (const [worker, page] of [
       [WASM, WASM],
@@ -278,7 +341,12 @@ describe('loadTrainingSamples', () => {
   it('reads the three training kinds with their blobs, not verification images', async () => {
     const store = createSampleStore(createStore('start-run-test', 'samples'));
     const add = (kind: 'anchor' | 'positive' | 'negative' | 'verification', byte: number) =>
-      store.addSample(new Blob([new Uint8Array([0xff, 0xd8, byte])], { type: 'image/jpeg' }), { kind, source: 'webcam', width: 250, height: 250 });
+      store.addSample(new Blob([new Uint8Array([0xff, 0xd8, byte])], { type: 'image/jpeg' }), {
+        kind,
+        source: 'webcam',
+        width: 250,
+        height: 250,
+      });
     const a = await add('anchor', 1);
     const p = await add('positive', 2);
     const n = await add('negative', 3);
@@ -294,11 +362,13 @@ describe('loadTrainingSamples', () => {
 describe('createInPageWorker', () => {
   it('runs the real training session in this thread through the client: progress, epochs, saved model, no leaks', async () => {
     await useWasmBackend();
-    const blobs = (prefix: string): SampleBlob[] => Array.from({ length: 6 }, (_, i) => ({ id: `${prefix}${i}`, blob: new Blob([`${prefix}${i}`]) }));
+    const blobs = (prefix: string): SampleBlob[] =>
+      Array.from({ length: 6 }, (_, i) => ({ id: `${prefix}${i}`, blob: new Blob([`${prefix}${i}`]) }));
     const saved: NetworkMeta[] = [];
     const start = tf.memory().numTensors;
     const worker = createInPageWorker({
-      decode: async (sample, size) => tf.randomUniform([size, size, 3], 0, 1, 'float32', (await sample.blob.text()).charCodeAt(0)) as tf.Tensor3D,
+      decode: async (sample, size) =>
+        tf.randomUniform([size, size, 3], 0, 1, 'float32', (await sample.blob.text()).charCodeAt(0)) as tf.Tensor3D,
       selectBackend: async () => ({ backend: 'wasm', threads: 1, simd: true, renderer: null, reason: 'test' }),
       checkpoints: createMemoryCheckpointStore(),
       saveModel: async (_net, meta) => void saved.push(meta),

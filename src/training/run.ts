@@ -62,7 +62,9 @@ export function createInPageWorker(overrides: Partial<Omit<SessionDeps, 'post'>>
 /** Where the weights start, for the note under the buttons (nothing for a resumed run). */
 export function startNote(info: Pick<ReadyInfo, 'startedFrom' | 'resumedFrom'>): string {
   if (info.resumedFrom) return '';
-  return info.startedFrom === 'pretrained' ? 'Fine-tuning the pretrained face model on your captures. ' : 'Training from random weights (from scratch). ';
+  return info.startedFrom === 'pretrained'
+    ? 'Fine-tuning the pretrained face model on your captures. '
+    : 'Training from random weights (from scratch). ';
 }
 
 /** Errors that mean "no worker here", not "this training cannot run". */
@@ -75,7 +77,9 @@ const NO_WORKER: ReadonlySet<TrainingError['code']> = new Set(['worker-failed', 
 function backendClass(b: BackendReport): { readonly rank: number; readonly label: string } {
   switch (b.backend) {
     case 'webgl':
-      return b.renderer !== null && isSoftwareRenderer(b.renderer) ? { rank: 0, label: 'WebGL on a software renderer' } : { rank: 2, label: 'WebGL on the GPU' };
+      return b.renderer !== null && isSoftwareRenderer(b.renderer)
+        ? { rank: 0, label: 'WebGL on a software renderer' }
+        : { rank: 2, label: 'WebGL on the GPU' };
     case 'wasm':
       return { rank: 1, label: 'WebAssembly' };
     case 'cpu':
@@ -170,7 +174,10 @@ export function createStartRun(deps: StartRunDeps = {}): StartRun {
         return current.done;
       };
 
-      const worker = start(request, callbacks('worker', (reason) => `Training runs in a background worker, so the page stays responsive. ${reason}.`));
+      const worker = start(
+        request,
+        callbacks('worker', (reason) => `Training runs in a background worker, so the page stays responsive. ${reason}.`),
+      );
       current = worker;
       if (stopped) void worker.stop(); // Stop came while the samples were read
       try {

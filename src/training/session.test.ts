@@ -8,7 +8,14 @@ import { sampleIds } from '../../test/synthetic';
 import { createMemoryCheckpointStore, type CheckpointStore, type EpochMetrics } from './checkpoint';
 import { startTraining, type WorkerLike } from './client';
 import { CALIBRATION, type CalibrationOutcome } from './calibrate';
-import { TRAINED_MODEL_KEY, type PageMessage, type SampleBlob, type StartRequest, type TrainingSummary, type WorkerMessage } from './protocol';
+import {
+  TRAINED_MODEL_KEY,
+  type PageMessage,
+  type SampleBlob,
+  type StartRequest,
+  type TrainingSummary,
+  type WorkerMessage,
+} from './protocol';
 import { createTrainingSession, runCheckpointEvery, type SessionDeps } from './session';
 
 /**
@@ -105,13 +112,17 @@ describe('training worker protocol (session + client)', () => {
     const h = harness();
     const before = tf.memory().numTensors;
     const events: string[] = [];
-    const handle = startTraining(request(), {
-      onPreparing: (done, total) => events.push(`prep ${done}/${total}`),
-      onReady: (info) => events.push(`ready ${info.trainPairs}+${info.testPairs} ${info.backend.backend} ${info.resumedFrom === null}`),
-      onProgress: (p) => events.push(`batch ${p.epoch}.${p.batch}/${p.batches}`),
-      onEpoch: (m) => events.push(`epoch ${m.epoch}`),
-      onCheckpoint: (c) => events.push(`checkpoint ${c.reason} ${c.epochsDone}`),
-    }, h.create);
+    const handle = startTraining(
+      request(),
+      {
+        onPreparing: (done, total) => events.push(`prep ${done}/${total}`),
+        onReady: (info) => events.push(`ready ${info.trainPairs}+${info.testPairs} ${info.backend.backend} ${info.resumedFrom === null}`),
+        onProgress: (p) => events.push(`batch ${p.epoch}.${p.batch}/${p.batches}`),
+        onEpoch: (m) => events.push(`epoch ${m.epoch}`),
+        onCheckpoint: (c) => events.push(`checkpoint ${c.reason} ${c.epochsDone}`),
+      },
+      h.create,
+    );
     const result = await handle.done;
     expect(result).toMatchObject({ stopped: false, epochsCompleted: 2 });
     expect(events).toEqual([
@@ -137,11 +148,15 @@ describe('training worker protocol (session + client)', () => {
   it('stops after the current batch with a checkpoint, and a resumed run continues from it', async () => {
     const h = harness();
     let stopping: Promise<void> | undefined;
-    const first = startTraining(request({ trainingConfig: { ...TRAINING, epochs: 3, checkpointEvery: 5 } }), {
-      onProgress: (p) => {
-        if (p.epoch === 2 && p.batch === 1) stopping = first.stop();
+    const first = startTraining(
+      request({ trainingConfig: { ...TRAINING, epochs: 3, checkpointEvery: 5 } }),
+      {
+        onProgress: (p) => {
+          if (p.epoch === 2 && p.batch === 1) stopping = first.stop();
+        },
       },
-    }, h.create);
+      h.create,
+    );
     const stopped = await first.done;
     await stopping;
     // The stop reaches the worker a message later: it stops at the batch boundary after that.
@@ -154,7 +169,11 @@ describe('training worker protocol (session + client)', () => {
 
     // Resume ignores the form's settings and uses the checkpoint's.
     let resumedFrom: unknown;
-    const second = startTraining(request({ resume: true, trainingConfig: { ...TRAINING, epochs: 9 } }), { onReady: (info) => (resumedFrom = info.resumedFrom) }, h.create);
+    const second = startTraining(
+      request({ resume: true, trainingConfig: { ...TRAINING, epochs: 9 } }),
+      { onReady: (info) => (resumedFrom = info.resumedFrom) },
+      h.create,
+    );
     const done = await second.done;
     expect(resumedFrom).toEqual({ epochsDone: at.epochsDone, batchesDone: at.batchesDone });
     expect(done).toMatchObject({ stopped: false, epochsCompleted: 3 });
@@ -172,17 +191,21 @@ describe('training worker protocol (session + client)', () => {
     const firstEpochs: EpochMetrics[] = [];
     let crash!: () => void;
     const crashed = new Promise<void>((resolve) => (crash = resolve));
-    const first = startTraining(request({ trainingConfig: config }), {
-      onReady: (info) => (readyEvery = info.trainingConfig.checkpointEvery),
-      onEpoch: (m) => firstEpochs.push(m),
-      onCheckpoint: (c) => {
-        // The page reloads (or the tab crashes) right after the first epoch's checkpoint: the
-        // worker dies with the page, no Stop is sent and nothing more runs in it.
-        expect(c).toEqual({ epochsDone: 1, batchesDone: 0, reason: 'interval' });
-        h.workers[0]!.terminate();
-        crash();
+    const first = startTraining(
+      request({ trainingConfig: config }),
+      {
+        onReady: (info) => (readyEvery = info.trainingConfig.checkpointEvery),
+        onEpoch: (m) => firstEpochs.push(m),
+        onCheckpoint: (c) => {
+          // The page reloads (or the tab crashes) right after the first epoch's checkpoint: the
+          // worker dies with the page, no Stop is sent and nothing more runs in it.
+          expect(c).toEqual({ epochsDone: 1, batchesDone: 0, reason: 'interval' });
+          h.workers[0]!.terminate();
+          crash();
+        },
       },
-    }, h.create);
+      h.create,
+    );
     await Promise.race([
       crashed,
       first.done.then((r) => {
@@ -201,11 +224,15 @@ describe('training worker protocol (session + client)', () => {
     let resumedFrom: unknown;
     const secondEpochs: number[] = [];
     const checkpoints: string[] = [];
-    const done = await startTraining(request({ resume: true }), {
-      onReady: (info) => (resumedFrom = info.resumedFrom),
-      onEpoch: (m) => secondEpochs.push(m.epoch),
-      onCheckpoint: (c) => checkpoints.push(`${c.reason} ${c.epochsDone}`),
-    }, h.create).done;
+    const done = await startTraining(
+      request({ resume: true }),
+      {
+        onReady: (info) => (resumedFrom = info.resumedFrom),
+        onEpoch: (m) => secondEpochs.push(m.epoch),
+        onCheckpoint: (c) => checkpoints.push(`${c.reason} ${c.epochsDone}`),
+      },
+      h.create,
+    ).done;
     expect(resumedFrom).toEqual({ epochsDone: 1, batchesDone: 0 });
     expect(secondEpochs).toEqual([2, 3]);
     expect(checkpoints).toEqual(['interval 2']);
@@ -224,15 +251,23 @@ describe('training worker protocol (session + client)', () => {
     expect(runCheckpointEvery({ epochs: 1, checkpointEvery: 10 })).toBe(10); // nothing to resume in a one-epoch run
     const h = harness();
     const checkpoints: string[] = [];
-    await startTraining(request({ trainingConfig: { ...TRAINING, epochs: 3, checkpointEvery: 2 } }), { onCheckpoint: (c) => checkpoints.push(`${c.reason} ${c.epochsDone}`) }, h.create).done;
+    await startTraining(
+      request({ trainingConfig: { ...TRAINING, epochs: 3, checkpointEvery: 2 } }),
+      { onCheckpoint: (c) => checkpoints.push(`${c.reason} ${c.epochsDone}`) },
+      h.create,
+    ).done;
     expect(checkpoints).toEqual(['interval 2']);
     // 4 epochs, interval 2: after epoch 2; none after the last (the run saves its model instead).
     const four: string[] = [];
-    await startTraining(request({ trainingConfig: { ...TRAINING, epochs: 4, checkpointEvery: 2 } }), { onCheckpoint: (c) => four.push(`${c.reason} ${c.epochsDone}`) }, h.create).done;
+    await startTraining(
+      request({ trainingConfig: { ...TRAINING, epochs: 4, checkpointEvery: 2 } }),
+      { onCheckpoint: (c) => four.push(`${c.reason} ${c.epochsDone}`) },
+      h.create,
+    ).done;
     expect(four).toEqual(['interval 2']);
   });
 
-  it('starts from initialNetwork with the config\'s start, and augments batches when the training config says so', async () => {
+  it("starts from initialNetwork with the config's start, and augments batches when the training config says so", async () => {
     // Seeded starting weights: with unseeded ones this tiny network (2–4 filters) now and then
     // starts with every ReLU of a layer dead, so no input reaches the head and augmentation cannot
     // change what training learns (it failed once in CI that way).
@@ -288,15 +323,23 @@ describe('training worker protocol (session + client)', () => {
 
   it('reports typed errors: too few samples, nothing to resume, an unreadable image, a worker that fails', async () => {
     const h = harness();
-    await expect(startTraining(request({ samples: { anchors: blobs('a', 1), positives: blobs('p', 1), negatives: [] } }), {}, h.create).done).rejects.toMatchObject({
+    await expect(
+      startTraining(request({ samples: { anchors: blobs('a', 1), positives: blobs('p', 1), negatives: [] } }), {}, h.create).done,
+    ).rejects.toMatchObject({
       code: 'not-enough-samples',
       message: expect.stringMatching(/no negatives/),
     });
     await expect(startTraining(request({ resume: true }), {}, h.create).done).rejects.toMatchObject({ code: 'no-checkpoint' });
-    await expect(startTraining(request({ modelConfig: { ...MODEL, inputSize: 12 } }), {}, h.create).done).rejects.toMatchObject({ code: 'invalid-config', message: expect.stringMatching(/inputSize/) });
+    await expect(startTraining(request({ modelConfig: { ...MODEL, inputSize: 12 } }), {}, h.create).done).rejects.toMatchObject({
+      code: 'invalid-config',
+      message: expect.stringMatching(/inputSize/),
+    });
     const broken = request();
     const samples = { ...broken.samples, positives: [...broken.samples.positives.slice(1), { id: 'bad', blob: new Blob(['broken']) }] };
-    await expect(startTraining({ ...broken, samples }, {}, h.create).done).rejects.toMatchObject({ code: 'decode-failed', message: expect.stringMatching(/Sample bad/) });
+    await expect(startTraining({ ...broken, samples }, {}, h.create).done).rejects.toMatchObject({
+      code: 'decode-failed',
+      message: expect.stringMatching(/Sample bad/),
+    });
     expect(h.workers.every((w) => w.terminated)).toBe(true);
 
     const failing: WorkerLike = {
@@ -308,7 +351,10 @@ describe('training worker protocol (session + client)', () => {
       },
       terminate: () => undefined,
     };
-    await expect(startTraining(request(), {}, () => failing).done).rejects.toMatchObject({ code: 'worker-failed', message: expect.stringMatching(/SyntaxError/) });
+    await expect(startTraining(request(), {}, () => failing).done).rejects.toMatchObject({
+      code: 'worker-failed',
+      message: expect.stringMatching(/SyntaxError/),
+    });
   });
 
   it('calibrates the trained model on negatives no pair used, and saves what it did; skips when too few are left out', async () => {
@@ -317,7 +363,11 @@ describe('training worker protocol (session + client)', () => {
     // 6 negatives go into pairs (samplesPerClass 6); 46 are left out, one of them unreadable.
     const negatives = [...blobs('n', 51), { id: 'n-broken', blob: new Blob(['broken']) }];
     const calibrating: number[] = [];
-    const result = await startTraining(request({ samples: { anchors: blobs('a', 6), positives: blobs('p', 6), negatives } }), { onCalibrating: (n) => calibrating.push(n) }, h.create).done;
+    const result = await startTraining(
+      request({ samples: { anchors: blobs('a', 6), positives: blobs('p', 6), negatives } }),
+      { onCalibrating: (n) => calibrating.push(n) },
+      h.create,
+    ).done;
     expect(calibrating).toEqual([46]);
     const saved = h.saved[0]!.training as TrainingSummary;
     expect(saved.calibration).toMatchObject({ kind: 'calibrated', targetFar: CALIBRATION.targetFar, anchors: 6 });
@@ -330,10 +380,20 @@ describe('training worker protocol (session + client)', () => {
 
     // Every negative in pairs: nothing to calibrate on, said why; the model is saved all the same.
     const few = await startTraining(request(), { onCalibrating: (n) => calibrating.push(n) }, h.create).done;
-    expect(few.calibration).toEqual({ kind: 'skipped', reason: expect.stringMatching(/^only 0 negatives were left out of training \(calibration needs 40\)/) });
+    expect(few.calibration).toEqual({
+      kind: 'skipped',
+      reason: expect.stringMatching(/^only 0 negatives were left out of training \(calibration needs 40\)/),
+    });
     expect((h.saved[1]!.training as TrainingSummary).calibration).toEqual(few.calibration);
     // Switched off: no calibration at all.
-    const off = await startTraining(request({ trainingConfig: { ...TRAINING, calibrate: false }, samples: { anchors: blobs('a', 6), positives: blobs('p', 6), negatives } }), { onCalibrating: (n) => calibrating.push(n) }, h.create).done;
+    const off = await startTraining(
+      request({
+        trainingConfig: { ...TRAINING, calibrate: false },
+        samples: { anchors: blobs('a', 6), positives: blobs('p', 6), negatives },
+      }),
+      { onCalibrating: (n) => calibrating.push(n) },
+      h.create,
+    ).done;
     expect(off.calibration).toBeUndefined();
     expect((h.saved[2]!.training as TrainingSummary).calibration).toBeUndefined();
     expect(calibrating).toEqual([46]);

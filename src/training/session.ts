@@ -1,10 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, DEFAULT_VERIFY_CONFIG, validateModelConfig, validateTrainingConfig, type ModelConfig, type TrainingConfig, type TrainingStart } from '../config';
+import {
+  ConfigError,
+  DEFAULT_VERIFY_CONFIG,
+  validateModelConfig,
+  validateTrainingConfig,
+  type ModelConfig,
+  type TrainingConfig,
+  type TrainingStart,
+} from '../config';
 import { buildPairs, PairsError, type Pair } from '../data';
 import { buildSiamese, disposeNetwork, hasPretrainedWeights, type BackendReport, type NetworkMeta, type SiameseNetwork } from '../model';
 import type { CheckpointStore, CheckpointSummary } from './checkpoint';
 import { errorMessage, TrainingError, type TrainingErrorCode } from './errors';
-import { TRAINED_MODEL_KEY, type BackendPreference, type PageMessage, type SampleBlob, type StartRequest, type TrainingSummary, type WorkerMessage } from './protocol';
+import {
+  TRAINED_MODEL_KEY,
+  type BackendPreference,
+  type PageMessage,
+  type SampleBlob,
+  type StartRequest,
+  type TrainingSummary,
+  type WorkerMessage,
+} from './protocol';
 import { augmentFunction, train, type TrainResult } from './train';
 import { calibrateHead, calibrationCohort, CALIBRATION, type CalibrationOutcome } from './calibrate';
 
@@ -75,7 +91,12 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
   let controller: AbortController | null = null;
 
   /** The images of `ids` stacked in that order, or null when stopped while decoding. */
-  async function prepareImages(request: StartRequest, ids: readonly string[], inputSize: number, signal: AbortSignal): Promise<tf.Tensor4D | null> {
+  async function prepareImages(
+    request: StartRequest,
+    ids: readonly string[],
+    inputSize: number,
+    signal: AbortSignal,
+  ): Promise<tf.Tensor4D | null> {
     const byId = new Map<string, SampleBlob>();
     for (const s of [...request.samples.anchors, ...request.samples.positives, ...request.samples.negatives]) byId.set(s.id, s);
     const rows: tf.Tensor3D[] = [];
@@ -86,7 +107,10 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
         try {
           rows.push(await deps.decode(sample, inputSize));
         } catch (e) {
-          throw new TrainingError('decode-failed', `Sample ${id} could not be read as an image (${errorMessage(e)}); delete it and try again`);
+          throw new TrainingError(
+            'decode-failed',
+            `Sample ${id} could not be read as an image (${errorMessage(e)}); delete it and try again`,
+          );
         }
         if (rows.length % 16 === 0 || rows.length === ids.length) deps.post({ type: 'preparing', done: rows.length, total: ids.length });
       }
@@ -101,7 +125,14 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
    * `images`) and negatives no pair used (decoded now). A negative that cannot be decoded is left
    * out; too few left, or any failure, skips calibration: the trained model is kept either way.
    */
-  async function calibrateRun(net: SiameseNetwork, request: StartRequest, images: tf.Tensor4D, index: ReadonlyMap<string, number>, seed: number, inputSize: number): Promise<CalibrationOutcome> {
+  async function calibrateRun(
+    net: SiameseNetwork,
+    request: StartRequest,
+    images: tf.Tensor4D,
+    index: ReadonlyMap<string, number>,
+    seed: number,
+    inputSize: number,
+  ): Promise<CalibrationOutcome> {
     const used = new Set(index.keys());
     const cohort = calibrationCohort(
       request.samples.anchors.map((s) => s.id).filter((id) => used.has(id)),
@@ -109,7 +140,8 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
       used,
       seed,
     );
-    const tooFew = (n: number) => `only ${n} negatives were left out of training (calibration needs ${CALIBRATION.minNegatives}); add negatives or lower the samples per class`;
+    const tooFew = (n: number) =>
+      `only ${n} negatives were left out of training (calibration needs ${CALIBRATION.minNegatives}); add negatives or lower the samples per class`;
     if (!cohort) return { kind: 'skipped', reason: tooFew(request.samples.negatives.filter((s) => !used.has(s.id)).length) };
     deps.post({ type: 'calibrating', negatives: cohort.negatives.length });
     const byId = new Map(request.samples.negatives.map((s) => [s.id, s]));
@@ -124,7 +156,10 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
       }
       if (rows.length < CALIBRATION.minNegatives) return { kind: 'skipped', reason: tooFew(rows.length) };
       const negatives = tf.stack(rows) as tf.Tensor4D;
-      const anchors = tf.gather(images, cohort.anchors.map((id) => index.get(id)!)) as tf.Tensor4D;
+      const anchors = tf.gather(
+        images,
+        cohort.anchors.map((id) => index.get(id)!),
+      ) as tf.Tensor4D;
       try {
         return { kind: 'calibrated', ...calibrateHead(net, anchors, negatives).result };
       } finally {
@@ -146,7 +181,8 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     }
     deps.post({ type: 'backend', backend });
     const resumeFrom = request.resume ? await deps.checkpoints.load() : undefined;
-    if (request.resume && !resumeFrom) throw new TrainingError('no-checkpoint', 'There is no stopped training to resume; start a new training');
+    if (request.resume && !resumeFrom)
+      throw new TrainingError('no-checkpoint', 'There is no stopped training to resume; start a new training');
     const modelConfig: ModelConfig = validateModelConfig(resumeFrom ? resumeFrom.model : request.modelConfig);
     const asked = validateTrainingConfig(resumeFrom ? resumeFrom.training : request.trainingConfig);
     // The interval this run uses: the ready info, the checkpoints and the saved summary all say so.
@@ -165,7 +201,8 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
       return;
     }
     // Where the weights came from (for a resumed run: where the interrupted run started).
-    const startedFrom: TrainingStart = deps.initialNetwork && trainingConfig.start === 'pretrained' && hasPretrainedWeights(modelConfig) ? 'pretrained' : 'scratch';
+    const startedFrom: TrainingStart =
+      deps.initialNetwork && trainingConfig.start === 'pretrained' && hasPretrainedWeights(modelConfig) ? 'pretrained' : 'scratch';
     let net: SiameseNetwork | undefined;
     const index = new Map(used.map((id, i) => [id, i]));
     try {
@@ -182,26 +219,23 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
           resumedFrom: resumeFrom ? { epochsDone: resumeFrom.epochsDone, batchesDone: resumeFrom.batchesDone } : null,
         },
       });
-      const result: TrainResult = await train(
-        net,
-        { images, index, train: split.train, test: split.test },
-        trainingConfig,
-        {
-          signal,
-          checkpoints: deps.checkpoints,
-          resumeFrom,
-          augment,
-          onBatch: (progress) => deps.post({ type: 'progress', progress }),
-          onEpoch: (metrics) => deps.post({ type: 'epoch', metrics }),
-          onCheckpoint: (event) => deps.post({ type: 'checkpoint', event }),
-          yieldBetweenBatches: deps.yieldBetweenBatches,
-        },
-      );
+      const result: TrainResult = await train(net, { images, index, train: split.train, test: split.test }, trainingConfig, {
+        signal,
+        checkpoints: deps.checkpoints,
+        resumeFrom,
+        augment,
+        onBatch: (progress) => deps.post({ type: 'progress', progress }),
+        onEpoch: (metrics) => deps.post({ type: 'epoch', metrics }),
+        onCheckpoint: (event) => deps.post({ type: 'checkpoint', event }),
+        yieldBetweenBatches: deps.yieldBetweenBatches,
+      });
       if (result.stopped) {
         deps.post({ type: 'stopped', result });
         return;
       }
-      const calibration = trainingConfig.calibrate ? await calibrateRun(net, request, images, index, trainingConfig.seed, modelConfig.inputSize) : undefined;
+      const calibration = trainingConfig.calibrate
+        ? await calibrateRun(net, request, images, index, trainingConfig.seed, modelConfig.inputSize)
+        : undefined;
       const training: TrainingSummary = {
         modelConfig,
         trainingConfig,
@@ -214,9 +248,16 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
         ...(calibration ? { calibration } : {}),
       };
       try {
-        await deps.saveModel(net, { thresholds: request.thresholds ?? DEFAULT_VERIFY_CONFIG, createdAt: new Date().toISOString(), training });
+        await deps.saveModel(net, {
+          thresholds: request.thresholds ?? DEFAULT_VERIFY_CONFIG,
+          createdAt: new Date().toISOString(),
+          training,
+        });
       } catch (e) {
-        throw new TrainingError('storage-failed', `The trained model could not be saved (${errorMessage(e)}); free some storage space and train again`);
+        throw new TrainingError(
+          'storage-failed',
+          `The trained model could not be saved (${errorMessage(e)}); free some storage space and train again`,
+        );
       }
       deps.post({ type: 'done', result: { ...result, ...(calibration ? { calibration } : {}) }, modelKey: TRAINED_MODEL_KEY });
     } finally {

@@ -107,7 +107,12 @@ describe('train', () => {
     const b = buildSiamese(MODEL);
     b.model.setWeights(initial);
     const stop = new AbortController();
-    await train(b, data, config, { augment, checkpoints: store, signal: stop.signal, onBatch: (p) => p.epoch === 1 && p.batch === 2 && stop.abort() });
+    await train(b, data, config, {
+      augment,
+      checkpoints: store,
+      signal: stop.signal,
+      onBatch: (p) => p.epoch === 1 && p.batch === 2 && stop.abort(),
+    });
     const c = buildSiamese(MODEL);
     await train(c, data, config, { augment, resumeFrom: await store.load() });
     expect(weightsOf(c)).toEqual(weightsOf(a));
@@ -123,7 +128,12 @@ describe('train', () => {
     const initial = a.model.getWeights().map((w) => w.clone());
     const byName = (net: SiameseNetwork) => new Map(net.model.weights.map((w) => [w.originalName, w.read().dataSync().slice()]));
     const start = byName(a);
-    expect(trainedWeights(a, 'convs').map((w) => w.originalName)).toEqual(['dense_embedding/kernel', 'dense_embedding/bias', 'classifier/kernel', 'classifier/bias']);
+    expect(trainedWeights(a, 'convs').map((w) => w.originalName)).toEqual([
+      'dense_embedding/kernel',
+      'dense_embedding/bias',
+      'classifier/kernel',
+      'classifier/bias',
+    ]);
     expect(trainedWeights(a, 'embedding').map((w) => w.originalName)).toEqual(['classifier/kernel', 'classifier/bias']);
     expect(trainedWeights(a, 'none')).toHaveLength(12);
 
@@ -134,9 +144,11 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(before);
     const afterStep = byName(a);
     for (const layer of CONV_LAYERS) {
-      for (const part of ['kernel', 'bias']) expect(afterStep.get(`${layer}/${part}`), `${layer}/${part}`).toEqual(start.get(`${layer}/${part}`));
+      for (const part of ['kernel', 'bias'])
+        expect(afterStep.get(`${layer}/${part}`), `${layer}/${part}`).toEqual(start.get(`${layer}/${part}`));
     }
-    for (const name of ['dense_embedding/kernel', 'classifier/kernel', 'classifier/bias']) expect(afterStep.get(name), name).not.toEqual(start.get(name));
+    for (const name of ['dense_embedding/kernel', 'classifier/kernel', 'classifier/bias'])
+      expect(afterStep.get(name), name).not.toEqual(start.get(name));
 
     // Uninterrupted frozen run vs the same run stopped mid-epoch and resumed (optimizer state for 4 variables).
     const full = buildSiamese(MODEL);
@@ -146,7 +158,11 @@ describe('train', () => {
     const b = buildSiamese(MODEL);
     b.model.setWeights(initial);
     const stop = new AbortController();
-    await train(b, data, config, { checkpoints: store, signal: stop.signal, onBatch: (p) => p.epoch === 1 && p.batch === 2 && stop.abort() });
+    await train(b, data, config, {
+      checkpoints: store,
+      signal: stop.signal,
+      onBatch: (p) => p.epoch === 1 && p.batch === 2 && stop.abort(),
+    });
     const cp = await store.load();
     expect(cp?.training.freeze).toBe('convs');
     const c = buildSiamese(MODEL);
@@ -207,15 +223,24 @@ describe('train', () => {
     await train(net, data, CONFIG, { checkpoints: store, signal: stop1.signal, onBatch: () => stop1.abort() });
     const cp = await store.load();
     expect(cp).toMatchObject({ epochsDone: 0, batchesDone: 1 });
-    await expect(train(net, data, { ...CONFIG, seed: 8 }, { resumeFrom: cp })).rejects.toMatchObject({ code: 'checkpoint-mismatch', message: expect.stringMatching(/seed 7 \(now 8\)/) });
+    await expect(train(net, data, { ...CONFIG, seed: 8 }, { resumeFrom: cp })).rejects.toMatchObject({
+      code: 'checkpoint-mismatch',
+      message: expect.stringMatching(/seed 7 \(now 8\)/),
+    });
     const other = { ...data, test: data.test.slice(1) };
-    await expect(train(net, other, CONFIG, { resumeFrom: cp })).rejects.toMatchObject({ code: 'checkpoint-mismatch', message: expect.stringMatching(/pairs differ/) });
+    await expect(train(net, other, CONFIG, { resumeFrom: cp })).rejects.toMatchObject({
+      code: 'checkpoint-mismatch',
+      message: expect.stringMatching(/pairs differ/),
+    });
     const bigger = buildSiamese({ ...MODEL, embeddingSize: 9 });
     await expect(train(bigger, data, CONFIG, { resumeFrom: cp })).rejects.toBeInstanceOf(TrainingError);
     const missing = { ...data, index: new Map([...data.index].filter(([id]) => id !== data.train[0]!.a)) };
     await expect(train(net, missing, CONFIG)).rejects.toMatchObject({ code: 'invalid-data' });
     const wrongSize = buildSiamese({ ...MODEL, inputSize: 64 });
-    await expect(train(wrongSize, data, CONFIG)).rejects.toMatchObject({ code: 'invalid-data', message: expect.stringMatching(/\[N, 64, 64, 3\]/) });
+    await expect(train(wrongSize, data, CONFIG)).rejects.toMatchObject({
+      code: 'invalid-data',
+      message: expect.stringMatching(/\[N, 64, 64, 3\]/),
+    });
     for (const n of [net, bigger, wrongSize]) disposeNetwork(n);
   });
 });

@@ -3,7 +3,16 @@ import { augmentBatch } from '../augment';
 import { validateAugmentConfig, validateTrainingConfig, type AugmentConfigInput, type FreezeMode, type TrainingConfig } from '../config';
 import { epochOrder, pairsFingerprint, type Pair, deriveSeed } from '../data';
 import type { SiameseNetwork } from '../model';
-import { captureState, restoreState, summaryOf, CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore, type CheckpointSummary, type EpochMetrics } from './checkpoint';
+import {
+  captureState,
+  restoreState,
+  summaryOf,
+  CHECKPOINT_VERSION,
+  type Checkpoint,
+  type CheckpointStore,
+  type CheckpointSummary,
+  type EpochMetrics,
+} from './checkpoint';
 import { errorMessage, TrainingError } from './errors';
 import { binaryMetrics } from './metrics';
 
@@ -139,7 +148,10 @@ export function trainedWeights(net: SiameseNetwork, freeze: FreezeMode): tf.Laye
 /** Resume is allowed with more or fewer epochs and another checkpoint interval, nothing else. */
 function checkResume(net: SiameseNetwork, config: TrainingConfig, fingerprint: string, c: CheckpointSummary): void {
   const fail = (what: string) => {
-    throw new TrainingError('checkpoint-mismatch', `The checkpoint was written with ${what}; start a new training or restore those settings`);
+    throw new TrainingError(
+      'checkpoint-mismatch',
+      `The checkpoint was written with ${what}; start a new training or restore those settings`,
+    );
   };
   if (c.version !== CHECKPOINT_VERSION) fail(`format version ${c.version}`);
   if (JSON.stringify(c.model) !== JSON.stringify(net.config)) fail(`another model configuration (${JSON.stringify(c.model)})`);
@@ -156,7 +168,12 @@ function checkResume(net: SiameseNetwork, config: TrainingConfig, fingerprint: s
  * TrainingError on bad data, an unusable checkpoint, a NaN loss or a failed checkpoint write.
  * Leaves no tensors behind (the optimizer is disposed at the end; its state lives in checkpoints).
  */
-export async function train(net: SiameseNetwork, data: TrainingData, trainingConfig: Partial<TrainingConfig>, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(
+  net: SiameseNetwork,
+  data: TrainingData,
+  trainingConfig: Partial<TrainingConfig>,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   const config = validateTrainingConfig(trainingConfig);
   checkData(net, data);
   const fingerprint = pairsFingerprint(data);
@@ -173,16 +190,30 @@ export async function train(net: SiameseNetwork, data: TrainingData, trainingCon
   let lossPairs = 0;
   let trainedBatches = 0;
 
-  const rowsOf = (pairs: readonly Pair[], side: 'a' | 'b') => tf.tensor1d(pairs.map((p) => data.index.get(p[side])!), 'int32');
+  const rowsOf = (pairs: readonly Pair[], side: 'a' | 'b') =>
+    tf.tensor1d(
+      pairs.map((p) => data.index.get(p[side])!),
+      'int32',
+    );
   const gather = (pairs: readonly Pair[], side: 'a' | 'b') => tf.gather(data.images, rowsOf(pairs, side)) as tf.Tensor4D;
-  const labelsOf = (pairs: readonly Pair[]) => tf.tensor2d(pairs.map((p) => p.label), [pairs.length, 1]);
+  const labelsOf = (pairs: readonly Pair[]) =>
+    tf.tensor2d(
+      pairs.map((p) => p.label),
+      [pairs.length, 1],
+    );
 
   async function step(pairs: readonly Pair[]): Promise<number> {
     const { augment } = options;
     const batchSeed = deriveSeed(deriveSeed(config.seed, AUGMENT_SALT + epochsDone), batchesDone);
     const cost = tf.tidy(() => {
-      const [a, b] = (['a', 'b'] as const).map((side, i) => (augment ? augment(gather(pairs, side), deriveSeed(batchSeed, i)) : gather(pairs, side)));
-      return optimizer.minimize(() => pairLoss(labelsOf(pairs), net.model.apply([a!, b!], { training: true }) as tf.Tensor), true, variables)!;
+      const [a, b] = (['a', 'b'] as const).map((side, i) =>
+        augment ? augment(gather(pairs, side), deriveSeed(batchSeed, i)) : gather(pairs, side),
+      );
+      return optimizer.minimize(
+        () => pairLoss(labelsOf(pairs), net.model.apply([a!, b!], { training: true }) as tf.Tensor),
+        true,
+        variables,
+      )!;
     });
     try {
       return (await cost.data())[0]!;
@@ -230,7 +261,12 @@ export async function train(net: SiameseNetwork, data: TrainingData, trainingCon
     options.onCheckpoint?.({ epochsDone, batchesDone, reason });
   }
 
-  const result = (stopped: boolean): TrainResult => ({ history: [...history], epochsCompleted: epochsDone, stopped, final: history.at(-1) ?? null });
+  const result = (stopped: boolean): TrainResult => ({
+    history: [...history],
+    epochsCompleted: epochsDone,
+    stopped,
+    final: history.at(-1) ?? null,
+  });
 
   try {
     if (resumeFrom) {
@@ -257,17 +293,30 @@ export async function train(net: SiameseNetwork, data: TrainingData, trainingCon
         const t0 = performance.now();
         const loss = await step(pairs);
         if (!Number.isFinite(loss)) {
-          throw new TrainingError('training-failed', `The loss became ${loss} in epoch ${epochsDone + 1}, batch ${batchesDone + 1}; try a lower learning rate`);
+          throw new TrainingError(
+            'training-failed',
+            `The loss became ${loss} in epoch ${epochsDone + 1}, batch ${batchesDone + 1}; try a lower learning rate`,
+          );
         }
         trainedBatches++;
         lossSum += loss * pairs.length;
         lossPairs += pairs.length;
         batchesDone++;
-        options.onBatch?.({ epoch: epochsDone + 1, batch: batchesDone, batches, epochs: config.epochs, loss, stepMs: performance.now() - t0 });
+        options.onBatch?.({
+          epoch: epochsDone + 1,
+          batch: batchesDone,
+          batches,
+          epochs: config.epochs,
+          loss,
+          stepMs: performance.now() - t0,
+        });
         await pause();
       }
       const test = await evaluate();
-      const m = binaryMetrics(test.scores, data.test.map((p) => p.label));
+      const m = binaryMetrics(
+        test.scores,
+        data.test.map((p) => p.label),
+      );
       const metrics: EpochMetrics = {
         epoch: epochsDone + 1,
         trainLoss: lossSum / lossPairs,

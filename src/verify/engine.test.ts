@@ -92,7 +92,12 @@ describe('VerificationEngine', () => {
         await new Promise((r) => setTimeout(r, 5));
         running--;
       });
-    const results = await Promise.all([engine.verify(netA, frame, thresholds), tracked(), engine.verify(netA, frame, thresholds), tracked()]);
+    const results = await Promise.all([
+      engine.verify(netA, frame, thresholds),
+      tracked(),
+      engine.verify(netA, frame, thresholds),
+      tracked(),
+    ]);
     expect(maxRunning).toBe(1);
     expect(results[0]?.n).toBe(2);
     expect(results[0]?.scores).toEqual(results[2]?.scores);

@@ -38,7 +38,9 @@ function pattern(pixel: (x: number, y: number) => [number, number, number]): Rgb
   return { data, width: 640, height: 480 };
 }
 const blank = composeFrame(640, 480, 128, []);
-const nonFace = pattern((x, y) => ((Math.floor(x / 32) + Math.floor(y / 24)) % 2 ? [(x * 255) / 640, 200 - (y * 150) / 480, 90] : [20, (x * 180) / 640, (y * 255) / 480]));
+const nonFace = pattern((x, y) =>
+  (Math.floor(x / 32) + Math.floor(y / 24)) % 2 ? [(x * 255) / 640, 200 - (y * 150) / 480, 90] : [20, (x * 180) / 640, (y * 255) / 480],
+);
 
 beforeAll(async () => {
   await useWasmBackend();

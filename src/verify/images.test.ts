@@ -14,7 +14,12 @@ describe('verification images', () => {
   it('lists only verification images; images deleted meanwhile are left out of the batch, no tensors left', async () => {
     const store = createSampleStore(createStore('verify-images-test', 'samples'));
     const add = (kind: 'positive' | 'verification') =>
-      store.addSample(new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' }), { kind, source: 'webcam', width: 250, height: 250 });
+      store.addSample(new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' }), {
+        kind,
+        source: 'webcam',
+        width: 250,
+        height: 250,
+      });
     await add('positive');
     const v1 = await add('verification');
     const v2 = await add('verification');

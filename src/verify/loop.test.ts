@@ -87,7 +87,12 @@ describe('runVerificationLoop', () => {
     const c = new AbortController();
     c.abort();
     let grabbed = false;
-    const stats = await runVerificationLoop({ grab: () => ((grabbed = true), null), verify: async () => 0, onResult: () => undefined, signal: c.signal });
+    const stats = await runVerificationLoop({
+      grab: () => ((grabbed = true), null),
+      verify: async () => 0,
+      onResult: () => undefined,
+      signal: c.signal,
+    });
     expect(grabbed).toBe(false);
     expect(stats).toEqual({ frames: 0, meanLatencyMs: 0 });
   });

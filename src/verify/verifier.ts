@@ -54,7 +54,10 @@ export function createVerifier(net: SiameseNetwork, options: VerifierOptions = {
   /** `expected` uses -1 for "any size". */
   const checkShape = (shape: readonly number[], expected: readonly number[], code: VerifyErrorCode, what: string) => {
     if (shape.length !== expected.length || shape.some((d, i) => expected[i] !== -1 && d !== expected[i])) {
-      throw new VerifyError(code, `${what} has shape [${shape.join(', ')}]; expected [${expected.map((d) => (d === -1 ? 'N' : d)).join(', ')}] for this model`);
+      throw new VerifyError(
+        code,
+        `${what} has shape [${shape.join(', ')}]; expected [${expected.map((d) => (d === -1 ? 'N' : d)).join(', ')}] for this model`,
+      );
     }
   };
 

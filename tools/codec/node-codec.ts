@@ -1,5 +1,14 @@
 import { decode, encode } from 'jpeg-js';
-import { checkImageBytes, DEFAULT_JPEG_QUALITY, ImageError, importSquare, outputSide, type CodecOptions, type ImageCodec, type Square } from '../../src/data';
+import {
+  checkImageBytes,
+  DEFAULT_JPEG_QUALITY,
+  ImageError,
+  importSquare,
+  outputSide,
+  type CodecOptions,
+  type ImageCodec,
+  type Square,
+} from '../../src/data';
 
 /**
  * The Node side of the image pipeline (the tools and the tests; never shipped):
@@ -67,7 +76,11 @@ export function encodeJpeg(img: Rgba, quality = DEFAULT_JPEG_QUALITY): Uint8Arra
 }
 
 /** The import step on raw bytes: decode, importSquare crop, resize to `outputSide`, encode. */
-export function cropEncodeJpeg(bytes: Uint8Array, name: string, options: CodecOptions = {}): { bytes: Uint8Array<ArrayBuffer>; side: number } {
+export function cropEncodeJpeg(
+  bytes: Uint8Array,
+  name: string,
+  options: CodecOptions = {},
+): { bytes: Uint8Array<ArrayBuffer>; side: number } {
   const img = decodeJpeg(bytes, name);
   const square = importSquare(img.width, img.height);
   const side = outputSide(square, options.maxSize);

@@ -20,7 +20,8 @@ export interface RocSummary extends Rates {
 
 /** FRR and FAR at one threshold: genuine scores ≤ t are denied, impostor scores > t granted. */
 export function ratesAt(genuine: readonly number[], impostor: readonly number[], threshold: number): Rates {
-  if (genuine.length === 0 || impostor.length === 0) throw new Error(`ratesAt: need genuine and impostor scores (got ${genuine.length} and ${impostor.length})`);
+  if (genuine.length === 0 || impostor.length === 0)
+    throw new Error(`ratesAt: need genuine and impostor scores (got ${genuine.length} and ${impostor.length})`);
   const frr = genuine.filter((s) => !(s > threshold)).length / genuine.length;
   const far = impostor.filter((s) => s > threshold).length / impostor.length;
   return { frr, far };
@@ -31,11 +32,12 @@ export function ratesAt(genuine: readonly number[], impostor: readonly number[],
  * impostor attempt, ties counting one half. 0.5 = chance, 1 = perfect separation.
  */
 export function rocAuc(genuine: readonly number[], impostor: readonly number[]): number {
-  if (genuine.length === 0 || impostor.length === 0) throw new Error(`rocAuc: need genuine and impostor scores (got ${genuine.length} and ${impostor.length})`);
+  if (genuine.length === 0 || impostor.length === 0)
+    throw new Error(`rocAuc: need genuine and impostor scores (got ${genuine.length} and ${impostor.length})`);
   // Rank-sum with average ranks for ties: O((g + i) log(g + i)).
   const all = [...genuine.map((s) => ({ s, g: true })), ...impostor.map((s) => ({ s, g: false }))].sort((a, b) => a.s - b.s);
   let rankSumGenuine = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]!.s === all[i]!.s) j++;
     const avgRank = (i + 1 + j) / 2; // ranks i+1 … j
@@ -114,7 +116,7 @@ export function bestAccuracyThreshold(genuine: readonly number[], impostor: read
   // Threshold below every score: all genuine right, no impostor right.
   let correct = genuine.length;
   let best = { threshold: all[0]!.s - 1e-6, correct };
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     // Raising the threshold past score s flips every pair scoring s: genuine wrong, impostor right.
     while (j < n && all[j]!.s === all[i]!.s) correct += all[j++]!.g ? -1 : 1;
@@ -155,7 +157,8 @@ export interface KFoldAccuracy {
  */
 export function kFoldAccuracy(genuine: readonly number[], impostor: readonly number[], k = 10): KFoldAccuracy {
   if (!Number.isInteger(k) || k < 2) throw new Error(`kFoldAccuracy: k must be an integer ≥ 2 (got ${k})`);
-  if (genuine.length + impostor.length < 2) throw new Error(`kFoldAccuracy: need at least 2 pairs (got ${genuine.length + impostor.length})`);
+  if (genuine.length + impostor.length < 2)
+    throw new Error(`kFoldAccuracy: need at least 2 pairs (got ${genuine.length + impostor.length})`);
   const inFold = (xs: readonly number[], f: number, keep: boolean) => xs.filter((_, i) => (i % k === f) === keep);
   let correct = 0;
   const foldAccuracies: number[] = [];

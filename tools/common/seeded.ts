@@ -9,7 +9,9 @@ import type { SiameseNetwork } from '../../src/model';
 export function seedWeights(net: SiameseNetwork, seed: number): void {
   const values = tf.tidy(() =>
     net.model.weights.map((w, i) =>
-      w.originalName.endsWith('/kernel') ? tf.initializers.glorotUniform({ seed: seed * 1000 + i }).apply(w.shape as number[]) : tf.zeros(w.shape as number[]),
+      w.originalName.endsWith('/kernel')
+        ? tf.initializers.glorotUniform({ seed: seed * 1000 + i }).apply(w.shape as number[])
+        : tf.zeros(w.shape as number[]),
     ),
   );
   net.model.setWeights(values);

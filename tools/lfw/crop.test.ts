@@ -67,7 +67,9 @@ describe.skipIf(!existsSync(LFW_DIR))("the app's face crop on LFW photos (reads 
         expect(side).toBeGreaterThan(150);
         expect(side).toBeLessThanOrEqual(250);
         const expected = preprocess(rgba, size, square);
-        const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.slice(x!, [i, 0, 0, 0], [1, size, size, 3]).reshape(expected.shape), expected))).dataSync()[0]);
+        const diff = tf.tidy(
+          () => tf.max(tf.abs(tf.sub(tf.slice(x!, [i, 0, 0, 0], [1, size, size, 3]).reshape(expected.shape), expected))).dataSync()[0],
+        );
         expected.dispose();
         expect(diff).toBe(0);
       }

@@ -53,7 +53,13 @@ export const SPLIT = { anchors: [0, 5], positives: [5, 10], verification: [10, 1
  * order, at most `maxPeople` (0 = all); of each, at most `maxTest` test photos (0 = all), the
  * first in filename order.
  */
-export async function planTargets(dir: string, peopleFile: string, minPhotos: number, maxPeople: number, maxTest = 0): Promise<TargetPlan[]> {
+export async function planTargets(
+  dir: string,
+  peopleFile: string,
+  minPhotos: number,
+  maxPeople: number,
+  maxTest = 0,
+): Promise<TargetPlan[]> {
   const names = [...new Set(await readPeopleFile(peopleFile))].sort();
   const out: TargetPlan[] = [];
   for (const name of names) {
@@ -74,7 +80,9 @@ export async function planTargets(dir: string, peopleFile: string, minPhotos: nu
     if (maxPeople > 0 && out.length >= maxPeople) break;
   }
   if (out.length < 2) {
-    throw new Error(`${peopleFile}: ${out.length} people of ${dir} have ≥ ${minPhotos} photos; the accuracy part needs at least 2 (impostors are the other targets)`);
+    throw new Error(
+      `${peopleFile}: ${out.length} people of ${dir} have ≥ ${minPhotos} photos; the accuracy part needs at least 2 (impostors are the other targets)`,
+    );
   }
   return out;
 }
@@ -93,7 +101,10 @@ export interface ArchiveInfo {
  */
 export async function buildArchive(dir: string, out: string, limit: number): Promise<ArchiveInfo> {
   const t0 = performance.now();
-  const people = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const people = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const sources: FileSource[] = [];
   const used = new Set<string>();
   const mtime = new Date(0);

@@ -10,7 +10,17 @@ export { LFW_DIR, LFW_META_DIR, lfwPath, REPO_ROOT, SHARED_DIR } from './paths';
 export { faceModelPath, fileModelHandler } from './model-files';
 export { composeFrame, readJpeg, readPeople, resizeRgba, webcamFrame, type RgbaImage } from './photos';
 export { buildArchive, countPhotos, photosOf, planTargets, readPeopleFile, SPLIT, type ArchiveInfo, type TargetPlan } from './folder';
-export { createPhotoCropper, describeCropper, faceCropper, isPhotoCrop, PHOTO_CROPS, wholePhotoCropper, type LocateSquare, type PhotoCrop, type PhotoCropper } from './crop';
+export {
+  createPhotoCropper,
+  describeCropper,
+  faceCropper,
+  isPhotoCrop,
+  PHOTO_CROPS,
+  wholePhotoCropper,
+  type LocateSquare,
+  type PhotoCrop,
+  type PhotoCropper,
+} from './crop';
 export {
   byClass,
   checkHead,

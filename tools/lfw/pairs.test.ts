@@ -6,7 +6,20 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWasmBackend } from '../common/node-backend';
 import { accuracyAt } from '../common';
-import { byClass, checkHead, disposeNetwork, HEAD_TOLERANCE, loadPairsNetwork, personOf, readPairsFile, runPairs, scorePairs, selectPairs, summarizeScored, type PairRow } from './pairs';
+import {
+  byClass,
+  checkHead,
+  disposeNetwork,
+  HEAD_TOLERANCE,
+  loadPairsNetwork,
+  personOf,
+  readPairsFile,
+  runPairs,
+  scorePairs,
+  selectPairs,
+  summarizeScored,
+  type PairRow,
+} from './pairs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const shared = path.resolve(root, '..', 'shared', 'data');
@@ -103,7 +116,14 @@ describe.skipIf(!haveData)('pair scoring with the pretrained model (reads ../sha
 
   it('runPairs on a few pairs of each file returns consistent fields and frees its tensors', async () => {
     const before = tf.memory().numTensors;
-    const r = await runPairs({ data: lfw, meta: path.join(shared, 'lfw-meta'), modelUrlOrDir: MODEL, limit: 6, seed: 3, excludePeople: ['Abdullah_Gul'] });
+    const r = await runPairs({
+      data: lfw,
+      meta: path.join(shared, 'lfw-meta'),
+      modelUrlOrDir: MODEL,
+      limit: 6,
+      seed: 3,
+      excludePeople: ['Abdullah_Gul'],
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.backend).toBe('wasm');
     expect(r.seconds).toBeGreaterThan(0);

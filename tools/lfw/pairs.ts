@@ -60,7 +60,8 @@ export async function readPairsFile(file: string): Promise<PairRow[]> {
   }
   return lines.slice(1).map((line, i) => {
     const [left, right, same] = line.split('\t');
-    if (!left || !right || (same !== '1' && same !== '0')) throw new PairsError('bad-pairs-file', `${file}, line ${i + 2}: "${line}" is not "left<TAB>right<TAB>1|0"`);
+    if (!left || !right || (same !== '1' && same !== '0'))
+      throw new PairsError('bad-pairs-file', `${file}, line ${i + 2}: "${line}" is not "left<TAB>right<TAB>1|0"`);
     return { left, right, same: same === '1' };
   });
 }
@@ -82,11 +83,19 @@ export interface SelectPairsOptions {
 export function selectPairs(rows: readonly PairRow[], { limit, seed, excludePeople = [], salt = 0 }: SelectPairsOptions): PairRow[] {
   if (!Number.isInteger(limit) || limit < 0) throw new PairsError('bad-option', `limit ${limit} is not a whole number ≥ 0`);
   const excluded = new Set(excludePeople);
-  const kept = rows.map((row, index) => ({ row, index })).filter(({ row }) => !excluded.has(personOf(row.left)) && !excluded.has(personOf(row.right)));
+  const kept = rows
+    .map((row, index) => ({ row, index }))
+    .filter(({ row }) => !excluded.has(personOf(row.left)) && !excluded.has(personOf(row.right)));
   if (limit === 0 || limit >= kept.length) return kept.map((k) => k.row);
   const base = deriveSeed(seed, salt);
-  const same = shuffled(kept.filter((k) => k.row.same), deriveSeed(base, 1));
-  const different = shuffled(kept.filter((k) => !k.row.same), deriveSeed(base, 0));
+  const same = shuffled(
+    kept.filter((k) => k.row.same),
+    deriveSeed(base, 1),
+  );
+  const different = shuffled(
+    kept.filter((k) => !k.row.same),
+    deriveSeed(base, 0),
+  );
   const nSame = Math.min(same.length, Math.max(limit - different.length, Math.ceil(limit / 2)));
   const chosen = [...same.slice(0, nSame), ...different.slice(0, limit - nSame)];
   return chosen.sort((a, b) => a.index - b.index).map((k) => k.row);
@@ -156,8 +165,15 @@ export interface ScoreOptions {
  * Decodes LFW photos, crops each as `cropper` says (default: the whole photo) and runs the app's
  * preprocess: [n, s, s, 3] in [0, 1].
  */
-export async function loadPhotos(lfwDir: string, photos: readonly string[], size: number, cropper: PhotoCropper = wholePhotoCropper()): Promise<tf.Tensor4D> {
-  const rgba = await Promise.all(photos.map(async (p): Promise<Rgba> => decodeJpeg(new Uint8Array(await readFile(path.join(lfwDir, p))), p)));
+export async function loadPhotos(
+  lfwDir: string,
+  photos: readonly string[],
+  size: number,
+  cropper: PhotoCropper = wholePhotoCropper(),
+): Promise<tf.Tensor4D> {
+  const rgba = await Promise.all(
+    photos.map(async (p): Promise<Rgba> => decodeJpeg(new Uint8Array(await readFile(path.join(lfwDir, p))), p)),
+  );
   // One photo at a time through the detector (it runs tf.js ops; no need to interleave them).
   const squares: Square[] = [];
   for (const [i, p] of photos.entries()) squares.push((await cropper.square(p, rgba[i]!)) ?? importSquare(rgba[i]!.width, rgba[i]!.height));
@@ -168,7 +184,12 @@ export async function loadPhotos(lfwDir: string, photos: readonly string[], size
  * The model's head on |e1 − e2| for each pair, batched: scores through the classifier layer itself,
  * logits from its kernel and bias.
  */
-export function headScores(net: SiameseNetwork, embeddings: ReadonlyMap<string, Float32Array>, rows: readonly PairRow[], batchSize = 256): { scores: number[]; logits: number[] } {
+export function headScores(
+  net: SiameseNetwork,
+  embeddings: ReadonlyMap<string, Float32Array>,
+  rows: readonly PairRow[],
+  batchSize = 256,
+): { scores: number[]; logits: number[] } {
   const scores: number[] = [];
   const logits: number[] = [];
   const [kernel, bias] = net.classifier.getWeights();
@@ -197,7 +218,12 @@ export function headScores(net: SiameseNetwork, embeddings: ReadonlyMap<string, 
 }
 
 /** Scores `rows`: each distinct photo embedded once, then the head per pair, and the pixel baseline. */
-export async function scorePairs(net: SiameseNetwork, lfwDir: string, rows: readonly PairRow[], options: ScoreOptions = {}): Promise<ScoredPairs> {
+export async function scorePairs(
+  net: SiameseNetwork,
+  lfwDir: string,
+  rows: readonly PairRow[],
+  options: ScoreOptions = {},
+): Promise<ScoredPairs> {
   const batchSize = options.batchSize ?? 16;
   const size = net.config.inputSize;
   const photos = [...new Set(rows.flatMap((r) => [r.left, r.right]))];
@@ -230,11 +256,27 @@ export async function scorePairs(net: SiameseNetwork, lfwDir: string, rows: read
  * The largest difference between `scored`'s scores and the whole Siamese network's prediction on
  * the same photos, over its first `n` pairs.
  */
-export async function checkHead(net: SiameseNetwork, lfwDir: string, scored: ScoredPairs, n = 4, cropper?: PhotoCropper): Promise<{ pairs: number; maxAbsDiff: number }> {
+export async function checkHead(
+  net: SiameseNetwork,
+  lfwDir: string,
+  scored: ScoredPairs,
+  n = 4,
+  cropper?: PhotoCropper,
+): Promise<{ pairs: number; maxAbsDiff: number }> {
   const rows = scored.rows.slice(0, n);
   if (rows.length === 0) return { pairs: 0, maxAbsDiff: 0 };
-  const left = await loadPhotos(lfwDir, rows.map((r) => r.left), net.config.inputSize, cropper);
-  const right = await loadPhotos(lfwDir, rows.map((r) => r.right), net.config.inputSize, cropper);
+  const left = await loadPhotos(
+    lfwDir,
+    rows.map((r) => r.left),
+    net.config.inputSize,
+    cropper,
+  );
+  const right = await loadPhotos(
+    lfwDir,
+    rows.map((r) => r.right),
+    net.config.inputSize,
+    cropper,
+  );
   const full = net.model.predict([left, right]) as tf.Tensor;
   const whole = Array.from(full.dataSync());
   tf.dispose([left, right, full]);
@@ -275,7 +317,12 @@ export interface ScoreSummary {
 }
 
 /** Pair-matching summary of two scored pair lists (dev-train for the threshold, dev-test to measure). */
-export function summarize(train: readonly PairRow[], trainValues: readonly number[], test: readonly PairRow[], testValues: readonly number[]): ScoreSummary {
+export function summarize(
+  train: readonly PairRow[],
+  trainValues: readonly number[],
+  test: readonly PairRow[],
+  testValues: readonly number[],
+): ScoreSummary {
   const tr = byClass(train, trainValues);
   const te = byClass(test, testValues);
   const fitted = bestAccuracyThreshold(tr.genuine, tr.impostor);
@@ -285,7 +332,12 @@ export function summarize(train: readonly PairRow[], trainValues: readonly numbe
     devTrainThreshold: fitted.threshold,
     devTrainAccuracy: fitted.accuracy,
     devTestAccuracy: accuracyAt(te.genuine, te.impostor, fitted.threshold),
-    devTestTenFold: { accuracy: cv.accuracy, std: cv.std, minThreshold: Math.min(...cv.thresholds), maxThreshold: Math.max(...cv.thresholds) },
+    devTestTenFold: {
+      accuracy: cv.accuracy,
+      std: cv.std,
+      minThreshold: Math.min(...cv.thresholds),
+      maxThreshold: Math.max(...cv.thresholds),
+    },
     devTestMeanSame: mean(te.genuine),
     devTestMeanDifferent: mean(te.impostor),
   };
@@ -298,7 +350,11 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * The model's thresholds are fitted on its logits (same ranking as the scores, without float32
  * sigmoid saturation near 0 and 1) and reported as scores.
  */
-export function summarizeScored(train: ScoredPairs, test: ScoredPairs, headCheck: PairsResult['model']['headCheck']): Pick<PairsResult, 'model' | 'pixels'> {
+export function summarizeScored(
+  train: ScoredPairs,
+  test: ScoredPairs,
+  headCheck: PairsResult['model']['headCheck'],
+): Pick<PairsResult, 'model' | 'pixels'> {
   const tr = byClass(train.rows, train.scores);
   const te = byClass(test.rows, test.scores);
   const onLogits = summarize(train.rows, train.logits, test.rows, test.logits);
@@ -307,7 +363,11 @@ export function summarizeScored(train: ScoredPairs, test: ScoredPairs, headCheck
       ...onLogits,
       devTrainThreshold: sigmoid(onLogits.devTrainThreshold),
       devTrainLogitThreshold: onLogits.devTrainThreshold,
-      devTestTenFold: { ...onLogits.devTestTenFold, minThreshold: sigmoid(onLogits.devTestTenFold.minThreshold), maxThreshold: sigmoid(onLogits.devTestTenFold.maxThreshold) },
+      devTestTenFold: {
+        ...onLogits.devTestTenFold,
+        minThreshold: sigmoid(onLogits.devTestTenFold.minThreshold),
+        maxThreshold: sigmoid(onLogits.devTestTenFold.maxThreshold),
+      },
       devTestMeanSame: mean(te.genuine),
       devTestMeanDifferent: mean(te.impostor),
       devTrainAccuracyAt05: accuracyAt(tr.genuine, tr.impostor, 0.5),
@@ -421,7 +481,10 @@ export async function runPairs(options: PairsOptions): Promise<PairsResult> {
   const test = await pairsFromFile(meta, PAIR_FILES.devTest, options, 2);
   for (const f of [train, test]) {
     if (f.info.same === 0 || f.info.different === 0) {
-      throw new PairsError('bad-option', `${f.info.file}: ${f.info.same} same-person and ${f.info.different} different-people pairs left; need both (limit ${limit})`);
+      throw new PairsError(
+        'bad-option',
+        `${f.info.file}: ${f.info.same} same-person and ${f.info.different} different-people pairs left; need both (limit ${limit})`,
+      );
     }
   }
   const cropper = await createPhotoCropper(options.crop ?? 'face');
@@ -438,11 +501,17 @@ export async function runPairs(options: PairsOptions): Promise<PairsResult> {
     const testScored = await scorePairs(net, data, test.rows, { onProgress: progress(test.info.file), cropper });
     const headCheck = await checkHead(net, data, testScored, 4, cropper);
     if (!(headCheck.maxAbsDiff <= HEAD_TOLERANCE)) {
-      throw new PairsError('head-mismatch', `the head on cached embeddings differs from the whole network by ${headCheck.maxAbsDiff} (> ${HEAD_TOLERANCE})`);
+      throw new PairsError(
+        'head-mismatch',
+        `the head on cached embeddings differs from the whole network by ${headCheck.maxAbsDiff} (> ${HEAD_TOLERANCE})`,
+      );
     }
     return {
       ...summarizeScored(trainScored, testScored, headCheck),
-      files: { devTrain: { ...train.info, photos: trainScored.embeddings.size }, devTest: { ...test.info, photos: testScored.embeddings.size } },
+      files: {
+        devTrain: { ...train.info, photos: trainScored.embeddings.size },
+        devTest: { ...test.info, photos: testScored.embeddings.size },
+      },
       crop: cropInfo(cropper),
       modelUrlOrDir: options.modelUrlOrDir,
       backend: tf.getBackend(),

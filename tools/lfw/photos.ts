@@ -33,7 +33,12 @@ export function readPeople(file: string): { name: string; images: number }[] {
 }
 
 /** A width×height RGBA frame of one grey level with the given images pasted at their (x, y). */
-export function composeFrame(width: number, height: number, grey: number, placed: readonly { image: RgbaImage; x: number; y: number }[]): RgbaImage {
+export function composeFrame(
+  width: number,
+  height: number,
+  grey: number,
+  placed: readonly { image: RgbaImage; x: number; y: number }[],
+): RgbaImage {
   const data = new Uint8Array(width * height * 4).fill(grey);
   for (let i = 3; i < data.length; i += 4) data[i] = 255;
   for (const { image, x, y } of placed) {
@@ -61,5 +66,7 @@ export function resizeRgba(image: RgbaImage, size: number): RgbaImage {
 
 /** A webcam-like 640×480 frame: the photo in the middle of a neutral grey background. */
 export function webcamFrame(photo: RgbaImage, width = 640, height = 480): RgbaImage {
-  return composeFrame(width, height, 128, [{ image: photo, x: Math.round((width - photo.width) / 2), y: Math.round((height - photo.height) / 2) }]);
+  return composeFrame(width, height, 128, [
+    { image: photo, x: Math.round((width - photo.width) / 2), y: Math.round((height - photo.height) / 2) },
+  ]);
 }

@@ -49,7 +49,10 @@ describe('exportNetwork', () => {
     expect(r.weightBytes).toBe(4 * net.model.countParams());
     expect(JSON.parse(await readFile(path.join(out, 'model.json'), 'utf8')).userDefinedMetadata).toEqual({ note: 'test' });
     const back = await loadPairsNetwork(out);
-    const [x1, x2] = [tf.randomUniform([3, 58, 58, 3], 0, 1, 'float32', 1) as tf.Tensor4D, tf.randomUniform([3, 58, 58, 3], 0, 1, 'float32', 2) as tf.Tensor4D];
+    const [x1, x2] = [
+      tf.randomUniform([3, 58, 58, 3], 0, 1, 'float32', 1) as tf.Tensor4D,
+      tf.randomUniform([3, 58, 58, 3], 0, 1, 'float32', 2) as tf.Tensor4D,
+    ];
     expect(predict(back, x1, x2)).toEqual(predict(net, x1, x2));
     tf.dispose([x1, x2]);
     disposeNetwork(back);
@@ -71,7 +74,10 @@ describe('exportNetwork', () => {
     const loaded = await loadPretrained('http://app.test/', undefined, { fetch: fetchFile, store: createStore('export-test', 'models') });
     expect(loaded).toMatchObject({ source: 'network', biasShift: 0, bytes: REFERENCE_PARAMS.total });
     expect(loaded.net.model.countParams()).toBe(REFERENCE_PARAMS.total);
-    const [x1, x2] = [tf.randomUniform([2, 100, 100, 3], 0, 1, 'float32', 3) as tf.Tensor4D, tf.randomUniform([2, 100, 100, 3], 0, 1, 'float32', 4) as tf.Tensor4D];
+    const [x1, x2] = [
+      tf.randomUniform([2, 100, 100, 3], 0, 1, 'float32', 3) as tf.Tensor4D,
+      tf.randomUniform([2, 100, 100, 3], 0, 1, 'float32', 4) as tf.Tensor4D,
+    ];
     const [a, b] = [predict(net, x1, x2), predict(loaded.net, x1, x2)];
     a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(0.02));
     tf.dispose([x1, x2]);

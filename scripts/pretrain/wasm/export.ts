@@ -73,7 +73,8 @@ export async function exportNetwork(net: SiameseNetwork, dir: string, options: E
   let offset = 0;
   let maxError = 0;
   for (const spec of artifacts.weightSpecs!) {
-    if (spec.dtype !== 'float32' || spec.quantization) throw new Error(`${spec.name}: only float32 weights can be exported (got ${spec.dtype})`);
+    if (spec.dtype !== 'float32' || spec.quantization)
+      throw new Error(`${spec.name}: only float32 weights can be exported (got ${spec.dtype})`);
     const n = spec.shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(data.slice(offset, offset + 4 * n));
     offset += 4 * n;

@@ -73,7 +73,9 @@ describe('pretrainChunk (wasm, a scaled-down network)', () => {
     // Same pairs, augmentations and Adam state: the same weights and optimizer state, bit for bit.
     expect((await bytesOf('chunks', 'weights-4.bin')).equals(await bytesOf('whole', 'weights-4.bin'))).toBe(true);
     expect((await bytesOf('chunks', 'optimizer-4.bin')).equals(await bytesOf('whole', 'optimizer-4.bin'))).toBe(true);
-    expect(second.state.losses).toEqual(whole.state.losses.map((l, i) => ({ ...l, elapsedSeconds: second.state.losses[i]!.elapsedSeconds })));
+    expect(second.state.losses).toEqual(
+      whole.state.losses.map((l, i) => ({ ...l, elapsedSeconds: second.state.losses[i]!.elapsedSeconds })),
+    );
     expect((await readdir(path.join(dir, 'chunks'))).sort()).toEqual(['curves.csv', 'optimizer-4.bin', 'state.json', 'weights-4.bin']);
 
     // Evaluated at the start and at the end of each chunk.
@@ -116,7 +118,15 @@ describe('pretrainChunk (wasm, a scaled-down network)', () => {
     seedWeights(net, 21);
     const from = path.join(dir, 'calibrated');
     await exportNetwork(net, from, { dtype: 'float32', metadata: { calibration: { biasShift: 2 } } });
-    const result = await pretrainChunk(options('init', { settings: { ...SETTINGS, initFrom: from }, signal: AbortSignal.abort(), evalPairs: [], exportTo: path.join(dir, 'init-export'), exportDtype: 'float32' }));
+    const result = await pretrainChunk(
+      options('init', {
+        settings: { ...SETTINGS, initFrom: from },
+        signal: AbortSignal.abort(),
+        evalPairs: [],
+        exportTo: path.join(dir, 'init-export'),
+        exportDtype: 'float32',
+      }),
+    );
     expect(result.exported?.files).toContain('model.json');
     const back = await loadPairsNetwork(path.join(dir, 'init-export'));
     const [w0, w1] = [net.model.getWeights(), back.model.getWeights()];
@@ -125,7 +135,9 @@ describe('pretrainChunk (wasm, a scaled-down network)', () => {
       const expected = i === last ? tf.sub(w, 2) : w;
       expect(tf.max(tf.abs(tf.sub(expected, w1[i]!))).dataSync()[0]).toBeLessThan(1e-6);
     });
-    const meta = JSON.parse(await readFile(path.join(dir, 'init-export', 'model.json'), 'utf8')) as { userDefinedMetadata: { pretraining: { steps: number; settings: RunSettings } } };
+    const meta = JSON.parse(await readFile(path.join(dir, 'init-export', 'model.json'), 'utf8')) as {
+      userDefinedMetadata: { pretraining: { steps: number; settings: RunSettings } };
+    };
     expect(meta.userDefinedMetadata.pretraining).toMatchObject({ steps: 0, settings: { initFrom: from, seed: 9 } });
     disposeNetwork(back);
     disposeNetwork(net);

@@ -28,7 +28,17 @@ import { deriveSeed } from '../../../src/data';
 import { buildSiamese, disposeNetwork, shiftClassifierBias, type SiameseNetwork } from '../../../src/model';
 import { captureState, pairLoss, restoreState } from '../../../src/training';
 import { accuracyAt, median, rocAuc, seedWeights } from '../../../tools/common';
-import { byClass, createPhotoCropper, describeCropper, loadPairsNetwork, loadPhotos, scorePairs, type PairRow, type PhotoCrop, type PhotoCropper } from '../../../tools/lfw';
+import {
+  byClass,
+  createPhotoCropper,
+  describeCropper,
+  loadPairsNetwork,
+  loadPhotos,
+  scorePairs,
+  type PairRow,
+  type PhotoCrop,
+  type PhotoCropper,
+} from '../../../tools/lfw';
 import { exportNetwork, type ExportDtype, type ExportResult } from './export';
 import { stepPairs, type PersonPhotos, type PhotoPair } from './sampling';
 import { errorMessage } from '../../../src/common';
@@ -150,7 +160,8 @@ export async function readState(out: string): Promise<RunState | null> {
   } catch (e) {
     throw new PretrainError('bad-state', `${file} is not valid JSON (${errorMessage(e)})`);
   }
-  if (state.version !== STATE_VERSION) throw new PretrainError('bad-state', `${file} has format version ${String(state.version)}, expected ${STATE_VERSION}`);
+  if (state.version !== STATE_VERSION)
+    throw new PretrainError('bad-state', `${file} has format version ${String(state.version)}, expected ${STATE_VERSION}`);
   return state;
 }
 
@@ -158,7 +169,8 @@ function sameSettings(a: RunSettings, b: RunSettings): string | null {
   for (const key of ['seed', 'pairsPerStep', 'learningRate', 'augment', 'crop', 'initFrom'] as const) {
     if (a[key] !== b[key]) return `${key} ${String(a[key])} (now ${String(b[key])})`;
   }
-  if (JSON.stringify(validateModelConfig(a.model)) !== JSON.stringify(validateModelConfig(b.model))) return `model ${JSON.stringify(a.model)}`;
+  if (JSON.stringify(validateModelConfig(a.model)) !== JSON.stringify(validateModelConfig(b.model)))
+    return `model ${JSON.stringify(a.model)}`;
   return null;
 }
 
@@ -172,14 +184,23 @@ async function startingNetwork(settings: RunSettings): Promise<SiameseNetwork> {
   const net = await loadPairsNetwork(settings.initFrom);
   if (JSON.stringify(net.config) !== JSON.stringify(validateModelConfig(settings.model))) {
     disposeNetwork(net);
-    throw new PretrainError('settings-mismatch', `${settings.initFrom} has the architecture ${JSON.stringify(net.config)}, not ${JSON.stringify(settings.model)}`);
+    throw new PretrainError(
+      'settings-mismatch',
+      `${settings.initFrom} has the architecture ${JSON.stringify(net.config)}, not ${JSON.stringify(settings.model)}`,
+    );
   }
-  const meta = JSON.parse(await readFile(path.join(settings.initFrom, 'model.json'), 'utf8')) as { userDefinedMetadata?: { calibration?: { biasShift?: number } } };
+  const meta = JSON.parse(await readFile(path.join(settings.initFrom, 'model.json'), 'utf8')) as {
+    userDefinedMetadata?: { calibration?: { biasShift?: number } };
+  };
   shiftClassifierBias(net, meta.userDefinedMetadata?.calibration?.biasShift ?? 0);
   return net;
 }
 
-async function writeTensors(out: string, name: string, encoded: { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer }): Promise<StoredTensors> {
+async function writeTensors(
+  out: string,
+  name: string,
+  encoded: { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer },
+): Promise<StoredTensors> {
   const file = `${name}.bin`;
   await writeFile(path.join(out, `${file}.tmp`), new Uint8Array(encoded.data));
   return { file, specs: encoded.specs };
@@ -195,7 +216,13 @@ async function readTensors(out: string, stored: StoredTensors): Promise<{ specs:
  * temporary file and a rename), then removes the previous step's files. A crash at any point leaves
  * a state.json that names complete files.
  */
-async function saveCheckpoint(out: string, net: SiameseNetwork, optimizer: tf.AdamOptimizer, state: Omit<RunState, 'weights' | 'optimizer'>, previous: RunState | null): Promise<RunState> {
+async function saveCheckpoint(
+  out: string,
+  net: SiameseNetwork,
+  optimizer: tf.AdamOptimizer,
+  state: Omit<RunState, 'weights' | 'optimizer'>,
+  previous: RunState | null,
+): Promise<RunState> {
   const captured = await captureState(net, optimizer);
   const weights = await writeTensors(out, `weights-${state.step}`, captured.weights);
   const opt = await writeTensors(out, `optimizer-${state.step}`, captured.optimizer);
@@ -220,13 +247,27 @@ export function curvesCsv(state: Pick<RunState, 'losses' | 'evals'>): string {
     const l = losses.get(step);
     const e = evals.get(step);
     const elapsed = l?.elapsedSeconds ?? e!.elapsedSeconds;
-    rows.push([step, elapsed.toFixed(1), l ? l.loss.toFixed(5) : '', e?.pairs ?? '', e ? e.auc.toFixed(4) : '', e ? e.accuracy.toFixed(4) : ''].join(','));
+    rows.push(
+      [
+        step,
+        elapsed.toFixed(1),
+        l ? l.loss.toFixed(5) : '',
+        e?.pairs ?? '',
+        e ? e.auc.toFixed(4) : '',
+        e ? e.accuracy.toFixed(4) : '',
+      ].join(','),
+    );
   }
   return rows.join('\n') + '\n';
 }
 
 /** Scores the evaluation pairs with the network as it stands. */
-export async function evaluate(net: SiameseNetwork, lfwDir: string, rows: readonly PairRow[], cropper?: PhotoCropper): Promise<{ auc: number; accuracy: number }> {
+export async function evaluate(
+  net: SiameseNetwork,
+  lfwDir: string,
+  rows: readonly PairRow[],
+  cropper?: PhotoCropper,
+): Promise<{ auc: number; accuracy: number }> {
   const scored = await scorePairs(net, lfwDir, rows, { cropper });
   const { genuine, impostor } = byClass(rows, scored.scores);
   return { auc: rocAuc(genuine, impostor), accuracy: accuracyAt(genuine, impostor, 0.5) };
@@ -243,7 +284,11 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
   let saved = await readState(out);
   if (saved) {
     const diff = sameSettings(saved.settings, settings);
-    if (diff) throw new PretrainError('settings-mismatch', `${path.join(out, STATE_FILE)} is a run with ${diff}; use another folder or the same settings`);
+    if (diff)
+      throw new PretrainError(
+        'settings-mismatch',
+        `${path.join(out, STATE_FILE)} is a run with ${diff}; use another folder or the same settings`,
+      );
   }
   const net = saved ? buildSiamese(settings.model) : await startingNetwork(settings);
   const optimizer = tf.train.adam(settings.learningRate);
@@ -251,7 +296,10 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
   try {
     cropper = await createPhotoCropper(settings.crop);
     if (saved) {
-      await restoreState(net, optimizer, { weights: await readTensors(out, saved.weights), optimizer: await readTensors(out, saved.optimizer) });
+      await restoreState(net, optimizer, {
+        weights: await readTensors(out, saved.weights),
+        optimizer: await readTensors(out, saved.optimizer),
+      });
       log(`resumed at step ${saved.step} (${(saved.elapsedSeconds / 3600).toFixed(2)} h trained so far)`);
     }
     const variables = net.model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -290,7 +338,9 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
       if (options.evalPairs.length === 0 || evals.some((e) => e.step === step)) return;
       const r = await evaluate(net, lfwDir, options.evalPairs, cropper!);
       evals.push({ step, elapsedSeconds: elapsed, pairs: options.evalPairs.length, ...r });
-      log(`step ${step}: evaluation on ${options.evalPairs.length} dev-test pairs: ROC AUC ${r.auc.toFixed(4)}, accuracy at 0.5 ${(100 * r.accuracy).toFixed(1)} %`);
+      log(
+        `step ${step}: evaluation on ${options.evalPairs.length} dev-test pairs: ROC AUC ${r.auc.toFixed(4)}, accuracy at 0.5 ${(100 * r.accuracy).toFixed(1)} %`,
+      );
     };
 
     if (step === 0 && !saved) await runEval(); // the starting point of the curves
@@ -311,7 +361,11 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
       const t0 = performance.now();
       const pairs = stepPairs(people, settings.seed, step, settings.pairsPerStep);
       const loss = await trainStep(net, optimizer, variables, lfwDir, pairs, size, settings, step, cropper);
-      if (!Number.isFinite(loss)) throw new PretrainError('nan-loss', `The loss became ${loss} at step ${step}; the last checkpoint (step ${saved?.step ?? 0}) is intact`);
+      if (!Number.isFinite(loss))
+        throw new PretrainError(
+          'nan-loss',
+          `The loss became ${loss} at step ${step}; the last checkpoint (step ${saved?.step ?? 0}) is intact`,
+        );
       const ms = performance.now() - t0;
       stepMs.push(ms);
       chunkSeconds += ms / 1000;
@@ -326,15 +380,27 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
     }
     await runEval();
     saved = await saveCheckpoint(out, net, optimizer, snapshot(why), saved);
-    log(`chunk done (${why}): steps ${fromStep}–${step}, ${chunkSeconds.toFixed(0)} s; ${(elapsed / 3600).toFixed(2)} h in all; ${describeCropper(cropper)}`);
+    log(
+      `chunk done (${why}): steps ${fromStep}–${step}, ${chunkSeconds.toFixed(0)} s; ${(elapsed / 3600).toFixed(2)} h in all; ${describeCropper(cropper)}`,
+    );
     let exported: ExportResult | null = null;
     if (options.exportTo !== undefined) {
       const last = evals[evals.length - 1];
       exported = await exportNetwork(net, options.exportTo, {
         dtype: options.exportDtype ?? 'uint8',
-        metadata: { pretraining: { pipeline: 'scripts/pretrain/pretrain-wasm.mjs', settings, steps: step, trainSeconds: Math.round(elapsed), lastEval: last ?? null } },
+        metadata: {
+          pretraining: {
+            pipeline: 'scripts/pretrain/pretrain-wasm.mjs',
+            settings,
+            steps: step,
+            trainSeconds: Math.round(elapsed),
+            lastEval: last ?? null,
+          },
+        },
       });
-      log(`exported to ${options.exportTo} (${(exported.weightBytes / 2 ** 20).toFixed(1)} MiB of weights, ${options.exportDtype ?? 'uint8'})`);
+      log(
+        `exported to ${options.exportTo} (${(exported.weightBytes / 2 ** 20).toFixed(1)} MiB of weights, ${options.exportDtype ?? 'uint8'})`,
+      );
     }
     return { state: saved, why, stepsThisChunk: step - fromStep, exported };
   } finally {
@@ -356,10 +422,20 @@ async function trainStep(
   cropper: PhotoCropper,
 ): Promise<number> {
   // One side after the other: the face crop's detector runs tf.js ops of its own.
-  const a = await loadPhotos(lfwDir, pairs.map((p) => p.a), size, cropper);
+  const a = await loadPhotos(
+    lfwDir,
+    pairs.map((p) => p.a),
+    size,
+    cropper,
+  );
   let b: tf.Tensor4D;
   try {
-    b = await loadPhotos(lfwDir, pairs.map((p) => p.b), size, cropper);
+    b = await loadPhotos(
+      lfwDir,
+      pairs.map((p) => p.b),
+      size,
+      cropper,
+    );
   } catch (e) {
     a.dispose();
     throw e;
@@ -368,7 +444,10 @@ async function trainStep(
     const seed = deriveSeed(settings.seed, AUGMENT_SALT + step);
     const cost = tf.tidy(() => {
       const [x1, x2] = settings.augment ? [augmentBatch(a, deriveSeed(seed, 0)), augmentBatch(b, deriveSeed(seed, 1))] : [a, b];
-      const labels = tf.tensor2d(pairs.map((p) => p.label), [pairs.length, 1]);
+      const labels = tf.tensor2d(
+        pairs.map((p) => p.label),
+        [pairs.length, 1],
+      );
       return optimizer.minimize(() => pairLoss(labels, net.model.apply([x1, x2], { training: true }) as tf.Tensor), true, variables)!;
     });
     try {
@@ -380,4 +459,3 @@ async function trainStep(
     tf.dispose([a, b]);
   }
 }
-

@@ -103,11 +103,16 @@ export async function main(argv: readonly string[], root: string): Promise<void>
   const trainNames = await readPeopleFile(path.join(metaDir, 'people-dev-train.tsv'));
   const testNames = new Set(await readPeopleFile(path.join(metaDir, 'people-dev-test.tsv')));
   const overlap = trainNames.filter((n) => testNames.has(n));
-  if (overlap.length > 0) throw new Error(`people-dev-train.tsv and people-dev-test.tsv share ${overlap.length} people (e.g. ${overlap[0]})`);
+  if (overlap.length > 0)
+    throw new Error(`people-dev-train.tsv and people-dev-test.tsv share ${overlap.length} people (e.g. ${overlap[0]})`);
   const people = await listPeople(lfwDir, trainNames);
   const trainSet = new Set(people.map((p) => p.name));
-  const evalRows = selectPairs(await readPairsFile(path.join(metaDir, 'pairs-dev-test.tsv')), { limit: int('eval-pairs', a['eval-pairs'], 200), seed: settings.seed });
-  if (evalRows.some((r) => trainSet.has(personOf(r.left)) || trainSet.has(personOf(r.right)))) throw new Error('An evaluation pair shows a training person');
+  const evalRows = selectPairs(await readPairsFile(path.join(metaDir, 'pairs-dev-test.tsv')), {
+    limit: int('eval-pairs', a['eval-pairs'], 200),
+    seed: settings.seed,
+  });
+  if (evalRows.some((r) => trainSet.has(personOf(r.left)) || trainSet.has(personOf(r.right))))
+    throw new Error('An evaluation pair shows a training person');
 
   await useWasmBackend();
   const photos = people.reduce((s, p) => s + p.photos.length, 0);

@@ -46,7 +46,10 @@ export async function listPeople(lfwDir: string, names: readonly string[]): Prom
     } catch {
       continue;
     }
-    const photos = files.filter((f) => /\.jpe?g$/i.test(f)).sort().map((f) => `${name}/${f}`);
+    const photos = files
+      .filter((f) => /\.jpe?g$/i.test(f))
+      .sort()
+      .map((f) => `${name}/${f}`);
     if (photos.length > 0) people.push({ name, photos });
   }
   checkPeople(people);
@@ -55,7 +58,8 @@ export async function listPeople(lfwDir: string, names: readonly string[]): Prom
 
 function checkPeople(people: readonly PersonPhotos[]): void {
   if (people.length < 2) throw new SamplingError(`Pretraining needs at least two people with photos; found ${people.length}`);
-  if (!people.some((p) => p.photos.length >= 2)) throw new SamplingError('Pretraining needs at least one person with two or more photos (for same-person pairs)');
+  if (!people.some((p) => p.photos.length >= 2))
+    throw new SamplingError('Pretraining needs at least one person with two or more photos (for same-person pairs)');
 }
 
 /**

@@ -19,7 +19,9 @@ export function lfwPhotos(person: string, max = Infinity): [string, Uint8Array<A
 
 /** A tar of the given members (fixed mtime, so the bytes are repeatable). */
 export function makeTar(members: readonly (readonly [string, Uint8Array])[]): Promise<Uint8Array<ArrayBuffer>> {
-  return packTar(members.map(([name, body]) => ({ header: { name, size: body.byteLength, mtime: new Date(0), type: 'file' as const }, body })));
+  return packTar(
+    members.map(([name, body]) => ({ header: { name, size: body.byteLength, mtime: new Date(0), type: 'file' as const }, body })),
+  );
 }
 
 export function gzip(bytes: Uint8Array): Uint8Array<ArrayBuffer> {

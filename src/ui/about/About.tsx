@@ -9,10 +9,10 @@ export function AboutContent() {
       <h3>Privacy</h3>
       <p>
         Everything happens on this device. Camera frames, captured and imported images, and the trained model are processed in this browser
-        tab and stored in this browser&apos;s IndexedDB. Nothing is uploaded: the app has no server, loads nothing from other sites (its bundled files, such
-        as the negative images, come from where the app itself is served), and its Content-Security-Policy forbids connections to other
-        sites. Delete your samples in the galleries, or clear this site&apos;s data in the
-        browser settings, to remove them.
+        tab and stored in this browser&apos;s IndexedDB. Nothing is uploaded: the app has no server, loads nothing from other sites (its
+        bundled files, such as the negative images, come from where the app itself is served), and its Content-Security-Policy forbids
+        connections to other sites. Delete your samples in the galleries, or clear this site&apos;s data in the browser settings, to remove
+        them.
       </p>
       <h3>How it works</h3>
       <p>

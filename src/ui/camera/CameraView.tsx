@@ -9,12 +9,35 @@ import './face.css';
 const DEFAULT_FRAME = { width: 640, height: 480 } as const;
 
 /** The capture square over the preview, in frame coordinates (the SVG is mirrored like the video). */
-function SquareLayer({ square, w, h, mode, children }: { square: Square | null; w: number; h: number; mode: string; children?: ReactNode }) {
+function SquareLayer({
+  square,
+  w,
+  h,
+  mode,
+  children,
+}: {
+  square: Square | null;
+  w: number;
+  h: number;
+  mode: string;
+  children?: ReactNode;
+}) {
   return (
-    <svg className="camera-square camera-mirrored" viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none" aria-hidden="true" data-testid="capture-square" data-mode={mode}>
+    <svg
+      className="camera-square camera-mirrored"
+      viewBox={`0 0 ${w} ${h}`}
+      preserveAspectRatio="none"
+      aria-hidden="true"
+      data-testid="capture-square"
+      data-mode={mode}
+    >
       {square && (
         <>
-          <path className="camera-square-mask" fillRule="evenodd" d={`M0 0H${w}V${h}H0Z M${square.x} ${square.y}h${square.size}v${square.size}h${-square.size}Z`} />
+          <path
+            className="camera-square-mask"
+            fillRule="evenodd"
+            d={`M0 0H${w}V${h}H0Z M${square.x} ${square.y}h${square.size}v${square.size}h${-square.size}Z`}
+          />
           <rect
             className="camera-square-outline"
             data-testid="capture-square-rect"
@@ -81,7 +104,16 @@ export function CameraView({ children }: { children?: ReactNode }) {
           {hint.text}
         </div>
       )}
-      {last && <div key={last.seq} className={`camera-flash camera-flash-${last.kind}`} aria-hidden="true" data-testid="capture-flash" data-kind={last.kind} data-seq={last.seq} />}
+      {last && (
+        <div
+          key={last.seq}
+          className={`camera-flash camera-flash-${last.kind}`}
+          aria-hidden="true"
+          data-testid="capture-flash"
+          data-kind={last.kind}
+          data-seq={last.seq}
+        />
+      )}
       <div className="camera-overlay-slot">{children}</div>
       {phase === 'starting' && (
         <div className="camera-status" role="status">

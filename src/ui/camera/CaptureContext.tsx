@@ -73,7 +73,8 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
         notify('error', text);
       };
       const { video, ready, square, error } = cameraRef.current;
-      if (!video || !ready || !square) return refuse(error ? error.message : 'The camera is not running yet: wait for the preview, then capture.');
+      if (!video || !ready || !square)
+        return refuse(error ? error.message : 'The camera is not running yet: wait for the preview, then capture.');
       const { mode, tracker } = faceRef.current;
       if (mode === 'loading') return refuse('The face detector is still loading: capture again in a moment.');
       let frame: ImageData;
@@ -107,7 +108,13 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
         return refuse(`Could not encode the capture: ${errorMessage(e)}`);
       }
       try {
-        await getSampleStore().addSample(image.blob, { kind, source: 'webcam', width: image.width, height: image.height, createdAt: takenAt });
+        await getSampleStore().addSample(image.blob, {
+          kind,
+          source: 'webcam',
+          width: image.width,
+          height: image.height,
+          createdAt: takenAt,
+        });
       } catch (e) {
         // Nothing was stored (e.g. storage full): no flash, the message names the sample.
         repeaterRef.current?.releaseAll();
@@ -128,7 +135,13 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
     repeaterRef.current = repeater;
 
     const onKeyDown = (e: KeyboardEvent) => {
-      const kind = captureKindForKey({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, target: e.target as Element | null });
+      const kind = captureKindForKey({
+        key: e.key,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        target: e.target as Element | null,
+      });
       if (!kind) return;
       e.preventDefault();
       if (!e.repeat) repeater.press(kind); // the OS auto-repeat is ignored; the repeater keeps its own rate

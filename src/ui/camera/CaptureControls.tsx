@@ -73,7 +73,8 @@ export function CaptureControls() {
       <p className="capture-help">
         {loaded ? (
           <>
-            {mode === 'fixed' ? 'Put your face in the square' : 'Face the camera'} and press or hold <kbd>A</kbd> anchor, <kbd>P</kbd> positive or <kbd>V</kbd> verification.
+            {mode === 'fixed' ? 'Put your face in the square' : 'Face the camera'} and press or hold <kbd>A</kbd> anchor, <kbd>P</kbd>{' '}
+            positive or <kbd>V</kbd> verification.
           </>
         ) : (
           'Reading stored samples…'

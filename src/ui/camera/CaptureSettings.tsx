@@ -11,7 +11,11 @@ export interface CaptureSettings {
   setFaceThreshold(threshold: number): void;
 }
 
-const CaptureSettingsContext = createContext<CaptureSettings>({ config: DEFAULT_CAPTURE_CONFIG, setCropMode: () => undefined, setFaceThreshold: () => undefined });
+const CaptureSettingsContext = createContext<CaptureSettings>({
+  config: DEFAULT_CAPTURE_CONFIG,
+  setCropMode: () => undefined,
+  setFaceThreshold: () => undefined,
+});
 
 export function useCaptureSettings(): CaptureSettings {
   return useContext(CaptureSettingsContext);

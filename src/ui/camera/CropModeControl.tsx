@@ -17,7 +17,13 @@ export function CropModeControl() {
   return (
     <div className="crop-mode">
       <label htmlFor={id}>Capture square:</label>
-      <select id={id} name="cropMode" data-testid="crop-mode" value={config.cropMode} onChange={(e) => setCropMode(e.currentTarget.value as CropMode)}>
+      <select
+        id={id}
+        name="cropMode"
+        data-testid="crop-mode"
+        value={config.cropMode}
+        onChange={(e) => setCropMode(e.currentTarget.value as CropMode)}
+      >
         {(Object.keys(LABELS) as CropMode[]).map((m) => (
           <option key={m} value={m}>
             {LABELS[m]}

@@ -108,7 +108,10 @@ export function FaceProvider({ children }: { children: ReactNode }) {
   const mode: FaceState['mode'] = status === 'ready' ? 'face' : status === 'loading' ? 'loading' : 'fixed';
   const detector = status === 'ready' ? (current?.detector ?? null) : null;
   // The user's face-confidence threshold over the detector's crop rule; a new threshold, a new tracker.
-  const tracker = useMemo(() => (detector ? new FaceTracker({ detector, rule: { ...DEFAULT_FACE_CONFIG, scoreThreshold: faceThreshold } }) : null), [detector, faceThreshold]);
+  const tracker = useMemo(
+    () => (detector ? new FaceTracker({ detector, rule: { ...DEFAULT_FACE_CONFIG, scoreThreshold: faceThreshold } }) : null),
+    [detector, faceThreshold],
+  );
 
   // The tracking loop: while the camera runs in face mode.
   const [attempt, setAttempt] = useState(0);
@@ -144,7 +147,13 @@ export function FaceProvider({ children }: { children: ReactNode }) {
   }, [track, tracker, video, attempt]);
 
   const value = useMemo<FaceState>(
-    () => ({ requested, mode, status, error: status === 'failed' ? (current?.error ?? null) : null, tracker: mode === 'face' ? tracker : null }),
+    () => ({
+      requested,
+      mode,
+      status,
+      error: status === 'failed' ? (current?.error ?? null) : null,
+      tracker: mode === 'face' ? tracker : null,
+    }),
     [requested, mode, status, current, tracker],
   );
   return <FaceContext.Provider value={value}>{children}</FaceContext.Provider>;

@@ -4,7 +4,11 @@ import type { FaceFrame } from '../../verify';
 import { faceHint, noFaceCapture, squareOf } from './faceView';
 
 function face(x: number, size: number, score: number): Face {
-  return { box: { x, y: 100, width: size, height: size }, score, keypoints: KEYPOINT_NAMES.map((name) => ({ name, x: x + size / 2, y: 100 + size / 2 })) };
+  return {
+    box: { x, y: 100, width: size, height: size },
+    score,
+    keypoints: KEYPOINT_NAMES.map((name) => ({ name, x: x + size / 2, y: 100 + size / 2 })),
+  };
 }
 
 function frame(faces: Face[], crop: FaceFrame['crop']): FaceFrame {
@@ -32,7 +36,10 @@ describe('faceHint', () => {
 
   it('says the detector is loading, or failed and the fixed square is used', () => {
     expect(faceHint({ requested: 'face', status: 'loading' }, null)).toMatchObject({ kind: 'loading' });
-    expect(faceHint({ requested: 'face', status: 'failed' }, null)).toMatchObject({ kind: 'failed', text: expect.stringContaining('fixed centred square') });
+    expect(faceHint({ requested: 'face', status: 'failed' }, null)).toMatchObject({
+      kind: 'failed',
+      text: expect.stringContaining('fixed centred square'),
+    });
   });
 });
 

@@ -21,7 +21,8 @@ export interface FaceHint {
 }
 
 /** Why a capture was refused in face mode: no face reached the face-confidence threshold on that frame. */
-export const noFaceCapture = (threshold: number = DEFAULT_FACE_CONFIG.scoreThreshold): string => `No face found (confidence below ${threshold}): nothing was captured.`;
+export const noFaceCapture = (threshold: number = DEFAULT_FACE_CONFIG.scoreThreshold): string =>
+  `No face found (confidence below ${threshold}): nothing was captured.`;
 
 /** The hint over the preview, or null when there is nothing to say. */
 export function faceHint(face: Pick<FaceState, 'requested' | 'status'>, frame: FaceFrame | null): FaceHint | null {

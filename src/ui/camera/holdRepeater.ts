@@ -37,7 +37,8 @@ export interface HoldRepeaterOptions<K> {
 
 /** The repeat interval for a rate in captures per second (e.g. 4/s → 250 ms). */
 export function repeatIntervalMs(perSecond: number): number {
-  if (!(perSecond > 0) || !Number.isFinite(perSecond)) throw new Error(`repeatIntervalMs: rate must be a positive number, got ${perSecond}`);
+  if (!(perSecond > 0) || !Number.isFinite(perSecond))
+    throw new Error(`repeatIntervalMs: rate must be a positive number, got ${perSecond}`);
   return 1000 / perSecond;
 }
 

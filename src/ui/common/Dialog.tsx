@@ -92,7 +92,13 @@ export function ConfirmDialog({ open, title, message, confirmLabel, onConfirm, o
           <button type="button" className="btn" onClick={onCancel} data-testid="confirm-cancel">
             Cancel
           </button>
-          <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} onClick={onConfirm} data-testid="confirm-ok" autoFocus>
+          <button
+            type="button"
+            className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}
+            onClick={onConfirm}
+            data-testid="confirm-ok"
+            autoFocus
+          >
             {confirmLabel}
           </button>
         </>

@@ -39,7 +39,11 @@ export function MessagesProvider({ children }: { children: ReactNode }) {
     (tone: MessageTone, text: string) => {
       const id = nextId.current++;
       setList((l) => (l.some((m) => m.tone === tone && m.text === text) ? l : [...l, { id, tone, text }].slice(-MAX_SHOWN)));
-      if (tone !== 'error') timers.current.set(id, setTimeout(() => dismiss(id), AUTO_DISMISS_MS));
+      if (tone !== 'error')
+        timers.current.set(
+          id,
+          setTimeout(() => dismiss(id), AUTO_DISMISS_MS),
+        );
     },
     [dismiss],
   );
@@ -58,7 +62,12 @@ export function MessagesProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="toasts" aria-live="polite">
         {list.map((m) => (
-          <div key={m.id} className={`toast toast-${m.tone}`} role={m.tone === 'error' ? 'alert' : 'status'} data-testid={`message-${m.tone}`}>
+          <div
+            key={m.id}
+            className={`toast toast-${m.tone}`}
+            role={m.tone === 'error' ? 'alert' : 'status'}
+            data-testid={`message-${m.tone}`}
+          >
             <span>{m.text}</span>
             <button type="button" className="btn btn-icon" aria-label="Dismiss message" onClick={() => dismiss(m.id)}>
               ×

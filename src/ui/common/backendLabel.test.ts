@@ -6,7 +6,10 @@ describe('backendLabel', () => {
     expect(backendLabel({ name: 'webgl' })).toEqual({ text: 'webgl', detail: null });
     expect(backendLabel({ name: 'wasm', threads: 4 })).toEqual({ text: 'wasm · 4 threads', detail: null });
     expect(backendLabel({ name: 'wasm', threads: 1 })).toEqual({ text: 'wasm', detail: null });
-    expect(backendLabel({ backend: 'cpu', fallbackReason: 'WebGL is not available' })).toEqual({ text: 'cpu', detail: 'WebGL is not available' });
+    expect(backendLabel({ backend: 'cpu', fallbackReason: 'WebGL is not available' })).toEqual({
+      text: 'cpu',
+      detail: 'WebGL is not available',
+    });
     expect(backendLabel('webgpu')).toEqual({ text: 'webgpu', detail: null });
   });
   it('shows nothing for a missing or unrecognisable report', () => {

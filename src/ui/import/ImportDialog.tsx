@@ -17,8 +17,7 @@ function Summary({ kind, summary }: { kind: SampleKind; summary: ImportSummary }
   return (
     <div className="import-summary" data-testid="import-summary" role="status">
       <p>
-        <strong>{summaryHeadline(summary)}</strong>{' '}
-        {imported > 0 ? `The images were added to the ${kind} samples.` : 'Nothing was added.'}
+        <strong>{summaryHeadline(summary)}</strong> {imported > 0 ? `The images were added to the ${kind} samples.` : 'Nothing was added.'}
       </p>
       {cancelled && <p>The import was cancelled; the images imported before are kept.</p>}
       {error && (
@@ -118,7 +117,14 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
     >
       <div className="import-kind">
         <label htmlFor={kindId}>Add the images to</label>
-        <select id={kindId} name="import-kind" data-testid="import-kind" value={kind} disabled={running} onChange={(e) => setKind(e.target.value as SampleKind)}>
+        <select
+          id={kindId}
+          name="import-kind"
+          data-testid="import-kind"
+          value={kind}
+          disabled={running}
+          onChange={(e) => setKind(e.target.value as SampleKind)}
+        >
           {SAMPLE_KINDS.map((k) => (
             <option key={k} value={k}>
               {KIND_LABELS[k]} samples

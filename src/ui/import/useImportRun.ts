@@ -1,7 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../common';
 import { DEFAULT_CAPTURE_CONFIG, type CropMode } from '../../config';
-import { getSettingsStore, importImages, type ImportItem, type ImportProgress, type ImportSummary, type LocateSquare, type SampleKind } from '../../data';
+import {
+  getSettingsStore,
+  importImages,
+  type ImportItem,
+  type ImportProgress,
+  type ImportSummary,
+  type LocateSquare,
+  type SampleKind,
+} from '../../data';
 import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
 import { createImportLocate } from '../../face';
@@ -110,7 +118,9 @@ export function useImportRun(): ImportRun {
             locate = await createImportLocate();
           } catch (e) {
             if (ac.signal.aborted) return setState({ phase: 'done', kind, summary: { imported: 0, skipped: [], cancelled: true } });
-            throw new Error(`the face detector could not be loaded (${errorMessage(e)}). Imports with the fixed crop still work.`, { cause: e });
+            throw new Error(`the face detector could not be loaded (${errorMessage(e)}). Imports with the fixed crop still work.`, {
+              cause: e,
+            });
           }
         }
         const summary = await importImages(items, {

@@ -126,7 +126,9 @@ export function ModelProvider({ children }: { children: ReactNode }) {
     // When it is the current model already (and its backend is alive), it stays.
     const pretrainedInUse = () => {
       const now = currentRef.current;
-      return now.source === 'pretrained' && now.net !== null && now.net === netRef.current ? { net: now.net, meta: now.meta, note: now.note } : null;
+      return now.source === 'pretrained' && now.net !== null && now.net === netRef.current
+        ? { net: now.net, meta: now.meta, note: now.note }
+        : null;
     };
     const { model: next, reused } = await loadAppModel({ key: MODEL_KEY, baseUrl: import.meta.env.BASE_URL, pretrainedInUse });
     if (mine === seq.current) replace(next);

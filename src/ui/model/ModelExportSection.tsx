@@ -56,7 +56,13 @@ export function ModelExportSection({ onError }: { onError: (message: string | nu
         Three files: <code>{MODEL_FILE_NAMES.model}</code> and <code>{MODEL_FILE_NAMES.weights}</code> (the standard TensorFlow.js format)
         and <code>{MODEL_FILE_NAMES.meta}</code> (configuration and thresholds). They stay on your device unless you move them.
       </p>
-      <button type="button" className="btn" onClick={() => void prepareExport()} disabled={!model.net || exporting} data-testid="model-export">
+      <button
+        type="button"
+        className="btn"
+        onClick={() => void prepareExport()}
+        disabled={!model.net || exporting}
+        data-testid="model-export"
+      >
         {exporting ? 'Preparing files…' : 'Export model files'}
       </button>
       {current && (

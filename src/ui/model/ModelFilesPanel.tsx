@@ -18,7 +18,13 @@ export function ModelFilesPanel() {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleting, setDeleting] = useState(false);
 
-  const description = describeModel({ status: model.status, source: model.source, training: model.meta?.training, createdAt: model.meta?.createdAt, error: model.error });
+  const description = describeModel({
+    status: model.status,
+    source: model.source,
+    training: model.meta?.training,
+    createdAt: model.meta?.createdAt,
+    error: model.error,
+  });
 
   const deleteTrained = async () => {
     setDeleting(true);
@@ -52,7 +58,13 @@ export function ModelFilesPanel() {
         (confirmDelete ? (
           <p className="model-confirm" role="group" aria-label="Delete the trained model?">
             Delete the trained model? The pretrained face model takes its place.{' '}
-            <button type="button" className="btn btn-danger" onClick={() => void deleteTrained()} disabled={deleting} data-testid="model-delete-confirm">
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={() => void deleteTrained()}
+              disabled={deleting}
+              data-testid="model-delete-confirm"
+            >
               {deleting ? 'Deleting…' : 'Delete'}
             </button>{' '}
             <button type="button" className="btn" onClick={() => setConfirmDelete(false)} disabled={deleting}>

@@ -38,7 +38,10 @@ export function trainedFrom(training: unknown): TrainingStart | null {
 
 export const PRETRAINED_TITLE = 'Pretrained face model — works now, gets better after Train';
 
-export function describeModel(m: ModelStatusInput, formatDate: (iso: string) => string = (iso) => new Date(iso).toLocaleString()): ModelDescription {
+export function describeModel(
+  m: ModelStatusInput,
+  formatDate: (iso: string) => string = (iso) => new Date(iso).toLocaleString(),
+): ModelDescription {
   const saved = m.createdAt ? ` Saved ${formatDate(m.createdAt)}.` : '';
   if (m.status === 'loading') return { kind: 'loading', title: 'Loading the model…', detail: '' };
   if (m.status !== 'ready' || m.source === null) {
@@ -62,7 +65,15 @@ export function describeModel(m: ModelStatusInput, formatDate: (iso: string) => 
     };
   }
   if (from === 'scratch') {
-    return { kind: 'scratch', title: 'Trained on you from scratch', detail: `Trained from random weights on your captures and stored in this browser.${saved}` };
+    return {
+      kind: 'scratch',
+      title: 'Trained on you from scratch',
+      detail: `Trained from random weights on your captures and stored in this browser.${saved}`,
+    };
   }
-  return { kind: 'imported', title: 'Imported model', detail: `A model from files, stored in this browser.${saved} Delete it to go back to the pretrained model.` };
+  return {
+    kind: 'imported',
+    title: 'Imported model',
+    detail: `A model from files, stored in this browser.${saved} Delete it to go back to the pretrained model.`,
+  };
 }

@@ -26,9 +26,7 @@ export function NegativesStatus() {
   if (load.phase === 'error') {
     return (
       <div className="negatives-status negatives-error" role="alert" data-testid="negatives-error">
-        <p>
-          The bundled negative images could not be loaded: {load.message} You can import photos of other people as negatives instead.
-        </p>
+        <p>The bundled negative images could not be loaded: {load.message} You can import photos of other people as negatives instead.</p>
         <button type="button" className="btn" onClick={() => loadBundledNegatives(import.meta.env.BASE_URL, () => void refresh())}>
           Try again
         </button>

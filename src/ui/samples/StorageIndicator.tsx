@@ -36,7 +36,9 @@ export function StorageIndicator() {
   const full = quota !== null && quota > 0 ? usage / quota : null;
   const title = [
     `This site stores ${formatBytes(usage)}${quota !== null ? ` of ${formatBytes(quota)} allowed` : ''}.`,
-    persisted ? 'Storage is persistent: the browser will not clear it under disk pressure.' : 'Storage is not persistent: the browser may clear it when disk space runs low.',
+    persisted
+      ? 'Storage is persistent: the browser will not clear it under disk pressure.'
+      : 'Storage is not persistent: the browser may clear it when disk space runs low.',
   ].join(' ');
   return (
     <div className={`storage ${full !== null && full > 0.9 ? 'storage-high' : ''}`} title={title} data-testid="storage-info">

@@ -46,8 +46,18 @@ export function Thumbnail({ record, onDelete }: { record: SampleRecord; onDelete
   const label = describeSample(record);
   return (
     <li ref={ref} className="thumb" data-testid="thumb">
-      {url ? <img src={url} alt={label} title={label} width={96} height={96} decoding="async" /> : <div className="thumb-placeholder" aria-label={failed ? `${label} (image missing)` : label} />}
-      <button type="button" className="thumb-delete" aria-label={`Delete ${label}`} title="Delete this sample" onClick={() => onDelete(record)}>
+      {url ? (
+        <img src={url} alt={label} title={label} width={96} height={96} decoding="async" />
+      ) : (
+        <div className="thumb-placeholder" aria-label={failed ? `${label} (image missing)` : label} />
+      )}
+      <button
+        type="button"
+        className="thumb-delete"
+        aria-label={`Delete ${label}`}
+        title="Delete this sample"
+        onClick={() => onDelete(record)}
+      >
         ×
       </button>
     </li>

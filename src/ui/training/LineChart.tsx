@@ -46,7 +46,13 @@ export function LineChart({ title, description, series, xMax, yRange, testId }: 
         </text>
         {series.map((ser) => (
           <g key={ser.name} data-series={ser.name}>
-            <path d={seriesPath(ser.values, s)} fill="none" style={{ stroke: ser.color }} strokeWidth={2} strokeDasharray={ser.dashed ? '5 3' : undefined} />
+            <path
+              d={seriesPath(ser.values, s)}
+              fill="none"
+              style={{ stroke: ser.color }}
+              strokeWidth={2}
+              strokeDasharray={ser.dashed ? '5 3' : undefined}
+            />
             {ser.values.map((v, i) =>
               v === null || !Number.isFinite(v) ? null : <circle key={i} cx={s.x(i + 1)} cy={s.y(v)} r={2.5} style={{ fill: ser.color }} />,
             )}

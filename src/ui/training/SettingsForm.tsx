@@ -36,7 +36,10 @@ const INPUT_MODES: Readonly<Partial<Record<SettingsField, 'numeric' | 'decimal'>
   trainFraction: 'decimal',
 };
 
-const SELECT_OPTIONS: Readonly<Partial<Record<SettingsField, Readonly<Record<string, string>>>>> = { pool: POOL_LABELS, freeze: FREEZE_LABELS };
+const SELECT_OPTIONS: Readonly<Partial<Record<SettingsField, Readonly<Record<string, string>>>>> = {
+  pool: POOL_LABELS,
+  freeze: FREEZE_LABELS,
+};
 
 const isBoolean = (field: SettingsField): boolean => (BOOLEAN_FIELDS as readonly SettingsField[]).includes(field);
 
@@ -47,7 +50,8 @@ const isBoolean = (field: SettingsField): boolean => (BOOLEAN_FIELDS as readonly
  */
 export function SettingsForm({ form, errors, disabled, onChange, samplesNote, advancedOpen, onAdvancedToggle }: SettingsFormProps) {
   const id = useId();
-  const describedBy = (field: SettingsField) => [`${id}-${field}-help`, errors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ');
+  const describedBy = (field: SettingsField) =>
+    [`${id}-${field}-help`, errors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ');
   const help = (field: SettingsField, extra = '') => (
     <p id={`${id}-${field}-help`} className="train-help" title={SETTINGS_FIELDS[field].detail}>
       {SETTINGS_FIELDS[field].help}
@@ -86,7 +90,13 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote, ad
       <div key={name} className="train-field">
         <label htmlFor={`${id}-${name}`}>{label}</label>
         {options ? (
-          <select id={`${id}-${name}`} name={name} value={form[name]} aria-describedby={describedBy(name)} onChange={(e) => onChange(name, e.currentTarget.value)}>
+          <select
+            id={`${id}-${name}`}
+            name={name}
+            value={form[name]}
+            aria-describedby={describedBy(name)}
+            onChange={(e) => onChange(name, e.currentTarget.value)}
+          >
             {Object.entries(options).map(([value, text]) => (
               <option key={value} value={value}>
                 {text}
@@ -134,7 +144,12 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote, ad
         {fieldError('start')}
       </fieldset>
       {field('epochs')}
-      <details className="train-advanced" data-testid="train-advanced" open={advancedOpen} onToggle={(e) => onAdvancedToggle(e.currentTarget.open)}>
+      <details
+        className="train-advanced"
+        data-testid="train-advanced"
+        open={advancedOpen}
+        onToggle={(e) => onAdvancedToggle(e.currentTarget.open)}
+      >
         <summary>
           Advanced
           {invalid.length > 0 ? (

@@ -17,7 +17,9 @@ export function TrainingCharts({ history, epochs }: { history: readonly EpochMet
   const lossDesc = l
     ? `After epoch ${l.epoch}: training loss ${l.trainLoss.toFixed(3)}, test loss ${l.testLoss.toFixed(3)}.`
     : 'No epoch finished yet.';
-  const prDesc = l ? `After epoch ${l.epoch}: test precision ${l.precision.toFixed(2)}, recall ${l.recall.toFixed(2)}.` : 'No epoch finished yet.';
+  const prDesc = l
+    ? `After epoch ${l.epoch}: test precision ${l.precision.toFixed(2)}, recall ${l.recall.toFixed(2)}.`
+    : 'No epoch finished yet.';
   return (
     <div className="train-charts" data-testid="train-chart" data-epochs={history.length}>
       <LineChart

@@ -64,7 +64,8 @@ function FinalMetrics({
         {testPairs !== null ? `, ${testPairs} test pairs` : ''}).
       </p>
       <p className="train-help">
-        Measured on held-out pairs from the same captures as the training pairs, so expect lower accuracy on new images (another day, other light).
+        Measured on held-out pairs from the same captures as the training pairs, so expect lower accuracy on new images (another day, other
+        light).
       </p>
       {calibrated && (
         <p className="train-help" data-testid="train-calibration" data-kind={calibration?.kind}>
@@ -91,7 +92,12 @@ export function TrainingPanel() {
   const running = isRunning(view);
   const s = settings.settings;
 
-  const readiness = trainingReadiness({ counts: samples.counts, samplesPerClass: s.samplesPerClass, batchSize: s.batchSize, trainFraction: s.trainFraction });
+  const readiness = trainingReadiness({
+    counts: samples.counts,
+    samplesPerClass: s.samplesPerClass,
+    batchSize: s.batchSize,
+    trainFraction: s.trainFraction,
+  });
   const offer = resumeOffer(run.checkpoint, s);
   const canTrain = !running && settings.valid && readiness.ready && samples.loaded;
   // Before anything runs, the charts show the checkpoint's history (resuming continues it) or the
@@ -103,7 +109,12 @@ export function TrainingPanel() {
   const chartEpochs = idle ? (offer.kind === 'resume' ? offer.totalEpochs : (stored?.trainingConfig.epochs ?? 0)) : view.epochs;
   const final =
     view.phase === 'done' || view.phase === 'stopped'
-      ? { history: view.history, outcome: view.phase === 'done' ? 'Training finished' : 'Training stopped', testPairs: run.where?.testPairs ?? null, calibration: view.calibration }
+      ? {
+          history: view.history,
+          outcome: view.phase === 'done' ? 'Training finished' : 'Training stopped',
+          testPairs: run.where?.testPairs ?? null,
+          calibration: view.calibration,
+        }
       : idle && offer.kind === 'none' && stored
         ? { history: stored.history, outcome: 'The stored model was trained', testPairs: stored.testPairs, calibration: stored.calibration }
         : null;
@@ -115,8 +126,8 @@ export function TrainingPanel() {
     : model.backendNotice
       ? model.backendNotice
       : model.backend
-      ? `Backend: ${model.backend.reason}. Training runs in a background worker, which picks its backend the same way (where it can only get a slower one, training runs in this page instead).`
-      : 'Choosing the backend…';
+        ? `Backend: ${model.backend.reason}. Training runs in a background worker, which picks its backend the same way (where it can only get a slower one, training runs in this page instead).`
+        : 'Choosing the backend…';
 
   return (
     <section className="card training-panel" aria-labelledby="training-title">
@@ -172,7 +183,13 @@ export function TrainingPanel() {
       {run.checkpointError && !running && <p className="train-error">The stored checkpoint cannot be used: {run.checkpointError}</p>}
 
       <div className="train-buttons">
-        <button type="button" className="btn btn-primary" disabled={!canTrain} onClick={() => run.start(settings.configs, false)} data-testid="train-start">
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={!canTrain}
+          onClick={() => run.start(settings.configs, false)}
+          data-testid="train-start"
+        >
           {offer.kind === 'resume' ? 'Start over' : 'Train'}
         </button>
         <button type="button" className="btn" disabled={!running || view.phase === 'stopping'} onClick={run.stop} data-testid="train-stop">

@@ -29,9 +29,21 @@ describe('calibrationNote', () => {
   it('says what 0.5 accepts among unseen faces after calibration, or why there was none', () => {
     expect(calibrationNote(undefined)).toBeNull();
     expect(calibrationNote(null)).toBeNull();
-    expect(calibrationNote({ kind: 'calibrated', targetFar: 0.05, anchors: 16, negatives: 200, biasShift: -2.5, farBefore: 0.31, farAfter: 0.0497 })).toBe(
+    expect(
+      calibrationNote({
+        kind: 'calibrated',
+        targetFar: 0.05,
+        anchors: 16,
+        negatives: 200,
+        biasShift: -2.5,
+        farBefore: 0.31,
+        farAfter: 0.0497,
+      }),
+    ).toBe(
       'Calibrated on 200 faces that training did not use: a score above 0.5 now accepts 5.0% of their 3200 comparisons with your anchors (31.0% as trained; target 5.0%).',
     );
-    expect(calibrationNote({ kind: 'skipped', reason: 'only 3 negatives were left out of training' })).toBe('Not calibrated: only 3 negatives were left out of training.');
+    expect(calibrationNote({ kind: 'skipped', reason: 'only 3 negatives were left out of training' })).toBe(
+      'Not calibrated: only 3 negatives were left out of training.',
+    );
   });
 });

@@ -17,7 +17,9 @@ export type LearningWarning = { readonly kind: 'chance' | 'all-same' | 'all-diff
 
 const ADVICE = 'Capture more, and more varied, anchors and positives (turn your head, change the light), then train again.';
 
-export function learningWarning(last: Pick<EpochMetrics, 'testLoss' | 'accuracy' | 'precision' | 'recall'> | undefined): LearningWarning | null {
+export function learningWarning(
+  last: Pick<EpochMetrics, 'testLoss' | 'accuracy' | 'precision' | 'recall'> | undefined,
+): LearningWarning | null {
   if (!last) return null;
   const chanceAccuracy = Math.abs(last.accuracy - 0.5) <= CHANCE_ACCURACY_TOLERANCE;
   if (Math.abs(last.testLoss - Math.LN2) <= CHANCE_LOSS_TOLERANCE && chanceAccuracy) {
@@ -27,10 +29,16 @@ export function learningWarning(last: Pick<EpochMetrics, 'testLoss' | 'accuracy'
     };
   }
   if (last.recall === 0) {
-    return { kind: 'all-different', message: `The model answers "different person" to every test pair of you and you (recall 0%): it would deny you. ${ADVICE}` };
+    return {
+      kind: 'all-different',
+      message: `The model answers "different person" to every test pair of you and you (recall 0%): it would deny you. ${ADVICE}`,
+    };
   }
   if (last.recall === 1 && chanceAccuracy) {
-    return { kind: 'all-same', message: `The model answers "same person" to nearly every test pair, including you and strangers (accuracy ${(last.accuracy * 100).toFixed(0)}%): it would let others in. ${ADVICE}` };
+    return {
+      kind: 'all-same',
+      message: `The model answers "same person" to nearly every test pair, including you and strangers (accuracy ${(last.accuracy * 100).toFixed(0)}%): it would let others in. ${ADVICE}`,
+    };
   }
   return null;
 }

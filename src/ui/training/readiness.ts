@@ -44,7 +44,10 @@ export interface Readiness {
 
 /** Training and test pair counts for the stored counts (as buildPairs will make them). */
 export function splitSizes(counts: TrainingCounts, samplesPerClass: number, trainFraction: number): { train: number; test: number } {
-  const { train, test } = pairCounts({ anchors: counts.anchor, positives: counts.positive, negatives: counts.negative }, { samplesPerClass, trainFraction });
+  const { train, test } = pairCounts(
+    { anchors: counts.anchor, positives: counts.positive, negatives: counts.negative },
+    { samplesPerClass, trainFraction },
+  );
   return { train, test };
 }
 

@@ -38,7 +38,9 @@ describe('resumeOffer', () => {
     });
     // The reference recipe's 50 epochs from scratch.
     const reference = settingsFromConfigs(REFERENCE_TRAINING_CONFIG, DEFAULT_MODEL_CONFIG);
-    expect(resumeOffer({ training: REFERENCE_TRAINING_CONFIG, model: DEFAULT_MODEL_CONFIG, epochsDone: 20, batchesDone: 0 }, reference)).toMatchObject({
+    expect(
+      resumeOffer({ training: REFERENCE_TRAINING_CONFIG, model: DEFAULT_MODEL_CONFIG, epochsDone: 20, batchesDone: 0 }, reference),
+    ).toMatchObject({
       fromEpoch: 21,
       totalEpochs: 50,
       changes: [],
@@ -47,13 +49,24 @@ describe('resumeOffer', () => {
   });
 
   it('says where a Stop mid-epoch left off', () => {
-    expect(resumeOffer(ckpt(2, {}, {}, 1), DEFAULT_TRAINING_SETTINGS)).toMatchObject({ message: 'Training stopped in epoch 3 of 5 (after 1 batch). Resume continues with epoch 3.' });
+    expect(resumeOffer(ckpt(2, {}, {}, 1), DEFAULT_TRAINING_SETTINGS)).toMatchObject({
+      message: 'Training stopped in epoch 3 of 5 (after 1 batch). Resume continues with epoch 3.',
+    });
     const offer = resumeOffer(ckpt(0, { epochs: 2 }, {}, 3), { ...DEFAULT_TRAINING_SETTINGS, epochs: 2 });
-    expect(offer).toMatchObject({ kind: 'resume', fromEpoch: 1, message: 'Training stopped in epoch 1 of 2 (after 3 batches). Resume continues with epoch 1.' });
+    expect(offer).toMatchObject({
+      kind: 'resume',
+      fromEpoch: 1,
+      message: 'Training stopped in epoch 1 of 2 (after 3 batches). Resume continues with epoch 1.',
+    });
   });
 
   it("uses the checkpoint's settings when the form changed, and says which changed", () => {
-    const offer = resumeOffer(ckpt(1, { epochs: 2, batchSize: 4 }, { pool: 'notebook' }), { ...DEFAULT_TRAINING_SETTINGS, epochs: 5, trainFraction: 0.8, freeze: 'convs' });
+    const offer = resumeOffer(ckpt(1, { epochs: 2, batchSize: 4 }, { pool: 'notebook' }), {
+      ...DEFAULT_TRAINING_SETTINGS,
+      epochs: 5,
+      trainFraction: 0.8,
+      freeze: 'convs',
+    });
     if (offer.kind !== 'resume') throw new Error('expected an offer');
     expect(offer.totalEpochs).toBe(2);
     expect(offer.fromEpoch).toBe(2);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EPOCHS, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, REFERENCE_TRAINING_CONFIG, validateTrainingConfig, type TrainingConfig } from '../../config';
+import {
+  DEFAULT_EPOCHS,
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  REFERENCE_TRAINING_CONFIG,
+  validateTrainingConfig,
+  type TrainingConfig,
+} from '../../config';
 import {
   ADVANCED_FIELDS,
   BASIC_FIELDS,
@@ -54,9 +61,19 @@ describe('training settings form', () => {
 
   it("choosing where training starts sets that choice's recipe (from scratch: the reference's; fine-tuning: the app's), which stays editable", () => {
     const scratch = applySettingsChange(defaultsForm(), 'start', 'scratch');
-    expect(scratch).toEqual({ ...defaultsForm(), start: 'scratch', epochs: String(DEFAULT_EPOCHS.scratch), augment: 'false', freeze: 'none', calibrate: 'false' });
+    expect(scratch).toEqual({
+      ...defaultsForm(),
+      start: 'scratch',
+      epochs: String(DEFAULT_EPOCHS.scratch),
+      augment: 'false',
+      freeze: 'none',
+      calibrate: 'false',
+    });
     // That is the reference recipe exactly, as the form shows it.
-    expect(parseSettingsForm(scratch)).toEqual({ ok: true, settings: settingsFromConfigs(REFERENCE_TRAINING_CONFIG, DEFAULT_MODEL_CONFIG) });
+    expect(parseSettingsForm(scratch)).toEqual({
+      ok: true,
+      settings: settingsFromConfigs(REFERENCE_TRAINING_CONFIG, DEFAULT_MODEL_CONFIG),
+    });
     const edited = applySettingsChange(applySettingsChange(scratch, 'epochs', '80'), 'augment', 'true');
     expect(edited).toMatchObject({ epochs: '80', augment: 'true' });
     expect(applySettingsChange(edited, 'start', 'scratch')).toEqual(edited); // choosing the same again keeps the edits
@@ -68,7 +85,18 @@ describe('training settings form', () => {
 
   it('round-trips the defaults and a custom set through the form', () => {
     expect(parseSettingsForm(defaultsForm())).toEqual({ ok: true, settings: DEFAULT_TRAINING_SETTINGS });
-    const custom = { start: 'scratch', epochs: 2, batchSize: 4, learningRate: 0.001, samplesPerClass: 8, trainFraction: 0.65, pool: 'notebook', augment: false, freeze: 'embedding', calibrate: false } as const;
+    const custom = {
+      start: 'scratch',
+      epochs: 2,
+      batchSize: 4,
+      learningRate: 0.001,
+      samplesPerClass: 8,
+      trainFraction: 0.65,
+      pool: 'notebook',
+      augment: false,
+      freeze: 'embedding',
+      calibrate: false,
+    } as const;
     expect(parseSettingsForm(settingsToForm(custom))).toEqual({ ok: true, settings: custom });
   });
 
@@ -92,7 +120,16 @@ describe('training settings form', () => {
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(Object.keys(r.errors).sort()).toEqual(['augment', 'batchSize', 'epochs', 'learningRate', 'pool', 'samplesPerClass', 'start', 'trainFraction']);
+    expect(Object.keys(r.errors).sort()).toEqual([
+      'augment',
+      'batchSize',
+      'epochs',
+      'learningRate',
+      'pool',
+      'samplesPerClass',
+      'start',
+      'trainFraction',
+    ]);
     expect(r.errors.start).toContain('"imagenet"');
     expect(r.errors.augment).toBe('Augment training images: "yes" is not on or off.');
     expect(r.errors.epochs).toContain('2.5');
@@ -124,7 +161,12 @@ describe('training settings form', () => {
   });
 
   it('reads the settings out of full configs', () => {
-    expect(settingsFromConfigs({ ...DEFAULT_TRAINING_CONFIG, epochs: 3, seed: 7, freeze: 'convs' }, { ...DEFAULT_MODEL_CONFIG, pool: 'notebook' })).toEqual({
+    expect(
+      settingsFromConfigs(
+        { ...DEFAULT_TRAINING_CONFIG, epochs: 3, seed: 7, freeze: 'convs' },
+        { ...DEFAULT_MODEL_CONFIG, pool: 'notebook' },
+      ),
+    ).toEqual({
       ...DEFAULT_TRAINING_SETTINGS,
       epochs: 3,
       pool: 'notebook',
@@ -133,7 +175,10 @@ describe('training settings form', () => {
   });
 
   it('builds validated engine configs that keep the fields the user does not set', () => {
-    const { training, model } = configsFromSettings({ ...DEFAULT_TRAINING_SETTINGS, epochs: 2, pool: 'notebook', start: 'scratch', augment: false }, { model: { inputSize: 64 } });
+    const { training, model } = configsFromSettings(
+      { ...DEFAULT_TRAINING_SETTINGS, epochs: 2, pool: 'notebook', start: 'scratch', augment: false },
+      { model: { inputSize: 64 } },
+    );
     expect(training).toEqual({ ...DEFAULT_TRAINING_CONFIG, epochs: 2, start: 'scratch', augment: false });
     expect(model.pool).toBe('notebook');
     expect(model.inputSize).toBe(64);

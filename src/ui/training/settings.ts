@@ -43,8 +43,7 @@ export type SettingsForm = Record<SettingsField, string>;
 export type SettingsErrors = Partial<Record<SettingsField, string>>;
 
 export type ParsedSettings =
-  | { readonly ok: true; readonly settings: TrainingSettings }
-  | { readonly ok: false; readonly errors: SettingsErrors };
+  { readonly ok: true; readonly settings: TrainingSettings } | { readonly ok: false; readonly errors: SettingsErrors };
 
 /** The app's defaults (DEFAULT_TRAINING_CONFIG: fine-tune the pretrained model, augmented, 5 epochs). */
 export const DEFAULT_TRAINING_SETTINGS: TrainingSettings = {
@@ -74,7 +73,8 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, FieldInfo>> = {
   start: {
     label: 'Start from',
     help: 'Fine-tune the pretrained face model, or learn from scratch.',
-    detail: 'Fine-tuning adapts a face model pretrained on thousands of people to you in a few epochs; from scratch learns everything from your captures.',
+    detail:
+      'Fine-tuning adapts a face model pretrained on thousands of people to you in a few epochs; from scratch learns everything from your captures.',
   },
   epochs: {
     label: 'Epochs',
@@ -110,17 +110,20 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, FieldInfo>> = {
   augment: {
     label: 'Augment training images',
     help: 'Vary light, colour, blur and framing in every batch.',
-    detail: 'Random flips, small shifts, light, colour, blur, noise and JPEG changes on every training batch, so the model copes with another day and other light.',
+    detail:
+      'Random flips, small shifts, light, colour, blur, noise and JPEG changes on every training batch, so the model copes with another day and other light.',
   },
   calibrate: {
     label: 'Calibrate after training',
     help: 'Set the cut-off so about 1 in 20 strangers pass.',
-    detail: 'Sets the model so that a score above 0.5 lets in about 1 in 20 comparisons with faces training did not use, whatever the run learned. Only the cut-off moves, not how faces rank.',
+    detail:
+      'Sets the model so that a score above 0.5 lets in about 1 in 20 comparisons with faces training did not use, whatever the run learned. Only the cut-off moves, not how faces rank.',
   },
   freeze: {
     label: 'Frozen layers',
     help: 'Layers that keep their starting weights.',
-    detail: 'Layers that keep their starting weights. Freezing more makes steps faster and overfits less on few captures; it only makes sense when fine-tuning.',
+    detail:
+      'Layers that keep their starting weights. Freezing more makes steps faster and overfits less on few captures; it only makes sense when fine-tuning.',
   },
 };
 
@@ -154,7 +157,8 @@ export const START_LABELS: Readonly<Record<TrainingStart, string>> = {
 export const SCRATCH_NOTE = `From scratch needs many more captures and epochs: the reference recipe uses 300 anchors, 300 positives and ${DEFAULT_EPOCHS.scratch} epochs, and hours of training in a browser; with a few dozen captures it will not tell you from others.`;
 
 /** Said when the chosen pooling has no pretrained weights (only the paper pooling has). */
-export const NO_PRETRAINED_NOTE = 'The pretrained face model uses the paper pooling: with the notebook pooling, training starts from scratch.';
+export const NO_PRETRAINED_NOTE =
+  'The pretrained face model uses the paper pooling: with the notebook pooling, training starts from scratch.';
 
 export const BOOLEAN_FIELDS = ['augment', 'calibrate'] as const;
 
@@ -187,7 +191,10 @@ export function settingsToForm(s: TrainingSettings): SettingsForm {
  * (REFERENCE_TRAINING_CONFIG: 50 epochs, no augmentation, no calibration, every layer trained),
  * fine-tuning the app's defaults (DEFAULT_TRAINING_CONFIG: 5 epochs, augmented, calibrated).
  */
-const START_PRESETS: Readonly<Record<TrainingStart, TrainingConfig>> = { scratch: REFERENCE_TRAINING_CONFIG, pretrained: DEFAULT_TRAINING_CONFIG };
+const START_PRESETS: Readonly<Record<TrainingStart, TrainingConfig>> = {
+  scratch: REFERENCE_TRAINING_CONFIG,
+  pretrained: DEFAULT_TRAINING_CONFIG,
+};
 
 /**
  * The form after one input changed. Choosing where training starts also sets the epochs,
@@ -213,7 +220,8 @@ export function applySettingsChange(form: SettingsForm, field: SettingsField, va
 export function changedAdvanced(form: SettingsForm): SettingsField[] {
   const start: TrainingStart = form.start === 'scratch' ? 'scratch' : 'pretrained';
   const preset = settingsToForm(settingsFromConfigs(START_PRESETS[start], DEFAULT_MODEL_CONFIG));
-  const same = (text: string, preset: string) => text.trim() === preset || (parseNumber(text) !== null && parseNumber(text) === Number(preset));
+  const same = (text: string, preset: string) =>
+    text.trim() === preset || (parseNumber(text) !== null && parseNumber(text) === Number(preset));
   return ADVANCED_FIELDS.filter((field) => !same(form[field], preset[field]));
 }
 

@@ -2,8 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { BatchProgress, EpochMetrics } from '../../training';
 import { IDLE_VIEW, isRunning, progressOf, trainingReducer, type TrainingEvent, type TrainingView } from './trainingState';
 
-const metrics = (epoch: number): EpochMetrics => ({ epoch, trainLoss: 0.7 - epoch / 10, testLoss: 0.7, precision: 0.5, recall: 0.5, accuracy: 0.5, epochMs: 1000 });
-const batch = (epoch: number, b: number, batches = 3, epochs = 2): BatchProgress => ({ epoch, batch: b, batches, epochs, loss: 0.6, stepMs: 900 });
+const metrics = (epoch: number): EpochMetrics => ({
+  epoch,
+  trainLoss: 0.7 - epoch / 10,
+  testLoss: 0.7,
+  precision: 0.5,
+  recall: 0.5,
+  accuracy: 0.5,
+  epochMs: 1000,
+});
+const batch = (epoch: number, b: number, batches = 3, epochs = 2): BatchProgress => ({
+  epoch,
+  batch: b,
+  batches,
+  epochs,
+  loss: 0.6,
+  stepMs: 900,
+});
 const run = (events: TrainingEvent[], from: TrainingView = IDLE_VIEW) => events.reduce(trainingReducer, from);
 
 describe('trainingReducer', () => {
@@ -16,8 +31,21 @@ describe('trainingReducer', () => {
     expect(s.phase).toBe('training');
     expect(isRunning(s)).toBe(true);
     expect(s.note).toBeNull();
-    expect(progressOf(s)).toEqual({ stepsDone: 2, totalSteps: 6, epoch: 1, batch: 2, batches: 3, eta: { msPerStep: 1000, remainingMs: 4000 } });
-    const e = run([{ type: 'batch', progress: batch(1, 3), t: 7000 }, { type: 'epoch', metrics: metrics(1) }], s);
+    expect(progressOf(s)).toEqual({
+      stepsDone: 2,
+      totalSteps: 6,
+      epoch: 1,
+      batch: 2,
+      batches: 3,
+      eta: { msPerStep: 1000, remainingMs: 4000 },
+    });
+    const e = run(
+      [
+        { type: 'batch', progress: batch(1, 3), t: 7000 },
+        { type: 'epoch', metrics: metrics(1) },
+      ],
+      s,
+    );
     expect(e.history).toEqual([metrics(1)]);
     const done = run([{ type: 'finished', stopped: false, history: [metrics(1), metrics(2)] }], e);
     expect(done.phase).toBe('done');
@@ -47,7 +75,13 @@ describe('trainingReducer', () => {
       { type: 'batch', progress: batch(1, 2), t: 1 },
     ]);
     expect(s.phase).toBe('stopping');
-    const stopped = run([{ type: 'checkpoint', epochsDone: 0, batchesDone: 2 }, { type: 'finished', stopped: true, history: [] }], s);
+    const stopped = run(
+      [
+        { type: 'checkpoint', epochsDone: 0, batchesDone: 2 },
+        { type: 'finished', stopped: true, history: [] },
+      ],
+      s,
+    );
     expect(stopped.phase).toBe('stopped');
     expect(stopped.checkpoint).toEqual({ epochsDone: 0, batchesDone: 2 });
     // Stop has no effect once finished.
@@ -55,7 +89,10 @@ describe('trainingReducer', () => {
   });
 
   it('keeps the error message', () => {
-    const s = run([{ type: 'start', epochs: 2, history: [], note: '' }, { type: 'error', message: 'The loss became NaN' }]);
+    const s = run([
+      { type: 'start', epochs: 2, history: [], note: '' },
+      { type: 'error', message: 'The loss became NaN' },
+    ]);
     expect(s).toMatchObject({ phase: 'error', note: 'The loss became NaN' });
     expect(progressOf(s)).toBeNull();
   });

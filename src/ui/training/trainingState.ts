@@ -32,10 +32,24 @@ export type TrainingEvent =
   | { readonly type: 'epoch'; readonly metrics: EpochMetrics }
   | { readonly type: 'checkpoint'; readonly epochsDone: number; readonly batchesDone: number }
   | { readonly type: 'stopping' }
-  | { readonly type: 'finished'; readonly stopped: boolean; readonly history: readonly EpochMetrics[]; readonly calibration?: CalibrationOutcome }
+  | {
+      readonly type: 'finished';
+      readonly stopped: boolean;
+      readonly history: readonly EpochMetrics[];
+      readonly calibration?: CalibrationOutcome;
+    }
   | { readonly type: 'error'; readonly message: string };
 
-export const IDLE_VIEW: TrainingView = { phase: 'idle', history: [], epochs: 0, batch: null, marks: [], note: null, checkpoint: null, calibration: null };
+export const IDLE_VIEW: TrainingView = {
+  phase: 'idle',
+  history: [],
+  epochs: 0,
+  batch: null,
+  marks: [],
+  note: null,
+  checkpoint: null,
+  calibration: null,
+};
 
 /** Only the recent marks matter for the ETA window. */
 const MAX_MARKS = 64;
@@ -65,7 +79,13 @@ export function trainingReducer(state: TrainingView, event: TrainingEvent): Trai
     case 'stopping':
       return state.phase === 'preparing' || state.phase === 'training' ? { ...state, phase: 'stopping' } : state;
     case 'finished':
-      return { ...state, phase: event.stopped ? 'stopped' : 'done', history: event.history, note: null, calibration: event.calibration ?? null };
+      return {
+        ...state,
+        phase: event.stopped ? 'stopped' : 'done',
+        history: event.history,
+        note: null,
+        calibration: event.calibration ?? null,
+      };
     case 'error':
       return { ...state, phase: 'error', note: event.message };
   }

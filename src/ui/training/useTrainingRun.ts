@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { ModelConfig, TrainingConfig } from '../../config';
-import { createIdbCheckpointStore, type CheckpointSummary, type RunCallbacks, type RunHandle, type RunPlace, type StartRun } from '../../training';
+import {
+  createIdbCheckpointStore,
+  type CheckpointSummary,
+  type RunCallbacks,
+  type RunHandle,
+  type RunPlace,
+  type StartRun,
+} from '../../training';
 import { useModel } from '../model/ModelContext';
 import { useVerify } from '../verify/VerifyContext';
 import { IDLE_VIEW, isRunning, trainingReducer, type TrainingView } from './trainingState';
@@ -63,7 +70,12 @@ export function useTrainingRun(startRun: StartRun): TrainingRun {
       active.current = true;
       setWhere(null);
       const history = resume && checkpoint ? checkpoint.history : [];
-      dispatch({ type: 'start', epochs: configs.training.epochs, history, note: resume ? 'Loading the checkpoint…' : 'Preparing the training data…' });
+      dispatch({
+        type: 'start',
+        epochs: configs.training.epochs,
+        history,
+        note: resume ? 'Loading the checkpoint…' : 'Preparing the training data…',
+      });
       let placed: { readonly where: RunPlace; readonly note: string } | null = null;
       const callbacks: RunCallbacks = {
         onNote: (note) => dispatch({ type: 'note', note }),

@@ -30,7 +30,10 @@ export interface TrainingSettingsState {
 export function useTrainingSettings(): TrainingSettingsState {
   const [form, setForm] = useState<SettingsForm>(() => settingsToForm(DEFAULT_TRAINING_SETTINGS));
   const [errors, setErrors] = useState<SettingsErrors>({});
-  const [stored, setStored] = useState<{ training: TrainingConfig; model: ModelConfig }>({ training: DEFAULT_TRAINING_CONFIG, model: DEFAULT_MODEL_CONFIG });
+  const [stored, setStored] = useState<{ training: TrainingConfig; model: ModelConfig }>({
+    training: DEFAULT_TRAINING_CONFIG,
+    model: DEFAULT_MODEL_CONFIG,
+  });
   const edited = useRef(false);
 
   useEffect(() => {

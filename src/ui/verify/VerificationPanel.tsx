@@ -81,8 +81,8 @@ function NoVerificationImages() {
   return (
     <div className="verify-empty" data-testid="verify-no-images">
       <p>
-        There are no verification images yet. Capture some with the <kbd>v</kbd> key (your face, as you will be verified), or use
-        some of your stored positives.
+        There are no verification images yet. Capture some with the <kbd>v</kbd> key (your face, as you will be verified), or use some of
+        your stored positives.
       </p>
       {positives > 0 ? (
         <form
@@ -93,7 +93,15 @@ function NoVerificationImages() {
           }}
         >
           <label htmlFor={id}>Positives to use (of {positives} stored)</label>{' '}
-          <input id={id} name="fromPositives" type="number" min={1} step={1} value={count} onChange={(e) => setCount(e.currentTarget.value)} />{' '}
+          <input
+            id={id}
+            name="fromPositives"
+            type="number"
+            min={1}
+            step={1}
+            value={count}
+            onChange={(e) => setCount(e.currentTarget.value)}
+          />{' '}
           <button type="submit" className="btn" disabled={!valid || busy} data-testid="verify-use-positives">
             {busy ? 'Copying…' : `Use ${plural(use, 'positive')}`}
           </button>
@@ -104,7 +112,9 @@ function NoVerificationImages() {
           )}
         </form>
       ) : (
-        <p>There are no stored positives either: capture some with the <kbd>p</kbd> key.</p>
+        <p>
+          There are no stored positives either: capture some with the <kbd>p</kbd> key.
+        </p>
       )}
     </div>
   );
@@ -173,7 +183,8 @@ export function VerificationPanel() {
       const pixels = grabPixels(video);
       if (!pixels) throw new Error('The camera has no frame yet; try again in a moment.');
       const { face, result } = await verifyCropped(pixels, crop, net.config.inputSize, (input) => engine.verify(net, input, thresholds));
-      if (face && face.crop === null) throw new Error(`NO FACE: no face with confidence ≥ ${faceThreshold} in this frame, so it was not verified.`);
+      if (face && face.crop === null)
+        throw new Error(`NO FACE: no face with confidence ≥ ${faceThreshold} in this frame, so it was not verified.`);
       if (!result) throw new Error('The verification images are still being prepared; try again in a moment.');
       setNow({ decision: result, ms: performance.now() - start });
     } catch (e) {

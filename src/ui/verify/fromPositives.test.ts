@@ -40,7 +40,15 @@ describe('copyPositivesToVerification', () => {
   it('copies blobs and metadata of chosen positives into new verification samples', async () => {
     const store = freshStore();
     await store.addSample(blob(1), { kind: 'positive', source: 'webcam', width: 250, height: 250, createdAt: 1_000 });
-    await store.addSample(blob(2), { kind: 'positive', source: 'import', width: 250, height: 250, label: 'Ann', name: 'ann_1.jpg', createdAt: 2_000 });
+    await store.addSample(blob(2), {
+      kind: 'positive',
+      source: 'import',
+      width: 250,
+      height: 250,
+      label: 'Ann',
+      name: 'ann_1.jpg',
+      createdAt: 2_000,
+    });
     await store.addSample(blob(3), { kind: 'positive', source: 'webcam', width: 250, height: 250, createdAt: 3_000 });
     await store.addSample(blob(9), { kind: 'negative', source: 'bundled', width: 250, height: 250 });
 

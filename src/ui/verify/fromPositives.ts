@@ -29,7 +29,20 @@ export async function copyPositivesToVerification(store: SampleStore, count: num
     const blob = blobs[i];
     if (!blob) return []; // deleted meanwhile
     const { source, width, height, label, name, createdAt } = r;
-    return [{ blob, meta: { kind: 'verification' as const, source, width, height, createdAt, ...(label !== undefined ? { label } : {}), ...(name !== undefined ? { name } : {}) } }];
+    return [
+      {
+        blob,
+        meta: {
+          kind: 'verification' as const,
+          source,
+          width,
+          height,
+          createdAt,
+          ...(label !== undefined ? { label } : {}),
+          ...(name !== undefined ? { name } : {}),
+        },
+      },
+    ];
   });
   return store.addSamples(items);
 }

@@ -22,7 +22,11 @@ describe('overlayState', () => {
   });
 
   it('denies when the decision is not verified', () => {
-    const s = overlayState({ ...ready, detectionThreshold: 0.9, result: { decision: { detection: 2, n: 10, verification: 0.2, granted: false }, latencyMs: 120 } });
+    const s = overlayState({
+      ...ready,
+      detectionThreshold: 0.9,
+      result: { decision: { detection: 2, n: 10, verification: 0.2, granted: false }, latencyMs: 120 },
+    });
     expect(s.verdict).toBe('ACCESS DENIED');
     expect(s.details).toBe('detection 2 of 10 above 0.9 · verification 0.20 · 120 ms');
   });
@@ -60,7 +64,11 @@ describe('overlayState', () => {
   });
 
   it('runs but shows no verdict before the first result, and shows frame errors', () => {
-    expect(overlayState({ ...ready, result: null })).toMatchObject({ verdict: 'VERIFYING…', details: 'Verifying the first frame…', running: true });
+    expect(overlayState({ ...ready, result: null })).toMatchObject({
+      verdict: 'VERIFYING…',
+      details: 'Verifying the first frame…',
+      running: true,
+    });
     expect(overlayState({ ...ready, error: 'boom' })).toMatchObject({ verdict: 'VERIFICATION ERROR', details: 'boom', running: true });
   });
 
@@ -74,7 +82,11 @@ describe('overlayState', () => {
 
     // No face: the frame was not verified; whatever the thresholds, the verdict is NO FACE.
     for (const detectionThreshold of [0, 0.5, 1]) {
-      const s = overlayState({ ...ready, detectionThreshold, result: { decision: null, latencyMs: 18.4, face: { score: null, count: 0, detectMs: 17.9 } } });
+      const s = overlayState({
+        ...ready,
+        detectionThreshold,
+        result: { decision: null, latencyMs: 18.4, face: { score: null, count: 0, detectMs: 17.9 } },
+      });
       expect(s).toEqual({
         kind: 'no-face',
         verdict: 'NO FACE',
@@ -84,12 +96,25 @@ describe('overlayState', () => {
       });
     }
     // The user's face-confidence threshold is the one named.
-    expect(overlayState({ ...ready, faceThreshold: 0.9, result: { decision: null, latencyMs: 18, face: { score: null, count: 0, detectMs: 17 } } }).details).toBe('No face with confidence ≥ 0.9 in this frame · 18 ms');
+    expect(
+      overlayState({
+        ...ready,
+        faceThreshold: 0.9,
+        result: { decision: null, latencyMs: 18, face: { score: null, count: 0, detectMs: 17 } },
+      }).details,
+    ).toBe('No face with confidence ≥ 0.9 in this frame · 18 ms');
     // A face result that claims a decision without a face still is NO FACE.
-    expect(overlayState({ ...ready, result: { decision: ready.result!.decision, latencyMs: 20, face: { score: null, count: 0, detectMs: 5 } } }).kind).toBe('no-face');
+    expect(
+      overlayState({ ...ready, result: { decision: ready.result!.decision, latencyMs: 20, face: { score: null, count: 0, detectMs: 5 } } })
+        .kind,
+    ).toBe('no-face');
   });
 
   it('face mode: waits for the face detector before running', () => {
-    expect(overlayState({ ...ready, result: null, faceLoading: true })).toMatchObject({ verdict: 'VERIFYING…', details: 'Loading the face detector…', running: false });
+    expect(overlayState({ ...ready, result: null, faceLoading: true })).toMatchObject({
+      verdict: 'VERIFYING…',
+      details: 'Loading the face detector…',
+      running: false,
+    });
   });
 });

@@ -6,16 +6,7 @@ import { DEFAULT_FACE_CONFIG } from '../../config';
 import type { Decision } from '../../verify';
 
 export type OverlayKind =
-  | 'granted'
-  | 'denied'
-  | 'loading-model'
-  | 'no-model'
-  | 'no-verification'
-  | 'camera-off'
-  | 'paused'
-  | 'preparing'
-  | 'no-face'
-  | 'error';
+  'granted' | 'denied' | 'loading-model' | 'no-model' | 'no-verification' | 'camera-off' | 'paused' | 'preparing' | 'no-face' | 'error';
 
 export type OverlayDecision = Pick<Decision, 'detection' | 'n' | 'verification' | 'granted'>;
 
@@ -35,7 +26,12 @@ export interface OverlayInput {
   /** Why verification is paused (e.g. training is using the processor), or null. */
   readonly paused?: string | null;
   /** The verification images' embeddings (see VerificationEngine). */
-  readonly embedding: { readonly status: 'idle' | 'loading' | 'ready' | 'error'; readonly done: number; readonly count: number; readonly error: string | null };
+  readonly embedding: {
+    readonly status: 'idle' | 'loading' | 'ready' | 'error';
+    readonly done: number;
+    readonly count: number;
+    readonly error: string | null;
+  };
   readonly detectionThreshold: number;
   /** Face mode: the face-confidence threshold a frame's face must reach (default DEFAULT_FACE_CONFIG.scoreThreshold). */
   readonly faceThreshold?: number;
@@ -87,7 +83,12 @@ export function decisionDetails(d: OverlayDecision, detectionThreshold: number, 
 
 /** "face 0.97 · detection 15 ms of 120 ms", "2 faces, largest 0.97 · …", "no face · detection 18 ms" */
 export function faceDetails(face: OverlayFace, latencyMs: number): string {
-  const what = face.score === null ? 'no face' : face.count > 1 ? `${face.count} faces, largest ${face.score.toFixed(2)}` : `face ${face.score.toFixed(2)}`;
+  const what =
+    face.score === null
+      ? 'no face'
+      : face.count > 1
+        ? `${face.count} faces, largest ${face.score.toFixed(2)}`
+        : `face ${face.score.toFixed(2)}`;
   return `${what} · detection ${Math.round(face.detectMs)} ms of ${Math.round(latencyMs)} ms`;
 }
 
@@ -99,7 +100,8 @@ export function overlayState(input: OverlayInput): OverlayState {
   if (input.paused) return state('paused', input.paused, false);
   const e = input.embedding;
   if (e.status === 'error') return state('error', `The verification images could not be prepared: ${e.error ?? 'unknown error'}`, false);
-  if (e.status !== 'ready') return state('preparing', `Preparing verification images (${e.done} of ${e.count || input.verificationCount})…`, false);
+  if (e.status !== 'ready')
+    return state('preparing', `Preparing verification images (${e.done} of ${e.count || input.verificationCount})…`, false);
   if (input.faceLoading) return state('preparing', 'Loading the face detector…', false);
   if (input.error) return state('error', input.error, true);
   if (!input.result) return state('preparing', 'Verifying the first frame…', true);
@@ -107,7 +109,12 @@ export function overlayState(input: OverlayInput): OverlayState {
   const faceLine = face ? faceDetails(face, latencyMs) : null;
   // The face gate comes before the decision rule: a frame without a face is never granted.
   if (decision === null || (face && face.score === null)) {
-    return state('no-face', `No face with confidence ≥ ${input.faceThreshold ?? DEFAULT_FACE_CONFIG.scoreThreshold} in this frame · ${Math.round(latencyMs)} ms`, true, faceLine);
+    return state(
+      'no-face',
+      `No face with confidence ≥ ${input.faceThreshold ?? DEFAULT_FACE_CONFIG.scoreThreshold} in this frame · ${Math.round(latencyMs)} ms`,
+      true,
+      faceLine,
+    );
   }
   return state(decision.granted ? 'granted' : 'denied', decisionDetails(decision, input.detectionThreshold, latencyMs), true, faceLine);
 }

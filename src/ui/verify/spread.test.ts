@@ -49,6 +49,9 @@ describe('spreadAdvice', () => {
   it('says nothing with fewer than MIN_IMAGES_FOR_ADVICE images', () => {
     const few = Array.from({ length: MIN_IMAGES_FOR_ADVICE - 1 }, () => webcam(0));
     expect(spreadAdvice(few, 0.5)).toBeNull();
-    expect(spreadAdvice([...few, webcam(SAME_MOMENT_MS)], 0.5)).toEqual({ sameMoment: MIN_IMAGES_FOR_ADVICE, total: MIN_IMAGES_FOR_ADVICE });
+    expect(spreadAdvice([...few, webcam(SAME_MOMENT_MS)], 0.5)).toEqual({
+      sameMoment: MIN_IMAGES_FOR_ADVICE,
+      total: MIN_IMAGES_FOR_ADVICE,
+    });
   });
 });

@@ -42,7 +42,10 @@ export interface SpreadAdvice {
  * Imported images are not camera captures and never count as one moment (their times are the
  * import's, not the photos').
  */
-export function spreadAdvice(records: readonly Pick<SampleRecord, 'source' | 'createdAt'>[], verificationThreshold: number): SpreadAdvice | null {
+export function spreadAdvice(
+  records: readonly Pick<SampleRecord, 'source' | 'createdAt'>[],
+  verificationThreshold: number,
+): SpreadAdvice | null {
   const total = records.length;
   if (total < MIN_IMAGES_FOR_ADVICE) return null;
   const sameMoment = mostInOneWindow(
