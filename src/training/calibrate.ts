@@ -9,8 +9,8 @@ export { logitThresholdAtFar };
  * Calibration after training: moves the classifier's bias so that the detection threshold (0.5)
  * accepts a fixed fraction of comparisons between the user's anchors and faces of people the run
  * never trained on (held-out negatives). Fine-tuning on one person's captures leaves each user's
- * model with its own scale: one run ends looser than another (as trained, 8–19 % of comparisons
- * with strangers above 0.5 in the benchmark and the journey), and a short run can end strict. After
+ * model with its own scale: one run ends looser than another, and a short run can end strict
+ * (bench/results/reference.md has the measured spread). After
  * calibration every user's model stands at the same operating point on unseen people, the one the
  * bundled pretrained model is calibrated to (scripts/pretrain/calibrate.mjs, --target-far 0.05).
  * Only the bias changes, so the model's ranking of faces stays exactly as training left it.

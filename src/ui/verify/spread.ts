@@ -3,11 +3,8 @@
  * verification threshold, 0.5) of the N verification images match the live face. Images taken
  * within a few seconds of each other (holding `v` takes about four a second) show one pose and
  * one light, so when they make up more than that share, one moment of capture decides the vote:
- * the person is then granted in that pose and can be denied as soon as they turn their head. In
- * the end-to-end journey, 8 verification images taken in the first 6 s of a 12-photo clip (five
- * of them within 3 s) denied a photo of the clip at verification exactly 0.50 in one run of five;
- * spread over the clip, every frame was granted in nine runs of ten (see e2e/journey.spec.ts).
- * No React.
+ * the person is then granted in that pose and can be denied as soon as they turn their head
+ * (the journey runs that showed it: bench/results/reference.md). No React.
  */
 import type { SampleRecord } from '../../data';
 
