@@ -60,7 +60,8 @@ const OPTIONS: Required<TrainingOptions> = {
   freeze: DEFAULT_TRAINING_CONFIG.freeze,
   calibrate: DEFAULT_TRAINING_CONFIG.calibrate,
 };
-const TRAIN_TIMEOUT = 300_000;
+/** Safety nets, not speed checks (speed is `npm run bench`'s): a busy 2-core machine trains slower. */
+const TRAIN_TIMEOUT = 480_000;
 
 /** Records the overlay's verdicts over one full cycle of the clip plus a margin. */
 async function verdictsOverCycle(app: AppPage, clip: 'enrolled' | 'impostor'): Promise<FrameVerdict[]> {
@@ -84,7 +85,7 @@ test('capture, train, granted for the enrolled person, denied for an impostor, n
   privacy,
   consoleErrors,
 }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   const t0 = Date.now();
   const mark = (what: string) =>
     test.info().annotations.push({ type: 'time', description: `${what} at ${((Date.now() - t0) / 1000).toFixed(0)} s` });
