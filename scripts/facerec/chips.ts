@@ -1,12 +1,14 @@
 /**
  * Chip functions: how an LFW photo becomes the backbone's 150×150 input. The pipeline takes one by
- * name (`--chip`), so another (e.g. the eyes-level alignment of src/face) plugs in by adding an
- * entry to CHIP_FUNCTIONS; the descriptor cache is kept per chip name.
+ * name (`--chip`; default 'aligned', the app's chip), and another plugs in by adding an entry to
+ * CHIP_FUNCTIONS; the descriptor cache is kept per chip name.
  */
+import { DEFAULT_FACE_CONFIG } from '../../src/config';
 import type { Square } from '../../src/data';
+import { alignFace, createFaceDetector, DEFAULT_ALIGN, locateFace, refineFace, type FaceDetector } from '../../src/face';
 import { cropResizeBilinear, type Rgba } from '../../tools/codec';
 import { CHIP_SIZE, type Chip } from '../../src/facerec';
-import { createPhotoCropper, describeCropper } from './external';
+import { createPhotoCropper, describeCropper, faceModelPath, fileModelHandler } from './external';
 
 export interface ChipFunction {
   readonly name: string;
@@ -54,26 +56,64 @@ async function photoChips(): Promise<ChipFunction> {
  * resized to 150×150: about the face framing of dlib's chips. Only for LFW-like photos.
  */
 export const CENTER_CROP = 110;
+function centerChip(image: Rgba): Rgba {
+  const s = wholeSquare(image);
+  const size = Math.min(CENTER_CROP, s.size);
+  return cropResizeBilinear(image, { x: s.x + Math.floor((s.size - size) / 2), y: s.y + Math.floor((s.size - size) / 2), size }, CHIP_SIZE);
+}
 async function centerChips(): Promise<ChipFunction> {
   let n = 0;
   return {
     name: 'center',
-    chip: async (_photo, image) => {
-      n++;
-      const s = wholeSquare(image);
-      const size = Math.min(CENTER_CROP, s.size);
-      return cropResizeBilinear(
-        image,
-        { x: s.x + Math.floor((s.size - size) / 2), y: s.y + Math.floor((s.size - size) / 2), size },
-        CHIP_SIZE,
-      );
-    },
+    chip: async (_photo, image) => (n++, centerChip(image)),
     describe: () => `the central ${CENTER_CROP} px of the photo resized to ${CHIP_SIZE} (${n} photos)`,
     dispose: () => undefined,
   };
 }
 
+/**
+ * 'aligned': what the app does to a face: locateFace (DEFAULT_FACE_CONFIG's short-range detector,
+ * crop rule and score threshold, the photo pasted in the grey 640×480 frame), refineFace (the face
+ * detected again in its own square), then alignFace with DEFAULT_ALIGN (eyes level, 150×150,
+ * RGB float 0–255). A photo where no face is found gets the 'center' chip instead, and is counted.
+ * `detector` is for tests (the caller keeps it); by default the app's copy is loaded from
+ * public/models/face-detector on the current tf.js backend and disposed with the chip function.
+ */
+export async function alignedChips(detector?: FaceDetector): Promise<ChipFunction> {
+  const config = DEFAULT_FACE_CONFIG;
+  const own = detector === undefined;
+  const d = detector ?? (await createFaceDetector({ ...config, model: fileModelHandler(faceModelPath(config.variant)) }));
+  if (DEFAULT_ALIGN.size !== CHIP_SIZE)
+    throw new Error(`DEFAULT_ALIGN.size ${DEFAULT_ALIGN.size} is not the backbone's chip size ${CHIP_SIZE}`);
+  let n = 0;
+  const noFace: string[] = [];
+  return {
+    name: 'aligned',
+    async chip(photo, image) {
+      n++;
+      const located = await locateFace(d, image, config);
+      if (located === null) {
+        noFace.push(photo);
+        return centerChip(image);
+      }
+      const face = await refineFace(d, image, located.face, config.scoreThreshold);
+      const chip = alignFace(image, face, DEFAULT_ALIGN);
+      try {
+        return { width: CHIP_SIZE, height: CHIP_SIZE, data: (await chip.data()) as Float32Array };
+      } finally {
+        chip.dispose();
+      }
+    },
+    describe: () =>
+      `locateFace → refineFace → alignFace (${JSON.stringify(DEFAULT_ALIGN)}) (${n} photos; no face found in ${noFace.length}, the central ${CENTER_CROP} px used there${noFace.length > 0 ? `: ${noFace.slice(0, 10).join(', ')}${noFace.length > 10 ? ', …' : ''}` : ''})`,
+    dispose: () => {
+      if (own) d.dispose();
+    },
+  };
+}
+
 export const CHIP_FUNCTIONS: Readonly<Record<string, () => Promise<ChipFunction>>> = {
+  aligned: () => alignedChips(),
   face: faceChips,
   photo: photoChips,
   center: centerChips,

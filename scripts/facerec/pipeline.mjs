@@ -2,12 +2,12 @@
 /**
  * The face-recognition head's pretraining pipeline, in Node on the wasm backend (1 thread):
  *
- *   node scripts/facerec/pipeline.mjs describe [--chip face] [--max-per-person 20]
+ *   node scripts/facerec/pipeline.mjs describe [--chip aligned] [--max-per-person 20]
  *     Computes the backbone's descriptors once for the LFW photos the pipeline uses (dev-train
  *     people with ≥ 2 photos, at most --max-per-person each; every photo of the dev-test pairs)
  *     and caches them in .cache/facerec/<chip>/.
  *
- *   node scripts/facerec/pipeline.mjs train [--chip face] [--epochs 8] [--projection 4096]
+ *   node scripts/facerec/pipeline.mjs train [--chip aligned] [--epochs 8] [--projection 4096]
  *        [--target-far 0.005] [--seed 42] [--export public/models/face-recognition-head]
  *     Trains the head (and the projection variant) on dev-train pairs from the cache, evaluates
  *     both and the raw Euclidean distance on the 979 dev-test pairs, calibrates the default's bias
@@ -18,7 +18,8 @@
  *   node scripts/facerec/pipeline.mjs speed [--runs 20]
  *     The backbone's time a call (describe(), batch 1 and batch 8) on Node wasm, 1 thread.
  *
- * Common options: --lfw ../shared/data, --cache .cache/facerec, --chip (chips.ts: face, photo, center).
+ * Common options: --lfw ../shared/data, --cache .cache/facerec, --chip (chips.ts: aligned,
+ * the app's chip and the default; face, photo, center).
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,7 @@ const { values: args, positionals } = parseArgs({
   options: {
     lfw: { type: 'string', default: join(root, '..', 'shared', 'data') },
     cache: { type: 'string', default: join(root, '.cache', 'facerec') },
-    chip: { type: 'string', default: 'face' },
+    chip: { type: 'string', default: 'aligned' },
     'max-per-person': { type: 'string', default: '20' },
     epochs: { type: 'string', default: '8' },
     'pairs-per-epoch': { type: 'string', default: '40000' },
