@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { packTar } from 'modern-tar';
 import { DEFAULT_VERIFY_CONFIG } from '../src/config';
+import * as tf from '@tensorflow/tfjs';
 import { exportNetworkFiles, buildSiamese } from '../src/model';
 import {
   DECIDED,
@@ -380,6 +381,9 @@ test('face mode with two people in the frame: the user is told, the largest face
 
 /** A small Siamese network (64×64 input) as the app's model files, for tests that need a model fast. */
 async function smallModelFiles(): Promise<FileUpload[]> {
+  // In this Node process src/model's front door also registers the wasm backend, which would be
+  // tf.js's choice but is never initialised here: build on the cpu backend.
+  await tf.setBackend('cpu');
   const net = buildSiamese({ inputSize: 64, filters: [4, 8, 8, 8], embeddingSize: 16 });
   const files = await exportNetworkFiles(net, { thresholds: DEFAULT_VERIFY_CONFIG, createdAt: new Date(0).toISOString() });
   net.model.dispose();
