@@ -3,6 +3,7 @@ import { loadNetwork, type NetworkMeta, type StoreOptions } from './io';
 import { loadPretrained, type PretrainedOptions } from './pretrained';
 import type { SiameseNetwork } from './siamese';
 import { errorMessage } from '../common';
+import { selectBackend, type BackendReport } from './backend';
 
 /**
  * Which network is the app's model: the one trained (or imported) and stored in this browser, or,
@@ -111,4 +112,36 @@ export async function loadAppModel(options: LoadAppModelOptions): Promise<{ read
       reused: true,
     };
   return { model: await pretrainedModel(options, storedError), reused: false };
+}
+
+/** The app's backend after a start or a switch: the report, or what to tell the user when none started. */
+export interface AppBackend {
+  readonly report: BackendReport | null;
+  /** A message for the user (a failure, or a switch they should know about); null when all went as planned. */
+  readonly notice: string | null;
+}
+
+/** Selects the app's tf.js backend once per page (WebGL where the GPU is real, else WebAssembly). Never rejects. */
+export async function startAppBackend(): Promise<AppBackend> {
+  try {
+    return { report: await selectBackend(), notice: null };
+  } catch (e) {
+    return { report: null, notice: `No tf.js backend could start: ${errorMessage(e)}` };
+  }
+}
+
+/**
+ * After the WebGL context was lost (every GPU tensor is gone): WebAssembly instead. The stored model
+ * is then loaded again from IndexedDB, so nothing is lost. Never rejects.
+ */
+export async function recoverLostBackend(): Promise<AppBackend> {
+  try {
+    return {
+      report: await selectBackend({ force: 'wasm' }),
+      notice:
+        "The GPU context was lost (a driver reset, or the GPU ran out of memory). Switched to WebAssembly and reloaded the model from this browser's storage: nothing was lost.",
+    };
+  } catch (e) {
+    return { report: null, notice: `The GPU context was lost and WebAssembly could not start: ${errorMessage(e)}` };
+  }
 }

@@ -59,6 +59,9 @@ export {
 } from './pretrained';
 export {
   loadAppModel,
+  startAppBackend,
+  recoverLostBackend,
+  type AppBackend,
   type AppModel,
   type LoadAppModelOptions,
   type ModelSource,

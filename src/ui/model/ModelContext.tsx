@@ -5,15 +5,16 @@ import {
   disposeNetwork,
   loadAppModel,
   onBackendLost,
+  recoverLostBackend,
   saveNetwork,
-  selectBackend,
+  startAppBackend,
+  type AppBackend,
   type BackendReport,
   type ModelSource,
   type NetworkMeta,
   type SiameseNetwork,
 } from '../../model';
 import { TRAINED_MODEL_KEY } from '../../training';
-import { errorMessage as message } from '../../common';
 
 /** The IndexedDB key of the app's model: where the training worker saves the trained network. */
 const MODEL_KEY = TRAINED_MODEL_KEY;
@@ -119,6 +120,15 @@ export function ModelProvider({ children }: { children: ReactNode }) {
     [notify],
   );
 
+  /** Shows a started (or failed) backend and its notice. */
+  const apply = useCallback(
+    ({ report, notice }: AppBackend) => {
+      if (report) setBackend(report);
+      if (notice) setBackendNotice(notice);
+    },
+    [setBackendNotice],
+  );
+
   const reload = useCallback(async () => {
     const mine = ++seq.current;
     await backendReady.current;
@@ -139,30 +149,22 @@ export function ModelProvider({ children }: { children: ReactNode }) {
   // twice; the model is large).
   useEffect(() => {
     if (backendReady.current) return;
-    const ready = selectBackend().then(setBackend, (e: unknown) => {
-      setBackendNotice(`No tf.js backend could start: ${message(e)}`);
-    });
+    const ready = startAppBackend().then(apply);
     backendReady.current = ready;
     void ready.then(reload);
-  }, [reload, setBackendNotice]);
+  }, [apply, reload]);
 
-  // WebGL context lost: every GPU tensor is gone. Switch to WebAssembly and reload the model from
-  // IndexedDB (nothing is lost: it is stored there).
+  // WebGL context lost: WebAssembly instead, and the model again from IndexedDB (recoverLostBackend).
   useEffect(
     () =>
       onBackendLost(() => {
-        const text =
-          "The GPU context was lost (a driver reset, or the GPU ran out of memory). Switched to WebAssembly and reloaded the model from this browser's storage: nothing was lost.";
-        setBackendNotice(text);
         // The lost network's tensors cannot be freed normally any more.
         netRef.current = null;
-        const ready = selectBackend({ force: 'wasm' }).then(setBackend, (e: unknown) => {
-          setBackendNotice(`The GPU context was lost and WebAssembly could not start: ${message(e)}`);
-        });
+        const ready = recoverLostBackend().then(apply);
         backendReady.current = ready;
         void ready.then(reload);
       }),
-    [reload, setBackendNotice],
+    [apply, reload],
   );
 
   const setNetwork = useCallback(
