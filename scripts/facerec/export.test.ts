@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import 'fake-indexeddb/auto';
+import { createStore } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildHead, disposeHead, headLogits, HEAD_PATH, loadHead, shiftHeadBias } from '../../src/facerec';
 import { useWasmBackend } from '../../tools/common/node-backend';
@@ -29,6 +31,8 @@ describe('the exported head', () => {
       const seen: string[] = [];
       const before = tf.memory().numTensors;
       const loaded = await loadHead('http://app/', {
+        projection,
+        store: createStore(`export-${projection}`, 'models'),
         fetch: fakeFetch({ [`http://app/${HEAD_PATH}`]: modelJson, 'http://app/models/face-recognition-head/weights.bin': weights }, seen),
       });
       expect(loaded).toMatchObject({ projection, biasShift: 1.25 });
@@ -47,11 +51,15 @@ describe('the exported head', () => {
     const { modelJson } = await headFiles(head, { calibration: { biasShift: 0 } });
     disposeHead(head);
     const url = `http://app/${HEAD_PATH}`;
-    await expect(loadHead('http://app/', { fetch: fakeFetch({}, []) })).rejects.toMatchObject({ code: 'fetch-failed' });
-    await expect(loadHead('http://app/', { fetch: fakeFetch({ [url]: '{' }, []) })).rejects.toMatchObject({ code: 'not-a-manifest' });
-    await expect(loadHead('http://app/', { fetch: fakeFetch({ [url]: modelJson }, []) })).rejects.toMatchObject({ code: 'fetch-failed' });
+    const store = createStore('export-errors', 'models');
+    const load = (files: Record<string, string>) => loadHead('http://app/', { store, fetch: fakeFetch(files, []) });
+    await expect(load({})).rejects.toMatchObject({ code: 'corrupt', message: /could not be fetched/ });
+    await expect(load({ [url]: '{' })).rejects.toMatchObject({ code: 'corrupt', message: /not valid JSON/ });
+    await expect(load({ [url]: modelJson })).rejects.toMatchObject({ code: 'corrupt', message: /could not be fetched/ });
     const bad = JSON.stringify({ ...JSON.parse(modelJson), userDefinedMetadata: { calibration: { biasShift: 'x' } } });
-    await expect(loadHead('http://app/', { fetch: fakeFetch({ [url]: bad }, []) })).rejects.toMatchObject({ code: 'corrupt' });
+    await expect(load({ [url]: bad })).rejects.toMatchObject({ code: 'corrupt', message: /biasShift/ });
+    const foreign = JSON.stringify({ ...JSON.parse(modelJson), weightsManifest: [{ paths: ['weights.bin'], weights: [] }] });
+    await expect(load({ [url]: foreign })).rejects.toMatchObject({ code: 'wrong-architecture' });
   });
 });
 
@@ -61,7 +69,10 @@ it('the shipped head (public/models/face-recognition-head) loads: the plain head
     [`http://app/${HEAD_PATH}`]: readFileSync(path.join(dir, 'model.json'), 'utf8'),
     'http://app/models/face-recognition-head/weights.bin': new Uint8Array(readFileSync(path.join(dir, 'weights.bin'))),
   };
-  const { head, projection, biasShift } = await loadHead('http://app/', { fetch: fakeFetch(files, []) });
+  const { head, projection, biasShift } = await loadHead('http://app/', {
+    store: createStore('shipped', 'models'),
+    fetch: fakeFetch(files, []),
+  });
   expect(projection).toBe(0);
   expect(head.countParams()).toBe(129);
   expect(biasShift).toBeGreaterThan(0);

@@ -31,3 +31,17 @@ export {
 } from './head';
 export { loadHead, HEAD_PATH, type HeadLoad, type HeadLoadOptions } from './head-load';
 export { FaceRecError, type FaceRecErrorCode } from './errors';
+export { stillImageChip, frameFaceChip, centerChip, CENTER_FRACTION, CHIP_RECIPE, type StillChip } from './chip';
+export {
+  createFaceDescriber,
+  createDescriptorCache,
+  describeSamples,
+  DESCRIPTOR_STORE,
+  type FaceDescriber,
+  type FaceDescriberParts,
+  type CachedDescriptor,
+  type DescriptorCache,
+  type DescribeSamplesOptions,
+  type DescribedSamples,
+} from './describer';
+export { sharedFaceDescriber, resetSharedFaceDescriber, type LoadedDescriber, type SharedDescriberOptions } from './shared';

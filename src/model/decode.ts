@@ -11,13 +11,21 @@ import { preprocess } from './preprocess';
  * Throws ImageError('not-an-image') naming `name` when the blob cannot be decoded. Browser only.
  */
 export async function decodeAndPreprocess(blob: Blob, name: string, inputSize: number): Promise<tf.Tensor3D> {
+  return preprocess(await decodePixels(blob, name), inputSize);
+}
+
+/**
+ * A stored image blob → its RGBA pixels, as decodeAndPreprocess reads them (the face-recognition
+ * network cuts its own chip from them). Browser only; throws ImageError('not-an-image').
+ */
+export async function decodePixels(blob: Blob, name: string): Promise<ImageData> {
   const bitmap = await decodeImage(blob, name);
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new Error('OffscreenCanvas 2D is not available here');
     ctx.drawImage(bitmap, 0, 0);
-    return preprocess(ctx.getImageData(0, 0, bitmap.width, bitmap.height), inputSize);
+    return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
   } finally {
     bitmap.close();
   }

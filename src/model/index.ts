@@ -1,4 +1,13 @@
-export { buildSiamese, buildEmbedding, wrapSiamese, stageSizes, LAYER_NAMES, type SiameseNetwork } from './siamese';
+export {
+  buildSiamese,
+  buildEmbedding,
+  buildDescriptorEmbedding,
+  inputShape,
+  wrapSiamese,
+  stageSizes,
+  LAYER_NAMES,
+  type SiameseNetwork,
+} from './siamese';
 export { L1Dist } from './l1-dist';
 export { registerTrainableGradients } from './gradients';
 export {
@@ -19,7 +28,7 @@ export {
   type WasmBinary,
 } from './backend';
 export { preprocess, preprocessBatch, PreprocessError, type PixelData, type PixelSource, type PreprocessErrorCode } from './preprocess';
-export { decodeAndPreprocess } from './decode';
+export { decodeAndPreprocess, decodePixels } from './decode';
 export {
   saveNetwork,
   loadNetwork,
@@ -47,6 +56,8 @@ export {
 export {
   PRETRAINED_PATH,
   PRETRAINED_KEY,
+  PRETRAINED_FILES,
+  FACEREC_PRETRAINED_PATH,
   hasPretrainedWeights,
   loadPretrained,
   loadPretrainedNetwork,

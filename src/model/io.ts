@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { ConfigError, validateModelConfig, validateVerifyConfig, type ModelConfig, type VerifyConfig } from '../config';
 import { deleteChunked, getChunked, putChunked } from '../data';
-import { LAYER_NAMES, stageSizes, wrapSiamese, type SiameseNetwork } from './siamese';
+import { inputShape, LAYER_NAMES, stageSizes, wrapSiamese, type SiameseNetwork } from './siamese';
 import './l1-dist'; // registers the L1Dist layer class, so saved models deserialise
 
 /**
@@ -97,6 +97,13 @@ function checkWeightBytes(specs: readonly tf.io.WeightsManifestEntry[], data: Ar
  */
 export function expectedWeightShapes(config: ModelConfig): Array<{ name: string; shape: number[] }> {
   const out: Array<{ name: string; shape: number[] }> = [];
+  if (config.faceModel === 'facerec') {
+    const units = config.projection > 0 ? config.projection : config.descriptorSize;
+    if (config.projection > 0)
+      out.push({ name: 'projection/kernel', shape: [config.descriptorSize, units] }, { name: 'projection/bias', shape: [units] });
+    out.push({ name: `${LAYER_NAMES.classifier}/kernel`, shape: [units, 1] }, { name: `${LAYER_NAMES.classifier}/bias`, shape: [1] });
+    return out;
+  }
   let channels = 3;
   config.kernels.forEach((k, i) => {
     const f = config.filters[i]!;
@@ -114,7 +121,9 @@ export function expectedWeightShapes(config: ModelConfig): Array<{ name: string;
 }
 
 const describeConfig = (c: ModelConfig) =>
-  `input ${c.inputSize}, filters ${c.filters.join('/')}, kernels ${c.kernels.join('/')}, embedding ${c.embeddingSize}`;
+  c.faceModel === 'facerec'
+    ? `face recognition ResNet head, descriptor ${c.descriptorSize}, projection ${c.projection || 'none'}`
+    : `input ${c.inputSize}, filters ${c.filters.join('/')}, kernels ${c.kernels.join('/')}, embedding ${c.embeddingSize}`;
 
 /** The specs must be exactly the weights of `buildSiamese(config)`. */
 function checkArchitecture(specs: readonly tf.io.WeightsManifestEntry[], config: ModelConfig): void {
@@ -187,12 +196,13 @@ async function deserialize(s: Serialized, rawConfig: unknown, where: string): Pr
   try {
     net = wrapSiamese(model, config);
     const inputs = model.inputs.map((i) => i.shape);
-    const expectedInput = [null, config.inputSize, config.inputSize, 3];
+    const expectedInput = [null, ...inputShape(config)];
+    const embeddingSize = config.faceModel === 'facerec' ? config.projection || config.descriptorSize : config.embeddingSize;
     const ok =
       inputs.length === 2 &&
       inputs.every((sh) => JSON.stringify(sh) === JSON.stringify(expectedInput)) &&
       JSON.stringify(model.outputs.map((o) => o.shape)) === JSON.stringify([[null, 1]]) &&
-      JSON.stringify(net.embedding.outputs[0]?.shape) === JSON.stringify([null, config.embeddingSize]);
+      JSON.stringify(net.embedding.outputs[0]?.shape) === JSON.stringify([null, embeddingSize]);
     if (!ok) throw new Error(`inputs ${JSON.stringify(inputs)}, outputs ${JSON.stringify(model.outputs.map((o) => o.shape))}`);
     return net;
   } catch (e) {

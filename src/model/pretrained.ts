@@ -1,15 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { del, get, set, type UseStore } from 'idb-keyval';
-import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../config';
+import { DEFAULT_FACEREC_CONFIG, DEFAULT_MODEL_CONFIG, faceModelOf, type FaceModel, type ModelConfig } from '../config';
 import { deleteChunked, getChunked, putChunked, isQuotaExceeded } from '../data';
 import { ModelFileError, expectedWeightShapes, modelStore } from './io';
 import { buildSiamese, wrapSiamese, type SiameseNetwork } from './siamese';
 import './l1-dist'; // registers the L1Dist layer class, so the topology deserialises
 
 /**
- * The generic face-similarity model pretrained on LFW dev-train people (scripts/pretrain/), shipped
- * in public/models/pretrained/ as a uint8-quantized tf.js layers model. It has the reference
- * architecture ('paper' pooling), so only that config can start from it.
+ * The pretrained network of each face model, shipped in public/models/ as a tf.js layers model of
+ * the app's Siamese network (src/model siamese.ts):
+ * - 'koch': the reference network pretrained on LFW dev-train people (scripts/pretrain/), in
+ *   public/models/pretrained/, uint8-quantized. It has the reference architecture ('paper'
+ *   pooling), so only that config can start from it.
+ * - 'facerec': the head on face descriptors pretrained on LFW dev-train people's descriptors
+ *   (scripts/facerec/), in public/models/face-recognition-head/ (a few hundred bytes).
  *
  * Loaded once per browser, then kept in IndexedDB: `model.json` (8 KB) is fetched from the app's
  * origin on every load, because its hash is the version of the weights; the three weight shards
@@ -22,12 +26,22 @@ import './l1-dist'; // registers the L1Dist layer class, so the topology deseria
  * from the fetched bytes and the result says why it was not kept.
  */
 export const PRETRAINED_PATH = 'models/pretrained/model.json';
+export const FACEREC_PRETRAINED_PATH = 'models/face-recognition-head/model.json';
 import { errorMessage } from '../common';
 
 /** IndexedDB key (model store) of the record that names the stored weights and their version. */
 export const PRETRAINED_KEY = 'pretrained';
+const FACEREC_PRETRAINED_KEY = 'pretrained-facerec';
+
+/** Where each face model's pretrained network is served (under the app's base URL) and cached. */
+export const PRETRAINED_FILES: Readonly<Record<FaceModel, { readonly path: string; readonly key: string }>> = {
+  koch: { path: PRETRAINED_PATH, key: PRETRAINED_KEY },
+  facerec: { path: FACEREC_PRETRAINED_PATH, key: FACEREC_PRETRAINED_KEY },
+};
 
 export function hasPretrainedWeights(config: ModelConfig): boolean {
+  if (config.faceModel === 'facerec')
+    return config.descriptorSize === DEFAULT_FACEREC_CONFIG.descriptorSize && config.projection === DEFAULT_FACEREC_CONFIG.projection;
   const d = DEFAULT_MODEL_CONFIG;
   return (
     config.inputSize === d.inputSize &&
@@ -146,25 +160,25 @@ async function fetchOk(doFetch: typeof fetch, url: string): Promise<Response> {
 }
 
 /** The stored weights of `version`, or undefined (none, another version, incomplete, unreadable). */
-async function readCached(store: UseStore, version: string, bytes: number): Promise<ArrayBuffer | undefined> {
-  const r = await get<Partial<StoredPretrained>>(PRETRAINED_KEY, store);
+async function readCached(store: UseStore, key: string, version: string, bytes: number): Promise<ArrayBuffer | undefined> {
+  const r = await get<Partial<StoredPretrained>>(key, store);
   if (r?.kind !== 'pretrained-weights' || r.version !== version || typeof r.weightsKey !== 'string') return undefined;
   const data = await getChunked(store, r.weightsKey);
   return data?.byteLength === bytes ? data : undefined;
 }
 
 /** Stores the weights of `version`, replacing (first deleting, to free the space) any other. */
-async function writeCache(store: UseStore, version: string, data: ArrayBuffer, chunkBytes?: number): Promise<void> {
-  const previous = await get<Partial<StoredPretrained>>(PRETRAINED_KEY, store);
+async function writeCache(store: UseStore, key: string, version: string, data: ArrayBuffer, chunkBytes?: number): Promise<void> {
+  const previous = await get<Partial<StoredPretrained>>(key, store);
   if (previous?.kind === 'pretrained-weights' && typeof previous.weightsKey === 'string') {
-    await del(PRETRAINED_KEY, store);
+    await del(key, store);
     await deleteChunked(store, previous.weightsKey);
   }
-  const weightsKey = `${PRETRAINED_KEY}/weights/${version}`;
+  const weightsKey = `${key}/weights/${version}`;
   try {
     await putChunked(store, weightsKey, data, chunkBytes);
     const record: StoredPretrained = { kind: 'pretrained-weights', version, byteLength: data.byteLength, weightsKey };
-    await set(PRETRAINED_KEY, record, store);
+    await set(key, record, store);
   } catch (e) {
     await deleteChunked(store, weightsKey).catch(() => undefined);
     throw e;
@@ -198,14 +212,17 @@ export async function loadPretrained(
   config: ModelConfig = DEFAULT_MODEL_CONFIG,
   options: PretrainedOptions = {},
 ): Promise<PretrainedLoad> {
-  if (!hasPretrainedWeights(config)) {
+  // The face-recognition head loads with any projection (the manifest check below says whether the
+  // file has it); only the reference network's architecture is fixed.
+  if (config.faceModel !== 'facerec' && !hasPretrainedWeights(config)) {
     throw new ModelFileError(
       'wrong-architecture',
       `The bundled pretrained model has the reference architecture, not ${JSON.stringify(config)}`,
     );
   }
+  const files = PRETRAINED_FILES[faceModelOf(config)];
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
-  const url = `${baseUrl}${PRETRAINED_PATH}`;
+  const url = `${baseUrl}${files.path}`;
   const text = await (await fetchOk(doFetch, url)).text();
   let json: unknown;
   try {
@@ -221,7 +238,7 @@ export async function loadPretrained(
   let notCached: string | null = null;
   try {
     store = options.store ?? modelStore();
-    cached = await readCached(store, version, manifest.bytes);
+    cached = await readCached(store, files.key, version, manifest.bytes);
   } catch (e) {
     store = undefined;
     notCached = `this browser's storage (IndexedDB) cannot be read (${errorMessage(e)})`;
@@ -247,7 +264,7 @@ export async function loadPretrained(
   }
   if (store) {
     try {
-      await writeCache(store, version, data, options.chunkBytes);
+      await writeCache(store, files.key, version, data, options.chunkBytes);
     } catch (e) {
       notCached = isQuotaExceeded(e)
         ? "this browser's storage is full, so the pretrained model is fetched from the app again on each visit"

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_PARAMS } from '../config';
+import { DEFAULT_MODEL_CONFIG, REFERENCE_PARAMS } from '../config';
+import { disposeNetwork, expectedWeightShapes } from './io';
 import { buildSiamese, stageSizes } from './siamese';
 
 describe('buildSiamese', () => {
@@ -22,7 +23,8 @@ describe('buildSiamese', () => {
       ['dense_embedding', [null, 4096]],
     ]);
     expect(net.model.outputs[0]!.shape).toEqual([null, 1]);
-    expect(stageSizes(net.config)).toEqual([100, 91, 46, 40, 20, 17, 9, 6]);
+    expect(net.config).toEqual(DEFAULT_MODEL_CONFIG);
+    expect(stageSizes(DEFAULT_MODEL_CONFIG)).toEqual([100, 91, 46, 40, 20, 17, 9, 6]);
     net.model.dispose();
   });
 
@@ -60,5 +62,41 @@ describe('buildSiamese', () => {
 
   it('rejects an input too small for the kernels, naming the value', () => {
     expect(() => buildSiamese({ inputSize: 40 })).toThrow(/inputSize/);
+  });
+});
+
+describe("buildSiamese({ faceModel: 'facerec' }): the head on face descriptors", () => {
+  it('is |d1 − d2| → Dense(1, sigmoid) with 129 weights, the same layer names, and scores descriptor pairs', () => {
+    const before = tf.memory().numTensors;
+    const net = buildSiamese({ faceModel: 'facerec' });
+    expect(net.config).toEqual({ faceModel: 'facerec', descriptorSize: 128, projection: 0 });
+    expect(net.model.countParams()).toBe(129);
+    expect(net.model.inputs.map((i) => i.shape)).toEqual([
+      [null, 128],
+      [null, 128],
+    ]);
+    expect(net.model.weights.map((w) => [w.originalName, w.shape])).toEqual(expectedWeightShapes(net.config).map((e) => [e.name, e.shape]));
+    const w = tf.fill([128, 1], -1);
+    const b = tf.tensor1d([2]);
+    net.classifier.setWeights([w, b]);
+    const d = tf.randomNormal([1, 128], 0, 0.1, 'float32', 3);
+    const far = tf.add(d, 1);
+    const p = tf.tidy(() => (net.model.predict([tf.concat([d, d]), tf.concat([d, far])]) as tf.Tensor).dataSync());
+    // Same descriptor: sigmoid(2); 1 apart in each of 128 values: sigmoid(2 − 128).
+    expect(p[0]).toBeCloseTo(1 / (1 + Math.exp(-2)), 5);
+    expect(p[1]).toBeLessThan(1e-6);
+    tf.dispose([w, b, d, far]);
+    disposeNetwork(net);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('with a projection, shares one Dense sigmoid between the twins', () => {
+    const before = tf.memory().numTensors;
+    const net = buildSiamese({ faceModel: 'facerec', projection: 16 });
+    expect(net.model.countParams()).toBe(128 * 16 + 16 + 16 + 1);
+    expect(net.embedding.outputs[0]!.shape).toEqual([null, 16]);
+    expect(net.model.weights.map((w) => [w.originalName, w.shape])).toEqual(expectedWeightShapes(net.config).map((e) => [e.name, e.shape]));
+    disposeNetwork(net);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

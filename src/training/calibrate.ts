@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { faceModelOf, type FaceModel } from '../config';
 import { deriveSeed, shuffled } from '../data';
 import { shiftClassifierBias, type SiameseNetwork } from '../model';
 import { logitThresholdAtFar } from './operating-point';
@@ -16,10 +17,18 @@ export { logitThresholdAtFar };
  * Only the bias changes, so the model's ranking of faces stays exactly as training left it.
  */
 
+/**
+ * Fraction of (anchor, unseen person) comparisons that may score above 0.5, per face model: the
+ * operating point its bundled pretrained network is calibrated to (the reference network's
+ * scripts/pretrain/calibrate.mjs --target-far 0.05; the face-recognition head's pipeline, 0.005:
+ * it ranks unseen people well enough to be strict).
+ */
+export const CALIBRATION_TARGET_FAR: Readonly<Record<FaceModel, number>> = { koch: 0.05, facerec: 0.005 };
+
 /** The operating point and the cohort sizes of the app's calibration. */
 export const CALIBRATION = {
-  /** Fraction of (anchor, unseen person) comparisons that may score above 0.5. */
-  targetFar: 0.05,
+  /** The reference network's target (CALIBRATION_TARGET_FAR.koch). */
+  targetFar: CALIBRATION_TARGET_FAR.koch,
   /** Held-out negatives scored (at most). */
   negatives: 200,
   /** Anchors each held-out negative is compared with (at most). */
@@ -72,13 +81,18 @@ export function calibrationCohort(
 export type CalibrationOutcome =
   ({ readonly kind: 'calibrated' } & CalibrationResult) | { readonly kind: 'skipped'; readonly reason: string };
 
-/** Embeddings of `images` ([n, s, s, 3]) in batches, as one [n, d] tensor. */
-function embed(net: SiameseNetwork, images: tf.Tensor4D, batchSize: number): tf.Tensor2D {
+/**
+ * Embeddings of the network's inputs (images [n, s, s, 3], or face descriptors [n, 128]) in
+ * batches, as one [n, d] tensor.
+ */
+function embed(net: SiameseNetwork, images: tf.Tensor, batchSize: number): tf.Tensor2D {
   const parts: tf.Tensor2D[] = [];
+  const rest = images.shape.slice(1).map(() => -1);
   try {
-    for (let start = 0; start < images.shape[0]; start += batchSize) {
-      const size = Math.min(batchSize, images.shape[0] - start);
-      parts.push(tf.tidy(() => net.embedding.predict(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1])) as tf.Tensor2D));
+    for (let start = 0; start < images.shape[0]!; start += batchSize) {
+      const size = Math.min(batchSize, images.shape[0]! - start);
+      const begin = [start, ...rest.map(() => 0)];
+      parts.push(tf.tidy(() => net.embedding.predict(tf.slice(images, begin, [size, ...rest])) as tf.Tensor2D));
     }
     return tf.concat(parts, 0);
   } finally {
@@ -100,7 +114,7 @@ function headLogits(net: SiameseNetwork, a: tf.Tensor2D, n: tf.Tensor2D): Float3
 }
 
 /** The head's logits for every (anchor, negative) image pair, anchor-major (tests and the benchmark). */
-export function cohortLogits(net: SiameseNetwork, anchors: tf.Tensor4D, negatives: tf.Tensor4D, batchSize = 16): Float32Array {
+export function cohortLogits(net: SiameseNetwork, anchors: tf.Tensor, negatives: tf.Tensor, batchSize = 16): Float32Array {
   const a = embed(net, anchors, batchSize);
   const n = embed(net, negatives, batchSize);
   try {
@@ -124,9 +138,9 @@ export interface Calibrated {
  */
 export function calibrateHead(
   net: SiameseNetwork,
-  anchors: tf.Tensor4D,
-  negatives: tf.Tensor4D,
-  targetFar: number = CALIBRATION.targetFar,
+  anchors: tf.Tensor,
+  negatives: tf.Tensor,
+  targetFar: number = CALIBRATION_TARGET_FAR[faceModelOf(net.config)],
 ): Calibrated {
   if (anchors.shape[0] === 0 || negatives.shape[0] === 0)
     throw new Error(`calibrate: need anchors and negatives (got ${anchors.shape[0]} and ${negatives.shape[0]})`);

@@ -36,6 +36,7 @@ export {
   cohortLogits,
   logitThresholdAtFar,
   CALIBRATION,
+  CALIBRATION_TARGET_FAR,
   type Calibrated,
   type CalibrationCohort,
   type CalibrationOutcome,

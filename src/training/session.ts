@@ -32,8 +32,19 @@ import { calibrateHead, calibrationCohort, CALIBRATION, type CalibrationOutcome 
 
 export interface SessionDeps {
   readonly post: (message: WorkerMessage) => void;
-  /** A stored sample image → model input [inputSize, inputSize, 3] in [0, 1]. */
+  /** A stored sample image → the reference network's input [inputSize, inputSize, 3] in [0, 1]. */
   readonly decode: (sample: SampleBlob, inputSize: number) => Promise<tf.Tensor3D>;
+  /**
+   * The face-recognition network's inputs: the face descriptors of `samples` (from the descriptor
+   * cache, the others computed and kept), in order; null when `signal` stops it first. A sample
+   * whose image cannot be read rejects with TrainingError('decode-failed'). Absent where the face
+   * model cannot run (its runs then fail with a clear message).
+   */
+  readonly describe?: (
+    samples: readonly SampleBlob[],
+    signal: AbortSignal,
+    onProgress: (done: number, total: number) => void,
+  ) => Promise<Float32Array[] | null>;
   readonly selectBackend: (preference: BackendPreference) => Promise<BackendReport>;
   readonly checkpoints: CheckpointStore;
   /** Saves the trained network (worker: saveNetwork(net, TRAINED_MODEL_KEY, meta)). */
@@ -90,31 +101,71 @@ function notTrained(resumeFrom: CheckpointSummary | undefined): TrainResult {
 export function createTrainingSession(deps: SessionDeps): TrainingSession {
   let controller: AbortController | null = null;
 
-  /** The images of `ids` stacked in that order, or null when stopped while decoding. */
-  async function prepareImages(
+  /**
+   * The network inputs of `ids` stacked in that order (images for the reference network, face
+   * descriptors for the face-recognition network), or null when stopped while preparing them.
+   */
+  async function prepareInputs(
     request: StartRequest,
     ids: readonly string[],
-    inputSize: number,
+    config: ModelConfig,
     signal: AbortSignal,
-  ): Promise<tf.Tensor4D | null> {
+  ): Promise<tf.Tensor4D | tf.Tensor2D | null> {
     const byId = new Map<string, SampleBlob>();
     for (const s of [...request.samples.anchors, ...request.samples.positives, ...request.samples.negatives]) byId.set(s.id, s);
+    const samples = ids.map((id) => byId.get(id)!);
+    if (config.faceModel === 'facerec') {
+      if (!deps.describe) throw new TrainingError('backend-failed', 'The face-recognition network cannot run here (no face describer)');
+      const descriptors = await deps.describe(samples, signal, (done, total) => {
+        if (done % 16 === 0 || done === total) deps.post({ type: 'preparing', done, total });
+      });
+      if (descriptors === null) return null;
+      return tf.tidy(() => tf.stack(descriptors.map((d) => tf.tensor1d(d))) as tf.Tensor2D);
+    }
     const rows: tf.Tensor3D[] = [];
     try {
-      for (const id of ids) {
+      for (const sample of samples) {
         if (signal.aborted) return null;
-        const sample = byId.get(id)!;
         try {
-          rows.push(await deps.decode(sample, inputSize));
+          rows.push(await deps.decode(sample, config.inputSize));
         } catch (e) {
           throw new TrainingError(
             'decode-failed',
-            `Sample ${id} could not be read as an image (${errorMessage(e)}); delete it and try again`,
+            `Sample ${sample.id} could not be read as an image (${errorMessage(e)}); delete it and try again`,
           );
         }
         if (rows.length % 16 === 0 || rows.length === ids.length) deps.post({ type: 'preparing', done: rows.length, total: ids.length });
       }
       return tf.stack(rows) as tf.Tensor4D;
+    } finally {
+      tf.dispose(rows);
+    }
+  }
+
+  /** The inputs of the samples that can be read (others left out), for the calibration cohort. */
+  async function readableInputs(samples: readonly SampleBlob[], config: ModelConfig): Promise<tf.Tensor4D | tf.Tensor2D | null> {
+    if (config.faceModel === 'facerec') {
+      const never = new AbortController().signal;
+      const out: Float32Array[] = [];
+      for (const s of samples) {
+        try {
+          out.push(...((await deps.describe!([s], never, () => undefined)) ?? []));
+        } catch {
+          // An unreadable negative only leaves the cohort.
+        }
+      }
+      return out.length === 0 ? null : tf.tidy(() => tf.stack(out.map((d) => tf.tensor1d(d))) as tf.Tensor2D);
+    }
+    const rows: tf.Tensor3D[] = [];
+    try {
+      for (const s of samples) {
+        try {
+          rows.push(await deps.decode(s, config.inputSize));
+        } catch {
+          // An unreadable negative only leaves the cohort.
+        }
+      }
+      return rows.length === 0 ? null : (tf.stack(rows) as tf.Tensor4D);
     } finally {
       tf.dispose(rows);
     }
@@ -128,10 +179,9 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
   async function calibrateRun(
     net: SiameseNetwork,
     request: StartRequest,
-    images: tf.Tensor4D,
+    inputs: tf.Tensor4D | tf.Tensor2D,
     index: ReadonlyMap<string, number>,
     seed: number,
-    inputSize: number,
   ): Promise<CalibrationOutcome> {
     const used = new Set(index.keys());
     const cohort = calibrationCohort(
@@ -145,30 +195,27 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     if (!cohort) return { kind: 'skipped', reason: tooFew(request.samples.negatives.filter((s) => !used.has(s.id)).length) };
     deps.post({ type: 'calibrating', negatives: cohort.negatives.length });
     const byId = new Map(request.samples.negatives.map((s) => [s.id, s]));
-    const rows: tf.Tensor3D[] = [];
+    let negatives: tf.Tensor | null = null;
     try {
-      for (const id of cohort.negatives) {
-        try {
-          rows.push(await deps.decode(byId.get(id)!, inputSize));
-        } catch {
-          // An unreadable negative only leaves the cohort.
-        }
-      }
-      if (rows.length < CALIBRATION.minNegatives) return { kind: 'skipped', reason: tooFew(rows.length) };
-      const negatives = tf.stack(rows) as tf.Tensor4D;
+      negatives = await readableInputs(
+        cohort.negatives.map((id) => byId.get(id)!),
+        net.config,
+      );
+      const n = negatives?.shape[0] ?? 0;
+      if (negatives === null || n < CALIBRATION.minNegatives) return { kind: 'skipped', reason: tooFew(n) };
       const anchors = tf.gather(
-        images,
+        inputs,
         cohort.anchors.map((id) => index.get(id)!),
-      ) as tf.Tensor4D;
+      );
       try {
         return { kind: 'calibrated', ...calibrateHead(net, anchors, negatives).result };
       } finally {
-        tf.dispose([negatives, anchors]);
+        anchors.dispose();
       }
     } catch (e) {
       return { kind: 'skipped', reason: `calibration failed (${errorMessage(e)})` };
     } finally {
-      tf.dispose(rows);
+      negatives?.dispose();
     }
   }
 
@@ -189,13 +236,14 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     const trainingConfig: TrainingConfig = { ...asked, checkpointEvery: runCheckpointEvery(asked) };
     // trainingConfig.augment switches augmentation on (DEFAULT_AUGMENT_CONFIG); request.augment
     // may change its details (or switch it off with enabled: false).
-    const augment = augmentFunction(trainingConfig, request.augment);
+    // Augmentation changes images; the face-recognition network trains on descriptors.
+    const augment = modelConfig.faceModel === 'facerec' ? undefined : augmentFunction(trainingConfig, request.augment);
     const ids = (kind: keyof StartRequest['samples']) => request.samples[kind].map((s) => s.id);
     const split = buildPairs({ anchors: ids('anchors'), positives: ids('positives'), negatives: ids('negatives') }, trainingConfig);
     if (!resumeFrom) await deps.checkpoints.clear(); // a fresh start makes an old checkpoint stale
 
     const used = usedIds([...split.train, ...split.test]);
-    const images = await prepareImages(request, used, modelConfig.inputSize, signal);
+    const images = await prepareInputs(request, used, modelConfig, signal);
     if (images === null) {
       deps.post({ type: 'stopped', result: notTrained(resumeFrom) });
       return;
@@ -233,9 +281,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
         deps.post({ type: 'stopped', result });
         return;
       }
-      const calibration = trainingConfig.calibrate
-        ? await calibrateRun(net, request, images, index, trainingConfig.seed, modelConfig.inputSize)
-        : undefined;
+      const calibration = trainingConfig.calibrate ? await calibrateRun(net, request, images, index, trainingConfig.seed) : undefined;
       const training: TrainingSummary = {
         modelConfig,
         trainingConfig,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../augment';
 import { validateAugmentConfig, validateTrainingConfig, type AugmentConfigInput, type FreezeMode, type TrainingConfig } from '../config';
 import { epochOrder, pairsFingerprint, type Pair, deriveSeed } from '../data';
-import type { SiameseNetwork } from '../model';
+import { inputShape, type SiameseNetwork } from '../model';
 import {
   captureState,
   restoreState,
@@ -34,8 +34,12 @@ import { binaryMetrics } from './metrics';
  */
 
 export interface TrainingData {
-  /** Every image once, preprocessed: [N, inputSize, inputSize, 3] in [0, 1]. Owned by the caller. */
-  readonly images: tf.Tensor4D;
+  /**
+   * Every sample's network input once, owned by the caller: for the reference network its image,
+   * preprocessed, [N, inputSize, inputSize, 3] in [0, 1]; for the face-recognition network its
+   * face descriptor, [N, 128].
+   */
+  readonly images: tf.Tensor4D | tf.Tensor2D;
   /** Sample id → row of `images`. */
   readonly index: ReadonlyMap<string, number>;
   readonly train: readonly Pair[];
@@ -111,10 +115,10 @@ const AUGMENT_SALT = 0x2000_0000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function checkData(net: SiameseNetwork, data: TrainingData): void {
-  const s = net.config.inputSize;
-  const [n, h, w, c] = data.images.shape;
-  if (h !== s || w !== s || c !== 3) {
-    throw new TrainingError('invalid-data', `Images are [${data.images.shape.join(', ')}]; the model needs [N, ${s}, ${s}, 3]`);
+  const shape = inputShape(net.config);
+  const n = data.images.shape[0];
+  if (JSON.stringify(data.images.shape.slice(1)) !== JSON.stringify(shape)) {
+    throw new TrainingError('invalid-data', `Inputs are [${data.images.shape.join(', ')}]; the model needs [N, ${shape.join(', ')}]`);
   }
   if (data.train.length === 0 || data.test.length === 0) {
     throw new TrainingError('invalid-data', `Training needs training and test pairs (got ${data.train.length} and ${data.test.length})`);
@@ -140,6 +144,8 @@ export const CONV_LAYERS = ['conv1', 'conv2', 'conv3', 'conv4'] as const;
  */
 export function trainedWeights(net: SiameseNetwork, freeze: FreezeMode): tf.LayerVariable[] {
   if (freeze === 'none') return net.model.trainableWeights;
+  if (freeze === 'convs' && net.config.faceModel === 'facerec')
+    throw new TrainingError('invalid-config', "The face-recognition network has no convolutions to freeze here (freeze 'convs')");
   const frozenLayers = freeze === 'convs' ? CONV_LAYERS.map((name) => net.embedding.getLayer(name)) : [net.embedding];
   const frozen = new Set(frozenLayers.flatMap((layer) => layer.trainableWeights));
   return net.model.trainableWeights.filter((w) => !frozen.has(w));
@@ -195,7 +201,7 @@ export async function train(
       pairs.map((p) => data.index.get(p[side])!),
       'int32',
     );
-  const gather = (pairs: readonly Pair[], side: 'a' | 'b') => tf.gather(data.images, rowsOf(pairs, side)) as tf.Tensor4D;
+  const gather = (pairs: readonly Pair[], side: 'a' | 'b') => tf.gather(data.images, rowsOf(pairs, side));
   const labelsOf = (pairs: readonly Pair[]) =>
     tf.tensor2d(
       pairs.map((p) => p.label),
@@ -207,7 +213,8 @@ export async function train(
     const batchSeed = deriveSeed(deriveSeed(config.seed, AUGMENT_SALT + epochsDone), batchesDone);
     const cost = tf.tidy(() => {
       const [a, b] = (['a', 'b'] as const).map((side, i) =>
-        augment ? augment(gather(pairs, side), deriveSeed(batchSeed, i)) : gather(pairs, side),
+        // Augmentation works on images; descriptors are used as they are.
+        augment && data.images.rank === 4 ? augment(gather(pairs, side) as tf.Tensor4D, deriveSeed(batchSeed, i)) : gather(pairs, side),
       );
       return optimizer.minimize(
         () => pairLoss(labelsOf(pairs), net.model.apply([a!, b!], { training: true }) as tf.Tensor),
