@@ -82,6 +82,21 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   calibrate: true,
 };
 
+/**
+ * The face-recognition network's training: only the head on cached face descriptors learns (129
+ * weights), so a step costs next to nothing and the run takes more, larger steps than the
+ * reference network's fine-tuning; augmentation does not apply (it changes images, and the
+ * descriptors are computed once). Calibrated, as its pretrained head is.
+ */
+export const FACEREC_TRAINING_CONFIG: TrainingConfig = {
+  ...DEFAULT_TRAINING_CONFIG,
+  epochs: 30,
+  learningRate: 1e-3,
+  augment: false,
+  freeze: 'none',
+  calibrate: true,
+};
+
 export function validateTrainingConfig(partial: Partial<TrainingConfig> = {}): TrainingConfig {
   const c: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, ...migrateLegacyFreeze(partial) };
   checkInt('epochs', c.epochs, 1, 10_000);

@@ -1,13 +1,19 @@
 /**
  * One frame, from pixels to a verification result, with the crop chosen on that same frame:
  *
- *   'fixed': the reference's fixed square → preprocess → verify
- *   'face':  detect → crop rule → preprocess → verify, or no result when no face reaches the
- *            score threshold (a gate before the decision rule: such a frame is never verified,
- *            so it can never grant)
+ *   'fixed': the reference's fixed square → the network's input → verify
+ *   'face':  detect → crop rule → the network's input → verify, or no result when no face reaches
+ *            the score threshold (a gate before the decision rule: such a frame is never
+ *            verified, so it can never grant)
+ *
+ * The network's input depends on the face model (FrameInput): the reference network takes the
+ * square preprocessed (imageInput); the face-recognition network takes the face's descriptor
+ * (descriptorInput: refined, aligned and described by the backbone).
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Square } from '../data';
+import type { Face } from '../face';
+import type { FaceDescriber } from '../facerec';
 import { preprocess, type PixelData } from '../model';
 import type { FaceFrame } from './faceTracker';
 
@@ -15,6 +21,45 @@ import type { FaceFrame } from './faceTracker';
 export type CropSource =
   | { readonly mode: 'fixed'; readonly square: Square }
   | { readonly mode: 'face'; readonly detect: (pixels: PixelData) => Promise<FaceFrame> };
+
+/**
+ * A frame's network input from its pixels, its square and (face mode) the face the detector found
+ * in it; the caller disposes the tensor.
+ */
+export type FrameInput = (pixels: PixelData, square: Square, face: Face | null) => Promise<tf.Tensor>;
+
+/** The reference network's input: the square, preprocessed to `inputSize`. */
+export function imageInput(inputSize: number): FrameInput {
+  return async (pixels, square) => preprocess(pixels, inputSize, square);
+}
+
+/** The pixels of `square` (clipped to the frame) as an RGBA tensor; the caller disposes it. */
+function squarePixels(pixels: PixelData, square: Square): tf.Tensor3D {
+  return tf.tidy(() => {
+    const image = tf.tensor3d(Int32Array.from(pixels.data), [pixels.height, pixels.width, 4], 'int32');
+    const x = Math.max(0, Math.round(square.x));
+    const y = Math.max(0, Math.round(square.y));
+    const w = Math.max(1, Math.min(pixels.width - x, Math.round(square.size)));
+    const h = Math.max(1, Math.min(pixels.height - y, Math.round(square.size)));
+    return tf.slice(image, [y, x, 0], [h, w, 4]);
+  });
+}
+
+/**
+ * The face-recognition network's input: the descriptor of the face found in the frame, or, in
+ * fixed-square mode (no detection before), of the face found in the square as in a stored capture.
+ */
+export function descriptorInput(describer: FaceDescriber): FrameInput {
+  return async (pixels, square, face) => {
+    if (face) return tf.tensor1d(await describer.describeFace(pixels, face));
+    const crop = squarePixels(pixels, square);
+    try {
+      return tf.tensor1d((await describer.describeStill(crop)).descriptor);
+    } finally {
+      crop.dispose();
+    }
+  };
+}
 
 export interface CroppedResult<R> {
   /** The square that was verified; null when no face was found. */
@@ -26,14 +71,14 @@ export interface CroppedResult<R> {
 }
 
 /**
- * Crops `pixels` as `source` says, preprocesses the crop to `inputSize` and hands it to `verify`
+ * Crops `pixels` as `source` says, makes the network's input with `input` and hands it to `verify`
  * (which must not keep it: it is disposed when `verify` settles).
  */
 export async function verifyCropped<R>(
   pixels: PixelData,
   source: CropSource,
-  inputSize: number,
-  verify: (input: tf.Tensor3D) => Promise<R>,
+  input: FrameInput,
+  verify: (input: tf.Tensor) => Promise<R>,
 ): Promise<CroppedResult<R>> {
   let face: FaceFrame | null = null;
   let square: Square;
@@ -44,10 +89,10 @@ export async function verifyCropped<R>(
   } else {
     square = source.square;
   }
-  const input = preprocess(pixels, inputSize, square);
+  const tensor = await input(pixels, square, face?.crop?.face ?? null);
   try {
-    return { square, face, result: await verify(input) };
+    return { square, face, result: await verify(tensor) };
   } finally {
-    input.dispose();
+    tensor.dispose();
   }
 }

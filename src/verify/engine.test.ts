@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSiamese, disposeNetwork, type SiameseNetwork } from '../model';
 import { useCpuBackend } from '../../tools/common/node-backend';
+import type { KochConfig } from '../config';
+import { imageInput } from './cropped';
 import { VerificationEngine, type EngineDeps } from './engine';
 
 const CONFIG = { inputSize: 64, filters: [4, 8, 8, 8] as [number, number, number, number], embeddingSize: 16 };
@@ -24,11 +26,13 @@ function fakeDeps(ids: string[]) {
   const state = { ids, loads: 0, inUse: 0 };
   const deps: EngineDeps = {
     listIds: async () => [...state.ids],
-    loadImages: async (list, size, onProgress) => {
+    loadImages: async (list, config, onProgress) => {
       state.loads++;
       onProgress(list.length);
+      const size = (config as KochConfig).inputSize;
       return tf.randomUniform([list.length, size, size, 3], 0, 1, 'float32', list.length) as tf.Tensor4D;
     },
+    frameInput: async (config) => imageInput((config as KochConfig).inputSize),
     use: () => {
       state.inUse++;
       let done = false;

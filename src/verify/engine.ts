@@ -7,7 +7,9 @@
  * `exclusive` runs one verification at a time, so "Verify now" never overlaps a live frame.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from '../config';
 import type { SiameseNetwork } from '../model';
+import type { FrameInput } from './cropped';
 import type { Decision, Thresholds } from './decision';
 import { createVerifier, type Verifier } from './verifier';
 import { errorMessage } from '../common';
@@ -16,10 +18,13 @@ export interface EngineDeps {
   /** Ids of the stored verification images, in a stable order. */
   listIds(): Promise<readonly string[]>;
   /**
-   * The images, preprocessed for the model, as one batch [N, s, s, 3]; the caller disposes it.
-   * `onProgress(done)` may report decoding progress.
+   * The images' inputs for a network of `config`, as one batch: preprocessed images [N, s, s, 3]
+   * (reference network) or face descriptors [N, 128] (face-recognition network); the caller
+   * disposes it. `onProgress(done)` may report progress.
    */
-  loadImages(ids: readonly string[], inputSize: number, onProgress: (done: number) => void): Promise<tf.Tensor4D>;
+  loadImages(ids: readonly string[], config: ModelConfig, onProgress: (done: number) => void): Promise<tf.Tensor>;
+  /** How a live frame becomes the input of a network of `config` (it may load the face describer). */
+  frameInput(config: ModelConfig): Promise<FrameInput>;
   /** Marks a network in use until the returned function is called (see ModelState.use). */
   use(net: SiameseNetwork): () => void;
   /** Default: createVerifier from src/verify. */
@@ -41,6 +46,7 @@ interface Built {
   readonly net: SiameseNetwork;
   readonly key: string;
   readonly verifier: Verifier;
+  readonly input: FrameInput;
   readonly release: () => void;
 }
 
@@ -116,8 +122,10 @@ export class VerificationEngine {
     this.set({ status: 'loading', count: ids.length, done: 0, error: null });
     const release = this.deps.use(net);
     let verifier: Verifier | null = null;
+    let input: FrameInput;
     try {
-      const images = await this.deps.loadImages(ids, net.config.inputSize, (done) => {
+      input = await this.deps.frameInput(net.config);
+      const images = await this.deps.loadImages(ids, net.config, (done) => {
         if (this.isCurrent(net, version)) this.set({ status: 'loading', count: ids.length, done, error: null });
       });
       try {
@@ -137,7 +145,7 @@ export class VerificationEngine {
       release();
       return null;
     }
-    this.built = { net, key, verifier: verifier!, release };
+    this.built = { net, key, verifier: verifier!, input, release };
     this.set({ status: 'ready', count: ids.length, done: ids.length, error: null });
     return verifier;
   }
@@ -147,11 +155,16 @@ export class VerificationEngine {
     return this.built && this.built.net === net && this.snapshot.status === 'ready' ? this.built.verifier : null;
   }
 
+  /** How a frame becomes the input of `net`, once its verifier is ready; null before. */
+  frameInput(net: SiameseNetwork | null): FrameInput | null {
+    return this.current(net) ? this.built!.input : null;
+  }
+
   /**
-   * Verifies one preprocessed frame with the current verifier of `net`, after any verification or
-   * rebuild in progress. Null when no verifier is ready for `net` (the frame is not disposed here).
+   * Verifies one frame's network input with the current verifier of `net`, after any verification
+   * or rebuild in progress. Null when no verifier is ready for `net` (the frame is not disposed here).
    */
-  verify(net: SiameseNetwork, frame: tf.Tensor3D, thresholds: Thresholds): Promise<Decision | null> {
+  verify(net: SiameseNetwork, frame: tf.Tensor, thresholds: Thresholds): Promise<Decision | null> {
     return this.exclusive(async () => {
       const v = this.current(net);
       return v ? v.verify(frame, thresholds) : null;

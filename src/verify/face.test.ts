@@ -12,7 +12,7 @@ import { createFaceDetector, faceCrop, type FaceDetector } from '../face';
 import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, webcamFrame, type RgbaImage } from '../../tools/lfw';
 import { buildSiamese, disposeNetwork, preprocess, type SiameseNetwork } from '../model';
 import { useWasmBackend } from '../../tools/common/node-backend';
-import { verifyCropped, type CropSource } from './cropped';
+import { imageInput, verifyCropped, type CropSource } from './cropped';
 import { decide, type Decision } from './decision';
 import { FaceTracker, runFaceTracking } from './faceTracker';
 import { runVerificationLoop } from './loop';
@@ -67,7 +67,7 @@ describe('verifyCropped in face mode', () => {
     const tracker = new FaceTracker({ detector });
     for (const frame of faceFrames) {
       let seen: number[] | null = null;
-      const out = await verifyCropped(frame, faceSource(tracker), SIZE, async (input) => {
+      const out = await verifyCropped(frame, faceSource(tracker), imageInput(SIZE), async (input) => {
         seen = Array.from(await input.data());
         return verifier.verify(input, thresholds);
       });
@@ -98,7 +98,7 @@ describe('verifyCropped in face mode', () => {
     const tracker = new FaceTracker({ detector });
     let calls = 0;
     // A verify that would grant anything it saw: it must never see this frame.
-    const out = await verifyCropped(frame, faceSource(tracker), SIZE, async () => {
+    const out = await verifyCropped(frame, faceSource(tracker), imageInput(SIZE), async () => {
       calls++;
       return decide([1, 1, 1], thresholds);
     });
@@ -115,7 +115,7 @@ describe('verifyCropped in face mode', () => {
     const square = captureSquare(640, 480, DEFAULT_CAPTURE_CONFIG);
     for (const frame of [faceFrames[0]!, blank]) {
       let seen: number[] | null = null;
-      const out = await verifyCropped(frame, { mode: 'fixed', square }, SIZE, async (input) => {
+      const out = await verifyCropped(frame, { mode: 'fixed', square }, imageInput(SIZE), async (input) => {
         seen = Array.from(await input.data());
         return verifier.verify(input, thresholds);
       });
@@ -134,7 +134,7 @@ describe('no tensor leaks', () => {
     const frames = [...faceFrames, blank, nonFace];
     const source = faceSource(tracker);
     // Warm-up (kernels and backend caches), then count.
-    await verifyCropped(frames[0]!, source, SIZE, (input) => verifier.verify(input, thresholds));
+    await verifyCropped(frames[0]!, source, imageInput(SIZE), (input) => verifier.verify(input, thresholds));
     const before = tf.memory().numTensors;
     const controller = new AbortController();
     let i = 0;
@@ -142,7 +142,7 @@ describe('no tensor leaks', () => {
     let missed = 0;
     const stats = await runVerificationLoop({
       grab: () => ({ pixels: frames[i++ % frames.length]!, dispose: () => undefined }),
-      verify: (f) => verifyCropped(f.pixels, source, SIZE, (input) => verifier.verify(input, thresholds)),
+      verify: (f) => verifyCropped(f.pixels, source, imageInput(SIZE), (input) => verifier.verify(input, thresholds)),
       onResult: ({ result }) => {
         if (result.result === null) missed++;
         else found++;

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { validateModelConfig } from '../config';
 import { createSampleStore } from '../data';
 import { useCpuBackend } from '../../tools/common/node-backend';
 import { listVerificationIds, loadVerificationImages } from './images';
@@ -27,8 +28,13 @@ describe('verification images', () => {
 
     const start = tf.memory().numTensors;
     const progress: number[] = [];
-    const batch = await loadVerificationImages(['gone-1', 'gone-2'], 8, (done) => progress.push(done), store);
-    expect(batch.shape).toEqual([0, 8, 8, 3]);
+    const batch = await loadVerificationImages(
+      ['gone-1', 'gone-2'],
+      validateModelConfig({ inputSize: 58 }),
+      (done) => progress.push(done),
+      store,
+    );
+    expect(batch.shape).toEqual([0, 58, 58, 3]);
     expect(progress).toEqual([]);
     batch.dispose();
     expect(tf.memory().numTensors).toBe(start);

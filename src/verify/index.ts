@@ -15,6 +15,6 @@ export {
   type FaceTrackerOptions,
   type FaceTrackingOptions,
 } from './faceTracker';
-export { verifyCropped, type CropSource, type CroppedResult } from './cropped';
+export { verifyCropped, imageInput, descriptorInput, type CropSource, type CroppedResult, type FrameInput } from './cropped';
 export { VerificationEngine, type EngineDeps, type EngineSnapshot, type EngineStatus } from './engine';
-export { listVerificationIds, loadVerificationImages } from './images';
+export { listVerificationIds, loadVerificationImages, pageDescriber, pageFrameInput } from './images';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { SiameseNetwork } from '../model';
+import { inputShape, type SiameseNetwork } from '../model';
 import { decide, type Decision, type Thresholds } from './decision';
 
 /**
@@ -24,13 +24,14 @@ export class VerifyError extends Error {
 
 export interface Verifier {
   /**
-   * Embeds the verification images ([N, s, s, 3] in [0, 1], preprocessed like training images)
-   * and caches the embeddings, replacing (and disposing) the previous ones. The caller keeps
-   * ownership of `images`; N = 0 is allowed (then nothing is ever granted).
+   * Embeds the verification images' network inputs (reference network: images [N, s, s, 3] in
+   * [0, 1], preprocessed like training images; face-recognition network: their face descriptors
+   * [N, 128]) and caches the embeddings, replacing (and disposing) the previous ones. The caller
+   * keeps ownership of `images`; N = 0 is allowed (then nothing is ever granted).
    */
-  setVerificationImages(images: tf.Tensor4D): void;
-  /** Scores one preprocessed frame [s, s, 3] against every cached embedding and decides. */
-  verify(frame: tf.Tensor3D, thresholds: Thresholds): Promise<Decision>;
+  setVerificationImages(images: tf.Tensor): void;
+  /** Scores one frame's network input ([s, s, 3] or [128]) against every cached embedding and decides. */
+  verify(frame: tf.Tensor, thresholds: Thresholds): Promise<Decision>;
   /** Number of cached verification embeddings (N). */
   readonly count: number;
   /** Frees the cached embeddings (not the network). The verifier cannot be used afterwards. */
@@ -44,7 +45,8 @@ export interface VerifierOptions {
 
 export function createVerifier(net: SiameseNetwork, options: VerifierOptions = {}): Verifier {
   const batchSize = options.batchSize ?? 32;
-  const size = net.config.inputSize;
+  const shape = inputShape(net.config);
+  const embeddingSize = net.embedding.outputs[0]!.shape[1] as number;
   let cached: tf.Tensor2D | null = null;
   let disposed = false;
 
@@ -64,13 +66,13 @@ export function createVerifier(net: SiameseNetwork, options: VerifierOptions = {
   return {
     setVerificationImages(images) {
       alive('setVerificationImages');
-      checkShape(images.shape, [-1, size, size, 3], 'bad-images', 'The verification image batch');
+      checkShape(images.shape, [-1, ...shape], 'bad-images', 'The verification image batch');
       const next = tf.tidy(() => {
-        const n = images.shape[0];
-        if (n === 0) return tf.zeros([0, net.config.embeddingSize]) as tf.Tensor2D;
+        const n = images.shape[0]!;
+        if (n === 0) return tf.zeros([0, embeddingSize]) as tf.Tensor2D;
         const parts: tf.Tensor2D[] = [];
         for (let start = 0; start < n; start += batchSize) {
-          const batch = tf.slice(images, [start, 0, 0, 0], [Math.min(batchSize, n - start), size, size, 3]);
+          const batch = tf.slice(images, [start, ...shape.map(() => 0)], [Math.min(batchSize, n - start), ...shape]);
           parts.push(net.embedding.predict(batch) as tf.Tensor2D);
         }
         return parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
@@ -81,7 +83,7 @@ export function createVerifier(net: SiameseNetwork, options: VerifierOptions = {
 
     async verify(frame, thresholds) {
       alive('verify');
-      checkShape(frame.shape, [size, size, 3], 'bad-frame', 'The frame');
+      checkShape(frame.shape, shape, 'bad-frame', 'The frame');
       if (cached === null || cached.shape[0] === 0) return decide([], thresholds);
       const embeddings = cached;
       const scores = tf.tidy(() => {

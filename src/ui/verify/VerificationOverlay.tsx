@@ -81,7 +81,13 @@ export function VerificationOverlay() {
         // Pixels are plain memory; the crop's tensor is released by verifyCropped.
         return pixels && { pixels, dispose: () => undefined };
       },
-      verify: (f) => verifyCropped(f.pixels, crop, net.config.inputSize, (input) => engine.verify(net, input, thresholdsRef.current)),
+      verify: async (f) => {
+        // The frame's input for this model (the face-recognition network's describer included)
+        // exists once the verifier is ready; before, the frame has no result.
+        const input = engine.frameInput(net);
+        if (!input) return { square: null, face: null, result: null };
+        return verifyCropped(f.pixels, crop, input, (tensor) => engine.verify(net, tensor, thresholdsRef.current));
+      },
       onResult: ({ result: { face, result }, latencyMs }) => {
         lastLatency = latencyMs;
         const faceSummary: OverlayFace | null = face && {

@@ -182,7 +182,9 @@ export function VerificationPanel() {
     try {
       const pixels = grabPixels(video);
       if (!pixels) throw new Error('The camera has no frame yet; try again in a moment.');
-      const { face, result } = await verifyCropped(pixels, crop, net.config.inputSize, (input) => engine.verify(net, input, thresholds));
+      const input = engine.frameInput(net);
+      if (!input) throw new Error('The verification images are still being prepared; try again in a moment.');
+      const { face, result } = await verifyCropped(pixels, crop, input, (tensor) => engine.verify(net, tensor, thresholds));
       if (face && face.crop === null)
         throw new Error(`NO FACE: no face with confidence ≥ ${faceThreshold} in this frame, so it was not verified.`);
       if (!result) throw new Error('The verification images are still being prepared; try again in a moment.');

@@ -2,7 +2,14 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, u
 import { DEFAULT_VERIFY_CONFIG } from '../../config';
 import { getSettingsStore } from '../../data';
 import type { SiameseNetwork } from '../../model';
-import { listVerificationIds, loadVerificationImages, VerificationEngine, type EngineSnapshot, type Thresholds } from '../../verify';
+import {
+  listVerificationIds,
+  loadVerificationImages,
+  pageFrameInput,
+  VerificationEngine,
+  type EngineSnapshot,
+  type Thresholds,
+} from '../../verify';
 import { useModel } from '../model/ModelContext';
 
 /**
@@ -25,7 +32,9 @@ const VerifyContext = createContext<VerifyState | null>(null);
 /** Provides the verification state; inside <ModelProvider> (the engine marks the networks it uses). */
 export function VerifyProvider({ children }: { children: ReactNode }) {
   const { use } = useModel();
-  const [engine] = useState(() => new VerificationEngine({ listIds: listVerificationIds, loadImages: loadVerificationImages, use }));
+  const [engine] = useState(
+    () => new VerificationEngine({ listIds: listVerificationIds, loadImages: loadVerificationImages, frameInput: pageFrameInput, use }),
+  );
   const embedding = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
   const [thresholds, setThresholdsState] = useState<Thresholds>(DEFAULT_VERIFY_CONFIG);
   const [pause, setPause] = useState<string | null>(null);
