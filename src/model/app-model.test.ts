@@ -2,8 +2,11 @@ import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { createStore, set } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_VERIFY_CONFIG } from '../config';
-import { buildSiamese, disposeNetwork, loadAppModel, saveNetwork, type NetworkMeta } from './index';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_FACEREC_CONFIG, DEFAULT_VERIFY_CONFIG } from '../config';
+import { REPO_ROOT } from '../../tools/lfw';
+import { buildSiamese, disposeNetwork, loadAppModel, saveNetwork, type NetworkMeta, type PretrainedInfo } from './index';
 import { useCpuBackend } from '../../tools/common/node-backend';
 
 const SMALL = { inputSize: 58, filters: [2, 4, 4, 4] as [number, number, number, number], embeddingSize: 8 };
@@ -45,6 +48,7 @@ describe('loadAppModel', () => {
     const { model, reused } = await loadAppModel({
       key: 'current',
       baseUrl: '/',
+      faceModel: 'koch',
       store: freshStore(),
       pretrained: noPretrained,
       pretrainedInUse: () => inUse,
@@ -72,6 +76,7 @@ describe('loadAppModel', () => {
     const kept = await loadAppModel({
       key: 'current',
       baseUrl: '/',
+      faceModel: 'koch',
       store,
       pretrained: noPretrained,
       pretrainedInUse: () => ({ net, meta: null, note: null }),
@@ -84,5 +89,30 @@ describe('loadAppModel', () => {
       error: expect.stringMatching(/^The stored model could not be loaded/),
     });
     disposeNetwork(net);
+  });
+
+  it("loads the chosen face model's pretrained network; one of the other face model in use is not kept", async () => {
+    const served = (async (input: RequestInfo | URL) => {
+      const file = path.join(REPO_ROOT, 'public', String(input).replace(/^\//, ''));
+      return existsSync(file) ? new Response(readFileSync(file)) : new Response(null, { status: 404 });
+    }) as typeof fetch;
+    const koch = buildSiamese(SMALL);
+    const start = tf.memory().numTensors;
+    const { model, reused } = await loadAppModel({
+      key: 'current',
+      baseUrl: '/',
+      faceModel: 'facerec',
+      store: freshStore(),
+      pretrained: { fetch: served },
+      pretrainedInUse: () => ({ net: koch, meta: META, note: null }),
+    });
+    expect(reused).toBe(false);
+    expect(model).toMatchObject({ status: 'ready', source: 'pretrained', error: null });
+    expect(model.net!.config).toEqual(DEFAULT_FACEREC_CONFIG);
+    expect(model.net!.model.countParams()).toBe(129);
+    expect((model.meta!.training as PretrainedInfo).pretrained.source).toBe('network');
+    disposeNetwork(model.net!);
+    expect(tf.memory().numTensors).toBe(start);
+    disposeNetwork(koch);
   });
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_CONFIG, DEFAULT_VERIFY_CONFIG } from '../config';
+import { DEFAULT_VERIFY_CONFIG, defaultModelConfig, FACE_MODEL_LABELS, faceModelOf, type FaceModel } from '../config';
 import { loadNetwork, type NetworkMeta, type StoreOptions } from './io';
 import { loadPretrained, type PretrainedOptions } from './pretrained';
 import type { SiameseNetwork } from './siamese';
@@ -7,8 +7,8 @@ import { selectBackend, type BackendReport } from './backend';
 
 /**
  * Which network is the app's model: the one trained (or imported) and stored in this browser, or,
- * while there is none, the bundled pretrained face model (it verifies before any training; Train
- * fine-tunes it on the user).
+ * while there is none, the chosen face model's bundled pretrained network (it verifies before any
+ * training; Train fine-tunes it on the user).
  */
 export type ModelSource = 'trained' | 'pretrained';
 
@@ -49,9 +49,12 @@ export interface LoadAppModelOptions {
   readonly key: string;
   /** Where the app is served from (import.meta.env.BASE_URL): the pretrained model lies under it. */
   readonly baseUrl: string;
+  /** Whose pretrained network verifies while no model is stored (default 'facerec'). */
+  readonly faceModel?: FaceModel;
   /**
    * Asked after the stored model was looked up: the pretrained model in use now (its backend
-   * alive), or null. When there is no stored model it stays the app's model (not loaded again).
+   * alive), or null. When there is no stored model it stays the app's model (not loaded again), if
+   * it is of `faceModel`.
    */
   readonly pretrainedInUse?: () => PretrainedInUse | null;
   /** The model store (default: the app's, modelStore()). */
@@ -63,7 +66,7 @@ export interface LoadAppModelOptions {
 /** The pretrained model, loaded (IndexedDB, else the app's origin), or why it cannot be. */
 async function pretrainedModel(options: LoadAppModelOptions, storedError: string | null): Promise<AppModel> {
   try {
-    const p = await loadPretrained(options.baseUrl, DEFAULT_MODEL_CONFIG, {
+    const p = await loadPretrained(options.baseUrl, defaultModelConfig(options.faceModel ?? 'facerec'), {
       ...options.pretrained,
       ...(options.store ? { store: options.store } : {}),
     });
@@ -74,7 +77,9 @@ async function pretrainedModel(options: LoadAppModelOptions, storedError: string
       status: 'ready',
       source: 'pretrained',
       error: storedError,
-      note: p.notCached ? `The pretrained face model is not kept in this browser: ${p.notCached}.` : null,
+      note: p.notCached
+        ? `The pretrained ${FACE_MODEL_LABELS[options.faceModel ?? 'facerec']} is not kept in this browser: ${p.notCached}.`
+        : null,
     };
   } catch (e) {
     const why = `The pretrained face model could not be loaded (${errorMessage(e)}): train a model or import one to verify.`;
@@ -106,7 +111,7 @@ export async function loadAppModel(options: LoadAppModelOptions): Promise<{ read
   // No stored model (or an unreadable one): the pretrained model verifies until Train. When it is
   // the app's model already, it stays.
   const inUse = options.pretrainedInUse?.() ?? null;
-  if (inUse)
+  if (inUse && faceModelOf(inUse.net.config) === (options.faceModel ?? 'facerec'))
     return {
       model: { net: inUse.net, meta: inUse.meta, status: 'ready', source: 'pretrained', error: storedError, note: inUse.note },
       reused: true,

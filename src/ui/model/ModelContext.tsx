@@ -15,6 +15,9 @@ import {
   type SiameseNetwork,
 } from '../../model';
 import { TRAINED_MODEL_KEY } from '../../training';
+import { DEFAULT_FACEREC_CONFIG, faceModelOf, type FaceModel } from '../../config';
+import { getSettingsStore } from '../../data';
+import { resetSharedFaceDescriber } from '../../facerec';
 
 /** The IndexedDB key of the app's model: where the training worker saves the trained network. */
 const MODEL_KEY = TRAINED_MODEL_KEY;
@@ -48,6 +51,11 @@ export interface ModelState {
   reload(): Promise<void>;
   /** Deletes the stored (trained or imported) model; the pretrained model takes its place. */
   clear(): Promise<void>;
+  /**
+   * The face model chosen for training (the Train panel's setting): while no model is stored, its
+   * pretrained network is the app's model, so choosing another one loads that one.
+   */
+  setFaceModel(faceModel: FaceModel): void;
   /**
    * Marks `net` in use until the returned function is called: a replaced network is freed only
    * once nobody uses it (a verification frame may be running on it).
@@ -129,9 +137,20 @@ export function ModelProvider({ children }: { children: ReactNode }) {
     [setBackendNotice],
   );
 
+  // The chosen face model (the settings store's model setting until the Train panel says otherwise).
+  const faceModel = useRef<Promise<FaceModel> | null>(null);
+  const chosenFaceModel = useCallback(
+    () =>
+      (faceModel.current ??= getSettingsStore()
+        .get('model')
+        .then(faceModelOf, () => faceModelOf(DEFAULT_FACEREC_CONFIG))),
+    [],
+  );
+
   const reload = useCallback(async () => {
     const mine = ++seq.current;
     await backendReady.current;
+    const chosen = await chosenFaceModel();
     // No trained model (or an unreadable one): the pretrained model verifies until Train (loadAppModel).
     // When it is the current model already (and its backend is alive), it stays.
     const pretrainedInUse = () => {
@@ -140,10 +159,15 @@ export function ModelProvider({ children }: { children: ReactNode }) {
         ? { net: now.net, meta: now.meta, note: now.note }
         : null;
     };
-    const { model: next, reused } = await loadAppModel({ key: MODEL_KEY, baseUrl: import.meta.env.BASE_URL, pretrainedInUse });
+    const { model: next, reused } = await loadAppModel({
+      key: MODEL_KEY,
+      baseUrl: import.meta.env.BASE_URL,
+      faceModel: chosen,
+      pretrainedInUse,
+    });
     if (mine === seq.current) replace(next);
     else if (next.net && !reused) disposeNetwork(next.net);
-  }, [replace]);
+  }, [replace, chosenFaceModel]);
 
   // Select the backend, then load the stored model: once per page (StrictMode runs mount effects
   // twice; the model is large).
@@ -158,8 +182,10 @@ export function ModelProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onBackendLost(() => {
-        // The lost network's tensors cannot be freed normally any more.
+        // The lost network's tensors cannot be freed normally any more; the face describer's
+        // weights were on the lost backend too, so it loads again on the next one.
         netRef.current = null;
+        void resetSharedFaceDescriber().catch(() => undefined);
         const ready = recoverLostBackend().then(apply);
         backendReady.current = ready;
         void ready.then(reload);
@@ -183,9 +209,20 @@ export function ModelProvider({ children }: { children: ReactNode }) {
     await reload();
   }, [reload]);
 
+  const setFaceModel = useCallback(
+    (next: FaceModel) => {
+      void chosenFaceModel().then((was) => {
+        faceModel.current = Promise.resolve(next);
+        const now = currentRef.current;
+        if (was !== next && now.source !== 'trained' && now.status !== 'loading') void reload();
+      });
+    },
+    [reload, chosenFaceModel],
+  );
+
   const value = useMemo<ModelState>(
-    () => ({ ...current, backend, backendNotice, setNetwork, reload, clear, use }),
-    [current, backend, backendNotice, setNetwork, reload, clear, use],
+    () => ({ ...current, backend, backendNotice, setNetwork, reload, clear, use, setFaceModel }),
+    [current, backend, backendNotice, setNetwork, reload, clear, use, setFaceModel],
   );
   return <ModelContext.Provider value={value}>{children}</ModelContext.Provider>;
 }

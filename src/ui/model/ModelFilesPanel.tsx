@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { errorMessage } from '../../common';
 import { useMessages } from '../common/Messages';
+import { faceModelOf } from '../../config';
 import { useModel } from './ModelContext';
 import { ModelExportSection } from './ModelExportSection';
 import { ModelImportSection } from './ModelImportSection';
@@ -24,6 +25,7 @@ export function ModelFilesPanel() {
     training: model.meta?.training,
     createdAt: model.meta?.createdAt,
     error: model.error,
+    ...(model.net ? { faceModel: faceModelOf(model.net.config) } : {}),
   });
 
   const deleteTrained = async () => {

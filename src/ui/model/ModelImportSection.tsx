@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from 'react';
 import { errorMessage } from '../../common';
+import { FACE_MODEL_LABELS, faceModelOf } from '../../config';
 import { disposeNetwork, importNetworkFiles, ModelFileError } from '../../model';
 import { useMessages } from '../common/Messages';
 import { useVerify } from '../verify/VerifyContext';
@@ -40,7 +41,7 @@ export function ModelImportSection({ onError }: { onError: (message: string | nu
       setThresholds(loaded.meta.thresholds);
       notify(
         'success',
-        `Model imported (thresholds ${loaded.meta.thresholds.detectionThreshold} / ${loaded.meta.thresholds.verificationThreshold} from its file).`,
+        `Model imported: ${FACE_MODEL_LABELS[faceModelOf(loaded.net.config)]} (thresholds ${loaded.meta.thresholds.detectionThreshold} / ${loaded.meta.thresholds.verificationThreshold} from its file).`,
       );
     } catch (e) {
       const hint = e instanceof ModelFileError ? `${ERROR_HINT[e.code]} ` : '';

@@ -4,7 +4,7 @@
  * Before any training the app verifies with the bundled pretrained face model; after training it
  * uses the model fine-tuned on the user (or trained from scratch, or imported from files).
  */
-import type { TrainingStart } from '../../config';
+import { FACE_MODEL_LABELS, type FaceModel, type TrainingStart } from '../../config';
 import type { ModelSource, ModelStatus } from './ModelContext';
 
 export type ModelKind = 'loading' | 'pretrained' | 'fine-tuned' | 'scratch' | 'imported' | 'none';
@@ -25,6 +25,8 @@ export interface ModelStatusInput {
   /** ISO time the model was saved. */
   readonly createdAt?: string;
   readonly error: string | null;
+  /** The current network's face model (absent while there is none). */
+  readonly faceModel?: FaceModel;
 }
 
 /** The start of a stored model's training, from its summary; null when it has none (an import). */
@@ -43,6 +45,7 @@ export function describeModel(
   formatDate: (iso: string) => string = (iso) => new Date(iso).toLocaleString(),
 ): ModelDescription {
   const saved = m.createdAt ? ` Saved ${formatDate(m.createdAt)}.` : '';
+  const face = m.faceModel ? ` Face model: ${FACE_MODEL_LABELS[m.faceModel]}.` : '';
   if (m.status === 'loading') return { kind: 'loading', title: 'Loading the model…', detail: '' };
   if (m.status !== 'ready' || m.source === null) {
     return { kind: 'none', title: 'No model', detail: m.error ?? 'Train a model, or import model files exported by this app.' };
@@ -52,7 +55,10 @@ export function describeModel(
       kind: 'pretrained',
       title: PRETRAINED_TITLE,
       detail:
-        "It learned what makes faces alike from thousands of other people's photos (LFW), so it verifies you from your verification images right away; Train fine-tunes it on your captures." +
+        (m.faceModel === 'koch'
+          ? "It learned what makes faces alike from thousands of other people's photos (LFW), so it verifies you from your verification images right away; Train fine-tunes it on your captures."
+          : "A face-recognition network trained on about 3 million faces describes each face, and a small head pretrained on other people's photos (LFW) compares them, so it verifies you from your verification images right away; Train fits the head to your captures in seconds.") +
+        face +
         (m.error ? ` (${m.error})` : ''),
     };
   }
@@ -61,19 +67,19 @@ export function describeModel(
     return {
       kind: 'fine-tuned',
       title: 'Fine-tuned on you',
-      detail: `The pretrained face model, trained on your captures and stored in this browser.${saved} Delete it to go back to the pretrained model.`,
+      detail: `The pretrained face model, trained on your captures and stored in this browser.${face}${saved} Delete it to go back to the pretrained model.`,
     };
   }
   if (from === 'scratch') {
     return {
       kind: 'scratch',
       title: 'Trained on you from scratch',
-      detail: `Trained from random weights on your captures and stored in this browser.${saved}`,
+      detail: `Trained from random weights on your captures and stored in this browser.${face}${saved}`,
     };
   }
   return {
     kind: 'imported',
     title: 'Imported model',
-    detail: `A model from files, stored in this browser.${saved} Delete it to go back to the pretrained model.`,
+    detail: `A model from files, stored in this browser.${face}${saved} Delete it to go back to the pretrained model.`,
   };
 }
