@@ -99,7 +99,7 @@ describe('settings store', () => {
   it('gives defaults, stores validated values and ignores damaged ones', async () => {
     const idb = createStore('test-settings', 'settings');
     const settings = createSettingsStore(idb);
-    expect(await settings.get('training')).toEqual(DEFAULT_TRAINING_CONFIG);
+    expect(await settings.get('training')).toEqual(DEFAULT_SETTINGS.training);
     expect(await settings.get('bundledNegatives')).toBeNull();
 
     await settings.set('training', { ...DEFAULT_TRAINING_CONFIG, epochs: 7 });

@@ -1,9 +1,10 @@
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import {
   DEFAULT_CAPTURE_CONFIG,
-  DEFAULT_MODEL_CONFIG,
-  DEFAULT_TRAINING_CONFIG,
+  DEFAULT_FACEREC_CONFIG,
   DEFAULT_VERIFY_CONFIG,
+  FACEREC_TRAINING_CONFIG,
+  faceModelOf,
   validateCaptureConfig,
   validateModelConfig,
   validateTrainingConfig,
@@ -124,8 +125,13 @@ export interface BundledNegativesState {
 
 export interface Settings {
   readonly capture: CaptureConfig;
+  /** The Train panel's training config, for the face model of `model`. */
   readonly training: TrainingConfig;
   readonly verify: VerifyConfig;
+  /**
+   * The network the Train panel trains, which also says the app's face model. Stored with an
+   * explicit `faceModel` (see `set`); one stored without it predates the choice (see `get`).
+   */
   readonly model: ModelConfig;
   /** null until the bundled negatives were first loaded. */
   readonly bundledNegatives: BundledNegativesState | null;
@@ -137,11 +143,12 @@ export interface Settings {
 
 export type SettingKey = keyof Settings;
 
+/** A new user's settings: the face-recognition ResNet, its head trained with its own recipe. */
 export const DEFAULT_SETTINGS: Settings = {
   capture: DEFAULT_CAPTURE_CONFIG,
-  training: DEFAULT_TRAINING_CONFIG,
+  training: FACEREC_TRAINING_CONFIG,
   verify: DEFAULT_VERIFY_CONFIG,
-  model: DEFAULT_MODEL_CONFIG,
+  model: DEFAULT_FACEREC_CONFIG,
   bundledNegatives: null,
   persistenceRequested: false,
   trainingAdvancedOpen: false,
@@ -173,16 +180,43 @@ const VALIDATORS: { readonly [K in SettingKey]: (v: unknown) => Settings[K] } = 
   capture: (v) => validateCaptureConfig(v as Partial<CaptureConfig>),
   training: (v) => validateTrainingConfig(v as Partial<TrainingConfig>),
   verify: (v) => validateVerifyConfig(v as Partial<VerifyConfig>),
-  model: (v) => validateModelConfig(v as Partial<ModelConfig>),
+  // Written with its face model named, so that a stored Koch config is not read as a legacy one.
+  model: (v) => {
+    const config = validateModelConfig(v as Partial<ModelConfig>);
+    return { ...config, faceModel: faceModelOf(config) } as ModelConfig;
+  },
   bundledNegatives: validateBundledNegatives,
   persistenceRequested: validateBoolean,
   trainingAdvancedOpen: validateBoolean,
 };
 
+/**
+ * Before the face model could be chosen, the stored `model` setting was always a Koch config
+ * without `faceModel`, and `training` that network's recipe. Such settings read as the new default
+ * face model and its recipe (a model trained before keeps working: it is loaded by its own saved
+ * config, not by this setting). Both are read so while the stored `model` setting is legacy; the
+ * Train panel stores the two together, so its next save replaces both.
+ */
+const LEGACY_FACE_MODEL: Pick<Settings, 'model' | 'training'> = {
+  model: DEFAULT_FACEREC_CONFIG,
+  training: FACEREC_TRAINING_CONFIG,
+};
+
+/** Whether a stored `model` value predates the face model choice (an object without `faceModel`). */
+function isLegacyModelSetting(stored: unknown): boolean {
+  return typeof stored === 'object' && stored !== null && !('faceModel' in stored);
+}
+
 export interface SettingsStore {
-  /** The stored value, validated; the default when nothing (or something invalid) is stored. */
+  /**
+   * The stored value, validated (settings stored before the face model choice read as the new
+   * default face model, see LEGACY_FACE_MODEL); the default when nothing (or something invalid) is stored.
+   */
   get<K extends SettingKey>(key: K): Promise<Settings[K]>;
-  /** Validates and stores a value; throws (ConfigError / TypeError) naming an invalid value. */
+  /**
+   * Validates and stores a value (a model config with its `faceModel` named, 'koch' included);
+   * throws (ConfigError / TypeError) naming an invalid value.
+   */
   set<K extends SettingKey>(key: K, value: Settings[K]): Promise<void>;
 }
 
@@ -191,6 +225,10 @@ export function createSettingsStore(store: UseStore = createStore(DB_NAMES.setti
     async get(key) {
       const stored: unknown = await get(key, store);
       if (stored === undefined) return DEFAULT_SETTINGS[key];
+      if (key === 'model' || key === 'training') {
+        const model: unknown = key === 'model' ? stored : await get('model', store);
+        if (isLegacyModelSetting(model)) return LEGACY_FACE_MODEL[key as keyof typeof LEGACY_FACE_MODEL] as Settings[typeof key];
+      }
       try {
         return VALIDATORS[key](stored);
       } catch {

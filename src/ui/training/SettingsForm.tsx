@@ -1,15 +1,16 @@
 import { useId, type ReactNode } from 'react';
-import type { TrainingStart } from '../../config';
+import type { FaceModel, TrainingStart } from '../../config';
 import {
-  ADVANCED_FIELDS,
+  advancedFields,
   BOOLEAN_FIELDS,
   changedAdvanced,
+  FACE_MODEL_CHOICES,
+  fieldHelp,
   FREEZE_LABELS,
-  NO_PRETRAINED_NOTE,
   POOL_LABELS,
-  SCRATCH_NOTE,
   SETTINGS_FIELDS,
   START_LABELS,
+  startNote,
   type SettingsErrors,
   type SettingsField,
   type SettingsForm as Form,
@@ -37,24 +38,32 @@ const INPUT_MODES: Readonly<Partial<Record<SettingsField, 'numeric' | 'decimal'>
 };
 
 const SELECT_OPTIONS: Readonly<Partial<Record<SettingsField, Readonly<Record<string, string>>>>> = {
+  faceModel: FACE_MODEL_CHOICES,
   pool: POOL_LABELS,
   freeze: FREEZE_LABELS,
 };
 
 const isBoolean = (field: SettingsField): boolean => (BOOLEAN_FIELDS as readonly SettingsField[]).includes(field);
 
+/** What the closed "Advanced" disclosure lists when nothing there was changed. */
+const ADVANCED_SUMMARY: Readonly<Record<FaceModel, string>> = {
+  facerec: 'batch, learning rate, split, calibration',
+  koch: 'batch, learning rate, split, layers, augmentation, calibration',
+};
+
 /**
- * The training settings: where to start and the epochs, then the rest under an "Advanced"
- * disclosure. Each field has a one-line help (its longer explanation as the tooltip) and its
- * validation error next to it.
+ * The training settings: the face model, where to start and the epochs, then the rest under an
+ * "Advanced" disclosure, without the fields that do not apply to the chosen face model. Each field
+ * has a one-line help (its longer explanation as the tooltip) and its validation error next to it.
  */
 export function SettingsForm({ form, errors, disabled, onChange, samplesNote, advancedOpen, onAdvancedToggle }: SettingsFormProps) {
   const id = useId();
+  const faceModel: FaceModel = form.faceModel === 'koch' ? 'koch' : 'facerec';
   const describedBy = (field: SettingsField) =>
     [`${id}-${field}-help`, errors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ');
   const help = (field: SettingsField, extra = '') => (
     <p id={`${id}-${field}-help`} className="train-help" title={SETTINGS_FIELDS[field].detail}>
-      {SETTINGS_FIELDS[field].help}
+      {fieldHelp(field, faceModel)}
       {extra ? ` ${extra}` : ''}
     </p>
   );
@@ -121,18 +130,21 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote, ad
     );
   };
 
-  const note = form.start === 'scratch' ? SCRATCH_NOTE : form.pool !== 'paper' ? NO_PRETRAINED_NOTE : null;
+  const note = startNote(form);
+  const advanced = advancedFields(faceModel);
   const changed = changedAdvanced(form).map((f) => SETTINGS_FIELDS[f].label);
-  const invalid = ADVANCED_FIELDS.filter((f) => errors[f]).map((f) => SETTINGS_FIELDS[f].label);
+  const invalid = advanced.filter((f) => errors[f]).map((f) => SETTINGS_FIELDS[f].label);
+  const startLabels = START_LABELS[faceModel];
   return (
     <fieldset className="train-settings" disabled={disabled}>
       <legend>Settings</legend>
+      {field('faceModel')}
       <fieldset className="train-field train-start" aria-describedby={describedBy('start')}>
         <legend>{SETTINGS_FIELDS.start.label}</legend>
-        {(Object.keys(START_LABELS) as TrainingStart[]).map((value) => (
+        {(Object.keys(startLabels) as TrainingStart[]).map((value) => (
           <label key={value} className="train-choice">
             <input type="radio" name="start" value={value} checked={form.start === value} onChange={() => onChange('start', value)} />{' '}
-            {START_LABELS[value]}
+            {startLabels[value]}
           </label>
         ))}
         {help('start')}
@@ -157,10 +169,10 @@ export function SettingsForm({ form, errors, disabled, onChange, samplesNote, ad
           ) : changed.length > 0 ? (
             <span className="train-advanced-changed"> · changed: {changed.join(', ')}</span>
           ) : (
-            <span className="train-advanced-changed"> · batch, learning rate, split, layers, augmentation, calibration</span>
+            <span className="train-advanced-changed"> · {ADVANCED_SUMMARY[faceModel]}</span>
           )}
         </summary>
-        <div className="train-advanced-fields">{ADVANCED_FIELDS.map(field)}</div>
+        <div className="train-advanced-fields">{advanced.map(field)}</div>
       </details>
     </fieldset>
   );

@@ -6,8 +6,8 @@
  * settings (the training worker does so too). When the form's settings differ, the offer says
  * which, and that Start over trains with the new ones.
  */
-import type { ModelConfig, TrainingConfig } from '../../config';
-import { POOL_LABELS, SETTINGS_FIELDS, settingsFromConfigs, type SettingsField, type TrainingSettings } from './settings';
+import { FACE_MODEL_LABELS, type ModelConfig, type TrainingConfig } from '../../config';
+import { fieldApplies, POOL_LABELS, SETTINGS_FIELDS, settingsFromConfigs, type SettingsField, type TrainingSettings } from './settings';
 
 /** The parts of a checkpoint summary (src/training) the offer needs. */
 export interface ResumableCheckpoint {
@@ -42,6 +42,7 @@ export type ResumeOffer =
     };
 
 function show(field: SettingsField, s: TrainingSettings): string {
+  if (field === 'faceModel') return FACE_MODEL_LABELS[s.faceModel];
   if (field === 'pool') return POOL_LABELS[s.pool];
   if (field === 'start') return s.start;
   if (field === 'augment' || field === 'calibrate') return s[field] ? 'on' : 'off';
@@ -67,8 +68,10 @@ export function resumeOffer(checkpoint: ResumableCheckpoint | null, current: Tra
   const totalEpochs = checkpoint.training.epochs;
   if (epochsDone >= totalEpochs) return { kind: 'none' };
   const saved = settingsFromConfigs(checkpoint.training, checkpoint.model);
+  // A field that does not apply to one of the two face models (e.g. the pooling, when either is
+  // the ResNet) is no change of its own: the face model's change says it.
   const changes = (Object.keys(SETTINGS_FIELDS) as SettingsField[])
-    .filter((f) => saved[f] !== current[f])
+    .filter((f) => fieldApplies(f, saved.faceModel) && fieldApplies(f, current.faceModel) && saved[f] !== current[f])
     .map((f) => ({ field: f, checkpoint: show(f, saved), current: show(f, current) }));
   const fromEpoch = epochsDone + 1;
   let message = `Training stopped ${checkpointPlace(checkpoint, totalEpochs)}. Resume continues with epoch ${fromEpoch}.`;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingConfig } from '../../config';
-import { getSettingsStore } from '../../data';
+import type { ModelConfig, TrainingConfig } from '../../config';
+import { DEFAULT_SETTINGS, getSettingsStore } from '../../data';
 import {
   applySettingsChange,
   configsFromSettings,
@@ -31,8 +31,8 @@ export function useTrainingSettings(): TrainingSettingsState {
   const [form, setForm] = useState<SettingsForm>(() => settingsToForm(DEFAULT_TRAINING_SETTINGS));
   const [errors, setErrors] = useState<SettingsErrors>({});
   const [stored, setStored] = useState<{ training: TrainingConfig; model: ModelConfig }>({
-    training: DEFAULT_TRAINING_CONFIG,
-    model: DEFAULT_MODEL_CONFIG,
+    training: DEFAULT_SETTINGS.training,
+    model: DEFAULT_SETTINGS.model,
   });
   const edited = useRef(false);
 
