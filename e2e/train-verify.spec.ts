@@ -1,5 +1,6 @@
 /**
- * Train and verify in the page, with the fake camera ("enrolled" clip) and a tiny training budget
+ * Train and verify in the page with the reference network (Koch et al.; chosen in the Train panel),
+ * with the fake camera ("enrolled" clip) and a tiny training budget
  * (8 samples per class, batch 4, 2 epochs: 3 steps per epoch of the full reference model):
  * Train (in the worker) → progress and charts move → Stop → reload → Resume (the epoch count and
  * charts continue) → final metrics → the live overlay gives a verdict with its details, without
@@ -8,18 +9,19 @@
  * bad file gives a clear error and the model stays → after a reload, verification starts by itself
  * with the stored model and the last thresholds → deleting it goes back to the pretrained model.
  *
- * Before any training the app verifies with the bundled pretrained face model, whose weights are
- * fetched once and then come from IndexedDB (the page's and the training worker's loads alike).
+ * Before any training the app verifies with the chosen face model's bundled pretrained network,
+ * whose weights are fetched once and then come from IndexedDB (the page's and the training
+ * worker's loads alike), for either face model.
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { BrowserContext } from '@playwright/test';
-import { DEFAULT_TRAINING_CONFIG } from '../src/config';
+import { DEFAULT_TRAINING_CONFIG, FACE_MODEL_LABELS, type FaceModel } from '../src/config';
 import { AppPage, DECIDED, expect, test, type Settings } from './fixtures';
 
 /** The app's defaults for fine-tuning the pretrained model. */
-const FINE_TUNE = { start: 'pretrained', augment: true, freeze: DEFAULT_TRAINING_CONFIG.freeze, calibrate: true } as const;
+const FINE_TUNE = { faceModel: 'koch', start: 'pretrained', augment: true, freeze: DEFAULT_TRAINING_CONFIG.freeze, calibrate: true } as const;
 /** The reference recipe, chosen with "from scratch": every layer trained, no augmentation, no calibration. */
-const FROM_SCRATCH = { start: 'scratch', augment: false, freeze: 'none', calibrate: false } as const;
+const FROM_SCRATCH = { faceModel: 'koch', start: 'scratch', augment: false, freeze: 'none', calibrate: false } as const;
 
 const BUDGET = { epochs: '2', batchSize: '4', samplesPerClass: '8' } as const;
 const TRAIN_TIMEOUT = 150_000;
@@ -33,16 +35,26 @@ async function prepare(app: AppPage, budget: Settings): Promise<void> {
   await app.setSettings(budget);
 }
 
-/** Counts the requests for the pretrained model's weight shards (page and workers). */
-function countWeightRequests(context: BrowserContext): { count: number } {
+/**
+ * The weight files of each face model's pretrained network: the reference network's three shards;
+ * the face-recognition backbone's shard and the head's weights.
+ */
+const WEIGHT_FILES: Readonly<Record<FaceModel, { readonly path: RegExp; readonly count: number }>> = {
+  koch: { path: /\/models\/pretrained\/[^/]+\.bin$/, count: 3 },
+  facerec: { path: /\/models\/face-recognition(-head)?\/[^/]+\.bin$/, count: 2 },
+};
+
+/** Counts the requests for a face model's pretrained weight files (page and workers). */
+function countWeightRequests(context: BrowserContext, faceModel: FaceModel = 'koch'): { count: number } {
   const counter = { count: 0 };
   context.on('request', (req) => {
-    if (/\/models\/pretrained\/[^/]+\.bin$/.test(new URL(req.url()).pathname)) counter.count++;
+    if (WEIGHT_FILES[faceModel].path.test(new URL(req.url()).pathname)) counter.count++;
   });
   return counter;
 }
 
 const PRETRAINED_TITLE = 'Pretrained face model — works now, gets better after Train';
+const KOCH = `Face model: ${FACE_MODEL_LABELS.koch}`;
 /** The overlay's details of a decided frame with the test's two verification images. */
 const DETAILS_OF_TWO = /^detection [0-2] of 2 above 0\.5 · verification \d\.\d\d · \d+ ms$/;
 
@@ -57,7 +69,9 @@ test('train, stop, reload, resume, verify live, export and import the model', as
     const csp = (await page.goto('/'))?.headers()['content-security-policy'];
     expect(csp, 'the server sends the CSP as a header').toBeTruthy();
     await app.waitForCamera();
+    await app.setTrainingOptions({ faceModel: 'koch' });
     await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 60_000 });
+    await expect(app.modelStatus).toContainText(KOCH, { timeout: 60_000 });
     await expect(page.getByTestId('train-model')).toContainText(PRETRAINED_TITLE);
     return csp;
   });
@@ -240,21 +254,23 @@ test('train, stop, reload, resume, verify live, export and import the model', as
   });
 });
 
-test('before any training the pretrained model verifies; its weights come from IndexedDB on the next visit', async ({
+for (const faceModel of ['facerec', 'koch'] as const) {
+test(`${FACE_MODEL_LABELS[faceModel]}: before any training the pretrained model verifies; its weights come from IndexedDB on the next visit`, async ({
   page,
   app,
   context,
   consoleErrors,
 }, testInfo) => {
   test.setTimeout(180_000);
-  const weights = countWeightRequests(context);
+  const weights = countWeightRequests(context, faceModel);
 
   const { firstMs, usage } = await test.step('first visit: the weights are fetched, the overlay decides without training', async () => {
     const t0 = Date.now();
     await page.goto('/');
+    if (faceModel === 'koch') await app.setTrainingOptions({ faceModel });
     await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 90_000 });
+    await expect(app.modelStatus).toContainText(`Face model: ${FACE_MODEL_LABELS[faceModel]}`, { timeout: 90_000 });
     const ms = Date.now() - t0;
-    expect(weights.count).toBe(3); // the three shards, fetched from the app's origin
     await expect(app.modelStatus).toContainText(PRETRAINED_TITLE);
     await expect(page.getByTestId('model-note')).toHaveCount(0); // stored, nothing to say
     await expect(page.getByTestId('model-delete')).toHaveCount(0); // nothing trained to delete
@@ -265,6 +281,8 @@ test('before any training the pretrained model verifies; its weights come from I
     await expect(app.verdict).toHaveText(DECIDED, { timeout: 90_000 });
     await expect(app.verdictDetails).toHaveText(DETAILS_OF_TWO);
     await expect(page.getByTestId('train-progress')).toHaveCount(0);
+    // Each weight file fetched once from the app's origin (the backbone when verification needed it).
+    expect(weights.count).toBe(WEIGHT_FILES[faceModel].count);
     return { firstMs: ms, usage: await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? null) };
   });
 
@@ -283,6 +301,7 @@ test('before any training the pretrained model verifies; its weights come from I
     expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
   });
 });
+}
 
 test('when the training worker cannot load, training runs in the page and says so', async ({ page, app }) => {
   // The page also loads the pretrained model for verification before training: more work here.
@@ -290,6 +309,8 @@ test('when the training worker cannot load, training runs in the page and says s
   // The worker's script fails to load (as when a browser cannot start module workers).
   await page.route('**/assets/worker-*.js', (route) => route.abort());
   await app.open();
+  // The reference network: its steps take long enough for Stop to land between them.
+  await app.setTrainingOptions({ faceModel: 'koch' });
   // Five epochs (15 steps) rather than two: on the page's main thread the Stop click waits for the
   // current step to end, so training must last several steps past the first for Stop to land.
   await prepare(app, { ...BUDGET, epochs: '5' });

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildPairs, createRng } from '../../src/data';
-import { buildSiamese, disposeNetwork, type SiameseNetwork } from '../../src/model';
+import { buildSiamese, disposeNetwork, inputShape, type SiameseNetwork } from '../../src/model';
 import { train } from '../../src/training';
 import { median } from '../../tools/common';
 import type { ModelSpeed, ModelSpeedRequest } from './types';
@@ -35,8 +35,7 @@ export async function embedOnce(net: SiameseNetwork, image: tf.Tensor4D): Promis
 
 /** `warmup` untimed then `reps` timed tower passes on one seeded image: the timed ms. */
 export async function timeForward(net: SiameseNetwork, req: Pick<ModelSpeedRequest, 'warmup' | 'forwardReps' | 'seed'>): Promise<number[]> {
-  const s = net.config.inputSize;
-  const image = seededImages([1, s, s, 3], req.seed) as tf.Tensor4D;
+  const image = seededImages([1, ...inputShape(net.config)], req.seed) as tf.Tensor4D;
   const samples: number[] = [];
   try {
     for (let i = 0; i < req.warmup + req.forwardReps; i++) {
@@ -58,7 +57,6 @@ export async function timeTrainSteps(
   net: SiameseNetwork,
   req: Pick<ModelSpeedRequest, 'warmup' | 'stepReps' | 'batchSize' | 'seed'>,
 ): Promise<number[]> {
-  const s = net.config.inputSize;
   const steps = req.warmup + req.stepReps;
   const nImages = 2 * req.batchSize;
   const ids = Array.from({ length: nImages }, (_, i) => `img${i}`);
@@ -71,7 +69,7 @@ export async function timeTrainSteps(
   // depend on which images it sees); one test pair keeps the end-of-epoch evaluation negligible.
   const trainPairs = Array.from({ length: steps * req.batchSize }, (_, i) => pairs.train[i % pairs.train.length]!);
   const samples: number[] = [];
-  const images = seededImages([nImages, s, s, 3], req.seed + 1) as tf.Tensor4D;
+  const images = seededImages([nImages, ...inputShape(net.config)], req.seed + 1) as tf.Tensor4D;
   try {
     await train(
       net,

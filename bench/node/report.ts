@@ -1,7 +1,7 @@
 /**
  * The shape of bench/results/latest.json and its readable twin latest.md.
  */
-import type { AugmentConfigInput, CaptureConfig, FaceConfig, ModelConfig, TrainingConfig, VerifyConfig } from '../../src/config';
+import type { AugmentConfigInput, CaptureConfig, FaceConfig, KochConfig, TrainingConfig, VerifyConfig } from '../../src/config';
 import type { CameraParams } from '../../src/augment';
 import type { RocSummary } from '../../tools/common';
 import type { EnrolmentCosts } from '../common/estimate';
@@ -30,7 +30,7 @@ export interface AccuracyReport {
     readonly maxPeople: number;
     readonly maxTest: number;
     readonly split: Readonly<Record<'anchors' | 'positives' | 'verification' | 'test', string>>;
-    readonly modelConfig: ModelConfig;
+    readonly modelConfig: KochConfig;
     readonly params: number;
     /** The bundled pretrained model: its model.json and that file's SHA-256 (first 16 hex digits). */
     readonly pretrained: { readonly file: string; readonly sha256: string };
@@ -137,7 +137,7 @@ export interface BenchReport {
   readonly parts: PartTiming[];
   readonly speed: {
     readonly model: string;
-    readonly modelConfig: ModelConfig;
+    readonly modelConfig: KochConfig;
     /** The face photo (person/file) of the speed and verify parts' camera frame. */
     framePhoto: string | null;
     backends: BackendRow[];

@@ -12,7 +12,7 @@ import {
   type SelectBackendOptions,
 } from '../../src/model';
 import { createVerifier } from '../../src/verify';
-import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../src/config';
+import { asKochConfig, DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../src/config';
 import { captureSquare } from '../../src/data';
 import { createFaceDetector, faceCrop } from '../../src/face';
 import { preprocess } from '../../src/model';
@@ -81,7 +81,7 @@ export async function speedVerify(req: VerifySpeedRequest, backend: SelectBacken
   const camera = await centredFrame(req.framePhoto);
   const detector = await createFaceDetector({ variant: DEFAULT_FACE_CONFIG.variant });
   const net = buildSiamese(req.model);
-  const s = net.config.inputSize;
+  const s = asKochConfig(net.config).inputSize;
   const nMax = Math.max(...req.ns);
   const images = seededImages([nMax, s, s, 3], req.seed) as tf.Tensor4D;
   const frame4 = seededImages([1, s, s, 3], req.seed + 1) as tf.Tensor4D;

@@ -65,6 +65,12 @@ export function faceModelOf(config: Pick<ModelConfig, 'faceModel'>): FaceModel {
   return config.faceModel === 'facerec' ? 'facerec' : 'koch';
 }
 
+/** The config as the reference network's, for code that only runs it (tools, the bench); throws for the other. */
+export function asKochConfig(config: ModelConfig): KochConfig {
+  if (config.faceModel === 'facerec') throw new ConfigError('faceModel', config.faceModel, "expected the reference network ('koch')");
+  return config;
+}
+
 export function isFaceRecConfig(config: ModelConfig): config is FaceRecConfig {
   return config.faceModel === 'facerec';
 }

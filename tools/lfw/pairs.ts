@@ -14,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { validateModelConfig, type ModelConfig } from '../../src/config';
+import { asKochConfig, validateKochConfig, type KochConfig } from '../../src/config';
 import { deriveSeed, importSquare, shuffled, type Square } from '../../src/data';
 import { disposeNetwork, LAYER_NAMES, preprocessBatch, wrapSiamese, type SiameseNetwork } from '../../src/model';
 import { useCpuBackend, useWasmBackend } from '../common/node-backend';
@@ -102,18 +102,18 @@ export function selectPairs(rows: readonly PairRow[], { limit, seed, excludePeop
 }
 
 /** Reads the model's architecture from its layers (for wrapSiamese; any Siamese model of src/model). */
-function configOf(model: tf.LayersModel): ModelConfig {
+function configOf(model: tf.LayersModel): KochConfig {
   const embedding = model.getLayer(LAYER_NAMES.embedding) as unknown as tf.LayersModel;
   const conv = [1, 2, 3, 4].map((i) => embedding.getLayer(`conv${i}`).getConfig());
   const pool = embedding.getLayer('pool1').getConfig().poolSize;
   const inputShape = embedding.inputs[0]!.shape;
   const outputShape = embedding.outputs[0]!.shape;
   const firstOf = (v: unknown) => Number(Array.isArray(v) ? v[0] : v);
-  return validateModelConfig({
+  return validateKochConfig({
     inputSize: Number(inputShape[1]),
     embeddingSize: Number(outputShape[1]),
-    filters: conv.map((c) => Number(c.filters)) as unknown as ModelConfig['filters'],
-    kernels: conv.map((c) => firstOf(c.kernelSize)) as unknown as ModelConfig['kernels'],
+    filters: conv.map((c) => Number(c.filters)) as unknown as KochConfig['filters'],
+    kernels: conv.map((c) => firstOf(c.kernelSize)) as unknown as KochConfig['kernels'],
     pool: firstOf(pool) === 2 ? 'paper' : 'notebook',
   });
 }
@@ -194,7 +194,7 @@ export function headScores(
   const logits: number[] = [];
   const [kernel, bias] = net.classifier.getWeights();
   if (!kernel || !bias) throw new PairsError('bad-model', `the ${LAYER_NAMES.classifier} layer has no kernel and bias`);
-  const dim = net.config.embeddingSize;
+  const dim = asKochConfig(net.config).embeddingSize;
   const stack = (photos: readonly string[]) => {
     const out = new Float32Array(photos.length * dim);
     photos.forEach((p, i) => {
@@ -225,11 +225,11 @@ export async function scorePairs(
   options: ScoreOptions = {},
 ): Promise<ScoredPairs> {
   const batchSize = options.batchSize ?? 16;
-  const size = net.config.inputSize;
+  const { inputSize: size, embeddingSize } = asKochConfig(net.config);
   const photos = [...new Set(rows.flatMap((r) => [r.left, r.right]))];
   const embeddings = new Map<string, Float32Array>();
   const pixelsOf = new Map<string, Float32Array>();
-  const dim = net.config.embeddingSize;
+  const dim = embeddingSize;
   const inputLength = size * size * 3;
   for (let start = 0; start < photos.length; start += batchSize) {
     const batch = photos.slice(start, start + batchSize);
@@ -268,13 +268,13 @@ export async function checkHead(
   const left = await loadPhotos(
     lfwDir,
     rows.map((r) => r.left),
-    net.config.inputSize,
+    asKochConfig(net.config).inputSize,
     cropper,
   );
   const right = await loadPhotos(
     lfwDir,
     rows.map((r) => r.right),
-    net.config.inputSize,
+    asKochConfig(net.config).inputSize,
     cropper,
   );
   const full = net.model.predict([left, right]) as tf.Tensor;

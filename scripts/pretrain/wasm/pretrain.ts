@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../../../src/augment';
-import { validateModelConfig, type ModelConfig } from '../../../src/config';
+import { asKochConfig, validateModelConfig, type ModelConfig } from '../../../src/config';
 import { deriveSeed } from '../../../src/data';
 import { buildSiamese, disposeNetwork, shiftClassifierBias, type SiameseNetwork } from '../../../src/model';
 import { captureState, pairLoss, restoreState } from '../../../src/training';
@@ -303,7 +303,7 @@ export async function pretrainChunk(options: PretrainOptions): Promise<ChunkResu
       log(`resumed at step ${saved.step} (${(saved.elapsedSeconds / 3600).toFixed(2)} h trained so far)`);
     }
     const variables = net.model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const size = net.config.inputSize;
+    const size = asKochConfig(net.config).inputSize;
     let step = saved?.step ?? 0;
     let elapsed = saved?.elapsedSeconds ?? 0;
     const losses: LossPoint[] = [...(saved?.losses ?? [])];

@@ -1,3 +1,5 @@
+import { useEffect } from 'react';
+import { FACE_MODEL_LABELS, faceModelOf } from '../../config';
 import { startRun, type CalibrationOutcome, type EpochMetrics, type TrainingSummary } from '../../training';
 import { ProgressBar } from '../common/ProgressBar';
 import { useModel } from '../model/ModelContext';
@@ -119,7 +121,20 @@ export function TrainingPanel() {
         ? { history: stored.history, outcome: 'The stored model was trained', testPairs: stored.testPairs, calibration: stored.calibration }
         : null;
   const samplesNote = `Now: ${readiness.perClass} per class from what is stored.`;
-  const current = describeModel({ status: model.status, source: model.source, training: model.meta?.training, error: model.error });
+  const modelFace = model.net ? faceModelOf(model.net.config) : null;
+  const current = describeModel({
+    status: model.status,
+    source: model.source,
+    training: model.meta?.training,
+    error: model.error,
+    ...(modelFace ? { faceModel: modelFace } : {}),
+  });
+  // While nothing is trained, the chosen face model's pretrained network is the app's model.
+  const { setFaceModel } = model;
+  useEffect(() => {
+    if (settings.loaded) setFaceModel(s.faceModel);
+  }, [setFaceModel, settings.loaded, s.faceModel]);
+  const otherFace = modelFace !== null && model.source !== 'pretrained' && modelFace !== s.faceModel;
 
   const backendNote = run.where
     ? run.where.note
@@ -142,6 +157,11 @@ export function TrainingPanel() {
       <p className="train-model" data-testid="train-model" data-kind={current.kind}>
         Current model: {current.title}.
       </p>
+      {otherFace && (
+        <p className="train-note" data-testid="train-face-model-note">
+          The current model uses the {FACE_MODEL_LABELS[modelFace]}; Train makes a {FACE_MODEL_LABELS[s.faceModel]} model in its place.
+        </p>
+      )}
       <SettingsForm
         form={settings.form}
         errors={settings.errors}

@@ -21,6 +21,8 @@ export interface TrainingSettingsState {
   /** The last valid settings (what Train uses); the form may hold invalid text meanwhile. */
   readonly settings: TrainingSettings;
   readonly valid: boolean;
+  /** Whether the stored settings were read (or could not be): until then `settings` are the defaults. */
+  readonly loaded: boolean;
   /** The engine configs for `settings` (fields the form does not show keep their stored values). */
   readonly configs: { readonly training: TrainingConfig; readonly model: ModelConfig };
   onChange(field: SettingsField, value: string): void;
@@ -35,6 +37,7 @@ export function useTrainingSettings(): TrainingSettingsState {
     model: DEFAULT_SETTINGS.model,
   });
   const edited = useRef(false);
+  const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -43,10 +46,11 @@ export function useTrainingSettings(): TrainingSettingsState {
       ([training, model]) => {
         if (cancelled) return;
         setStored({ training, model });
+        setLoaded(true);
         // Typing before the store answered wins over the stored values.
         if (!edited.current) setForm(settingsToForm(settingsFromConfigs(training, model)));
       },
-      () => undefined, // the defaults stay
+      () => !cancelled && setLoaded(true), // the defaults stay
     );
     return () => {
       cancelled = true;
@@ -70,5 +74,5 @@ export function useTrainingSettings(): TrainingSettingsState {
   );
 
   const settings = settingsFromConfigs(stored.training, stored.model);
-  return { form, errors, settings, valid: Object.keys(errors).length === 0, configs: stored, onChange };
+  return { form, errors, settings, valid: Object.keys(errors).length === 0, loaded, configs: stored, onChange };
 }
