@@ -1,5 +1,5 @@
 /**
- * Liveness test material: spoof frames (a flat photo moved, scaled, rotated and tilted in front of a
+ * Liveness test material (Node only): spoof frames (a flat photo moved, scaled, rotated and tilted in front of a
  * webcam) for the measurement in scripts/liveness and the bench.
  */
 export {
@@ -16,3 +16,15 @@ export {
   type SpoofFrame,
   type SpoofPose,
 } from './spoof';
+export {
+  chooseLivePhotos,
+  ffmpegPath,
+  ffmpegPoseFrame,
+  LivenessClipError,
+  makeLivenessClip,
+  perspectiveCorners,
+  photoCue,
+  type ClipSegment,
+  type LivePhotos,
+  type LivenessClip,
+} from './clips';
