@@ -12,6 +12,7 @@
  * Sign: positive when the nose points toward the person's left eye, i.e. the head turned to the
  * person's own left (toward the right of an un-mirrored camera image). Pure maths, no tf.js.
  */
+import { LIVENESS_CUES, type LivenessCue } from '../config';
 import type { Keypoint, KeypointName } from '../face';
 
 /** A keypoint's position: BlazeFace keypoints, or any { x, y } named like them. */
@@ -20,9 +21,9 @@ export type KeypointSet = readonly Pick<Keypoint, 'name' | 'x' | 'y'>[];
 /** Which way a head turns, in the person's own terms (their left is the camera image's right). */
 export type Side = 'left' | 'right';
 
-/** The ways of measuring the turn (see yawCues). */
-export const CUE_NAMES = ['eyes', 'affine', 'ears'] as const;
-export type CueName = (typeof CUE_NAMES)[number];
+/** The ways of measuring the turn (see yawCues); LivenessConfig.cue picks one. */
+export const CUE_NAMES = LIVENESS_CUES;
+export type CueName = LivenessCue;
 
 export type YawCues = Readonly<Record<CueName, number>>;
 
