@@ -74,4 +74,13 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', noReact] },
   },
   { files: ['src/data/**', 'src/camera/**', 'src/config/**', 'src/common/**'], rules: { 'no-restricted-imports': ['error', noTf] } },
+  {
+    files: ['src/liveness/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noReact.patterns[0], { group: ['@tensorflow/*'], message: 'liveness/ is plain maths on keypoints: no tf.js.' }] },
+      ],
+    },
+  },
 );

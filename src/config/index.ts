@@ -13,3 +13,4 @@ export * from './capture';
 export * from './verify';
 export * from './face';
 export * from './augment';
+export * from './liveness';
