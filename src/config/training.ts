@@ -91,6 +91,8 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
 export const FACEREC_TRAINING_CONFIG: TrainingConfig = {
   ...DEFAULT_TRAINING_CONFIG,
   epochs: 30,
+  // Small batches: the test split then holds a batch with a dozen captures of each kind.
+  batchSize: 8,
   learningRate: 1e-3,
   augment: false,
   freeze: 'none',
