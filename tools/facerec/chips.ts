@@ -1,14 +1,15 @@
 /**
- * Chip functions: how an LFW photo becomes the backbone's 150×150 input. The pipeline takes one by
- * name (`--chip`; default 'aligned', the app's chip), and another plugs in by adding an entry to
- * CHIP_FUNCTIONS; the descriptor cache is kept per chip name.
+ * Chip functions: how an LFW photo becomes the backbone's 150×150 input. scripts/facerec's
+ * pipeline takes one by name (`--chip`; default 'aligned', the app's chip; its descriptor cache is
+ * kept per chip name) and the bench's pairs part takes 'aligned'; another plugs in by adding an
+ * entry to CHIP_FUNCTIONS.
  */
 import { DEFAULT_FACE_CONFIG } from '../../src/config';
 import type { Square } from '../../src/data';
 import { alignFace, createFaceDetector, DEFAULT_ALIGN, locateFace, refineFace, type FaceDetector } from '../../src/face';
-import { cropResizeBilinear, type Rgba } from '../../tools/codec';
+import { cropResizeBilinear, type Rgba } from '../codec';
 import { CHIP_SIZE, type Chip } from '../../src/facerec';
-import { createPhotoCropper, describeCropper, faceModelPath, fileModelHandler } from './external';
+import { createPhotoCropper, describeCropper, faceModelPath, fileModelHandler } from '../lfw';
 
 export interface ChipFunction {
   readonly name: string;
@@ -16,6 +17,10 @@ export interface ChipFunction {
   chip(photo: string, image: Rgba): Promise<Chip>;
   /** One line on what it did (photos without a face, …), for logs and the model README. */
   describe(): string;
+  /** Chips made so far. */
+  photos(): number;
+  /** Photos in which no face was found (a fallback chip was made); empty for chips without a detector. */
+  noFace(): readonly string[];
   dispose(): void;
 }
 
@@ -36,6 +41,8 @@ async function faceChips(): Promise<ChipFunction> {
     name: 'face',
     chip: async (photo, image) => cropResizeBilinear(image, (await cropper.square(photo, image)) ?? wholeSquare(image), CHIP_SIZE),
     describe: () => `the app's face square resized to ${CHIP_SIZE}: ${describeCropper(cropper)}`,
+    photos: () => cropper.seen(),
+    noFace: () => [...cropper.noFace],
     dispose: () => cropper.dispose(),
   };
 }
@@ -47,6 +54,8 @@ async function photoChips(): Promise<ChipFunction> {
     name: 'photo',
     chip: async (_photo, image) => (n++, cropResizeBilinear(image, wholeSquare(image), CHIP_SIZE)),
     describe: () => `the whole photo resized to ${CHIP_SIZE} (${n} photos)`,
+    photos: () => n,
+    noFace: () => [],
     dispose: () => undefined,
   };
 }
@@ -67,6 +76,8 @@ async function centerChips(): Promise<ChipFunction> {
     name: 'center',
     chip: async (_photo, image) => (n++, centerChip(image)),
     describe: () => `the central ${CENTER_CROP} px of the photo resized to ${CHIP_SIZE} (${n} photos)`,
+    photos: () => n,
+    noFace: () => [],
     dispose: () => undefined,
   };
 }
@@ -106,6 +117,8 @@ export async function alignedChips(detector?: FaceDetector): Promise<ChipFunctio
     },
     describe: () =>
       `locateFace → refineFace → alignFace (${JSON.stringify(DEFAULT_ALIGN)}) (${n} photos; no face found in ${noFace.length}, the central ${CENTER_CROP} px used there${noFace.length > 0 ? `: ${noFace.slice(0, 10).join(', ')}${noFace.length > 10 ? ', …' : ''}` : ''})`,
+    photos: () => n,
+    noFace: () => [...noFace],
     dispose: () => {
       if (own) d.dispose();
     },

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FACE_CONFIG } from '../../src/config';
 import { createFaceDetector, type FaceDetector } from '../../src/face';
 import { CHIP_SIZE } from '../../src/facerec';
-import { decodeJpeg, type Rgba } from '../../tools/codec';
-import { useWasmBackend } from '../../tools/common/node-backend';
-import { faceModelPath, fileModelHandler, lfwPath } from '../../tools/lfw';
+import { decodeJpeg, type Rgba } from '../codec';
+import { useWasmBackend } from '../common/node-backend';
+import { faceModelPath, fileModelHandler, lfwPath } from '../lfw';
 import { alignedChips, CHIP_FUNCTIONS, createChipFunction } from './chips';
 
 let detector: FaceDetector;
