@@ -127,6 +127,9 @@ describe.skipIf(!haveData)('the pairs part on a face set without the pairs photo
     expect(md).toMatch(/\| model \| crop \| score \| dev-test ROC AUC \|/);
     expect(md).toContain(`| face recognition | aligned | Euclidean distance | ${faceRun.euclidean.devTestAuc.toFixed(4)} |`);
     expect(md).toContain(`| Koch (pretrained) | photo | head, P(same) | ${kochRun.model.devTestAuc.toFixed(4)} |`);
+    expect(md).toContain(`| Koch (pretrained) | photo | raw pixels (−mean \\|x1 − x2\\|) | ${kochRun.pixels.devTestAuc.toFixed(4)} |`);
+    // A pairs-only run has no speed section.
+    expect(md).not.toContain('## Speed');
     expect(report.estimate?.parts.map((p) => p.part)).toEqual(['pairs']);
   });
 });

@@ -367,7 +367,7 @@ const CROP_WORDS: Readonly<Record<PairsResult['crop']['mode'], string>> = {
 
 const SCORE_WORDS: Readonly<Record<PairsTableRow['score'], string>> = {
   head: 'head, P(same)',
-  pixels: 'raw pixels (−mean |x1 − x2|)',
+  pixels: 'raw pixels (−mean \\|x1 − x2\\|)',
   euclidean: 'Euclidean distance',
 };
 
@@ -630,7 +630,7 @@ export function renderMarkdown(r: BenchReport): string {
   if (r.estimate) out.push(...estimateSection(r.estimate, r));
   if (r.accuracy) out.push(...accuracySection(r.accuracy));
   if (r.pairs.length > 0) out.push(...pairsSection(r.pairs, r.pairsTable));
-  out.push(...speedSection(r));
+  if (r.options.parts.some((p) => p === 'speed' || p === 'verify' || p === 'import')) out.push(...speedSection(r));
   if (r.skipped.length > 0) {
     out.push('## Skipped', '');
     for (const x of r.skipped) out.push(`- **${x.part}**: ${x.reason}`);

@@ -454,13 +454,28 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
             ? []
             : [{ cost: { embedForwardMs: b.embedForwardMs, detectMs: null, trainStepMs: b.trainStepMs }, reps: nodeReqs[i]! }],
         ),
+        // The face-recognition rows: each timed call (backbone at batch 1 and at the batch, head per n) runs warm-up + reps times.
+        ...r.speed.faceRecNode.flatMap((b) =>
+          'error' in b
+            ? []
+            : [
+                {
+                  cost: {
+                    embedForwardMs: b.forwardMs + b.batchForwardMs + b.head.reduce((t, h) => t + h.ms, 0),
+                    detectMs: null,
+                    trainStepMs: null,
+                  },
+                  reps: plan,
+                },
+              ],
+        ),
       ]);
     };
     parts.push({
       part: 'speed',
       measuredSeconds: speed,
       estimatedSeconds: extrapolate(speed, model(o), model(FULL)),
-      basis: `${FULL.warmup} + ${FULL.forwardReps} forward passes (and detections in Chromium), ${FULL.warmup} + ${FULL.stepReps} steps per backend, in Chromium and in Node`,
+      basis: `${FULL.warmup} + ${FULL.forwardReps} forward passes (and detections in Chromium), ${FULL.warmup} + ${FULL.stepReps} steps per backend, in Chromium and in Node; ${FULL.warmup} + ${FULL.forwardReps} calls of each face-recognition timing in Node`,
     });
   }
   const verify = seconds('verify');
