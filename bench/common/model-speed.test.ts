@@ -3,7 +3,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSiamese, disposeNetwork } from '../../src/model';
 import { useWasmBackend } from '../../tools/common/node-backend';
 import { median } from '../../tools/common';
-import { seededImages, stepNote, timeForward, timeModel, timeTrainSteps } from './model-speed';
+import { buildBackbone, buildHead, CHIP_SIZE, DESCRIPTOR_SIZE, disposeHead } from '../../src/facerec';
+import {
+  seededChips,
+  seededDescriptors,
+  seededImages,
+  stepNote,
+  timeFaceRec,
+  timeForward,
+  timeModel,
+  timeRuns,
+  timeTrainSteps,
+} from './model-speed';
 import type { ModelSpeedRequest } from './types';
 
 const SMALL = { inputSize: 64, filters: [4, 8, 8, 8] as [number, number, number, number], embeddingSize: 16 };
@@ -72,5 +83,47 @@ describe('timeForward and timeTrainSteps', () => {
 
   it('names the step in the note', () => {
     expect(stepNote(16)).toBe("train step: the app's train(), batch 16, Adam");
+  });
+});
+
+describe('timeRuns', () => {
+  it('calls warm-up + reps times and returns the timed reps only', async () => {
+    let calls = 0;
+    const samples = await timeRuns(2, 3, async () => void calls++);
+    expect(calls).toBe(5);
+    expect(samples).toHaveLength(3);
+    expect(samples.every((ms) => ms >= 0)).toBe(true);
+  });
+});
+
+describe('timeFaceRec', () => {
+  it('seeds chips and descriptors repeatably, in the backbone’s ranges', () => {
+    const [a] = seededChips(1, 3);
+    expect([a!.width, a!.height, a!.data.length]).toEqual([CHIP_SIZE, CHIP_SIZE, CHIP_SIZE * CHIP_SIZE * 3]);
+    expect(Array.from(seededChips(1, 3)[0]!.data)).toEqual(Array.from(a!.data));
+    expect(Math.min(...a!.data)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...a!.data)).toBeLessThanOrEqual(255);
+    const d = seededDescriptors(2, 3);
+    expect(d.map((x) => x.length)).toEqual([DESCRIPTOR_SIZE, DESCRIPTOR_SIZE]);
+    expect(Array.from(d[0]!)).not.toEqual(Array.from(d[1]!));
+    expect(d.flatMap((x) => Array.from(x)).every((v) => v >= -0.25 && v < 0.25)).toBe(true);
+  });
+
+  it('times the backbone at batch 1 and batch n and the head against each n, medians of the timed runs, without leaking tensors', async () => {
+    const backbone = buildBackbone();
+    const head = buildHead();
+    const before = tf.memory().numTensors;
+    const r = await timeFaceRec(backbone, head, { warmup: 1, forwardReps: 3, batchSize: 2, headNs: [4, 1], seed: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.forwardSamplesMs).toHaveLength(3);
+    expect(r.forwardMs).toBe(median(r.forwardSamplesMs));
+    expect(r.batchForwardMs).toBe(median(r.batchSamplesMs));
+    expect(r.batchPerChipMs).toBe(r.batchForwardMs / 2);
+    expect(r.head.map((h) => h.n)).toEqual([4, 1]);
+    for (const h of r.head) expect(h.ms).toBe(median(h.samplesMs));
+    expect(r.backboneParams).toBe(backbone.countParams());
+    expect(r.headParams).toBe(129);
+    backbone.dispose();
+    disposeHead(head);
   });
 });

@@ -1,15 +1,17 @@
 /**
  * Timing of the app's model code, shared by the bench page (bench/page/speed.ts, headless
  * Chromium) and the bench's own Node process (bench/node/speed.ts): one embedding-tower forward
- * pass on one image, and training steps of the app's train(). No DOM: it runs on whatever tf.js
- * backend the caller selected.
+ * pass on one image, and training steps of the app's train(), of the Koch tower; the
+ * face-recognition backbone's forward pass on 150×150 chips and its head against N cached
+ * descriptors. No DOM: it runs on whatever tf.js backend the caller selected.
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildPairs, createRng } from '../../src/data';
+import { CHIP_SIZE, describe, DESCRIPTOR_SIZE, headLogits, type Chip } from '../../src/facerec';
 import { buildSiamese, disposeNetwork, inputShape, type SiameseNetwork } from '../../src/model';
 import { train } from '../../src/training';
 import { median } from '../../tools/common';
-import type { ModelSpeed, ModelSpeedRequest } from './types';
+import type { FaceRecSpeed, FaceRecSpeedRequest, ModelSpeed, ModelSpeedRequest } from './types';
 
 /** Seeded values in [0, 1) of a shape (random images). */
 export function seededImages(shape: readonly number[], seed: number): tf.Tensor {
@@ -24,6 +26,16 @@ export async function timeIt(fn: () => Promise<void>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;
+}
+
+/** `warmup` untimed then `reps` timed calls of `fn`: the timed ms. */
+export async function timeRuns(warmup: number, reps: number, fn: () => Promise<void>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < warmup + reps; i++) {
+    const ms = await timeIt(fn);
+    if (i >= warmup) samples.push(ms);
+  }
+  return samples;
 }
 
 /** One tower pass on one image, waiting for the result. */
@@ -106,4 +118,54 @@ export async function timeModel(req: ModelSpeedRequest, step: boolean): Promise<
   } finally {
     disposeNetwork(net);
   }
+}
+
+/** `n` seeded 150×150 RGB chips, values 0–255 (what alignFace gives the backbone). */
+export function seededChips(n: number, seed: number): Chip[] {
+  const rand = createRng(seed);
+  return Array.from({ length: n }, () => {
+    const data = new Float32Array(CHIP_SIZE * CHIP_SIZE * 3);
+    for (let i = 0; i < data.length; i++) data[i] = Math.floor(rand() * 256);
+    return { width: CHIP_SIZE, height: CHIP_SIZE, data };
+  });
+}
+
+/** `n` seeded descriptors (values in [−0.25, 0.25), about the backbone's range). */
+export function seededDescriptors(n: number, seed: number): Float32Array[] {
+  const rand = createRng(seed);
+  return Array.from({ length: n }, () => Float32Array.from({ length: DESCRIPTOR_SIZE }, () => (rand() - 0.5) / 2));
+}
+
+/**
+ * The face-recognition tower's costs, each `warmup` untimed + `forwardReps` timed calls on seeded
+ * inputs: the backbone (src/facerec describe: chips to tensor, one forward pass, descriptors read
+ * back) on one chip and on a batch of `batchSize`, and the head (headLogits) of one frame's
+ * descriptor against each of n cached descriptors, as a verified frame needs it. Medians.
+ */
+export async function timeFaceRec(backbone: tf.LayersModel, head: tf.LayersModel, req: FaceRecSpeedRequest): Promise<FaceRecSpeed> {
+  const one = seededChips(1, req.seed);
+  const batch = seededChips(req.batchSize, req.seed + 1);
+  const forwardSamplesMs = await timeRuns(req.warmup, req.forwardReps, async () => void (await describe(backbone, one)));
+  const batchSamplesMs = await timeRuns(req.warmup, req.forwardReps, async () => void (await describe(backbone, batch)));
+  const [frame] = seededDescriptors(1, req.seed + 2);
+  const heads = [];
+  for (const n of req.headNs) {
+    const cached = seededDescriptors(n, req.seed + 3 + n);
+    const frames = cached.map(() => frame!);
+    const samplesMs = await timeRuns(req.warmup, req.forwardReps, async () => void headLogits(head, frames, cached));
+    heads.push({ n, ms: median(samplesMs), samplesMs });
+  }
+  const batchForwardMs = median(batchSamplesMs);
+  return {
+    forwardMs: median(forwardSamplesMs),
+    forwardSamplesMs,
+    batchSize: req.batchSize,
+    batchForwardMs,
+    batchPerChipMs: batchForwardMs / req.batchSize,
+    batchSamplesMs,
+    head: heads,
+    warmup: req.warmup,
+    backboneParams: backbone.countParams(),
+    headParams: head.countParams(),
+  };
 }

@@ -24,6 +24,36 @@ export interface ModelSpeedRequest {
   readonly seed: number;
 }
 
+/** What the face-recognition rows time (bench/common/model-speed.ts timeFaceRec). */
+export interface FaceRecSpeedRequest {
+  readonly warmup: number;
+  /** Timed calls of each kind (backbone batch 1, backbone batch `batchSize`, head per n). */
+  readonly forwardReps: number;
+  /** Chips in the batched backbone call. */
+  readonly batchSize: number;
+  /** Numbers of cached descriptors the head compares one frame's descriptor with. */
+  readonly headNs: readonly number[];
+  readonly seed: number;
+}
+
+/** The face-recognition tower's timings (bench/common/model-speed.ts timeFaceRec), medians of the timed calls, ms. */
+export interface FaceRecSpeed {
+  /** One backbone call on one 150×150 chip (describe: to tensor, forward, descriptor read back). */
+  readonly forwardMs: number;
+  readonly forwardSamplesMs: readonly number[];
+  readonly batchSize: number;
+  /** One backbone call on `batchSize` chips. */
+  readonly batchForwardMs: number;
+  /** batchForwardMs / batchSize. */
+  readonly batchPerChipMs: number;
+  readonly batchSamplesMs: readonly number[];
+  /** The head (headLogits) of one descriptor against n cached descriptors: ms a frame. */
+  readonly head: readonly { readonly n: number; readonly ms: number; readonly samplesMs: readonly number[] }[];
+  readonly warmup: number;
+  readonly backboneParams: number;
+  readonly headParams: number;
+}
+
 /** One Chromium page's speed run. */
 export interface BackendSpeedRequest extends ModelSpeedRequest {
   readonly backend: BenchBackend;
@@ -87,6 +117,16 @@ export interface NodeSpeed extends ModelSpeed {
   readonly leakedTensors: number;
 }
 
+/** The face-recognition tower's speed in the bench's Node process (bench/node/speed.ts speedFaceRecNode). */
+export interface NodeFaceRecSpeed extends FaceRecSpeed {
+  readonly backend: NodeBackend;
+  readonly threads: number;
+  readonly simd: boolean;
+  readonly tfjs: string;
+  readonly note: string;
+  readonly leakedTensors: number;
+}
+
 /** A speed run that failed (page or Node). */
 export interface SpeedFailure {
   readonly backend: string;
@@ -96,6 +136,9 @@ export interface SpeedFailure {
 
 /** A row of latest.json's speed.node. */
 export type NodeSpeedRow = NodeSpeed | SpeedFailure;
+
+/** A row of latest.json's speed.faceRecNode. */
+export type NodeFaceRecSpeedRow = NodeFaceRecSpeed | SpeedFailure;
 
 export interface VerifySpeedRequest {
   readonly model: Partial<ModelConfig>;

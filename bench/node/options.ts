@@ -11,6 +11,10 @@ import { PHOTO_CROPS, type PhotoCrop } from '../../tools/lfw';
 export const PARTS = ['speed', 'verify', 'import', 'pairs', 'accuracy'] as const;
 export type Part = (typeof PARTS)[number];
 
+/** The face towers the pairs part can score (bench/node/pairs.ts): the Koch network and the face-recognition ResNet. */
+export const PAIRS_MODELS = ['koch', 'facerec'] as const;
+export type PairsModel = (typeof PAIRS_MODELS)[number];
+
 export interface BenchOptions {
   readonly quick: boolean;
   readonly parts: readonly Part[];
@@ -22,8 +26,10 @@ export interface BenchOptions {
   readonly pairsMeta: string;
   /** At most this many pairs per pairs file (seeded, stratified; 0 = all). */
   readonly pairsLimit: number;
-  /** How the pairs part crops LFW photos (tools/lfw/crop.ts), each a run of its own; the first is the headline. */
+  /** How the pairs part crops LFW photos for the Koch tower (tools/lfw/crop.ts), each a run of its own; the first is the headline. */
   readonly pairsCrops: readonly PhotoCrop[];
+  /** The towers the pairs part scores, run in PAIRS_MODELS order. */
+  readonly pairsModels: readonly PairsModel[];
   /** Target people need at least this many photos. */
   readonly minPhotos: number;
   /** At most this many target people (first in name order; 0 = all). */
@@ -105,7 +111,9 @@ const HELP = `npm run bench [-- options]
   --people FILE        names, one a line, or a people TSV (default ../shared/data/lfw-meta/people-dev-test.tsv)
   --pairs-meta DIR     folder of pairs-dev-train.tsv / pairs-dev-test.tsv (default ../shared/data/lfw-meta)
   --pairs-limit N      at most N pairs per pairs file, 0 = all (default 0; quick ${QUICK.pairsLimit})
-  --pairs-crops LIST   how the pairs part crops the photos, comma list of ${PHOTO_CROPS.join(',')}, one run each
+  --pairs-models LIST  the towers the pairs part scores, comma list of ${PAIRS_MODELS.join(',')} (default both): the Koch network,
+                       and the face-recognition ResNet on the app's aligned chip (head and Euclidean distance)
+  --pairs-crops LIST   how the pairs part crops the photos for the Koch tower, comma list of ${PHOTO_CROPS.join(',')}, one run each
                        (default face,photo: the app's face crop, and the whole photo the model was pretrained on)
   --min-photos N       target people need ≥ N photos (default 20)
   --max-people N       at most N target people, 0 = all (default 0; quick ${QUICK.maxPeople})
@@ -161,6 +169,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
       'pairs-meta': { type: 'string' },
       'pairs-limit': { type: 'string' },
       'pairs-crops': { type: 'string' },
+      'pairs-models': { type: 'string' },
       'min-photos': { type: 'string' },
       'max-people': { type: 'string' },
       'max-test': { type: 'string' },
@@ -194,6 +203,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
     pairsMeta: path.resolve(a['pairs-meta'] ?? path.join(shared, 'lfw-meta')),
     pairsLimit: int('pairs-limit', a['pairs-limit'], d.pairsLimit, 0),
     pairsCrops: a['pairs-crops'] === undefined ? [...PHOTO_CROPS] : list('pairs-crops', a['pairs-crops'], PHOTO_CROPS),
+    pairsModels: a['pairs-models'] === undefined ? [...PAIRS_MODELS] : list('pairs-models', a['pairs-models'], PAIRS_MODELS),
     minPhotos: int('min-photos', a['min-photos'], 20, 16),
     maxPeople: int('max-people', a['max-people'], d.maxPeople, 0),
     maxTest: int('max-test', a['max-test'], d.maxTest, 0),

@@ -6,10 +6,20 @@ import type { CameraParams } from '../../src/augment';
 import type { RocSummary } from '../../tools/common';
 import type { EnrolmentCosts } from '../common/estimate';
 import type { FrameSpec } from '../common/frame';
-import type { BackendInfo, BackendSpeed, CropStats, EnrolmentResult, ImportSpeed, NodeSpeedRow, VerifySpeed } from '../common/types';
+import type {
+  BackendInfo,
+  BackendSpeed,
+  CropStats,
+  EnrolmentResult,
+  ImportSpeed,
+  NodeFaceRecSpeedRow,
+  NodeSpeedRow,
+  VerifySpeed,
+} from '../common/types';
 import type { PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
-import type { PairsResult, ScoreSummary } from '../../tools/lfw';
+import type { PairsRun, PairsTableRow } from './pairs';
+import type { PairsResult } from '../../tools/lfw';
 
 export interface PartTiming {
   readonly part: string;
@@ -143,15 +153,25 @@ export interface BenchReport {
     backends: BackendRow[];
     /** The same model timings in the bench's own Node process (tf.js wasm and cpu; no face detection). */
     node: NodeSpeedRow[];
+    /** The face-recognition tower in the bench's Node process (wasm): backbone forward and head against n cached descriptors. */
+    faceRecNode: NodeFaceRecSpeedRow[];
     /** Per n: the app's verifier vs the reference way, on `verifyBackend`. */
     verify: VerifySpeed[] | null;
     verifyBackend: BackendInfo | null;
     import: ImportSpeed | null;
   };
-  /** LFW dev-test pair matching of the bundled pretrained model (tools/lfw/pairs.ts). */
-  pairs: PairsResult[];
+  /**
+   * LFW dev-test pair matching (bench/node/pairs.ts), one run per tower and crop: the Koch tower
+   * (tools/lfw/pairs.ts, `tower: 'koch'`) and the face-recognition tower (tools/facerec/pairs.ts,
+   * `tower: 'facerec'`).
+   */
+  pairs: PairsRun[];
+  /** The runs' scores as one table with a model column (bench/node/pairs.ts pairsTable). */
+  pairsTable: PairsTableRow[];
   accuracy: AccuracyReport | null;
   estimate: Estimate | null;
+  /** Parts asked for that did not run, and why (e.g. the pairs part without the pairs files' photos in --data). */
+  readonly skipped: { readonly part: string; readonly reason: string }[];
   readonly errors: { readonly part: string; readonly message: string }[];
 }
 
@@ -229,6 +249,47 @@ function speedSection(r: BenchReport): string[] {
     ),
     '',
   );
+  const fr = r.speed.faceRecNode;
+  if (fr.length > 0) {
+    const ok = fr.find((b) => !('error' in b));
+    const ns = ok && !('error' in ok) ? ok.head.map((h) => h.n) : [];
+    out.push('### The face-recognition tower', '');
+    out.push(
+      `The shipped backbone (public/models/face-recognition, dlib's ResNet${ok && !('error' in ok) ? `, ${ok.backboneParams.toLocaleString('en')} parameters` : ''}) and pretrained head (public/models/face-recognition-head${ok && !('error' in ok) ? `, ${ok.headParams} weights` : ''}), read from disk, in the bench's Node process on seeded random inputs. ` +
+        `Backbone: one call of src/facerec describe() (chips to a tensor, one forward pass, descriptors read back) on one 150×150 chip, and on a batch (per chip: the call / the batch size). ` +
+        `Head: headLogits of one frame's descriptor against n cached descriptors, what a verified frame adds after its backbone pass. Medians of the timed runs after the warm-up runs.`,
+      '',
+    );
+    out.push(
+      table(
+        [
+          'where',
+          'backend',
+          'threads',
+          'backbone, 1 chip (ms)',
+          'backbone, batch (ms a chip)',
+          ...ns.map((n) => `head vs ${n} (ms)`),
+          'runs',
+          'note',
+        ],
+        fr.map((b) =>
+          'error' in b
+            ? ['Node', b.backend, String(b.threads), '—', '—', ...ns.map(() => '—'), '', `FAILED: ${b.error}`]
+            : [
+                'Node',
+                b.backend,
+                String(b.threads),
+                f(b.forwardMs),
+                `${f(b.batchPerChipMs)} (batch ${b.batchSize}: ${f(b.batchForwardMs, 0)} ms)`,
+                ...ns.map((n) => f(b.head.find((h) => h.n === n)?.ms, 2)),
+                `${b.warmup} + ${b.forwardSamplesMs.length}`,
+                b.note,
+              ],
+        ),
+      ),
+      '',
+    );
+  }
   const v = r.speed.verify;
   if (v && r.speed.verifyBackend) {
     out.push('## Verification per frame: cached embeddings vs the reference way, with and without face detection', '');
@@ -304,42 +365,60 @@ const CROP_WORDS: Readonly<Record<PairsResult['crop']['mode'], string>> = {
   photo: 'the whole 250×250 photo (what the model was pretrained on)',
 };
 
-function pairsSection(ps: readonly PairsResult[]): string[] {
+const SCORE_WORDS: Readonly<Record<PairsTableRow['score'], string>> = {
+  head: 'head, P(same)',
+  pixels: 'raw pixels (−mean \\|x1 − x2\\|)',
+  euclidean: 'Euclidean distance',
+};
+
+const MODEL_WORDS: Readonly<Record<PairsTableRow['model'], string>> = {
+  koch: 'Koch (pretrained)',
+  facerec: 'face recognition',
+};
+
+function pairsSection(ps: readonly PairsRun[], rows: readonly PairsTableRow[]): string[] {
   const p = ps[0]!;
   const { devTrain, devTest } = p.files;
-  const row = (name: string, s: ScoreSummary, at05: string) => [
-    name,
-    f(s.devTestAuc, 3),
-    `${pct(s.devTestAccuracy)} (threshold ${s.devTrainThreshold.toPrecision(3)})`,
-    `${pct(s.devTestTenFold.accuracy)} ± ${pct(s.devTestTenFold.std)}`,
-    at05,
-    `${f(s.devTestMeanSame, 3)} / ${f(s.devTestMeanDifferent, 3)}`,
-  ];
+  const threshold = (x: PairsTableRow) =>
+    x.unit === 'distance' ? `distance < ${x.devTrainThreshold.toPrecision(3)}` : `${x.devTrainThreshold.toPrecision(3)}`;
+  const mean = (x: PairsTableRow) => `${f(x.devTestMeanSame, 3)} / ${f(x.devTestMeanDifferent, 3)}`;
+  const runLine = (q: PairsRun) =>
+    q.tower === 'koch'
+      ? `- **Koch, ${q.crop.mode}**: ${q.modelUrlOrDir} (the app's bundled pretrained network, no fine-tuning): ${CROP_WORDS[q.crop.mode]}, then the app's preprocess (→ 100×100) and one tower pass; a pair's score the model's head on the two embeddings (checked against the whole network on ${q.model.headCheck.pairs} pairs: max difference ${q.model.headCheck.maxAbsDiff.toExponential(1)}). ` +
+        `${q.crop.photos} photos${q.crop.mode === 'face' ? `, no face found in ${q.crop.noFace} (the whole photo used there), square clamped into the photo in ${q.crop.clamped}` : ''}; ${f(q.seconds, 0)} s.`
+      : `- **face recognition, ${q.chip.name} chip**: the backbone (public/models/face-recognition, dlib's ResNet, version ${q.backboneVersion}) on the app's chip: ${q.chip.description}; ` +
+        `a pair's scores: the shipped head (public/models/face-recognition-head, version ${q.headVersion}, calibrated: bias moved by −${q.headBiasShift.toFixed(4)} so that 0.5 accepts 0.5 % of held-out dev-train impostor pairs; headLogits checked against the head model on ${q.head.headCheck.pairs} pairs: max difference ${q.head.headCheck.maxAbsDiff.toExponential(1)}), and the Euclidean distance of the two descriptors (thresholds and means in distance). ` +
+        `${q.chip.photos} photos, ${f(q.msPerPhoto, 0)} ms a photo (decode, detection, alignment, backbone at batch 8); ${f(q.seconds, 0)} s.`;
   return [
-    '## LFW pairs: the pretrained model on people it never saw',
+    '## LFW pairs: both towers on people they never saw',
     '',
-    `${p.modelUrlOrDir} (the app's bundled pretrained network, no fine-tuning), in Node with tf.js ${p.backend}; each photo cropped, then through the app's preprocess (→ 100×100) and one tower pass, a pair's score the model's head on the two embeddings (checked against the whole network on ${p.model.headCheck.pairs} pairs: max difference ${p.model.headCheck.maxAbsDiff.toExponential(1)}). ` +
-      `Threshold fitted on ${devTrain.pairs} pairs of ${devTrain.file} (people the model was pretrained on), measured on ${devTest.pairs} pairs of ${devTest.file} (${devTest.same} same, ${devTest.different} different; people never trained on)` +
+    `In Node with tf.js ${p.backend}. Threshold fitted on ${devTrain.pairs} pairs of ${devTrain.file} (people the Koch network and the face-recognition head were trained on), measured on ${devTest.pairs} pairs of ${devTest.file} (${devTest.same} same, ${devTest.different} different; people neither was trained on; the backbone's training data left LFW's people out)` +
       `${p.limit > 0 ? `: a seeded, class-stratified subsample of at most ${p.limit} pairs per file (seed ${p.seed})` : ''}. 10-fold: the LFW protocol, the threshold fitted on 9 folds of the dev-test pairs, applied to the tenth.`,
     '',
-    ...ps.map(
-      (q) =>
-        `- **${q.crop.mode}**: ${CROP_WORDS[q.crop.mode]}; ${q.crop.photos} photos${q.crop.mode === 'face' ? `, no face found in ${q.crop.noFace} (the whole photo used there), square clamped into the photo in ${q.crop.clamped}` : ''}; ${f(q.seconds, 0)} s.`,
-    ),
+    ...ps.map(runLine),
     '',
     table(
       [
+        'model',
         'crop',
         'score',
         'dev-test ROC AUC',
+        'dev-test EER',
         'dev-test accuracy at the dev-train threshold',
         'dev-test 10-fold accuracy',
         'accuracy at 0.5 (dev-test)',
-        'mean score same / different',
+        'mean same / different',
       ],
-      ps.flatMap((q) => [
-        [q.crop.mode, ...row('pretrained model', q.model, pct(q.model.devTestAccuracyAt05))],
-        [q.crop.mode, ...row('raw pixels (−mean |x1 − x2|)', q.pixels, '—')],
+      rows.map((x) => [
+        MODEL_WORDS[x.model],
+        x.crop,
+        SCORE_WORDS[x.score],
+        f(x.devTestAuc, 4),
+        pct(x.devTestEer),
+        `${pct(x.devTestAccuracy)} (threshold ${threshold(x)})`,
+        `${pct(x.devTestTenFold)} ± ${pct(x.devTestTenFoldStd)}`,
+        x.devTestAccuracyAt05 === null ? '—' : pct(x.devTestAccuracyAt05),
+        mean(x),
       ]),
     ),
     '',
@@ -550,8 +629,13 @@ export function renderMarkdown(r: BenchReport): string {
   );
   if (r.estimate) out.push(...estimateSection(r.estimate, r));
   if (r.accuracy) out.push(...accuracySection(r.accuracy));
-  if (r.pairs.length > 0) out.push(...pairsSection(r.pairs));
-  out.push(...speedSection(r));
+  if (r.pairs.length > 0) out.push(...pairsSection(r.pairs, r.pairsTable));
+  if (r.options.parts.some((p) => p === 'speed' || p === 'verify' || p === 'import')) out.push(...speedSection(r));
+  if (r.skipped.length > 0) {
+    out.push('## Skipped', '');
+    for (const x of r.skipped) out.push(`- **${x.part}**: ${x.reason}`);
+    out.push('');
+  }
   if (r.errors.length > 0) {
     out.push('## Errors', '');
     for (const e of r.errors) out.push(`- **${e.part}**: \`${e.message.split('\n')[0]}\``);

@@ -4,10 +4,12 @@
  * process); writes <out>/latest.json and <out>/latest.md.
  *
  * Parts (see bench/README.md): speed (model forward, train step and face detection per backend in
- * Chromium; forward and train step in this Node process too),
- * verify (cached verifier vs the reference way, with and without face detection), import
- * (LFW-layout .tgz into IndexedDB), pairs (LFW dev-test pair matching of the pretrained model),
- * accuracy (the enrolment protocol on real faces, in several variants).
+ * Chromium; forward and train step in this Node process too, and the face-recognition tower's
+ * backbone and head there), verify (cached verifier vs the reference way, with and without face
+ * detection), import (LFW-layout .tgz into IndexedDB), pairs (LFW dev-test pair matching of the
+ * pretrained Koch network and of the face-recognition tower), accuracy (the enrolment protocol on
+ * real faces, in several variants). The page is built and Chromium started only for the parts
+ * that use them.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -27,12 +29,13 @@ import { DEFAULT_CAMERA_PARAMS } from '../../src/augment';
 import { accuracyWork, extrapolate, speedWork, verifyWork, type AccuracyPlan, type EnrolmentCosts } from '../common/estimate';
 import { DEFAULT_FRAME_SPEC } from '../common/frame';
 import { median, rocAuc } from '../../tools/common';
-import { buildArchive, countPhotos, PAIR_FILES, planTargets, readPairsFile, runPairs, SPLIT, type TargetPlan } from '../../tools/lfw';
+import { buildArchive, countPhotos, PAIR_FILES, planTargets, readPairsFile, SPLIT, type TargetPlan } from '../../tools/lfw';
 import type {
   AccuracySetup,
   BackendSpeed,
   EnrolmentResult,
   ImportSpeed,
+  NodeFaceRecSpeedRow,
   NodeSpeedRow,
   SetupInfo,
   SpeedFailure,
@@ -43,7 +46,8 @@ import { launchBrowser, openPersistentSession, openSession, CHROMIUM_PATH, type 
 import { FULL, HELP, parseOptions, type BenchOptions } from './options';
 import { renderMarkdown, type AccuracyReport, type BackendRow, type BenchReport, type Estimate, type PartTiming } from './report';
 import { buildHarness, PHOTO_BASE, serveHarness } from './server';
-import { nodeSpeedRequests, pageSpeedRequests, speedNode } from './speed';
+import { pairsTable, runPairsPart } from './pairs';
+import { faceRecSpeedRequest, nodeSpeedRequests, pageSpeedRequests, speedFaceRecNode, speedNode } from './speed';
 import { errorMessage } from '../../src/common';
 
 /**
@@ -153,6 +157,20 @@ async function runSpeedNode(o: BenchOptions): Promise<NodeSpeedRow[]> {
     }
   }
   return rows;
+}
+
+/** The face-recognition tower's rows in this Node process (wasm; bench/node/speed.ts speedFaceRecNode). */
+async function runFaceRecSpeedNode(o: BenchOptions): Promise<NodeFaceRecSpeedRow[]> {
+  try {
+    const r = await speedFaceRecNode(faceRecSpeedRequest(o));
+    if (r.leakedTensors !== 0) throw new Error(`the run left ${r.leakedTensors} tensors behind`);
+    log(
+      `  Node wasm, face recognition: backbone ${r.forwardMs.toFixed(1)} ms (1 chip), ${r.batchPerChipMs.toFixed(1)} ms a chip at batch ${r.batchSize}; head ${r.head.map((h) => `n ${h.n}: ${h.ms.toFixed(2)} ms`).join(', ')}`,
+    );
+    return [r];
+  } catch (e) {
+    return [speedFailure('Node wasm, face recognition', 'wasm', 1, e)];
+  }
 }
 
 async function runImport(o: BenchOptions, origin: string): Promise<ImportSpeed> {
@@ -436,13 +454,28 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
             ? []
             : [{ cost: { embedForwardMs: b.embedForwardMs, detectMs: null, trainStepMs: b.trainStepMs }, reps: nodeReqs[i]! }],
         ),
+        // The face-recognition rows: each timed call (backbone at batch 1 and at the batch, head per n) runs warm-up + reps times.
+        ...r.speed.faceRecNode.flatMap((b) =>
+          'error' in b
+            ? []
+            : [
+                {
+                  cost: {
+                    embedForwardMs: b.forwardMs + b.batchForwardMs + b.head.reduce((t, h) => t + h.ms, 0),
+                    detectMs: null,
+                    trainStepMs: null,
+                  },
+                  reps: plan,
+                },
+              ],
+        ),
       ]);
     };
     parts.push({
       part: 'speed',
       measuredSeconds: speed,
       estimatedSeconds: extrapolate(speed, model(o), model(FULL)),
-      basis: `${FULL.warmup} + ${FULL.forwardReps} forward passes (and detections in Chromium), ${FULL.warmup} + ${FULL.stepReps} steps per backend, in Chromium and in Node`,
+      basis: `${FULL.warmup} + ${FULL.forwardReps} forward passes (and detections in Chromium), ${FULL.warmup} + ${FULL.stepReps} steps per backend, in Chromium and in Node; ${FULL.warmup} + ${FULL.forwardReps} calls of each face-recognition timing in Node`,
     });
   }
   const verify = seconds('verify');
@@ -470,6 +503,8 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
   const pairs = seconds('pairs');
   if (pairs !== undefined && r.pairs[0]) {
     const f = r.pairs[0].files;
+    const koch = r.pairs.filter((p) => p.tower === 'koch').length;
+    const facerec = r.pairs.length - koch;
     const [train, test] = await Promise.all([
       readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTrain)),
       readPairsFile(path.join(o.pairsMeta, PAIR_FILES.devTest)),
@@ -479,7 +514,7 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
       part: 'pairs',
       measuredSeconds: pairs,
       estimatedSeconds: pairs * (all / (f.devTrain.pairs + f.devTest.pairs)),
-      basis: `all ${all.toLocaleString('en')} pairs at this run's rate, ${r.pairs.length} crop(s)`,
+      basis: `all ${all.toLocaleString('en')} pairs at this run's rate: Koch ${koch} crop(s)${facerec > 0 ? ', face recognition' : ''}`,
     });
   }
   const acc = seconds('accuracy');
@@ -570,13 +605,16 @@ export async function main(argv: readonly string[], root: string): Promise<void>
       framePhoto: null,
       backends: [],
       node: [],
+      faceRecNode: [],
       verify: null,
       verifyBackend: null,
       import: null,
     },
     pairs: [],
+    pairsTable: [],
     accuracy: null,
     estimate: null,
+    skipped: [],
     errors: [],
   };
   const save = async () => {
@@ -595,26 +633,44 @@ export async function main(argv: readonly string[], root: string): Promise<void>
   };
 
   log(`${o.quick ? 'quick' : 'full'} run, parts: ${o.parts.join(', ')}; results in ${path.relative(root, o.out) || o.out}`);
-  const buildDir = path.join(o.out, '.build');
-  await timed('build', timings, 'Node: vite build of bench/harness.html (production settings) into bench/results/.build', () =>
-    buildHarness(root, buildDir),
-  );
-  const server = await serveHarness(root, buildDir, o.data);
-  // The speed parts' camera frame shows a face: the first target's first photo.
-  const first = (await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest))[0]!;
-  report.speed.framePhoto = `${first.name}/${first.anchors[0]!}`;
-  const framePhoto = `${PHOTO_BASE}${encodeURIComponent(first.name)}/${encodeURIComponent(first.anchors[0]!)}`;
-  const browser = await launchBrowser();
-  report.machine.browser = `Chromium ${browser.version()}`;
+  // The bench page and Chromium, for the parts that run there (the pairs part runs in Node only).
+  let server: Awaited<ReturnType<typeof serveHarness>> | null = null;
+  let browser: Browser | null = null;
+  let framePhoto = '';
   try {
+    if (o.parts.some((p) => p !== 'pairs')) {
+      const buildDir = path.join(o.out, '.build');
+      await timed('build', timings, 'Node: vite build of bench/harness.html (production settings) into bench/results/.build', () =>
+        buildHarness(root, buildDir),
+      );
+      server = await serveHarness(root, buildDir, o.data);
+      if (o.parts.includes('speed') || o.parts.includes('verify')) {
+        // The speed parts' camera frame shows a face: the first target's first photo.
+        const first = (await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest))[0]!;
+        report.speed.framePhoto = `${first.name}/${first.anchors[0]!}`;
+        framePhoto = `${PHOTO_BASE}${encodeURIComponent(first.name)}/${encodeURIComponent(first.anchors[0]!)}`;
+      }
+      browser = await launchBrowser();
+      report.machine.browser = `Chromium ${browser.version()}`;
+    }
+    const page = () => {
+      if (server === null || browser === null) throw new Error('the bench page is not running');
+      return { origin: server.origin, browser };
+    };
     if (o.parts.includes('speed')) {
       await guard('speed', () =>
-        timed('speed', timings, 'headless Chromium, one page per backend; then this Node process (tf.js wasm and cpu)', async () => {
-          const r = await runSpeed(o, framePhoto, server.origin, browser);
-          report.speed.backends = r.backends;
-          report.machine.pageHardwareConcurrency = r.hardwareConcurrency;
-          report.speed.node = await runSpeedNode(o);
-        }),
+        timed(
+          'speed',
+          timings,
+          'headless Chromium, one page per backend; then this Node process (tf.js wasm and cpu; face recognition on wasm)',
+          async () => {
+            const r = await runSpeed(o, framePhoto, page().origin, page().browser);
+            report.speed.backends = r.backends;
+            report.machine.pageHardwareConcurrency = r.hardwareConcurrency;
+            report.speed.node = await runSpeedNode(o);
+            report.speed.faceRecNode = await runFaceRecSpeedNode(o);
+          },
+        ),
       );
     }
     if (o.parts.includes('verify')) {
@@ -629,7 +685,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
             seed: o.seed,
             framePhoto,
           };
-          const r: VerifySpeedResult = await withSession(openSession(browser, server.origin), (s) =>
+          const r: VerifySpeedResult = await withSession(openSession(page().browser, page().origin), (s) =>
             s.page.evaluate((q) => window.__bench!.speedVerify(q, {}), req),
           );
           if (r.leakedTensors !== 0) throw new Error(`the verify part left ${r.leakedTensors} tensors behind`);
@@ -641,7 +697,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     if (o.parts.includes('import')) {
       await guard('import', () =>
         timed('import', timings, 'headless Chromium, on-disk profile (IndexedDB on disk)', async () => {
-          report.speed.import = await runImport(o, server.origin);
+          report.speed.import = await runImport(o, page().origin);
           const m = report.speed.import;
           log(
             `  ${m.images} images in ${m.seconds.toFixed(1)} s = ${m.imagesPerSecond.toFixed(1)}/s, peak heap ${m.peakHeapMB.toFixed(0)} MB`,
@@ -652,27 +708,14 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     if (o.parts.includes('pairs')) {
       await guard('pairs', () =>
         timed('pairs', timings, 'Node (this process), tf.js wasm backend', async () => {
-          let last = 0;
-          for (const crop of o.pairsCrops) {
-            const result = await runPairs({
-              data: o.data,
-              meta: o.pairsMeta,
-              modelUrlOrDir: path.join(root, 'public', PRETRAINED_PATH),
-              limit: o.pairsLimit,
-              seed: o.seed,
-              backend: 'wasm',
-              crop,
-              onProgress: (m) => {
-                if (performance.now() - last < 15_000) return;
-                last = performance.now();
-                log(`  ${crop} crop: ${m}`);
-              },
-            });
-            report.pairs.push(result);
-            const m = result.model;
-            log(
-              `  ${crop} crop (no face in ${result.crop.noFace} of ${result.crop.photos} photos): dev-test AUC ${m.devTestAuc.toFixed(3)}, accuracy ${m.devTestAccuracy.toFixed(3)} at the dev-train threshold, 10-fold ${m.devTestTenFold.accuracy.toFixed(3)}; pixels AUC ${result.pixels.devTestAuc.toFixed(3)}`,
-            );
+          const r = await runPairsPart(o, root, log, async (run) => {
+            report.pairs.push(run);
+            report.pairsTable = pairsTable(report.pairs);
+            await save();
+          });
+          if (r.skipped !== null) {
+            report.skipped.push({ part: 'pairs', reason: r.skipped });
+            log(`  pairs part skipped: ${r.skipped}`);
           }
         }),
       );
@@ -680,7 +723,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     if (o.parts.includes('accuracy')) {
       await guard('accuracy', () =>
         timed('accuracy', timings, 'headless Chromium, bench page main thread, wasm', async () => {
-          report.accuracy = await runAccuracy(o, root, server.origin, browser);
+          report.accuracy = await runAccuracy(o, root, page().origin, page().browser);
           for (const v of report.accuracy.variants) {
             const c = v.sameCamera;
             log(
@@ -691,8 +734,8 @@ export async function main(argv: readonly string[], root: string): Promise<void>
       );
     }
   } finally {
-    await browser.close();
-    await server.close();
+    await browser?.close();
+    await server?.close();
     report.finishedAt = new Date().toISOString();
     report.totalSeconds = (performance.now() - t0) / 1000;
     await save();

@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAINING_CONFIG } from '../../src/config';
 import { FULL, QUICK } from './options';
-import { NODE_NO_DETECTION, nodeSpeedRequests, pageSpeedRequests, speedNode } from './speed';
+import {
+  FACEREC_BATCH,
+  faceRecSpeedRequest,
+  NODE_NO_DETECTION,
+  nodeSpeedRequests,
+  pageSpeedRequests,
+  speedFaceRecNode,
+  speedNode,
+} from './speed';
 
 describe('speed plans', () => {
   it('run the reference model at the app batch size with the run’s repetitions, in Node wasm with steps and cpu forward only', () => {
@@ -21,6 +29,19 @@ describe('speed plans', () => {
       expect(node[0]).toMatchObject({ warmup: reps.warmup, forwardReps: reps.forwardReps });
       expect(node[1]).toMatchObject({ warmup: 1, forwardReps: Math.min(reps.forwardReps, 3) });
     }
+  });
+
+  it('time the face-recognition tower with the run’s repetitions, batch 8, the head against the verify part’s n', () => {
+    for (const reps of [QUICK, FULL]) {
+      expect(faceRecSpeedRequest({ ...reps, seed: 5, verifyNs: [1, 10, 50, 200] })).toEqual({
+        warmup: reps.warmup,
+        forwardReps: reps.forwardReps,
+        batchSize: FACEREC_BATCH,
+        headNs: [1, 10, 50, 200],
+        seed: 5,
+      });
+    }
+    expect(FACEREC_BATCH).toBe(8);
   });
 
   it('give the Chromium pages the same model runs, one page per backend', () => {
@@ -78,5 +99,24 @@ describe('speedNode', () => {
     expect(cpu).toMatchObject({ backend: 'cpu', threads: 1, simd: false, trainStepMs: null, leakedTensors: 0 });
     expect(cpu.stepSamplesMs).toEqual([]);
     expect(cpu.note).toBe(`forward only; tf.js cpu (plain JavaScript); ${NODE_NO_DETECTION}`);
+  });
+});
+
+describe('speedFaceRecNode', () => {
+  it('times the shipped backbone and head on wasm, leaving no tensors', async () => {
+    const r = await speedFaceRecNode({ warmup: 1, forwardReps: 2, batchSize: 3, headNs: [1, 20], seed: 4 });
+    expect(tf.getBackend()).toBe('wasm');
+    expect(r).toMatchObject({ backend: 'wasm', threads: 1, tfjs: tf.version.tfjs, leakedTensors: 0, batchSize: 3, warmup: 1 });
+    expect(r.forwardSamplesMs).toHaveLength(2);
+    expect(r.batchSamplesMs).toHaveLength(2);
+    expect(r.batchPerChipMs).toBeCloseTo(r.batchForwardMs / 3, 9);
+    expect(r.head.map((h) => [h.n, h.samplesMs.length])).toEqual([
+      [1, 2],
+      [20, 2],
+    ]);
+    // dlib's ResNet (about 5.6 M weights) and the shipped head (128 + 1).
+    expect(r.backboneParams).toBeGreaterThan(5_000_000);
+    expect(r.headParams).toBe(129);
+    expect(r.note).toMatch(/tf\.js wasm under Node: 1 thread/);
   });
 });

@@ -2,15 +2,25 @@
  * The speed part's plan (one Chromium page per backend, and runs in the bench's own Node process)
  * and its Node runs: the reference model's forward pass and training step with the app's code on
  * tf.js wasm (src/model useWasmBackend: single-threaded SIMD, as tf.js runs wasm under Node) and
- * cpu (forward only), timed by the same code as the page (bench/common/model-speed.ts).
+ * cpu (forward only), timed by the same code as the page (bench/common/model-speed.ts); and the
+ * face-recognition tower (the shipped backbone and head, read from disk) on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { DEFAULT_TRAINING_CONFIG } from '../../src/config';
 import { useCpuBackend, useWasmBackend } from '../../tools/common/node-backend';
 import type { SpeedReps } from '../common/estimate';
-import { stepNote, timeModel } from '../common/model-speed';
-import type { BackendSpeedRequest, ModelSpeedRequest, NodeSpeed, NodeSpeedRequest } from '../common/types';
+import { disposeHead } from '../../src/facerec';
+import { loadBackboneFromDisk, loadHeadFromDisk } from '../../tools/facerec';
+import { stepNote, timeFaceRec, timeModel } from '../common/model-speed';
+import type {
+  BackendSpeedRequest,
+  FaceRecSpeedRequest,
+  ModelSpeedRequest,
+  NodeFaceRecSpeed,
+  NodeSpeed,
+  NodeSpeedRequest,
+} from '../common/types';
 
 /** What a Node row's note says about face detection. */
 export const NODE_NO_DETECTION = 'no face detection in Node (the detector takes a browser frame)';
@@ -53,22 +63,69 @@ export function nodeSpeedRequests(o: SpeedPlanOptions): NodeSpeedRequest[] {
   ];
 }
 
+/** Chips in the face-recognition backbone's batched call (the batch scripts/facerec describes LFW photos with). */
+export const FACEREC_BATCH = 8;
+
+/** The face-recognition rows' request: the run's repetitions, n as the verify part's. */
+export function faceRecSpeedRequest(o: SpeedPlanOptions & { readonly verifyNs: readonly number[] }): FaceRecSpeedRequest {
+  return { warmup: o.warmup, forwardReps: o.forwardReps, batchSize: FACEREC_BATCH, headNs: o.verifyNs, seed: o.seed };
+}
+
+async function backendInfo(backend: 'wasm' | 'cpu') {
+  await (backend === 'cpu' ? useCpuBackend() : useWasmBackend());
+  if (tf.getBackend() !== backend) throw new Error(`asked for the ${backend} backend, tf.js runs ${tf.getBackend()}`);
+  const wasm = backend === 'wasm';
+  const simd = wasm && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const threads = wasm ? getThreadsCount() : 1;
+  const runs = wasm
+    ? `tf.js wasm under Node: ${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''}`
+    : 'tf.js cpu (plain JavaScript)';
+  return { simd, threads, runs };
+}
+
+/**
+ * The face-recognition tower on Node wasm (bench/common/model-speed.ts timeFaceRec): the shipped
+ * backbone (public/models/face-recognition) and pretrained head, read from disk. The backend stays
+ * selected. Seeded random chips: no face detection or alignment here.
+ */
+export async function speedFaceRecNode(
+  req: FaceRecSpeedRequest,
+  dirs: { backbone?: string; publicDir?: string } = {},
+): Promise<NodeFaceRecSpeed> {
+  const { simd, threads, runs } = await backendInfo('wasm');
+  const before = tf.memory().numTensors;
+  const backbone = await loadBackboneFromDisk(dirs.backbone);
+  let timings;
+  try {
+    const head = await loadHeadFromDisk(dirs.publicDir);
+    try {
+      timings = await timeFaceRec(backbone.model, head.head, req);
+    } finally {
+      disposeHead(head.head);
+    }
+  } finally {
+    backbone.model.dispose();
+  }
+  return {
+    backend: 'wasm',
+    threads,
+    simd,
+    tfjs: tf.version.tfjs,
+    ...timings,
+    note: `backbone: describe() on seeded 150×150 chips (to tensor, forward, read back); head: headLogits of one descriptor against n cached; ${runs}; no detection or alignment`,
+    leakedTensors: tf.memory().numTensors - before,
+  };
+}
+
 /**
  * Selects the request's backend in this process (src/model useWasmBackend / useCpuBackend) and
  * times the model on it. The backend stays selected: every Node part selects its own (runPairs
  * does).
  */
 export async function speedNode(req: NodeSpeedRequest): Promise<NodeSpeed> {
-  await (req.backend === 'cpu' ? useCpuBackend() : useWasmBackend());
-  if (tf.getBackend() !== req.backend) throw new Error(`asked for the ${req.backend} backend, tf.js runs ${tf.getBackend()}`);
-  const wasm = req.backend === 'wasm';
-  const simd = wasm && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const threads = wasm ? getThreadsCount() : 1;
+  const { simd, threads, runs } = await backendInfo(req.backend);
   const before = tf.memory().numTensors;
   const model = await timeModel(req, req.step);
-  const runs = wasm
-    ? `tf.js wasm under Node: ${threads} thread${threads === 1 ? '' : 's'}${simd ? ', SIMD' : ''}`
-    : 'tf.js cpu (plain JavaScript)';
   return {
     backend: req.backend,
     threads,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { decodeJpeg } from '../../tools/codec';
 import { DESCRIPTOR_SIZE, describe, type Chip } from '../../src/facerec';
-import type { ChipFunction } from './chips';
+import type { ChipFunction } from './external';
 
 export interface DescriptorCache {
   readonly chip: string;

@@ -1,6 +1,6 @@
 /**
- * The one place where the face-recognition pipeline reaches into other tools: the bench's LFW face
- * crop and detector files (tools/lfw) and the ROC metrics (tools/common).
+ * The one place where the face-recognition pipeline reaches into other tools: the chip functions
+ * and the shipped backbone read from disk (tools/facerec), and the ROC metrics (tools/common).
  */
-export { createPhotoCropper, describeCropper, faceModelPath, fileModelHandler, type PhotoCropper } from '../../tools/lfw';
+export { createChipFunction, loadBackboneFromDisk, type ChipFunction } from '../../tools/facerec';
 export { rocAuc, equalErrorRate, kFoldAccuracy, bestAccuracyThreshold } from '../../tools/common';

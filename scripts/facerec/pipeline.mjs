@@ -18,7 +18,7 @@
  *   node scripts/facerec/pipeline.mjs speed [--runs 20]
  *     The backbone's time a call (describe(), batch 1 and batch 8) on Node wasm, 1 thread.
  *
- * Common options: --lfw ../shared/data, --cache .cache/facerec, --chip (chips.ts: aligned,
+ * Common options: --lfw ../shared/data, --cache .cache/facerec, --chip (tools/facerec/chips.ts: aligned,
  * the app's chip and the default; face, photo, center).
  */
 import { dirname, join } from 'node:path';

@@ -8,9 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { buildHead, CHIP_SIZE, describe, disposeHead, HEAD_LAYER_NAMES, shiftHeadBias } from '../../src/facerec';
 import { createRng } from '../../src/data';
 import { useWasmBackend } from '../../tools/common/node-backend';
-import { loadBackboneFromDisk } from './backbone-disk';
 import { exportHead } from './export';
-import { createChipFunction } from './chips';
+import { createChipFunction, loadBackboneFromDisk } from './external';
 import { computeDescriptors, readCache } from './descriptors';
 import {
   byClass,

@@ -31,6 +31,7 @@ export {
   headScores,
   loadPairsNetwork,
   loadPhotos,
+  missingPhotos,
   PAIR_FILES,
   PairsError,
   pairsFromFile,

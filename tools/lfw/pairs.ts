@@ -11,7 +11,7 @@
  *
  * Loaded through Vite's module runner (scripts/bench.mjs, scripts/pretrain/calibrate.mjs) or vitest.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { asKochConfig, validateKochConfig, type KochConfig } from '../../src/config';
@@ -19,7 +19,7 @@ import { deriveSeed, importSquare, shuffled, type Square } from '../../src/data'
 import { disposeNetwork, LAYER_NAMES, preprocessBatch, wrapSiamese, type SiameseNetwork } from '../../src/model';
 import { useCpuBackend, useWasmBackend } from '../common/node-backend';
 import { decodeJpeg, type Rgba } from '../codec';
-import { accuracyAt, bestAccuracyThreshold, kFoldAccuracy, rocAuc } from '../common';
+import { accuracyAt, bestAccuracyThreshold, equalErrorRate, kFoldAccuracy, rocAuc } from '../common';
 import { createPhotoCropper, wholePhotoCropper, type PhotoCrop, type PhotoCropper } from './crop';
 import { fileModelHandler } from './model-files';
 import { errorMessage } from '../../src/common';
@@ -297,6 +297,8 @@ const mean = (xs: readonly number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b
 export interface ScoreSummary {
   /** ROC AUC on the dev-test pairs. */
   readonly devTestAuc: number;
+  /** Equal error rate on the dev-test pairs (FRR = FAR, interpolated). */
+  readonly devTestEer: number;
   /** The best-accuracy threshold on the dev-train pairs (a score: P(same) for the model). */
   readonly devTrainThreshold: number;
   /** Accuracy on dev-train pairs at that threshold (fitted there: optimistic). */
@@ -329,6 +331,7 @@ export function summarize(
   const cv = kFoldAccuracy(te.genuine, te.impostor, 10);
   return {
     devTestAuc: rocAuc(te.genuine, te.impostor),
+    devTestEer: equalErrorRate(te.genuine, te.impostor).eer,
     devTrainThreshold: fitted.threshold,
     devTrainAccuracy: fitted.accuracy,
     devTestAccuracy: accuracyAt(te.genuine, te.impostor, fitted.threshold),
@@ -461,6 +464,20 @@ export async function pairsFromFile(
   const rows = selectPairs(withoutExcluded, { limit: options.limit ?? 0, seed: options.seed, salt });
   const same = rows.filter((r) => r.same).length;
   return { rows, info: { file, pairs: rows.length, same, different: rows.length - same, excluded: all.length - withoutExcluded.length } };
+}
+
+/** The photos of `rows` (distinct, in first-seen order) that are not files under `lfwDir`. */
+export async function missingPhotos(lfwDir: string, rows: readonly PairRow[]): Promise<string[]> {
+  const photos = [...new Set(rows.flatMap((r) => [r.left, r.right]))];
+  const found = await Promise.all(
+    photos.map((p) =>
+      stat(path.join(lfwDir, p)).then(
+        (s) => s.isFile(),
+        () => false,
+      ),
+    ),
+  );
+  return photos.filter((_, i) => !found[i]);
 }
 
 /** Default LFW folders, relative to the project root (the working directory). */

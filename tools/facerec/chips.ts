@@ -1,14 +1,15 @@
 /**
- * Chip functions: how an LFW photo becomes the backbone's 150×150 input. The pipeline takes one by
- * name (`--chip`; default 'aligned', the app's chip), and another plugs in by adding an entry to
- * CHIP_FUNCTIONS; the descriptor cache is kept per chip name.
+ * Chip functions: how an LFW photo becomes the backbone's 150×150 input. scripts/facerec's
+ * pipeline takes one by name (`--chip`; default 'aligned', the app's chip; its descriptor cache is
+ * kept per chip name) and the bench's pairs part takes 'aligned'; another plugs in by adding an
+ * entry to CHIP_FUNCTIONS.
  */
 import { DEFAULT_FACE_CONFIG } from '../../src/config';
 import type { Square } from '../../src/data';
-import { alignFace, createFaceDetector, DEFAULT_ALIGN, locateFace, refineFace, type FaceDetector } from '../../src/face';
-import { cropResizeBilinear, type Rgba } from '../../tools/codec';
-import { CHIP_SIZE, type Chip } from '../../src/facerec';
-import { createPhotoCropper, describeCropper, faceModelPath, fileModelHandler } from './external';
+import { createFaceDetector, DEFAULT_ALIGN, type FaceDetector } from '../../src/face';
+import { cropResizeBilinear, type Rgba } from '../codec';
+import { CENTER_FRACTION, CHIP_SIZE, stillImageChip, type Chip } from '../../src/facerec';
+import { createPhotoCropper, describeCropper, faceModelPath, fileModelHandler } from '../lfw';
 
 export interface ChipFunction {
   readonly name: string;
@@ -16,6 +17,10 @@ export interface ChipFunction {
   chip(photo: string, image: Rgba): Promise<Chip>;
   /** One line on what it did (photos without a face, …), for logs and the model README. */
   describe(): string;
+  /** Chips made so far. */
+  photos(): number;
+  /** Photos in which no face was found (a fallback chip was made); empty for chips without a detector. */
+  noFace(): readonly string[];
   dispose(): void;
 }
 
@@ -36,6 +41,8 @@ async function faceChips(): Promise<ChipFunction> {
     name: 'face',
     chip: async (photo, image) => cropResizeBilinear(image, (await cropper.square(photo, image)) ?? wholeSquare(image), CHIP_SIZE),
     describe: () => `the app's face square resized to ${CHIP_SIZE}: ${describeCropper(cropper)}`,
+    photos: () => cropper.seen(),
+    noFace: () => [...cropper.noFace],
     dispose: () => cropper.dispose(),
   };
 }
@@ -47,6 +54,8 @@ async function photoChips(): Promise<ChipFunction> {
     name: 'photo',
     chip: async (_photo, image) => (n++, cropResizeBilinear(image, wholeSquare(image), CHIP_SIZE)),
     describe: () => `the whole photo resized to ${CHIP_SIZE} (${n} photos)`,
+    photos: () => n,
+    noFace: () => [],
     dispose: () => undefined,
   };
 }
@@ -67,6 +76,8 @@ async function centerChips(): Promise<ChipFunction> {
     name: 'center',
     chip: async (_photo, image) => (n++, centerChip(image)),
     describe: () => `the central ${CENTER_CROP} px of the photo resized to ${CHIP_SIZE} (${n} photos)`,
+    photos: () => n,
+    noFace: () => [],
     dispose: () => undefined,
   };
 }
@@ -91,13 +102,9 @@ export async function alignedChips(detector?: FaceDetector): Promise<ChipFunctio
     name: 'aligned',
     async chip(photo, image) {
       n++;
-      const located = await locateFace(d, image, config);
-      if (located === null) {
-        noFace.push(photo);
-        return centerChip(image);
-      }
-      const face = await refineFace(d, image, located.face, config.scoreThreshold);
-      const chip = alignFace(image, face, DEFAULT_ALIGN);
+      // The app's one recipe (src/facerec stillImageChip); its fallback is the central square.
+      const { chip, faceFound } = await stillImageChip(d, image, config);
+      if (!faceFound) noFace.push(photo);
       try {
         return { width: CHIP_SIZE, height: CHIP_SIZE, data: (await chip.data()) as Float32Array };
       } finally {
@@ -105,7 +112,9 @@ export async function alignedChips(detector?: FaceDetector): Promise<ChipFunctio
       }
     },
     describe: () =>
-      `locateFace → refineFace → alignFace (${JSON.stringify(DEFAULT_ALIGN)}) (${n} photos; no face found in ${noFace.length}, the central ${CENTER_CROP} px used there${noFace.length > 0 ? `: ${noFace.slice(0, 10).join(', ')}${noFace.length > 10 ? ', …' : ''}` : ''})`,
+      `stillImageChip: locateFace → refineFace → alignFace (${JSON.stringify(DEFAULT_ALIGN)}) (${n} photos; no face found in ${noFace.length}, the central ${Math.round(CENTER_FRACTION * 100)} % of the side used there${noFace.length > 0 ? `: ${noFace.slice(0, 10).join(', ')}${noFace.length > 10 ? ', …' : ''}` : ''})`,
+    photos: () => n,
+    noFace: () => [...noFace],
     dispose: () => {
       if (own) d.dispose();
     },

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FACE_CONFIG } from '../../src/config';
 import { createFaceDetector, type FaceDetector } from '../../src/face';
 import { CHIP_SIZE } from '../../src/facerec';
-import { decodeJpeg, type Rgba } from '../../tools/codec';
-import { useWasmBackend } from '../../tools/common/node-backend';
-import { faceModelPath, fileModelHandler, lfwPath } from '../../tools/lfw';
+import { decodeJpeg, type Rgba } from '../codec';
+import { useWasmBackend } from '../common/node-backend';
+import { faceModelPath, fileModelHandler, lfwPath } from '../lfw';
 import { alignedChips, CHIP_FUNCTIONS, createChipFunction } from './chips';
 
 let detector: FaceDetector;
@@ -71,7 +71,9 @@ describe("the 'aligned' chip function", () => {
     expect(tf.memory().numTensors).toBe(before);
     const c = await center.chip('pattern.jpg', pattern);
     expect(meanDiff(c, { data: new Uint8Array(c.data.length) })).toBeGreaterThan(10);
-    expect(meanDiff(a, c)).toBe(0);
+    // The same central square: the app warps it with tf.js (src/facerec centerChip), the 'center'
+    // chip resizes it with the Node codec, so they differ by rounding only.
+    expect(meanDiff(a, c)).toBeLessThan(1);
     expect(aligned.describe()).toMatch(/1 photos; no face found in 1.*pattern\.jpg/);
     aligned.dispose();
     center.dispose();
