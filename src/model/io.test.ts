@@ -223,6 +223,59 @@ describe('exportNetworkFiles / importNetworkFiles', () => {
   });
 });
 
+describe('the face-recognition network in the store and in files', () => {
+  const descriptors = () => [tf.randomNormal([3, 128], 0, 0.1, 'float32', 7), tf.randomNormal([3, 128], 0, 0.1, 'float32', 8)];
+  const scores = (net: SiameseNetwork) => {
+    const [a, b] = descriptors();
+    const p = net.model.predict([a!, b!]) as tf.Tensor;
+    const out = Array.from(p.dataSync());
+    tf.dispose([a!, b!, p]);
+    return out;
+  };
+
+  it('saves, loads, exports and imports it with its face model recorded; no tensors left', async () => {
+    const net = buildSiamese({ faceModel: 'facerec' });
+    const before = tf.memory().numTensors;
+    const store = createStore('io-facerec', 'models');
+    await saveNetwork(net, 'current', META, { store });
+    const loaded = (await loadNetwork('current', { store }))!;
+    expect(loaded.net.config).toEqual({ faceModel: 'facerec', descriptorSize: 128, projection: 0 });
+    expect(scores(loaded.net)).toEqual(scores(net));
+    disposeNetwork(loaded.net);
+
+    const files = await exportNetworkFiles(net, META);
+    const meta = JSON.parse(await files['siamese-face-id.json'].text()) as { config: unknown };
+    expect(meta.config).toEqual({ faceModel: 'facerec', descriptorSize: 128, projection: 0 });
+    expect(files['weights.bin'].size).toBe(129 * 4);
+    const imported = await importNetworkFiles(files);
+    expect(imported.net.config.faceModel).toBe('facerec');
+    expect(scores(imported.net)).toEqual(scores(net));
+    disposeNetwork(imported.net);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeNetwork(net);
+  });
+
+  it('refuses a head whose metadata names the other face model, and an unknown face model', async () => {
+    const net = buildSiamese({ faceModel: 'facerec' });
+    const files = await exportNetworkFiles(net, META);
+    disposeNetwork(net);
+    const before = tf.memory().numTensors;
+    const meta = JSON.parse(await files['siamese-face-id.json'].text()) as Record<string, unknown>;
+    const json = (v: unknown) => new Blob([JSON.stringify(v)]);
+    await expectCode(
+      importNetworkFiles({ ...files, 'siamese-face-id.json': json({ ...meta, config: CONFIG }) }),
+      'wrong-architecture',
+      /conv1\/kernel is missing/,
+    );
+    await expectCode(
+      importNetworkFiles({ ...files, 'siamese-face-id.json': json({ ...meta, config: { faceModel: 'arcface' } }) }),
+      'wrong-architecture',
+      /faceModel/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('encodeNamedTensors / decodeNamedTensors', () => {
   it('round-trips names, dtypes, shapes and values, and rejects truncated data', async () => {
     const tensors = [
