@@ -129,7 +129,7 @@ describe.skipIf(!haveData)('the face-recognition tower on LFW pairs (reads ../sh
     expect(r.files.devTest.excluded).toBe(3); // Abdullah_Gul's dev-test pairs
     expect(r.chip).toMatchObject({ name: 'aligned', photos: r.files.devTrain.photos + r.files.devTest.photos });
     expect(r.chip.noFace).toBeLessThanOrEqual(1);
-    expect(r.chip.description).toMatch(/^locateFace → refineFace → alignFace/);
+    expect(r.chip.description).toMatch(/^stillImageChip: locateFace → refineFace → alignFace/);
     expect(messages.at(-1)).toBe(`pairs-dev-test.tsv: ${r.files.devTest.photos}/${r.files.devTest.photos} photos described`);
     expect(r.head.headCheck.pairs).toBe(4);
     expect(r.head.headCheck.maxAbsDiff).toBeLessThanOrEqual(HEAD_TOLERANCE);

@@ -17,16 +17,15 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, disposeHead, headLogits, stackDescriptors } from '../../src/facerec';
 import { decodeJpeg } from '../codec';
-import { accuracyAt } from '../common';
 import { useCpuBackend, useWasmBackend } from '../common/node-backend';
 import {
-  byClass,
   DEFAULT_DATA,
   HEAD_TOLERANCE,
   PAIR_FILES,
   pairsFromFile,
   PairsError,
   summarize,
+  summarizeHead,
   type PairRow,
   type PairsFileInfo,
   type ScoreSummary,
@@ -121,8 +120,6 @@ export function checkFaceRecHead(
   return { pairs: rows.length, maxAbsDiff: Math.max(...whole.map((s, i) => Math.abs(s - scored.scores[i]!))) };
 }
 
-const mean = (xs: readonly number[]) => (xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
-
 /** The head's summary: thresholds fitted on logits, reported as P(same); accuracy at 0.5 (its calibrated point). */
 export type FaceRecHeadSummary = ScoreSummary & {
   /** devTrainThreshold as a logit. */
@@ -144,9 +141,6 @@ export function summarizeFaceRec(
   test: FaceRecScored,
   headCheck: FaceRecHeadSummary['headCheck'],
 ): { head: FaceRecHeadSummary; euclidean: ScoreSummary } {
-  const onLogits = summarize(train.rows, train.logits, test.rows, test.logits);
-  const tr = byClass(train.rows, train.scores);
-  const te = byClass(test.rows, test.scores);
   const negated = summarize(
     train.rows,
     train.distances.map((d) => -d),
@@ -154,21 +148,7 @@ export function summarizeFaceRec(
     test.distances.map((d) => -d),
   );
   return {
-    head: {
-      ...onLogits,
-      devTrainThreshold: sigmoid(onLogits.devTrainThreshold),
-      devTrainLogitThreshold: onLogits.devTrainThreshold,
-      devTestTenFold: {
-        ...onLogits.devTestTenFold,
-        minThreshold: sigmoid(onLogits.devTestTenFold.minThreshold),
-        maxThreshold: sigmoid(onLogits.devTestTenFold.maxThreshold),
-      },
-      devTestMeanSame: mean(te.genuine),
-      devTestMeanDifferent: mean(te.impostor),
-      devTrainAccuracyAt05: accuracyAt(tr.genuine, tr.impostor, 0.5),
-      devTestAccuracyAt05: accuracyAt(te.genuine, te.impostor, 0.5),
-      headCheck,
-    },
+    head: summarizeHead(train, test, headCheck),
     euclidean: {
       ...negated,
       devTrainThreshold: -negated.devTrainThreshold,

@@ -42,6 +42,7 @@ export {
   selectPairs,
   summarize,
   summarizeScored,
+  summarizeHead,
   type CropInfo,
   type PairRow,
   type PairsErrorCode,

@@ -349,6 +349,41 @@ export function summarize(
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /**
+ * A Siamese head's summary from scored dev-train and dev-test pairs: thresholds fitted on its logits
+ * (same ranking as the scores, without float32 sigmoid saturation near 0 and 1) and reported as
+ * scores, its means and its accuracy at 0.5. Both towers' pairs parts use it.
+ */
+export function summarizeHead<C>(
+  train: Pick<ScoredPairs, 'rows' | 'scores' | 'logits'>,
+  test: Pick<ScoredPairs, 'rows' | 'scores' | 'logits'>,
+  headCheck: C,
+): ScoreSummary & {
+  readonly devTrainLogitThreshold: number;
+  readonly devTrainAccuracyAt05: number;
+  readonly devTestAccuracyAt05: number;
+  readonly headCheck: C;
+} {
+  const tr = byClass(train.rows, train.scores);
+  const te = byClass(test.rows, test.scores);
+  const onLogits = summarize(train.rows, train.logits, test.rows, test.logits);
+  return {
+    ...onLogits,
+    devTrainThreshold: sigmoid(onLogits.devTrainThreshold),
+    devTrainLogitThreshold: onLogits.devTrainThreshold,
+    devTestTenFold: {
+      ...onLogits.devTestTenFold,
+      minThreshold: sigmoid(onLogits.devTestTenFold.minThreshold),
+      maxThreshold: sigmoid(onLogits.devTestTenFold.maxThreshold),
+    },
+    devTestMeanSame: mean(te.genuine),
+    devTestMeanDifferent: mean(te.impostor),
+    devTrainAccuracyAt05: accuracyAt(tr.genuine, tr.impostor, 0.5),
+    devTestAccuracyAt05: accuracyAt(te.genuine, te.impostor, 0.5),
+    headCheck,
+  };
+}
+
+/**
  * The model and pixel-baseline parts of a PairsResult from scored dev-train and dev-test pairs.
  * The model's thresholds are fitted on its logits (same ranking as the scores, without float32
  * sigmoid saturation near 0 and 1) and reported as scores.
@@ -358,25 +393,8 @@ export function summarizeScored(
   test: ScoredPairs,
   headCheck: PairsResult['model']['headCheck'],
 ): Pick<PairsResult, 'model' | 'pixels'> {
-  const tr = byClass(train.rows, train.scores);
-  const te = byClass(test.rows, test.scores);
-  const onLogits = summarize(train.rows, train.logits, test.rows, test.logits);
   return {
-    model: {
-      ...onLogits,
-      devTrainThreshold: sigmoid(onLogits.devTrainThreshold),
-      devTrainLogitThreshold: onLogits.devTrainThreshold,
-      devTestTenFold: {
-        ...onLogits.devTestTenFold,
-        minThreshold: sigmoid(onLogits.devTestTenFold.minThreshold),
-        maxThreshold: sigmoid(onLogits.devTestTenFold.maxThreshold),
-      },
-      devTestMeanSame: mean(te.genuine),
-      devTestMeanDifferent: mean(te.impostor),
-      devTrainAccuracyAt05: accuracyAt(tr.genuine, tr.impostor, 0.5),
-      devTestAccuracyAt05: accuracyAt(te.genuine, te.impostor, 0.5),
-      headCheck,
-    },
+    model: summarizeHead(train, test, headCheck),
     pixels: summarize(train.rows, train.pixels, test.rows, test.pixels),
   };
 }

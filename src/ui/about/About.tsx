@@ -16,10 +16,15 @@ export function AboutContent() {
       </p>
       <h3>How it works</h3>
       <p>
-        You capture anchor and positive images of your face; photos of other people serve as negatives. A Siamese convolutional network
-        (Koch, Zemel &amp; Salakhutdinov, 2015) learns from (anchor, positive) and (anchor, negative) pairs whether two faces are the same
-        person. At verification time, the live frame is compared with your verification images and access is granted when enough of them
-        match.
+        You capture anchor and positive images of your face; photos of other people serve as negatives. A Siamese network (Koch, Zemel &amp;
+        Salakhutdinov, 2015) learns from (anchor, positive) and (anchor, negative) pairs whether two faces are the same person. At
+        verification time, the live frame is compared with your verification images and access is granted when enough of them match.
+      </p>
+      <p>
+        Each twin of the network starts with a face model. The default, a face-recognition ResNet (dlib&apos;s, by Davis E. King, trained on
+        about 3 million faces and released into the public domain), turns each face into 128 numbers after its eyes are levelled; only the
+        small head that compares two faces trains on you, in seconds. The reference network of Koch et al. trains every layer on your
+        captures instead: slow in a browser, and it tells strangers apart less well.
       </p>
       <h3>Training settings</h3>
       <dl className="about-settings">
