@@ -70,5 +70,8 @@ describe('speedWork and verifyWork', () => {
       cacheBuildMs: 1200,
     };
     expect(verifyWork([row], { warmup: 1, cachedReps: 5, naiveReps: 1 })).toBeCloseTo((1200 + 6 * 290 + 5 * 75 + 3000) / 1000, 12);
+    // With the face-recognition frame (and its backbone pass, timed alone).
+    const both = { ...row, faceRecFrameMs: 60, faceRecBackboneMs: 40 };
+    expect(verifyWork([both], { warmup: 1, cachedReps: 5, naiveReps: 1 })).toBeCloseTo((1200 + 6 * 350 + 5 * 115 + 3000) / 1000, 12);
   });
 });

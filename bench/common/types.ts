@@ -170,6 +170,12 @@ export interface VerifySpeed {
   readonly faceFrameMs: number;
   /** The detection alone within faceFrameMs, median ms. */
   readonly detectMs: number;
+  /**
+   * The face-recognition network's frame (the app's default face model): detect, refine, align, one
+   * backbone pass, then the head against n cached descriptors, median ms; its backbone pass alone.
+   */
+  readonly faceRecFrameMs: number;
+  readonly faceRecBackboneMs: number;
   /** Largest |cached score − naive score| over the n images (both ways must agree). */
   readonly maxScoreDiff: number;
   readonly cachedReps: number;

@@ -12,6 +12,7 @@ import {
   type SelectBackendOptions,
 } from '../../src/model';
 import { createVerifier } from '../../src/verify';
+import { CHIP_SIZE, createFaceDescriber, describeTensor, DESCRIPTOR_SIZE, loadBackbone } from '../../src/facerec';
 import { asKochConfig, DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG, DEFAULT_VERIFY_CONFIG } from '../../src/config';
 import { captureSquare } from '../../src/data';
 import { createFaceDetector, faceCrop } from '../../src/face';
@@ -87,6 +88,27 @@ export async function speedVerify(req: VerifySpeedRequest, backend: SelectBacken
   const frame4 = seededImages([1, s, s, 3], req.seed + 1) as tf.Tensor4D;
   const frame = tf.squeeze(frame4, [0]) as tf.Tensor3D;
   const verifier = createVerifier(net);
+  // The face-recognition network, as the app verifies with it by default: the shipped backbone
+  // (fetched from the bench page's origin) and a head on descriptors.
+  const backbone = await loadBackbone(import.meta.env.BASE_URL);
+  const describer = createFaceDescriber({ backbone: backbone.model, backboneVersion: backbone.version, detector });
+  const head = buildSiamese({ faceModel: 'facerec' });
+  const headVerifier = createVerifier(head);
+  const descriptors = tf.randomNormal([nMax, DESCRIPTOR_SIZE], 0, 0.1, 'float32', req.seed + 2);
+  const chip = tf.zeros([1, CHIP_SIZE, CHIP_SIZE, 3]) as tf.Tensor4D;
+  /** One frame as the app verifies with the face-recognition network (its live loop's detection included). */
+  const faceRecFrame = async (): Promise<void> => {
+    const [face] = await detector.detect(camera);
+    if (!face) throw new Error(`no face found in the verify part's frame (${req.framePhoto})`);
+    const d = tf.tensor1d(await describer.describeFace(camera, face));
+    try {
+      await headVerifier.verify(d, DEFAULT_VERIFY_CONFIG);
+    } finally {
+      d.dispose();
+    }
+  };
+  /** The backbone's pass on one chip alone. */
+  const backbonePass = async (): Promise<void> => void (await describeTensor(backbone.model, chip));
   const rows: VerifySpeed[] = [];
   const fixedSquare = captureSquare(camera.width, camera.height, DEFAULT_CAPTURE_CONFIG);
   /** One frame as the app's 'fixed' crop mode: crop the fixed square, preprocess, verify. */
@@ -130,6 +152,9 @@ export async function speedVerify(req: VerifySpeedRequest, backend: SelectBacken
       await naiveFrame(1);
     }
     for (const n of req.ns) {
+      const someDescriptors = tf.slice(descriptors, 0, n);
+      headVerifier.setVerificationImages(someDescriptors);
+      someDescriptors.dispose();
       const subset = tf.slice(images, 0, n);
       const cacheBuildMs = await timeIt(async () => {
         verifier.setVerificationImages(subset);
@@ -149,15 +174,20 @@ export async function speedVerify(req: VerifySpeedRequest, backend: SelectBacken
       for (let i = 0; i < req.warmup; i++) {
         await fixedFrame();
         await faceFrame();
+        await faceRecFrame();
       }
       const fixed: number[] = [];
       const face: number[] = [];
       const detect: number[] = [];
+      const faceRec: number[] = [];
+      const faceRecBackbone: number[] = [];
       for (let r = 0; r < req.cachedReps; r++) {
         fixed.push(await timeIt(fixedFrame));
         const t0 = performance.now();
         detect.push(await faceFrame());
         face.push(performance.now() - t0);
+        faceRec.push(await timeIt(faceRecFrame));
+        faceRecBackbone.push(await timeIt(backbonePass));
       }
       const naive: number[] = [];
       let naiveScores: number[] = [];
@@ -175,20 +205,25 @@ export async function speedVerify(req: VerifySpeedRequest, backend: SelectBacken
         fixedFrameMs: median(fixed),
         faceFrameMs: median(face),
         detectMs: median(detect),
+        faceRecFrameMs: median(faceRec),
+        faceRecBackboneMs: median(faceRecBackbone),
         cacheBuildMs,
         maxScoreDiff,
         cachedReps: req.cachedReps,
         naiveReps: req.naiveReps,
       });
       console.log(
-        `[bench] verify n=${n}: cached ${median(cached).toFixed(1)} ms, with fixed crop ${median(fixed).toFixed(1)} ms, with detection ${median(face).toFixed(1)} ms, naive ${median(naive).toFixed(1)} ms per frame`,
+        `[bench] verify n=${n}: cached ${median(cached).toFixed(1)} ms, with fixed crop ${median(fixed).toFixed(1)} ms, with detection ${median(face).toFixed(1)} ms, face-recognition ResNet ${median(faceRec).toFixed(1)} ms, naive ${median(naive).toFixed(1)} ms per frame`,
       );
     }
   } finally {
     verifier.dispose();
+    headVerifier.dispose();
     detector.dispose();
-    tf.dispose([images, frame4, frame]);
+    tf.dispose([images, frame4, frame, descriptors, chip]);
     disposeNetwork(net);
+    disposeNetwork(head);
+    backbone.model.dispose();
   }
   return { backend: info, rows, leakedTensors: tf.memory().numTensors - before };
 }

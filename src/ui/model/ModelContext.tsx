@@ -214,7 +214,8 @@ export function ModelProvider({ children }: { children: ReactNode }) {
       void chosenFaceModel().then((was) => {
         faceModel.current = Promise.resolve(next);
         const now = currentRef.current;
-        if (was !== next && now.source !== 'trained' && now.status !== 'loading') void reload();
+        // A load in flight for the other face model is superseded (reload drops an older result).
+        if (was !== next && now.source !== 'trained') void reload();
       });
     },
     [reload, chosenFaceModel],
