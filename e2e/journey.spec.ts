@@ -102,130 +102,146 @@ async function verdictsOverCycle(app: AppPage, clip: 'enrolled' | 'impostor'): P
 }
 
 for (const { faceModel, minEnrolledGranted, budget: BUDGET, options: OPTIONS } of JOURNEYS) {
-test(`${FACE_MODEL_LABELS[faceModel]}: capture, train, granted for the enrolled person, denied for an impostor, nothing leaves the origin`, async ({
-  launchApp,
-  privacy,
-  consoleErrors,
-}) => {
-  test.setTimeout(900_000);
-  const t0 = Date.now();
-  const mark = (what: string) =>
-    test.info().annotations.push({ type: 'time', description: `${what} at ${((Date.now() - t0) / 1000).toFixed(0)} s` });
+  test(`${FACE_MODEL_LABELS[faceModel]}: capture, train, granted for the enrolled person, denied for an impostor, nothing leaves the origin`, async ({
+    launchApp,
+    privacy,
+    consoleErrors,
+  }) => {
+    test.setTimeout(900_000);
+    const t0 = Date.now();
+    const mark = (what: string) =>
+      test.info().annotations.push({ type: 'time', description: `${what} at ${((Date.now() - t0) / 1000).toFixed(0)} s` });
 
-  // 1. Open the page: the preview runs.
-  const enrolled = await launchApp({ camera: 'enrolled', path: null });
-  let app = enrolled.app;
-  await app.open();
-  // Before any training, the chosen face model's pretrained network is the app's model.
-  await app.setTrainingOptions({ faceModel });
-  await expect.poll(() => app.modelKind(), { timeout: 90_000 }).toBe('pretrained');
-  await expect(app.modelStatus).toContainText(`Face model: ${FACE_MODEL_LABELS[faceModel]}`, { timeout: 90_000 });
-  await expect(app.verdict).not.toHaveText('NO MODEL');
-  const playing = await enrolled.page
-    .locator('video')
-    .first()
-    .evaluate(async (v: HTMLVideoElement) => {
-      const t = v.currentTime;
-      await new Promise((r) => setTimeout(r, 500));
-      return { paused: v.paused, advanced: v.currentTime > t, w: v.videoWidth, h: v.videoHeight };
+    // 1. Open the page: the preview runs.
+    const enrolled = await launchApp({ camera: 'enrolled', path: null });
+    let app = enrolled.app;
+    await app.open();
+    // Before any training, the chosen face model's pretrained network is the app's model.
+    await app.setTrainingOptions({ faceModel });
+    await expect.poll(() => app.modelKind(), { timeout: 90_000 }).toBe('pretrained');
+    await expect(app.modelStatus).toContainText(`Face model: ${FACE_MODEL_LABELS[faceModel]}`, { timeout: 90_000 });
+    await expect(app.verdict).not.toHaveText('NO MODEL');
+    const playing = await enrolled.page
+      .locator('video')
+      .first()
+      .evaluate(async (v: HTMLVideoElement) => {
+        const t = v.currentTime;
+        await new Promise((r) => setTimeout(r, 500));
+        return { paused: v.paused, advanced: v.currentTime > t, w: v.videoWidth, h: v.videoHeight };
+      });
+    expect(playing).toEqual({ paused: false, advanced: true, w: 640, h: 480 });
+
+    // 2. Captures spread over the clip; the bundled negatives arrive by themselves.
+    const negatives = await app.waitForNegatives();
+    await app.captureSpread(CAPTURES);
+    const counts: Counts = { ...CAPTURES, negative: negatives };
+    expect(await app.shownCounts()).toEqual(counts);
+    expect(await app.storedCounts()).toEqual(counts);
+    mark('captured');
+    // The pretrained model verifies before any training (its scores are recorded, not asserted).
+    await app.waitForDecision();
+    const pretrainedScores = await app.verifyNowScores();
+    expect(pretrainedScores, 'Verify now shows one score per verification image').toHaveLength(CAPTURES.verification);
+    test.info().annotations.push({
+      type: 'scores',
+      description: `enrolled, pretrained only: ${pretrainedScores.map((s) => s.toFixed(3)).join(',')}`,
     });
-  expect(playing).toEqual({ paused: false, advanced: true, w: 640, h: 480 });
+    // Spread over the clip, the verification images are varied enough: no advice to retake them
+    // (checked seconds after the last capture, so the panel has read the stored records).
+    await expect(app.page.getByTestId('verify-spread-hint')).toHaveCount(0);
 
-  // 2. Captures spread over the clip; the bundled negatives arrive by themselves.
-  const negatives = await app.waitForNegatives();
-  await app.captureSpread(CAPTURES);
-  const counts: Counts = { ...CAPTURES, negative: negatives };
-  expect(await app.shownCounts()).toEqual(counts);
-  expect(await app.storedCounts()).toEqual(counts);
-  mark('captured');
-  // The pretrained model verifies before any training (its scores are recorded, not asserted).
-  await app.waitForDecision();
-  const pretrainedScores = await app.verifyNowScores();
-  expect(pretrainedScores, 'Verify now shows one score per verification image').toHaveLength(CAPTURES.verification);
-  test
-    .info()
-    .annotations.push({ type: 'scores', description: `enrolled, pretrained only: ${pretrainedScores.map((s) => s.toFixed(3)).join(',')}` });
-  // Spread over the clip, the verification images are varied enough: no advice to retake them
-  // (checked seconds after the last capture, so the panel has read the stored records).
-  await expect(app.page.getByTestId('verify-spread-hint')).toHaveCount(0);
+    // 3. A small budget; Train; progress and charts move; precision and recall at the end.
+    await app.setTrainingOptions(OPTIONS);
+    await app.setSettings(BUDGET);
+    await expect(app.page.getByTestId('train-readiness')).toContainText(
+      `Ready: ${BUDGET.samplesPerClass ?? CAPTURES.anchor} samples per class give`,
+    );
+    const trainClicked = Date.now();
+    await app.trainStart.click();
+    const backend = app.trainBackend;
+    await expect(backend).toHaveAttribute('data-where', 'worker', { timeout: 120_000 });
+    // Here WebGL exists only as SwiftShader: the worker trains on WebAssembly and says why.
+    await expect(backend).toContainText(/WebAssembly, \d+ threads?/);
+    await expect(backend).toContainText('software renderer (SwiftShader)');
+    await expect.poll(() => app.trainingSteps(), { timeout: TRAIN_TIMEOUT }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => app.chartedEpochs(), { timeout: TRAIN_TIMEOUT }).toBeGreaterThanOrEqual(1);
+    if (faceModel === 'koch') {
+      // Minutes a step: the progress is seen moving. (The face-recognition head trains in seconds.)
+      const stepsAtEpoch1 = await app.trainingSteps();
+      await expect.poll(() => app.chartedEpochs(), { timeout: TRAIN_TIMEOUT }).toBeGreaterThanOrEqual(2);
+      expect(await app.trainingSteps()).toBeGreaterThan(stepsAtEpoch1);
+    }
+    await expect(app.trainChart.locator('svg')).toHaveCount(2);
+    await expect(app.trainFinal).toBeVisible({ timeout: TRAIN_TIMEOUT });
+    const final = await app.finalMetrics();
+    test.info().annotations.push({ type: 'training', description: final.text });
+    // Calibrated on bundled negatives the run did not train on (the default).
+    const calibration = app.trainCalibration;
+    await expect(calibration).toHaveAttribute('data-kind', 'calibrated');
+    test.info().annotations.push({ type: 'calibration', description: (await calibration.textContent()) ?? '' });
+    expect(final.epoch).toBe(Number(BUDGET.epochs));
+    expect(await app.chartedEpochs()).toBe(Number(BUDGET.epochs));
+    await expect.poll(() => app.modelKind(), { timeout: 60_000 }).toBe('fine-tuned');
+    test
+      .info()
+      .annotations.push({ type: 'training time', description: `first Train: ${((Date.now() - trainClicked) / 1000).toFixed(1)} s` });
+    mark('trained');
 
-  // 3. A small budget; Train; progress and charts move; precision and recall at the end.
-  await app.setTrainingOptions(OPTIONS);
-  await app.setSettings(BUDGET);
-  await expect(app.page.getByTestId('train-readiness')).toContainText(`Ready: ${BUDGET.samplesPerClass ?? CAPTURES.anchor} samples per class give`);
-  await app.trainStart.click();
-  const backend = app.trainBackend;
-  await expect(backend).toHaveAttribute('data-where', 'worker', { timeout: 120_000 });
-  // Here WebGL exists only as SwiftShader: the worker trains on WebAssembly and says why.
-  await expect(backend).toContainText(/WebAssembly, \d+ threads?/);
-  await expect(backend).toContainText('software renderer (SwiftShader)');
-  await expect.poll(() => app.trainingSteps(), { timeout: TRAIN_TIMEOUT }).toBeGreaterThanOrEqual(1);
-  await expect.poll(() => app.chartedEpochs(), { timeout: TRAIN_TIMEOUT }).toBeGreaterThanOrEqual(1);
-  if (faceModel === 'koch') {
-    // Minutes a step: the progress is seen moving. (The face-recognition head trains in seconds.)
-    const stepsAtEpoch1 = await app.trainingSteps();
-    await expect.poll(() => app.chartedEpochs(), { timeout: TRAIN_TIMEOUT }).toBeGreaterThanOrEqual(2);
-    expect(await app.trainingSteps()).toBeGreaterThan(stepsAtEpoch1);
-  }
-  await expect(app.trainChart.locator('svg')).toHaveCount(2);
-  await expect(app.trainFinal).toBeVisible({ timeout: TRAIN_TIMEOUT });
-  const final = await app.finalMetrics();
-  test.info().annotations.push({ type: 'training', description: final.text });
-  // Calibrated on bundled negatives the run did not train on (the default).
-  const calibration = app.trainCalibration;
-  await expect(calibration).toHaveAttribute('data-kind', 'calibrated');
-  test.info().annotations.push({ type: 'calibration', description: (await calibration.textContent()) ?? '' });
-  expect(final.epoch).toBe(Number(BUDGET.epochs));
-  expect(await app.chartedEpochs()).toBe(Number(BUDGET.epochs));
-  await expect.poll(() => app.modelKind(), { timeout: 60_000 }).toBe('fine-tuned');
-  mark('trained');
+    // 4. The enrolled person is granted, frame after frame.
+    const granted = await verdictsOverCycle(app, 'enrolled');
+    mark('verified enrolled');
+    // Soft: a wrong verdict here still lets the rest of the journey run and record its scores.
+    expect.soft(granted.length, 'frames decided').toBeGreaterThanOrEqual(3);
+    const enrolledSummary = summarize(granted);
+    expect
+      .soft(enrolledSummary.granted / enrolledSummary.frames, `enrolled frames granted (${describeSummary(enrolledSummary)})`)
+      .toBeGreaterThanOrEqual(minEnrolledGranted);
+    await enrolled.close();
 
-  // 4. The enrolled person is granted, frame after frame.
-  const granted = await verdictsOverCycle(app, 'enrolled');
-  mark('verified enrolled');
-  // Soft: a wrong verdict here still lets the rest of the journey run and record its scores.
-  expect.soft(granted.length, 'frames decided').toBeGreaterThanOrEqual(3);
-  const enrolledSummary = summarize(granted);
-  expect
-    .soft(enrolledSummary.granted / enrolledSummary.frames, `enrolled frames granted (${describeSummary(enrolledSummary)})`)
-    .toBeGreaterThanOrEqual(minEnrolledGranted);
-  await enrolled.close();
+    // 5. Someone else in front of the same camera, same stored data: denied, without retraining.
+    const impostor = await launchApp({ camera: 'impostor', path: null });
+    app = impostor.app;
+    await app.open();
+    await expect(app.count('anchor')).toHaveText(String(counts.anchor));
+    expect(await app.storedCounts()).toEqual(counts);
+    expect(await app.settingValues(Object.keys(BUDGET) as (keyof Settings)[])).toEqual(BUDGET);
+    expect(await app.trainingOptions()).toEqual(OPTIONS);
+    expect(await app.modelKind()).toBe('fine-tuned');
+    await expect(app.trainFinal).toContainText(`The stored model was trained after epoch ${BUDGET.epochs}: test precision`);
+    const denied = await verdictsOverCycle(app, 'impostor');
+    await expect(app.page.getByTestId('train-progress')).toHaveCount(0); // nothing retrained
+    mark('verified impostor');
+    expect.soft(denied.length, 'frames decided').toBeGreaterThanOrEqual(3);
+    expect.soft(summarize(denied).granted, 'impostor frames granted').toBe(0);
+    await impostor.close();
 
-  // 5. Someone else in front of the same camera, same stored data: denied, without retraining.
-  const impostor = await launchApp({ camera: 'impostor', path: null });
-  app = impostor.app;
-  await app.open();
-  await expect(app.count('anchor')).toHaveText(String(counts.anchor));
-  expect(await app.storedCounts()).toEqual(counts);
-  expect(await app.settingValues(Object.keys(BUDGET) as (keyof Settings)[])).toEqual(BUDGET);
-  expect(await app.trainingOptions()).toEqual(OPTIONS);
-  expect(await app.modelKind()).toBe('fine-tuned');
-  await expect(app.trainFinal).toContainText(`The stored model was trained after epoch ${BUDGET.epochs}: test precision`);
-  const denied = await verdictsOverCycle(app, 'impostor');
-  await expect(app.page.getByTestId('train-progress')).toHaveCount(0); // nothing retrained
-  mark('verified impostor');
-  expect.soft(denied.length, 'frames decided').toBeGreaterThanOrEqual(3);
-  expect.soft(summarize(denied).granted, 'impostor frames granted').toBe(0);
-  await impostor.close();
+    // 6. The enrolled person again: granted.
+    const again = await launchApp({ camera: 'enrolled', path: null });
+    app = again.app;
+    await app.open();
+    const grantedAgain = await verdictsOverCycle(app, 'enrolled');
+    mark('verified enrolled again');
+    if (faceModel === 'facerec') {
+      // Train again on the same captures: their descriptors and the negatives' are cached now, so
+      // only the head trains (recorded, not asserted: speed is the bench's).
+      const again = Date.now();
+      await app.trainStart.click();
+      await expect(app.page.getByTestId('train-progress')).toBeVisible({ timeout: 60_000 });
+      await expect(app.trainFinal).toContainText('Training finished', { timeout: TRAIN_TIMEOUT });
+      test.info().annotations.push({ type: 'training time', description: `second Train: ${((Date.now() - again) / 1000).toFixed(1)} s` });
+    }
+    expect.soft(grantedAgain.length, 'frames decided').toBeGreaterThanOrEqual(3);
+    const againSummary = summarize(grantedAgain);
+    expect
+      .soft(againSummary.granted / againSummary.frames, `enrolled frames granted after the relaunch (${describeSummary(againSummary)})`)
+      .toBeGreaterThanOrEqual(minEnrolledGranted);
 
-  // 6. The enrolled person again: granted.
-  const again = await launchApp({ camera: 'enrolled', path: null });
-  app = again.app;
-  await app.open();
-  const grantedAgain = await verdictsOverCycle(app, 'enrolled');
-  mark('verified enrolled again');
-  expect.soft(grantedAgain.length, 'frames decided').toBeGreaterThanOrEqual(3);
-  const againSummary = summarize(grantedAgain);
-  expect
-    .soft(againSummary.granted / againSummary.frames, `enrolled frames granted after the relaunch (${describeSummary(againSummary)})`)
-    .toBeGreaterThanOrEqual(minEnrolledGranted);
-
-  // Privacy, explicitly: everything the page and its workers fetched came from the app's origin,
-  // including the training worker's script, the wasm binary and the bundled negatives.
-  expect(privacy.violations).toEqual([]);
-  expect(privacy.requests.some((u) => /\/assets\/worker-[\w-]+\.js$/.test(u))).toBe(true);
-  expect(privacy.requests.some((u) => /\.wasm$/.test(u))).toBe(true);
-  expect(privacy.requests.some((u) => u.includes('/negatives/'))).toBe(true);
-  expect(consoleErrors).toEqual([]);
-});
+    // Privacy, explicitly: everything the page and its workers fetched came from the app's origin,
+    // including the training worker's script, the wasm binary and the bundled negatives.
+    expect(privacy.violations).toEqual([]);
+    expect(privacy.requests.some((u) => /\/assets\/worker-[\w-]+\.js$/.test(u))).toBe(true);
+    expect(privacy.requests.some((u) => /\.wasm$/.test(u))).toBe(true);
+    expect(privacy.requests.some((u) => u.includes('/negatives/'))).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
 }

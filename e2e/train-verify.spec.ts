@@ -19,7 +19,13 @@ import { DEFAULT_TRAINING_CONFIG, FACE_MODEL_LABELS, type FaceModel } from '../s
 import { AppPage, DECIDED, expect, test, type Settings } from './fixtures';
 
 /** The app's defaults for fine-tuning the pretrained model. */
-const FINE_TUNE = { faceModel: 'koch', start: 'pretrained', augment: true, freeze: DEFAULT_TRAINING_CONFIG.freeze, calibrate: true } as const;
+const FINE_TUNE = {
+  faceModel: 'koch',
+  start: 'pretrained',
+  augment: true,
+  freeze: DEFAULT_TRAINING_CONFIG.freeze,
+  calibrate: true,
+} as const;
 /** The reference recipe, chosen with "from scratch": every layer trained, no augmentation, no calibration. */
 const FROM_SCRATCH = { faceModel: 'koch', start: 'scratch', augment: false, freeze: 'none', calibrate: false } as const;
 
@@ -255,52 +261,52 @@ test('train, stop, reload, resume, verify live, export and import the model', as
 });
 
 for (const faceModel of ['facerec', 'koch'] as const) {
-test(`${FACE_MODEL_LABELS[faceModel]}: before any training the pretrained model verifies; its weights come from IndexedDB on the next visit`, async ({
-  page,
-  app,
-  context,
-  consoleErrors,
-}, testInfo) => {
-  test.setTimeout(180_000);
-  const weights = countWeightRequests(context, faceModel);
+  test(`${FACE_MODEL_LABELS[faceModel]}: before any training the pretrained model verifies; its weights come from IndexedDB on the next visit`, async ({
+    page,
+    app,
+    context,
+    consoleErrors,
+  }, testInfo) => {
+    test.setTimeout(180_000);
+    const weights = countWeightRequests(context, faceModel);
 
-  const { firstMs, usage } = await test.step('first visit: the weights are fetched, the overlay decides without training', async () => {
-    const t0 = Date.now();
-    await page.goto('/');
-    if (faceModel === 'koch') await app.setTrainingOptions({ faceModel });
-    await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 90_000 });
-    await expect(app.modelStatus).toContainText(`Face model: ${FACE_MODEL_LABELS[faceModel]}`, { timeout: 90_000 });
-    const ms = Date.now() - t0;
-    await expect(app.modelStatus).toContainText(PRETRAINED_TITLE);
-    await expect(page.getByTestId('model-note')).toHaveCount(0); // stored, nothing to say
-    await expect(page.getByTestId('model-delete')).toHaveCount(0); // nothing trained to delete
+    const { firstMs, usage } = await test.step('first visit: the weights are fetched, the overlay decides without training', async () => {
+      const t0 = Date.now();
+      await page.goto('/');
+      if (faceModel === 'koch') await app.setTrainingOptions({ faceModel });
+      await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 90_000 });
+      await expect(app.modelStatus).toContainText(`Face model: ${FACE_MODEL_LABELS[faceModel]}`, { timeout: 90_000 });
+      const ms = Date.now() - t0;
+      await expect(app.modelStatus).toContainText(PRETRAINED_TITLE);
+      await expect(page.getByTestId('model-note')).toHaveCount(0); // stored, nothing to say
+      await expect(page.getByTestId('model-delete')).toHaveCount(0); // nothing trained to delete
 
-    // Verification images only: the live overlay decides with the pretrained model, no training.
-    await app.waitForCamera();
-    await app.capture('verification', 2);
-    await expect(app.verdict).toHaveText(DECIDED, { timeout: 90_000 });
-    await expect(app.verdictDetails).toHaveText(DETAILS_OF_TWO);
-    await expect(page.getByTestId('train-progress')).toHaveCount(0);
-    // Each weight file fetched once from the app's origin (the backbone when verification needed it).
-    expect(weights.count).toBe(WEIGHT_FILES[faceModel].count);
-    return { firstMs: ms, usage: await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? null) };
-  });
-
-  await test.step('next visit: no weight request, the model comes from IndexedDB and verifies again', async () => {
-    weights.count = 0;
-    const t1 = Date.now();
-    await page.reload();
-    await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 90_000 });
-    const cachedMs = Date.now() - t1;
-    await expect(app.verdict).toHaveText(DECIDED, { timeout: 90_000 });
-    expect(weights.count).toBe(0);
-    testInfo.annotations.push({
-      type: 'pretrained load',
-      description: `page open → pretrained model ready: first visit ${firstMs} ms (fetch + store), next visit ${cachedMs} ms (IndexedDB); origin storage in use ${usage === null ? 'unknown' : `${(usage / 1e6).toFixed(1)} MB`}`,
+      // Verification images only: the live overlay decides with the pretrained model, no training.
+      await app.waitForCamera();
+      await app.capture('verification', 2);
+      await expect(app.verdict).toHaveText(DECIDED, { timeout: 90_000 });
+      await expect(app.verdictDetails).toHaveText(DETAILS_OF_TWO);
+      await expect(page.getByTestId('train-progress')).toHaveCount(0);
+      // Each weight file fetched once from the app's origin (the backbone when verification needed it).
+      expect(weights.count).toBe(WEIGHT_FILES[faceModel].count);
+      return { firstMs: ms, usage: await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? null) };
     });
-    expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
+
+    await test.step('next visit: no weight request, the model comes from IndexedDB and verifies again', async () => {
+      weights.count = 0;
+      const t1 = Date.now();
+      await page.reload();
+      await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 90_000 });
+      const cachedMs = Date.now() - t1;
+      await expect(app.verdict).toHaveText(DECIDED, { timeout: 90_000 });
+      expect(weights.count).toBe(0);
+      testInfo.annotations.push({
+        type: 'pretrained load',
+        description: `page open → pretrained model ready: first visit ${firstMs} ms (fetch + store), next visit ${cachedMs} ms (IndexedDB); origin storage in use ${usage === null ? 'unknown' : `${(usage / 1e6).toFixed(1)} MB`}`,
+      });
+      expect(consoleErrors.filter((e) => !e.includes('/favicon.ico'))).toEqual([]);
+    });
   });
-});
 }
 
 test('when the training worker cannot load, training runs in the page and says so', async ({ page, app }) => {

@@ -30,6 +30,8 @@ beforeAll(async () => {
   const b = await loadBackbone('http://app/', { fetch: diskFetch, store: createStore('describer-test', 'models') });
   backbone = b.model;
   describer = createFaceDescriber({ backbone, backboneVersion: b.version, detector });
+  // The cache's version is known from the manifest alone, before any weights load.
+  expect(descriptorVersion(await backboneVersion('http://app/', { fetch: diskFetch }))).toBe(describer.version);
 }, 60_000);
 afterAll(() => {
   backbone.dispose();

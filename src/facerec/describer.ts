@@ -44,10 +44,15 @@ async function descriptorOf(backbone: tf.LayersModel, chip: tf.Tensor3D): Promis
   }
 }
 
+/** The descriptors' version for a backbone version: it and the chip recipe. */
+export function descriptorVersion(backboneVersion: string): string {
+  return versionOf(`${backboneVersion}|${JSON.stringify(CHIP_RECIPE)}`);
+}
+
 export function createFaceDescriber(parts: FaceDescriberParts): FaceDescriber {
   const { backbone, detector } = parts;
   return {
-    version: versionOf(`${parts.backboneVersion}|${JSON.stringify(CHIP_RECIPE)}`),
+    version: descriptorVersion(parts.backboneVersion),
     async describeStill(pixels) {
       const { chip, faceFound } = await stillImageChip(detector, pixels);
       return { descriptor: await descriptorOf(backbone, chip), faceFound };

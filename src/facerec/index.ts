@@ -9,6 +9,7 @@ export { parseWeightsManifest, setFaceApiWeights, layerOfWeight, type WeightsMan
 export {
   loadBackbone,
   deleteBackboneCache,
+  backboneVersion,
   BACKBONE_DIR,
   BACKBONE_MANIFEST,
   BACKBONE_KEY,
@@ -34,6 +35,7 @@ export { FaceRecError, type FaceRecErrorCode } from './errors';
 export { stillImageChip, frameFaceChip, centerChip, CENTER_FRACTION, CHIP_RECIPE, type StillChip } from './chip';
 export {
   createFaceDescriber,
+  descriptorVersion,
   createDescriptorCache,
   describeSamples,
   DESCRIPTOR_STORE,

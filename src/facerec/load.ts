@@ -151,6 +151,15 @@ export async function loadBackbone(baseUrl: string, options: BackboneOptions = {
   return { model, source: 'network', version, bytes: manifest.bytes, notCached };
 }
 
+/**
+ * The version of the backbone weights the app serves (a hash of the manifest), without loading
+ * them: enough to look descriptors up in the cache.
+ */
+export async function backboneVersion(baseUrl: string, options: Pick<BackboneOptions, 'fetch'> = {}): Promise<string> {
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  return versionOf(await (await fetchOk(doFetch, `${baseUrl}${BACKBONE_DIR}${BACKBONE_MANIFEST}`)).text());
+}
+
 /** Deletes the stored backbone weights (the next load fetches them again); no-op when none. */
 export async function deleteBackboneCache(options: Pick<BackboneOptions, 'store'> = {}): Promise<void> {
   const store = options.store ?? modelStore();

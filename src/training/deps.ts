@@ -1,5 +1,13 @@
 import { errorMessage } from '../common';
-import { createDescriptorCache, describeSamples, sharedFaceDescriber, type DescriptorCache } from '../facerec';
+import {
+  backboneVersion,
+  createDescriptorCache,
+  describeSamples,
+  descriptorVersion,
+  sharedFaceDescriber,
+  type DescriptorCache,
+  type FaceDescriber,
+} from '../facerec';
 import { sharedFaceDetector } from '../face';
 import { currentBackend, decodeAndPreprocess, decodePixels, loadStartingNetwork, saveNetwork, selectBackend } from '../model';
 import { createIdbCheckpointStore } from './checkpoint';
@@ -21,11 +29,19 @@ function describeInBrowser(place: RunPlace): NonNullable<SessionDeps['describe']
   let cache: DescriptorCache | undefined;
   return async (samples, signal, onProgress) => {
     const baseUrl = import.meta.env.BASE_URL;
-    const { describer } = await sharedFaceDescriber(baseUrl, place === 'page' ? { detector: () => sharedFaceDetector() } : {});
+    const version = descriptorVersion(await backboneVersion(baseUrl));
     if (cache === undefined) {
-      cache = createDescriptorCache(describer.version);
+      cache = createDescriptorCache(version);
       await cache.prune();
     }
+    // The backbone and detector load only when a sample is not in the cache (a second Train on the
+    // same captures needs neither).
+    const load = () => sharedFaceDescriber(baseUrl, place === 'page' ? { detector: () => sharedFaceDetector() } : {});
+    const describer: FaceDescriber = {
+      version,
+      describeStill: async (pixels) => (await load()).describer.describeStill(pixels),
+      describeFace: async (pixels, face) => (await load()).describer.describeFace(pixels, face),
+    };
     const described = await describeSamples(samples, {
       describer,
       cache,
