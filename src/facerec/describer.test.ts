@@ -9,7 +9,15 @@ import { createFaceDetector, type FaceDetector } from '../face';
 import { decodeJpeg } from '../../tools/codec';
 import { useWasmBackend } from '../../tools/common/node-backend';
 import { faceModelPath, fileModelHandler, lfwPath, REPO_ROOT, webcamFrame } from '../../tools/lfw';
-import { createDescriptorCache, createFaceDescriber, describeSamples, loadBackbone, type FaceDescriber } from './index';
+import {
+  backboneVersion,
+  createDescriptorCache,
+  createFaceDescriber,
+  describeSamples,
+  descriptorVersion,
+  loadBackbone,
+  type FaceDescriber,
+} from './index';
 
 /** Serves public/ under http://app/, as the app's origin would. */
 const diskFetch = (async (input: RequestInfo | URL) => {
