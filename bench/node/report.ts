@@ -514,7 +514,7 @@ function accuracySection(a: AccuracyReport): string[] {
     '.';
   const appRow = a.variants.find((v) => v.id === a.appDefault);
   out.push(
-    headline(`App default (${a.appDefault}: ${appRow?.settings.label ?? ''})`, a),
+    headline(`App default (${a.appDefault}: ${(appRow?.settings.label ?? '').replace(/ \(app default\)$/, '')})`, a),
     '',
     ...(a.kochDefault
       ? [
@@ -557,7 +557,11 @@ function accuracySection(a: AccuracyReport): string[] {
   if (a.noFacePhotos.length > 0) out.push(`No face found in: ${a.noFacePhotos.join(', ')}.`, '');
   const c = a.costs;
   out.push(
-    `Unit costs in this run (medians): training step ${f(c.stepMs, 0)} ms, test-pair evaluation ${f(c.evalMsPerPair)} ms a pair, scoring ${f(c.msPerAttempt)} ms an attempt, starting network ${f(c.loadSeconds.pretrained)} s (pretrained) / ${f(c.loadSeconds.scratch)} s (scratch); page set-up ${f(a.setupSeconds, 0)} s.`,
+    `Unit costs in this run (medians): Koch variants: training step ${f(c.stepMs, 0)} ms, test-pair evaluation ${f(c.evalMsPerPair)} ms a pair, scoring ${f(c.msPerAttempt)} ms an attempt, starting network ${f(c.loadSeconds.pretrained)} s (pretrained) / ${f(c.loadSeconds.scratch)} s (scratch)` +
+      (c.faceRec
+        ? `; face-recognition variants: describing a capture ${f(c.faceRec.describeMs, 0)} ms, training step ${f(c.faceRec.stepMs, 1)} ms, scoring ${f(c.faceRec.msPerAttempt)} ms an attempt (its descriptor was computed at set-up)`
+        : '') +
+      `; page set-up ${f(a.setupSeconds, 0)} s.`,
     '',
   );
   out.push('Per enrolment:', '', enrolmentTable(a.enrolments), '');

@@ -620,7 +620,13 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
       basis:
         `${fullTargets.length} people, every variant, both conditions: ${fullWork.enrolments} enrolments, ${fullWork.trainingSteps.toLocaleString('en')} training steps of ${(costs.stepMs / 1000).toFixed(1)} s ` +
         `(batch ${DEFAULT_TRAINING_CONFIG.batchSize}: ${speedStep === null ? "the accuracy part's median step" : `the speed part's wasm ×${o.accuracyThreads} step`}), ` +
-        `${fullWork.attempts.toLocaleString('en')} attempts of ${a.costs.msPerAttempt.toFixed(0)} ms; set-up of ${fullPhotos} photos`,
+        `${fullWork.attempts.toLocaleString('en')} attempts of ${a.costs.msPerAttempt.toFixed(0)} ms; set-up of ${fullPhotos} photos` +
+        (a.variants.some((v) => v.settings.faceModel === 'koch')
+          ? ''
+          : speedStep === null
+            ? '; no Koch variant ran here: their training and attempts are priced at 0 (run one, or the speed part, to price them)'
+            : "; no Koch variant ran here: their attempts are priced at 0, their steps at the speed part's") +
+        (a.costs.faceRec ? '' : '; no face-recognition variant ran here: its enrolments are priced at 0'),
     });
   }
   return { parts, totalSeconds: parts.reduce((t, p) => t + p.estimatedSeconds, 0) };
