@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyWork, extrapolate, speedWork, verifyWork, type AccuracyPlan, type EnrolmentCosts } from './estimate';
 
-const costs: EnrolmentCosts = { stepMs: 1000, evalMsPerPair: 10, msPerAttempt: 100, loadSeconds: { pretrained: 2, scratch: 1, none: 0 } };
+const costs: EnrolmentCosts = {
+  stepMs: 1000,
+  evalMsPerPair: 10,
+  msPerAttempt: 100,
+  loadSeconds: { pretrained: 2, scratch: 1, none: 0 },
+  faceRec: null,
+};
 
 describe('accuracyWork', () => {
   const plan: AccuracyPlan = {
@@ -10,15 +16,17 @@ describe('accuracyWork', () => {
     positivePhotos: 5,
     verificationPhotos: 5,
     variants: [
-      { start: 'pretrained', epochs: 5 },
-      { start: 'none', epochs: 0 },
+      { start: 'pretrained', epochs: 5, faceModel: 'koch' },
+      { start: 'none', epochs: 0, faceModel: 'koch' },
     ],
     conditions: 2,
     capturesPerPhoto: 20,
     samplesPerClass: 300,
     trainFraction: 0.7,
     batchSize: 16,
+    faceRecBatchSize: 8,
     negatives: 1200,
+    calibrationNegatives: 200,
   };
 
   it('counts enrolments, steps and attempts as the protocol runs them', () => {
@@ -33,10 +41,42 @@ describe('accuracyWork', () => {
   });
 
   it('scales with captures and samples per class (the quick settings train one step an epoch)', () => {
-    const quick = accuracyWork({ ...plan, capturesPerPhoto: 2, samplesPerClass: 8, variants: [{ start: 'pretrained', epochs: 1 }] }, costs);
+    const quick = accuracyWork(
+      { ...plan, capturesPerPhoto: 2, samplesPerClass: 8, variants: [{ start: 'pretrained', epochs: 1, faceModel: 'koch' }] },
+      costs,
+    );
     // 8 + 8 pairs → 11 train (1 step), 5 test.
     expect(quick.trainingSteps).toBe(2 * 2 * 1);
     expect(quick.seconds).toBeCloseTo(4 * (2 + 1 + 5 * 0.01 + 116 * 0.1), 9);
+  });
+
+  it('prices the face-recognition variants with their own costs and batch, and describes their captures and negatives once', () => {
+    const faceRec = {
+      stepMs: 5,
+      evalMsPerPair: 0.1,
+      msPerAttempt: 20,
+      describeMs: 150,
+      loadSeconds: { pretrained: 0.5, scratch: 0, none: 0.2 },
+    };
+    const w = accuracyWork(
+      {
+        ...plan,
+        variants: [
+          { start: 'pretrained', epochs: 30, faceModel: 'facerec' },
+          { start: 'none', epochs: 0, faceModel: 'facerec' },
+        ],
+      },
+      { ...costs, faceRec },
+    );
+    // 280 train pairs at batch 8 → 35 steps an epoch.
+    expect(w.trainingSteps).toBe(2 * 2 * 30 * 35);
+    const trained = 0.5 + 30 * (35 * 0.005 + 120 * 0.0001) + 116 * 0.02;
+    const untrained = 0.2 + 116 * 0.02;
+    // 2 people × 2 conditions × 15 photos × 20 captures, and 300 pair negatives + 200 held out.
+    const describe = (2 * 2 * 15 * 20 + 500) * 0.15;
+    expect(w.seconds).toBeCloseTo(4 * trained + 4 * untrained + describe, 9);
+    // Not measured (no face-recognition variant ran): priced at nothing.
+    expect(accuracyWork({ ...plan, variants: [{ start: 'none', epochs: 0, faceModel: 'facerec' }] }, costs).seconds).toBeCloseTo(0, 12);
   });
 });
 

@@ -22,6 +22,19 @@ export interface EnrolmentCosts {
   readonly msPerAttempt: number;
   /** Getting the starting network of one enrolment, s. */
   readonly loadSeconds: Readonly<Record<VariantSpec['start'], number>>;
+  /** The face-recognition variants' costs (null when none ran: they are then priced at 0). */
+  readonly faceRec: FaceRecCosts | null;
+}
+
+/** Timings of the face-recognition variants' work (the Koch costs above are the Koch variants'). */
+export interface FaceRecCosts {
+  /** One training step of the head (batch `batchSize` of the plan), ms. */
+  readonly stepMs: number;
+  readonly evalMsPerPair: number;
+  readonly msPerAttempt: number;
+  /** Describing one capture or negative (describeStill: detect, refine, align, backbone), ms. */
+  readonly describeMs: number;
+  readonly loadSeconds: Readonly<Record<VariantSpec['start'], number>>;
 }
 
 /** The accuracy part's work under some settings. */
@@ -32,14 +45,18 @@ export interface AccuracyPlan {
   readonly anchorPhotos: number;
   readonly positivePhotos: number;
   readonly verificationPhotos: number;
-  readonly variants: readonly Pick<VariantSpec, 'start' | 'epochs'>[];
+  readonly variants: readonly Pick<VariantSpec, 'start' | 'epochs' | 'faceModel'>[];
   /** 1 (plain) or 2 (plain and same camera). */
   readonly conditions: number;
   readonly capturesPerPhoto: number;
   readonly samplesPerClass: number;
   readonly trainFraction: number;
   readonly batchSize: number;
+  /** The face-recognition head's training batch. */
+  readonly faceRecBatchSize: number;
   readonly negatives: number;
+  /** Held-out negatives a calibrated enrolment scores (the face-recognition variants describe them once). */
+  readonly calibrationNegatives: number;
 }
 
 export interface AccuracyWork {
@@ -59,24 +76,35 @@ export function accuracyWork(plan: AccuracyPlan, costs: EnrolmentCosts): Accurac
     },
     { samplesPerClass: plan.samplesPerClass, trainFraction: plan.trainFraction },
   );
-  const stepsPerEpoch = Math.ceil(pairs.train / plan.batchSize);
+  const enrolmentPhotos = plan.anchorPhotos + plan.positivePhotos + plan.verificationPhotos;
   const allTest = plan.testPhotos.reduce((a, b) => a + b, 0);
   // Every enrolment scores every target's test photos and the person's own enrolment photos.
-  const attemptsPerEnrolment = allTest + plan.anchorPhotos + plan.positivePhotos + plan.verificationPhotos;
+  const attemptsPerEnrolment = allTest + enrolmentPhotos;
   const people = plan.testPhotos.length;
+  const zero = { stepMs: 0, evalMsPerPair: 0, msPerAttempt: 0, describeMs: 0, loadSeconds: { pretrained: 0, scratch: 0, none: 0 } };
+  const faceRec = costs.faceRec ?? zero;
   let enrolments = 0;
   let trainingSteps = 0;
   let ms = 0;
   for (const v of plan.variants) {
+    const c = v.faceModel === 'facerec' ? faceRec : costs;
+    const stepsPerEpoch = Math.ceil(pairs.train / (v.faceModel === 'facerec' ? plan.faceRecBatchSize : plan.batchSize));
     const n = people * plan.conditions;
     const epochs = v.start === 'none' ? 0 : v.epochs;
     enrolments += n;
     trainingSteps += n * epochs * stepsPerEpoch;
     ms +=
       n *
-      (1000 * costs.loadSeconds[v.start] +
-        epochs * (stepsPerEpoch * costs.stepMs + pairs.test * costs.evalMsPerPair) +
-        attemptsPerEnrolment * costs.msPerAttempt);
+      (1000 * c.loadSeconds[v.start] +
+        epochs * (stepsPerEpoch * c.stepMs + pairs.test * c.evalMsPerPair) +
+        attemptsPerEnrolment * c.msPerAttempt);
+  }
+  // The face-recognition variants share descriptors: each person's captures once per condition,
+  // the negatives of the pairs and the calibration cohort once.
+  if (plan.variants.some((v) => v.faceModel === 'facerec')) {
+    const captures = people * plan.conditions * enrolmentPhotos * plan.capturesPerPhoto;
+    const negatives = Math.min(plan.negatives, pairs.used.negatives + plan.calibrationNegatives);
+    ms += (captures + negatives) * faceRec.describeMs;
   }
   return { enrolments, trainingSteps, attempts: enrolments * attemptsPerEnrolment, seconds: ms / 1000 };
 }

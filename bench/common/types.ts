@@ -223,8 +223,16 @@ export interface AccuracySetup {
   /** URL prefix the page fetches photos from: `${photoBase}${person}/${file}`. */
   readonly photoBase: string;
   readonly threads: number;
-  /** The app's training config, as each variant starts from (the variant sets start, augment, epochs). */
+  /** The app's training config of the Koch network, as each Koch variant starts from (the variant sets start, augment, epochs). */
   readonly training: TrainingConfig;
+  /** The app's training config of the face-recognition network (FACEREC_TRAINING_CONFIG with the run's samples per class and seed). */
+  readonly faceRecTraining: TrainingConfig;
+  /**
+   * The face-recognition variants' set-up, null when none runs: the backbone loaded, each photo's
+   * face square kept at its camera resolution, and each frame's face described as the live app
+   * does, once per condition listed.
+   */
+  readonly faceRec: { readonly conditions: readonly Condition[] } | null;
   readonly verify: VerifyConfig;
   readonly capture: CaptureConfig;
   readonly face: FaceConfig;
@@ -259,6 +267,21 @@ export interface SetupInfo {
   readonly noFacePhotos: readonly string[];
   /** Median ms of one detection on a simulated 640×480 frame during setup. */
   readonly detectMs: number;
+  /** The face-recognition set-up (null when no face-recognition variant runs). */
+  readonly faceRec: FaceRecSetupInfo | null;
+  readonly seconds: number;
+}
+
+export interface FaceRecSetupInfo {
+  /** The backbone weights' version (src/facerec loadBackbone) and the descriptors' (backbone + chip recipe). */
+  readonly backboneVersion: string;
+  readonly describerVersion: string;
+  /** Frames whose face was described (describeFace), per condition. */
+  readonly framesDescribed: number;
+  /** Median ms of one describeFace (refine, align, backbone) on a 640×480 frame. */
+  readonly describeFaceMs: number;
+  /** Median side of the kept face squares, px (the captures' resolution). */
+  readonly medianSquareSide: number;
   readonly seconds: number;
 }
 
@@ -292,6 +315,12 @@ export interface EnrolmentResult {
   readonly seenGranted: number;
   /** Enrolment photos left out because no face was found in their frame. */
   readonly skippedPhotos: number;
+  /**
+   * Face-recognition variants: the enrolment's captures (anchors, positives, verification) and
+   * those in which describeStill found no face (their central square described, as the app does);
+   * how long describing took in this enrolment (0 when cached by an earlier one). Null for Koch variants.
+   */
+  readonly faceRecCaptures: { readonly captures: number; readonly noFace: number; readonly describeSeconds: number } | null;
   readonly counts: {
     readonly anchors: number;
     readonly positives: number;

@@ -3,7 +3,7 @@
  * types.ts (the data crossing between bench/node and bench/page) can name a variant without
  * importing variants.ts, which builds on types.ts.
  */
-import type { CropMode, FreezeMode, TrainingStart } from '../../src/config';
+import type { CropMode, FaceModel, FreezeMode, TrainingStart } from '../../src/config';
 
 export type AugmentSet = 'all' | 'notebook';
 
@@ -14,6 +14,11 @@ export interface VariantSpec {
   readonly id: VariantId;
   /** One line for the report. */
   readonly label: string;
+  /**
+   * The face model: 'facerec' (the app's default: dlib's ResNet descriptors, the Siamese head on
+   * them) or 'koch' (the reference network on the 100×100 crop).
+   */
+  readonly faceModel: FaceModel;
   readonly crop: CropMode;
   readonly start: VariantStart;
   /** Training batches augmented (src/augment, the app's defaults); false when not trained. */
@@ -32,7 +37,9 @@ export interface VariantSpec {
 }
 
 export const VARIANT_IDS = [
-  'default',
+  'facerec',
+  'facerec-pretrained',
+  'koch-default',
   'face-noaug',
   'notebook-aug',
   'fixed-aug',

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Attempt } from './types';
-import { DEFAULT_AUGMENT_CONFIG, validateAugmentConfig } from '../../src/config';
-import { AUGMENT_SETS, buildVariantTable, planVariants, summariseAttempts, VARIANT_IDS, type EnrolmentAttempts } from './variants';
+import { DEFAULT_AUGMENT_CONFIG, FACEREC_TRAINING_CONFIG, validateAugmentConfig } from '../../src/config';
+import {
+  APP_DEFAULT_VARIANT,
+  AUGMENT_SETS,
+  buildVariantTable,
+  planVariants,
+  summariseAttempts,
+  VARIANT_IDS,
+  type EnrolmentAttempts,
+} from './variants';
 
 /** An attempt with the decision the app's rule gives at threshold 0.5. */
 const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Attempt => ({
@@ -15,11 +23,40 @@ const attempt = (verification: number, pixelDistance = 0.2, noFace = false): Att
 });
 
 describe('planVariants', () => {
-  it('lists the app default first, crop × augmentation with the default freeze, the other freeze modes, from scratch and pretrained only', () => {
+  it("lists the app default (the face-recognition network) first, its pretrained head alone, then the Koch network's variants", () => {
     const v = planVariants(5, 10, { freeze: 'embedding', calibrate: true });
     expect(v.map((x) => x.id)).toEqual(VARIANT_IDS.filter((id) => id !== 'freeze-embedding' && id !== 'calibrate-on'));
+    expect(APP_DEFAULT_VARIANT).toBe('facerec');
+    // The face-recognition network trains as the app trains it (FACEREC_TRAINING_CONFIG), whatever the Koch settings.
     expect(v[0]).toMatchObject({
-      id: 'default',
+      id: 'facerec',
+      faceModel: 'facerec',
+      crop: 'face',
+      start: 'pretrained',
+      augment: FACEREC_TRAINING_CONFIG.augment,
+      epochs: FACEREC_TRAINING_CONFIG.epochs,
+      freeze: FACEREC_TRAINING_CONFIG.freeze,
+      calibrate: FACEREC_TRAINING_CONFIG.calibrate,
+    });
+    expect(v[1]).toMatchObject({
+      id: 'facerec-pretrained',
+      faceModel: 'facerec',
+      crop: 'face',
+      start: 'none',
+      epochs: 0,
+      calibrate: false,
+    });
+    expect(v.filter((x) => x.faceModel === 'facerec').map((x) => x.id)).toEqual(['facerec', 'facerec-pretrained']);
+    const own = planVariants(5, 10, { freeze: 'none', calibrate: true }, ['facerec'], {
+      epochs: 7,
+      freeze: 'none',
+      augment: false,
+      calibrate: false,
+    });
+    expect(own[0]).toMatchObject({ epochs: 7, calibrate: false });
+    expect(v[2]).toMatchObject({
+      id: 'koch-default',
+      faceModel: 'koch',
       crop: 'face',
       start: 'pretrained',
       augment: true,
@@ -27,7 +64,7 @@ describe('planVariants', () => {
       freeze: 'embedding',
       calibrate: true,
     });
-    const fineTuned = v.filter((x) => x.start === 'pretrained');
+    const fineTuned = v.filter((x) => x.start === 'pretrained' && x.faceModel === 'koch');
     expect(fineTuned.map((x) => `${x.crop}/${x.augment}/${x.freeze}`)).toEqual([
       'face/true/embedding',
       'face/false/embedding',
@@ -54,8 +91,10 @@ describe('planVariants', () => {
     expect(v.filter((x) => x.id !== 'calibrate-off').map((x) => x.calibrate)).toEqual(
       v.filter((x) => x.id !== 'calibrate-off').map((x) => x.start !== 'none'),
     );
+    expect(v.filter((x) => x.faceModel === 'koch').length).toBe(v.length - 2);
     expect(v.find((x) => x.id === 'scratch')).toMatchObject({ crop: 'face', start: 'scratch', augment: true, epochs: 10, freeze: 'none' });
     expect(v.filter((x) => x.start === 'none').map((x) => [x.crop, x.epochs])).toEqual([
+      ['face', 0],
       ['face', 0],
       ['fixed', 0],
     ]);
@@ -65,10 +104,13 @@ describe('planVariants', () => {
     );
   });
   it('keeps a subset in report order and refuses an unknown id', () => {
-    expect(planVariants(1, 2, { freeze: 'none', calibrate: true }, ['pretrained-fixed', 'default']).map((x) => x.id)).toEqual([
-      'default',
+    expect(planVariants(1, 2, { freeze: 'none', calibrate: true }, ['pretrained-fixed', 'koch-default']).map((x) => x.id)).toEqual([
+      'koch-default',
       'pretrained-fixed',
     ]);
+    expect(
+      planVariants(1, 2, { freeze: 'none', calibrate: true }, ['facerec-pretrained', 'facerec']).map((x) => `${x.id}/${x.faceModel}`),
+    ).toEqual(['facerec/facerec', 'facerec-pretrained/facerec']);
     expect(() => planVariants(1, 2, { freeze: 'none', calibrate: true }, ['nope' as never])).toThrow(/unknown variant "nope"/);
   });
 });
@@ -111,7 +153,7 @@ describe('summariseAttempts', () => {
 });
 
 describe('buildVariantTable', () => {
-  const variants = planVariants(1, 2, { freeze: 'none', calibrate: true }, ['default', 'pretrained-face']);
+  const variants = planVariants(1, 2, { freeze: 'none', calibrate: true }, ['koch-default', 'pretrained-face']);
   const run = (
     variant: EnrolmentAttempts['variant'],
     condition: EnrolmentAttempts['condition'],
@@ -130,14 +172,14 @@ describe('buildVariantTable', () => {
     const rows = buildVariantTable(
       variants,
       [
-        run('default', 'plain', [0.9, 0.8], [0.1], 10),
-        run('default', 'plain', [0.2], [0.6, 0], 30),
-        run('default', 'sameCamera', [0.9], [0.9], 20),
+        run('koch-default', 'plain', [0.9, 0.8], [0.1], 10),
+        run('koch-default', 'plain', [0.2], [0.6, 0], 30),
+        run('koch-default', 'sameCamera', [0.9], [0.9], 20),
         run('pretrained-face', 'plain', [0.4], [0.1], 0),
       ],
       0.5,
     );
-    expect(rows.map((r) => r.id)).toEqual(['default', 'pretrained-face']);
+    expect(rows.map((r) => r.id)).toEqual(['koch-default', 'pretrained-face']);
     const d = rows[0]!;
     expect([d.frr, d.far]).toEqual([1 / 3, 1 / 3]);
     expect(d.attempts).toEqual({ genuine: 3, impostor: 3 });
@@ -145,11 +187,25 @@ describe('buildVariantTable', () => {
     expect(d.sameCamera).toMatchObject({ frr: 0, far: 1 });
     expect(d.trainSeconds).toBe(20);
     expect(d.enrolments).toBe(3);
+    // Operating points on the pooled fractions: FAR 0 needs v > 0.6 (two genuine of three pass);
+    // FRR 0 allows v > 0.1 at most (the impostor at 0.6 passes).
+    expect(d.points.frrAtFar).toEqual({ frr: 1 / 3, far: 0, threshold: 0.6, maxFar: 0.005 });
+    expect(d.points.farAtFrr).toEqual({ frr: 0, far: 1 / 3, threshold: 0.1, maxFrr: 0.05 });
+    expect(d.sameCamera!.points.farAtFrr).toMatchObject({ frr: 0, far: 1 });
+    expect(d.goals.map((g) => [g.what, g.condition, g.value, g.goal, g.met])).toEqual([
+      ['EER', 'plain', d.eer, 0.01, false],
+      ['FRR at FAR ≤ 0.5 %', 'plain', 1 / 3, 0.03, false],
+      ['FAR at FRR ≤ 5 %', 'sameCamera', 1, 0.005, false],
+    ]);
+    // Without a same-camera run there is no same-camera goal.
+    expect(rows[1]!.goals.map((g) => g.condition)).toEqual(['plain', 'plain']);
     expect(rows[1]!.sameCamera).toBeNull();
     expect(rows[1]!.frr).toBe(1);
   });
 
   it('refuses a variant without a plain-condition enrolment', () => {
-    expect(() => buildVariantTable(variants, [run('default', 'plain', [0.9], [0.1], 1)], 0.5)).toThrow(/pretrained-face has no enrolment/);
+    expect(() => buildVariantTable(variants, [run('koch-default', 'plain', [0.9], [0.1], 1)], 0.5)).toThrow(
+      /pretrained-face has no enrolment/,
+    );
   });
 });

@@ -1,9 +1,10 @@
 /**
- * The accuracy part's variants (crop × augmentation fine-tuned from the pretrained model, from
- * scratch, pretrained only) and the side-by-side table built from their attempts. Plain arrays,
- * no tf.js.
+ * The accuracy part's variants (the face-recognition network trained and pretrained only; the Koch
+ * network's crop × augmentation fine-tuned from its pretrained model, from scratch, pretrained
+ * only) and the side-by-side table built from their attempts. Plain arrays, no tf.js.
  */
 import {
+  FACEREC_TRAINING_CONFIG,
   FREEZE_MODES,
   NOTEBOOK_AUGMENT,
   type AugmentConfigInput,
@@ -12,6 +13,7 @@ import {
   type TrainingConfig,
 } from '../../src/config';
 import { ratesAt, rocSummary, type RocSummary } from '../../tools/common';
+import { checkGoals, farAtFrr, frrAtFar, REPORTED_POINTS, type GoalCheck, type RocPoint } from './operating-points';
 import type { Attempt, Condition } from './types';
 import { VARIANT_IDS, type AugmentSet, type VariantId, type VariantSpec } from './variant-spec';
 
@@ -20,8 +22,11 @@ export { VARIANT_IDS, type AugmentSet, type VariantId, type VariantSpec, type Va
 /** The augment details (augmentFunction's second argument) of an augment set. */
 export const AUGMENT_SETS: Readonly<Record<AugmentSet, AugmentConfigInput>> = { all: {}, notebook: NOTEBOOK_AUGMENT };
 
-/** The variant whose numbers are the accuracy part's top-level ones: the app's defaults. */
-export const APP_DEFAULT_VARIANT: VariantId = 'default';
+/** The variant whose numbers are the accuracy part's top-level ones: the app's defaults (the face-recognition network). */
+export const APP_DEFAULT_VARIANT: VariantId = 'facerec';
+
+/** The Koch network with the app's defaults for it: the row the report sets beside the app default's. */
+export const KOCH_DEFAULT_VARIANT: VariantId = 'koch-default';
 
 const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
   none: 'every layer trained',
@@ -30,7 +35,11 @@ const FREEZE_LABELS: Readonly<Record<FreezeMode, string>> = {
 };
 
 /**
- * Every variant, in report order. notebook-aug is the default trained with the reference notebook's
+ * Every variant, in report order. facerec is the app's default: the face-recognition network's
+ * pretrained head trained on the enrolment's descriptors with `faceRec` (FACEREC_TRAINING_CONFIG:
+ * its own epochs, batch, learning rate; no augmentation, calibrated), facerec-pretrained its
+ * pretrained head alone ("works now"); both on the face crop. The rest are the Koch network's:
+ * koch-default is its app defaults. notebook-aug is the default trained with the reference notebook's
  * five augmentations alone (AUGMENT_SETS.notebook), to show what the app's additions do. `epochs` is the fine-tuning epochs (the app's default 5),
  * `scratchEpochs` those of the from-scratch run (the reference recipe trains 50), `defaults.freeze`
  * the app's default frozen layers (DEFAULT_TRAINING_CONFIG.freeze): the default and the crop ×
@@ -44,9 +53,11 @@ export function planVariants(
   scratchEpochs: number,
   defaults: Pick<TrainingConfig, 'freeze' | 'calibrate'>,
   only: readonly VariantId[] = VARIANT_IDS,
+  faceRec: Pick<TrainingConfig, 'epochs' | 'freeze' | 'augment' | 'calibrate'> = FACEREC_TRAINING_CONFIG,
 ): VariantSpec[] {
   const { freeze, calibrate } = defaults;
   const tuned = (crop: CropMode, augment: boolean, f: FreezeMode = freeze, c = calibrate, augmentSet: AugmentSet = 'all') => ({
+    faceModel: 'koch' as const,
     crop,
     start: 'pretrained' as const,
     augment,
@@ -57,7 +68,35 @@ export function planVariants(
   });
   const calibrateLabel = (c: boolean) => (c ? 'calibrated' : 'not calibrated');
   const all: VariantSpec[] = [
-    { id: 'default', label: `face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]} (app default)`, ...tuned('face', true) },
+    {
+      id: 'facerec',
+      label: `face recognition ResNet: face crop, head trained on the captures' descriptors${faceRec.augment ? ', augmented' : ''}${faceRec.calibrate ? ', calibrated' : ''} (app default)`,
+      faceModel: 'facerec',
+      crop: 'face',
+      start: 'pretrained',
+      augment: faceRec.augment,
+      augmentSet: 'all',
+      epochs: faceRec.epochs,
+      freeze: faceRec.freeze,
+      calibrate: faceRec.calibrate,
+    },
+    {
+      id: 'facerec-pretrained',
+      label: 'face recognition ResNet: face crop, pretrained head only (no training)',
+      faceModel: 'facerec',
+      crop: 'face',
+      start: 'none',
+      augment: false,
+      augmentSet: 'all',
+      epochs: 0,
+      freeze: 'none',
+      calibrate: false,
+    },
+    {
+      id: 'koch-default',
+      label: `Koch network: face crop, augmented, fine-tuned, ${FREEZE_LABELS[freeze]} (its app defaults)`,
+      ...tuned('face', true),
+    },
     { id: 'face-noaug', label: `face crop, not augmented, fine-tuned, ${FREEZE_LABELS[freeze]}`, ...tuned('face', false) },
     {
       id: 'notebook-aug',
@@ -81,6 +120,7 @@ export function planVariants(
     {
       id: 'scratch',
       label: 'face crop, augmented, from scratch',
+      faceModel: 'koch',
       crop: 'face',
       start: 'scratch',
       augment: true,
@@ -92,6 +132,7 @@ export function planVariants(
     {
       id: 'pretrained-face',
       label: 'face crop, pretrained only (no training)',
+      faceModel: 'koch',
       crop: 'face',
       start: 'none',
       augment: false,
@@ -103,6 +144,7 @@ export function planVariants(
     {
       id: 'pretrained-fixed',
       label: 'fixed square, pretrained only (no training)',
+      faceModel: 'koch',
       crop: 'fixed',
       start: 'none',
       augment: false,
@@ -123,7 +165,15 @@ export interface ConditionSummary {
   /** Attempts denied because the detector found no face (face crop only). */
   readonly noFace: { readonly genuine: number; readonly impostor: number };
   readonly network: RocSummary;
+  /** The network's ROC operating points on the pooled verification fractions (REPORTED_POINTS). */
+  readonly points: OperatingPoints;
   readonly pixel: PixelBaseline;
+}
+
+/** FRR at FAR ≤ REPORTED_POINTS.maxFar and FAR at FRR ≤ REPORTED_POINTS.maxFrr, thresholds on the pooled verification fraction. */
+export interface OperatingPoints {
+  readonly frrAtFar: RocPoint & { readonly maxFar: number };
+  readonly farAtFrr: RocPoint & { readonly maxFrr: number };
 }
 
 export interface PixelBaseline {
@@ -144,11 +194,14 @@ export function summariseAttempts(
   impostor: readonly Attempt[],
   verificationThreshold: number,
 ): ConditionSummary {
-  const net = rocSummary(
-    genuine.map((a) => a.verification),
-    impostor.map((a) => a.verification),
-    verificationThreshold,
-  );
+  const gv = genuine.map((a) => a.verification);
+  const iv = impostor.map((a) => a.verification);
+  const net = rocSummary(gv, iv, verificationThreshold);
+  const { maxFar, maxFrr } = REPORTED_POINTS;
+  const points: OperatingPoints = {
+    frrAtFar: { ...frrAtFar(gv, iv, maxFar), maxFar },
+    farAtFrr: { ...farAtFrr(gv, iv, maxFrr), maxFrr },
+  };
   const grantedGenuine = genuine.filter((a) => a.granted).length;
   const grantedImpostor = impostor.filter((a) => a.granted).length;
   if (grantedGenuine !== Math.round((1 - net.frr) * genuine.length) || grantedImpostor !== Math.round(net.far * impostor.length)) {
@@ -162,6 +215,7 @@ export function summariseAttempts(
     attempts: { genuine: genuine.length, impostor: impostor.length },
     noFace: { genuine: genuine.filter((a) => a.noFace).length, impostor: impostor.filter((a) => a.noFace).length },
     network: net,
+    points,
     pixel: { ...ratesAt(g, i, pix.eerThreshold), eer: pix.eer, auc: pix.auc, distanceThreshold: -pix.eerThreshold },
   };
 }
@@ -182,15 +236,19 @@ export interface VariantRow extends Scores {
   readonly settings: VariantSpec;
   readonly attempts: ConditionSummary['attempts'];
   readonly noFace: ConditionSummary['noFace'];
+  readonly points: OperatingPoints;
   readonly pixelBaseline: PixelBaseline;
   /** The same, in the same-camera condition (null when that condition did not run). */
   readonly sameCamera:
     | (Scores & {
         readonly attempts: ConditionSummary['attempts'];
         readonly noFace: ConditionSummary['noFace'];
+        readonly points: OperatingPoints;
         readonly pixelBaseline: PixelBaseline;
       })
     | null;
+  /** Issue #18's accuracy goals checked against this row (ACCURACY_GOALS). */
+  readonly goals: readonly GoalCheck[];
   /** Mean training seconds per enrolment (plain and same-camera together; 0 when not trained). */
   readonly trainSeconds: number;
   readonly enrolments: number;
@@ -225,8 +283,10 @@ export function buildVariantTable(
       ...scores(plain),
       attempts: plain.attempts,
       noFace: plain.noFace,
+      points: plain.points,
       pixelBaseline: plain.pixel,
-      sameCamera: cam && { ...scores(cam), attempts: cam.attempts, noFace: cam.noFace, pixelBaseline: cam.pixel },
+      sameCamera: cam && { ...scores(cam), attempts: cam.attempts, noFace: cam.noFace, points: cam.points, pixelBaseline: cam.pixel },
+      goals: checkGoals({ eer: plain.network.eer, frrAtFar: plain.points.frrAtFar }, cam && { farAtFrr: cam.points.farAtFrr }),
       trainSeconds: mine.reduce((a, e) => a + e.trainSeconds, 0) / mine.length,
       enrolments: mine.length,
     };

@@ -124,7 +124,7 @@ const HELP = `npm run bench [-- options]
   --scratch-epochs N   epochs of the from-scratch variant (default ${FULL.scratchEpochs}; the reference recipe trains 50; quick ${QUICK.scratchEpochs})
   --captures N         captures per enrolment photo (default ${FULL.capturesPerPhoto}; quick ${QUICK.capturesPerPhoto})
   --samples-per-class N  samples per class in the pairs (default ${FULL.samplesPerClass}, the app's; quick ${QUICK.samplesPerClass})
-  --learning-rate X    Adam learning rate of the trained variants (default ${DEFAULT_TRAINING_CONFIG.learningRate}, the app's)
+  --learning-rate X    Adam learning rate of the trained Koch variants (the face-recognition head keeps its own) (default ${DEFAULT_TRAINING_CONFIG.learningRate}, the app's)
   --same-camera on|off also run every variant in the same-camera condition (default on)
   --accuracy-threads N wasm threads for the accuracy part (default 2)
   --import-images N    photos in the import archive, 0 = all (default 0; quick ${QUICK.importImages})

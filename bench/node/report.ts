@@ -1,7 +1,15 @@
 /**
  * The shape of bench/results/latest.json and its readable twin latest.md.
  */
-import type { AugmentConfigInput, CaptureConfig, FaceConfig, KochConfig, TrainingConfig, VerifyConfig } from '../../src/config';
+import type {
+  AugmentConfigInput,
+  CaptureConfig,
+  FaceConfig,
+  FaceRecConfig,
+  KochConfig,
+  TrainingConfig,
+  VerifyConfig,
+} from '../../src/config';
 import type { CameraParams } from '../../src/augment';
 import type { RocSummary } from '../../tools/common';
 import type { EnrolmentCosts } from '../common/estimate';
@@ -11,12 +19,14 @@ import type {
   BackendSpeed,
   CropStats,
   EnrolmentResult,
+  FaceRecSetupInfo,
   ImportSpeed,
   NodeFaceRecSpeedRow,
   NodeSpeedRow,
   VerifySpeed,
 } from '../common/types';
-import type { PixelBaseline, VariantRow } from '../common/variants';
+import { ACCURACY_GOALS, type GoalCheck } from '../common/operating-points';
+import type { OperatingPoints, PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
 import type { PairsRun, PairsTableRow } from './pairs';
 import type { PairsResult } from '../../tools/lfw';
@@ -61,8 +71,21 @@ export interface AccuracyReport {
     readonly backend: BackendInfo;
     readonly seed: number;
     readonly conditions: readonly string[];
+    /** The face-recognition variants' model and training (the Koch variants': modelConfig, training above). */
+    readonly faceRec: {
+      readonly modelConfig: FaceRecConfig;
+      readonly head: { readonly file: string; readonly sha256: string };
+      /** FACEREC_TRAINING_CONFIG with the run's samplesPerClass and seed. */
+      readonly training: TrainingConfig;
+      readonly appTraining: TrainingConfig;
+      readonly calibrationTargetFar: number;
+      /** Null when no face-recognition variant ran. */
+      readonly setup: FaceRecSetupInfo | null;
+    };
   };
-  /** The app default's (face crop, augmented, fine-tuned) scores, plain condition. */
+  /** The variant whose scores these top-level numbers are: the app's default (the face-recognition network). */
+  readonly appDefault: string;
+  /** The app default's scores, plain condition. */
   readonly frr: number;
   readonly far: number;
   readonly eer: number;
@@ -72,6 +95,23 @@ export interface AccuracyReport {
   readonly sameCamera: Scores | null;
   readonly pixelBaseline: PixelBaseline;
   readonly pixelBaselineSameCamera: PixelBaseline | null;
+  /** The app default's ROC operating points (FRR at FAR ≤ 0.5 %, FAR at FRR ≤ 5 %), plain and same camera. */
+  readonly points: OperatingPoints;
+  readonly sameCameraPoints: OperatingPoints | null;
+  /** Issue #18's goals checked against the app default. */
+  readonly goals: readonly GoalCheck[];
+  /** The Koch network's app-default variant beside it (null when it did not run). */
+  readonly kochDefault: {
+    readonly variant: string;
+    readonly frr: number;
+    readonly far: number;
+    readonly eer: number;
+    readonly auc: number;
+    readonly sameCamera: Scores | null;
+    readonly points: OperatingPoints;
+    readonly sameCameraPoints: OperatingPoints | null;
+    readonly goals: readonly GoalCheck[];
+  } | null;
   /** Every variant side by side. */
   readonly variants: readonly VariantRow[];
   readonly crops: readonly CropStats[];
@@ -86,6 +126,7 @@ export interface AccuracyReport {
     | 'condition'
     | 'seenGranted'
     | 'skippedPhotos'
+    | 'faceRecCaptures'
     | 'counts'
     | 'history'
     | 'calibration'
@@ -453,21 +494,45 @@ function accuracySection(a: AccuracyReport): string[] {
       `No face found: that photo is left out of the enrolment (the app refuses the capture), and an attempt with it counts as denied (verification 0).`,
     `- Each enrolment photo → ${s.capturesPerPhoto} captures with seeded jitter (src/augment: shift ±3 px, zoom ±2 %, brightness ±0.04, noise σ 0.005–0.02, JPEG q90).`,
     `- Negatives: the app's bundled pack (${s.negatives.count} faces of ${s.negatives.people} people, version ${s.negatives.version}), loaded through the app's ensureBundledNegatives into IndexedDB.`,
-    `- Model: the reference network (${s.params.toLocaleString('en')} parameters). The bundled pretrained model (${s.pretrained.file}, model.json SHA-256 ${s.pretrained.sha256}…): fine-tuned variants start from it as the app's training does (src/model loadStartingNetwork: the classifier bias as pretrained), pretrained-only variants verify with it as the app does before training (loadPretrainedNetwork: the calibrated bias); from scratch: Glorot-uniform kernels and zero biases from the seed (tools/common/seeded.ts).`,
+    `- Koch variants' model: the reference network (${s.params.toLocaleString('en')} parameters). The bundled pretrained model (${s.pretrained.file}, model.json SHA-256 ${s.pretrained.sha256}…): fine-tuned variants start from it as the app's training does (src/model loadStartingNetwork: the classifier bias as pretrained), pretrained-only variants verify with it as the app does before training (loadPretrainedNetwork: the calibrated bias); from scratch: Glorot-uniform kernels and zero biases from the seed (tools/common/seeded.ts).`,
     `- Training: the app's train() and training config (batch ${t.batchSize}, lr ${t.learningRate}, trainFraction ${t.trainFraction}, seed ${t.seed}) with each variant's start, frozen layers (freeze), augmentation (src/augment, the app's DEFAULT_AUGMENT_CONFIG, per batch as the app's training session applies it; notebook-aug: the reference notebook's five alone, NOTEBOOK_AUGMENT) and epochs${trainedDiffers}. The app trains ${app.epochs} epochs from the pretrained model; the reference recipe ${s.referenceEpochs} from scratch.`,
+    ...(s.faceRec.setup
+      ? [
+          `- Face recognition (the app's default face model): the backbone (dlib's ResNet, weights version ${s.faceRec.setup.backboneVersion}; descriptors version ${s.faceRec.setup.describerVersion}) and the shipped head (${s.faceRec.head.file}, model.json SHA-256 ${s.faceRec.head.sha256}…). ` +
+            `A capture is the face square cut from the frame at the camera's resolution (median ${s.faceRec.setup.medianSquareSide} px), jittered as above, described by src/facerec describeStill (detect, refine, align, backbone) as the app describes stored captures; the bundled negatives likewise. ` +
+            `facerec: src/model loadStartingNetwork (the shipped head, bias as pretrained), src/training train() on the descriptors with FACEREC_TRAINING_CONFIG (${s.faceRec.training.epochs} epochs, batch ${s.faceRec.training.batchSize}, lr ${s.faceRec.training.learningRate}, no augmentation), calibrated at ${pct(s.faceRec.calibrationTargetFar)} of the held-out cohort; facerec-pretrained: the shipped calibrated head (loadPretrainedNetwork). ` +
+            `An attempt: the face the detector found in the frame, describeFace(frame, face) (refine, align, backbone: what the live app does), the verifier against the verification captures' descriptors; same camera: the camera transform on the face square (before the jitter) and on the whole frame. ` +
+            `Set-up: ${s.faceRec.setup.framesDescribed} frames described (${f(s.faceRec.setup.describeFaceMs, 0)} ms each), ${f(s.faceRec.setup.seconds, 0)} s.`,
+        ]
+      : []),
     `- Verification: the app's verifier and decision rule, default thresholds (detection ${s.verify.detectionThreshold}, verification ${s.verify.verificationThreshold}). Genuine: the person's test photos; impostor: the other targets' test photos. ${a.attempts.genuine} genuine and ${a.attempts.impostor} impostor attempts per variant and condition.`,
     `- Same camera: src/augment cameraTransform (gain ${s.camera.gain.join('/')}, blur σ ${s.camera.blurSigma}, noise σ ${s.camera.noiseSigma}, JPEG ${s.camera.jpegQuality}) on the ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops of the enrolment photos (before the jitter) and of every test photo (the detector sees the frame without it); the bundled negatives unchanged. Trained again per person.`,
     `- EER and AUC are of the per-attempt verification fraction (detections / N), pooled over all enrolments. Pixel baseline: mean L1 distance of the same ${s.modelConfig.inputSize}×${s.modelConfig.inputSize} crops to the verification captures, thresholded at its own EER point.`,
     '',
   );
+  const headline = (label: string, x: Scores & { sameCamera: Scores | null }) =>
+    `**${label}**: FRR ${pct(x.frr)}, FAR ${pct(x.far)}, EER ${pct(x.eer)}, AUC ${f(x.auc, 3)}` +
+    (x.sameCamera
+      ? `; same camera: FRR ${pct(x.sameCamera.frr)}, FAR ${pct(x.sameCamera.far)}, EER ${pct(x.sameCamera.eer)}, AUC ${f(x.sameCamera.auc, 3)}`
+      : '') +
+    '.';
+  const appRow = a.variants.find((v) => v.id === a.appDefault);
   out.push(
-    `**App default** (face crop, augmented, fine-tuned ${epochs(a.variants.find((v) => v.id === 'default')?.settings.epochs ?? 0)}): FRR ${pct(a.frr)}, FAR ${pct(a.far)}, EER ${pct(a.eer)}, AUC ${f(a.auc, 3)}` +
-      (a.sameCamera
-        ? `; same camera: FRR ${pct(a.sameCamera.frr)}, FAR ${pct(a.sameCamera.far)}, EER ${pct(a.sameCamera.eer)}, AUC ${f(a.sameCamera.auc, 3)}`
-        : '') +
-      `; pixel baseline AUC ${f(a.pixelBaseline.auc, 3)}.`,
+    headline(`App default (${a.appDefault}: ${(appRow?.settings.label ?? '').replace(/ \(app default\)$/, '')})`, a),
+    '',
+    ...(a.kochDefault
+      ? [
+          headline(
+            `Koch network with its defaults (${a.kochDefault.variant}, fine-tuned ${epochs(a.variants.find((v) => v.id === a.kochDefault!.variant)?.settings.epochs ?? 0)})`,
+            a.kochDefault,
+          ),
+          '',
+        ]
+      : []),
+    `Pixel baseline AUC ${f(a.pixelBaseline.auc, 3)}.`,
     '',
   );
+  out.push(...goalsSection(a.variants), '');
   out.push(variantTable(a.variants), '');
   const byCrop = new Map(a.variants.map((v) => [v.settings.crop, v] as const));
   out.push('Pixel L1 baseline (the same crops; at its own EER threshold):', '');
@@ -496,17 +561,61 @@ function accuracySection(a: AccuracyReport): string[] {
   if (a.noFacePhotos.length > 0) out.push(`No face found in: ${a.noFacePhotos.join(', ')}.`, '');
   const c = a.costs;
   out.push(
-    `Unit costs in this run (medians): training step ${f(c.stepMs, 0)} ms, test-pair evaluation ${f(c.evalMsPerPair)} ms a pair, scoring ${f(c.msPerAttempt)} ms an attempt, starting network ${f(c.loadSeconds.pretrained)} s (pretrained) / ${f(c.loadSeconds.scratch)} s (scratch); page set-up ${f(a.setupSeconds, 0)} s.`,
+    `Unit costs in this run (medians): Koch variants: training step ${f(c.stepMs, 0)} ms, test-pair evaluation ${f(c.evalMsPerPair)} ms a pair, scoring ${f(c.msPerAttempt)} ms an attempt, starting network ${f(c.loadSeconds.pretrained)} s (pretrained) / ${f(c.loadSeconds.scratch)} s (scratch)` +
+      (c.faceRec
+        ? `; face-recognition variants: describing a capture ${f(c.faceRec.describeMs, 0)} ms, training step ${f(c.faceRec.stepMs, 1)} ms, scoring ${f(c.faceRec.msPerAttempt)} ms an attempt (its descriptor was computed at set-up)`
+        : '') +
+      `; page set-up ${f(a.setupSeconds, 0)} s.`,
     '',
   );
   out.push('Per enrolment:', '', enrolmentTable(a.enrolments), '');
   return out;
 }
 
+/**
+ * Issue #18's goals beside each variant's numbers: EER, FRR at FAR ≤ 0.5 % and, same camera, FAR
+ * at FRR ≤ 5 %; the other condition's points for comparison. The points are thresholds on the
+ * pooled verification fraction (the scores the EER and AUC are of).
+ */
+function goalsSection(rows: readonly VariantRow[]): string[] {
+  const g = ACCURACY_GOALS;
+  const mark = (c: GoalCheck | undefined) => (c ? `${pct(c.value)} ${c.met ? '✓' : '✗'}` : '—');
+  const at = (p: { frr: number; far: number; threshold: number } | undefined, which: 'frr' | 'far') =>
+    p ? `${pct(p[which])} (v > ${Number.isFinite(p.threshold) ? f(p.threshold, 3) : '−∞'})` : '—';
+  return [
+    `Issue #18's goals (✓ met, ✗ not): EER ≤ ${pct(g.eer)}; FRR ≤ ${pct(g.frrAtFar.frr)} at FAR ≤ ${pct(g.frrAtFar.maxFar)}; same camera, FAR ≤ ${pct(g.sameCameraFarAtFrr.far)} at FRR ≤ ${pct(g.sameCameraFarAtFrr.maxFrr)}. ` +
+      `Operating points are thresholds on the pooled per-attempt verification fraction v (granted when v is above it), the best one meeting the bound; the report's FRR and FAR columns are the app's own thresholds.`,
+    '',
+    table(
+      [
+        'variant',
+        `EER (goal ≤ ${pct(g.eer)})`,
+        `FRR at FAR ≤ ${pct(g.frrAtFar.maxFar)} (goal ≤ ${pct(g.frrAtFar.frr)})`,
+        `FAR at FRR ≤ ${pct(g.sameCameraFarAtFrr.maxFrr)}`,
+        `same camera: EER`,
+        `FRR at FAR ≤ ${pct(g.frrAtFar.maxFar)}`,
+        `FAR at FRR ≤ ${pct(g.sameCameraFarAtFrr.maxFrr)} (goal ≤ ${pct(g.sameCameraFarAtFrr.far)})`,
+      ],
+      rows.map((v) => [
+        `**${v.id}**`,
+        mark(v.goals.find((c) => c.what === 'EER')),
+        `${mark(v.goals.find((c) => c.what.startsWith('FRR')))} (v > ${Number.isFinite(v.points.frrAtFar.threshold) ? f(v.points.frrAtFar.threshold, 3) : '−∞'})`,
+        at(v.points.farAtFrr, 'far'),
+        v.sameCamera ? pct(v.sameCamera.eer) : '—',
+        at(v.sameCamera?.points.frrAtFar, 'frr'),
+        v.sameCamera
+          ? `${mark(v.goals.find((c) => c.condition === 'sameCamera'))} (v > ${Number.isFinite(v.sameCamera.points.farAtFrr.threshold) ? f(v.sameCamera.points.farAtFrr.threshold, 3) : '−∞'})`
+          : '—',
+      ]),
+    ),
+  ];
+}
+
 function variantTable(rows: readonly VariantRow[]): string {
   return table(
     [
       'variant',
+      'model',
       'crop',
       'start',
       'frozen',
@@ -525,6 +634,7 @@ function variantTable(rows: readonly VariantRow[]): string {
     ],
     rows.map((v) => [
       `**${v.id}**`,
+      v.settings.faceModel === 'facerec' ? 'face recognition' : 'Koch',
       v.settings.crop,
       v.settings.start === 'none' ? 'pretrained only' : v.settings.start,
       v.settings.start === 'none' ? '—' : v.settings.freeze,
@@ -552,6 +662,7 @@ function enrolmentTable(enrolments: AccuracyReport['enrolments']): string {
       'AUC',
       'own enrolment photos granted',
       'photos skipped',
+      'captures described (no face: centre)',
       'train pairs',
       'final test loss / acc',
       'calibration: cohort above 0.5 before → after (bias shift)',
@@ -573,6 +684,7 @@ function enrolmentTable(enrolments: AccuracyReport['enrolments']): string {
         f(e.auc, 3),
         pct(e.seenGranted),
         String(e.skippedPhotos),
+        e.faceRecCaptures ? `${e.faceRecCaptures.captures} (${e.faceRecCaptures.noFace})` : '—',
         e.counts.trainPairs ? String(e.counts.trainPairs) : '—',
         last ? `${f(last.testLoss, 3)} / ${f(last.accuracy, 2)}` : '—',
         e.calibration

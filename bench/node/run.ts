@@ -15,11 +15,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PRETRAINED_PATH } from '../../src/model';
+import { PRETRAINED_FILES, PRETRAINED_PATH } from '../../src/model';
+import { CALIBRATION, CALIBRATION_TARGET_FAR } from '../../src/training';
 import {
   DEFAULT_CAPTURE_CONFIG,
   DEFAULT_FACE_CONFIG,
+  DEFAULT_FACEREC_CONFIG,
   DEFAULT_MODEL_CONFIG,
+  FACEREC_TRAINING_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   DEFAULT_VERIFY_CONFIG,
   REFERENCE_TRAINING_CONFIG,
@@ -41,7 +44,7 @@ import type {
   SpeedFailure,
   VerifySpeedResult,
 } from '../common/types';
-import { APP_DEFAULT_VARIANT, buildVariantTable, planVariants, type VariantSpec } from '../common/variants';
+import { APP_DEFAULT_VARIANT, buildVariantTable, KOCH_DEFAULT_VARIANT, planVariants, type VariantSpec } from '../common/variants';
 import { launchBrowser, openPersistentSession, openSession, CHROMIUM_PATH, type BenchSession } from './browser';
 import { FULL, HELP, parseOptions, type BenchOptions } from './options';
 import { renderMarkdown, type AccuracyReport, type BackendRow, type BenchReport, type Estimate, type PartTiming } from './report';
@@ -270,6 +273,7 @@ function enrolmentSummary(r: EnrolmentResult): AccuracyReport['enrolments'][numb
     auc: enrolmentAuc(r),
     seenGranted: r.seenGranted,
     skippedPhotos: r.skippedPhotos,
+    faceRecCaptures: r.faceRecCaptures,
     counts: r.counts,
     history: r.history,
     calibration: r.calibration,
@@ -282,23 +286,38 @@ function enrolmentSummary(r: EnrolmentResult): AccuracyReport['enrolments'][numb
 }
 
 /** The accuracy part's unit costs in this run (medians over its enrolments), for the run-time estimate. */
-function enrolmentCosts(results: readonly EnrolmentResult[], batchSize: number): EnrolmentCosts {
-  const trained = results.filter((r) => r.history.length > 0);
-  const loads = (start: VariantSpec['start'], variants: readonly VariantSpec[]) => {
-    const ids = new Set(variants.filter((v) => v.start === start).map((v) => v.id));
-    const xs = results.filter((r) => ids.has(r.variant)).map((r) => r.loadSeconds);
-    return xs.length > 0 ? median(xs) : 0;
-  };
+function enrolmentCosts(results: readonly EnrolmentResult[], batchSize: number, faceRecBatchSize: number): EnrolmentCosts {
   const variants = planVariants(1, 1, DEFAULT_TRAINING_CONFIG);
-  const evalMs = trained.map((r) => {
-    const epochMs = r.history.reduce((a, h) => a + h.epochMs, 0) / r.history.length;
-    return Math.max(0, (epochMs - Math.ceil(r.counts.trainPairs / batchSize) * r.medianStepMs) / r.counts.testPairs);
-  });
+  const modelOf = new Map(variants.map((v) => [v.id, v.faceModel]));
+  const costsOf = (mine: readonly EnrolmentResult[], batch: number) => {
+    const trained = mine.filter((r) => r.history.length > 0);
+    const loads = (start: VariantSpec['start']) => {
+      const ids = new Set(variants.filter((v) => v.start === start).map((v) => v.id));
+      const xs = mine.filter((r) => ids.has(r.variant)).map((r) => r.loadSeconds);
+      return xs.length > 0 ? median(xs) : 0;
+    };
+    const evalMs = trained.map((r) => {
+      const epochMs = r.history.reduce((a, h) => a + h.epochMs, 0) / r.history.length;
+      return Math.max(0, (epochMs - Math.ceil(r.counts.trainPairs / batch) * r.medianStepMs) / r.counts.testPairs);
+    });
+    return {
+      stepMs: trained.length > 0 ? median(trained.map((r) => r.medianStepMs)) : 0,
+      evalMsPerPair: evalMs.length > 0 ? median(evalMs) : 0,
+      msPerAttempt: mine.length > 0 ? median(mine.map((r) => r.msPerAttempt)) : 0,
+      loadSeconds: { pretrained: loads('pretrained'), scratch: loads('scratch'), none: loads('none') },
+    };
+  };
+  const faceRec = results.filter((r) => modelOf.get(r.variant) === 'facerec');
+  const described = faceRec.flatMap((r) =>
+    r.faceRecCaptures && r.faceRecCaptures.captures > 0 ? [(1000 * r.faceRecCaptures.describeSeconds) / r.faceRecCaptures.captures] : [],
+  );
   return {
-    stepMs: trained.length > 0 ? median(trained.map((r) => r.medianStepMs)) : 0,
-    evalMsPerPair: evalMs.length > 0 ? median(evalMs) : 0,
-    msPerAttempt: median(results.map((r) => r.msPerAttempt)),
-    loadSeconds: { pretrained: loads('pretrained', variants), scratch: loads('scratch', variants), none: loads('none', variants) },
+    ...costsOf(
+      results.filter((r) => modelOf.get(r.variant) !== 'facerec'),
+      batchSize,
+    ),
+    faceRec:
+      faceRec.length === 0 ? null : { ...costsOf(faceRec, faceRecBatchSize), describeMs: described.length > 0 ? median(described) : 0 },
   };
 }
 
@@ -320,29 +339,40 @@ function accuracyPlan(
     samplesPerClass: o.samplesPerClass,
     trainFraction: DEFAULT_TRAINING_CONFIG.trainFraction,
     batchSize: DEFAULT_TRAINING_CONFIG.batchSize,
+    faceRecBatchSize: FACEREC_TRAINING_CONFIG.batchSize,
     negatives,
+    calibrationNegatives: CALIBRATION.negatives,
   };
 }
 
-/** A short SHA-256 of the bundled pretrained model's model.json (its weights' quantization and manifest): which model a run used. */
-async function pretrainedVersion(root: string): Promise<string> {
+/** A short SHA-256 of a bundled pretrained model's model.json (its weights' quantization and manifest): which model a run used. */
+async function pretrainedVersion(root: string, file = PRETRAINED_PATH): Promise<string> {
   return createHash('sha256')
-    .update(await readFile(path.join(root, 'public', PRETRAINED_PATH)))
+    .update(await readFile(path.join(root, 'public', file)))
     .digest('hex')
     .slice(0, 16);
 }
 
+/** The shipped face-recognition head's model.json (public/models/face-recognition-head). */
+const FACEREC_HEAD_FILE = PRETRAINED_FILES.facerec.path;
+
 async function runAccuracy(o: BenchOptions, root: string, origin: string, browser: Browser): Promise<AccuracyReport> {
   const pretrained = await pretrainedVersion(root);
+  const head = await pretrainedVersion(root, FACEREC_HEAD_FILE);
   const targets = await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest);
   const variants = planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG, o.variants);
-  // The app's training config; each variant sets start, augment and epochs (bench/page/accuracy.ts).
+  // The app's training configs (Koch, face recognition); each variant sets start, augment and epochs (bench/page/accuracy.ts).
+  // --learning-rate is the Koch network's; the face-recognition head keeps its own.
   const training = { ...DEFAULT_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, learningRate: o.learningRate, seed: o.seed };
+  const faceRecTraining = { ...FACEREC_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, seed: o.seed };
+  const conditions = o.sameCamera ? (['plain', 'sameCamera'] as const) : (['plain'] as const);
   const setup: AccuracySetup = {
     targets,
     photoBase: PHOTO_BASE,
     threads: o.accuracyThreads,
     training,
+    faceRecTraining,
+    faceRec: variants.some((v) => v.faceModel === 'facerec') ? { conditions } : null,
     verify: DEFAULT_VERIFY_CONFIG,
     capture: DEFAULT_CAPTURE_CONFIG,
     face: DEFAULT_FACE_CONFIG,
@@ -351,7 +381,6 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
     jitter: CAPTURE_JITTER,
     seed: o.seed,
   };
-  const conditions = o.sameCamera ? (['plain', 'sameCamera'] as const) : (['plain'] as const);
   log(
     `  targets: ${targets.map((t) => `${t.name} (${t.test.length} test photos)`).join(', ')}; variants: ${variants.map((v) => v.id).join(', ')}; conditions: ${conditions.join(', ')}`,
   );
@@ -360,7 +389,10 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
     const face = info.crops.find((c) => c.crop === 'face');
     log(
       `  page ready in ${info.seconds.toFixed(0)} s: ${info.backend.reason}; ${info.negatives.count} bundled negatives; ${info.photos} photos in simulated frames, ` +
-        `no face found in ${face?.noFace ?? 0} (detection ${info.detectMs.toFixed(0)} ms a frame)`,
+        `no face found in ${face?.noFace ?? 0} (detection ${info.detectMs.toFixed(0)} ms a frame)` +
+        (info.faceRec
+          ? `; face recognition: backbone ${info.faceRec.backboneVersion}, ${info.faceRec.framesDescribed} frames described (${info.faceRec.describeFaceMs.toFixed(0)} ms each), face squares of ${info.faceRec.medianSquareSide} px (median)`
+          : ''),
     );
     const results: EnrolmentResult[] = [];
     for (const condition of conditions) {
@@ -373,10 +405,16 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
       }
     }
     if (o.scores) await writeScores(o.scores, results);
-    if ((await pretrainedVersion(root)) !== pretrained)
-      throw new Error(`public/${PRETRAINED_PATH} changed during the accuracy part: its numbers mix two models; run it again`);
+    for (const [file, version] of [
+      [PRETRAINED_PATH, pretrained],
+      [FACEREC_HEAD_FILE, head],
+    ] as const) {
+      if ((await pretrainedVersion(root, file)) !== version)
+        throw new Error(`public/${file} changed during the accuracy part: its numbers mix two models; run it again`);
+    }
     const rows = buildVariantTable(variants, results, DEFAULT_VERIFY_CONFIG.verificationThreshold);
     const app = rows.find((r) => r.id === APP_DEFAULT_VARIANT)!;
+    const koch = rows.find((r) => r.id === KOCH_DEFAULT_VARIANT) ?? null;
     const only = (x: { frr: number; far: number; eer: number; auc: number }) => ({ frr: x.frr, far: x.far, eer: x.eer, auc: x.auc });
     return {
       people: targets.map((t) => t.name),
@@ -409,7 +447,16 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
         backend: info.backend,
         seed: o.seed,
         conditions: [...conditions],
+        faceRec: {
+          modelConfig: DEFAULT_FACEREC_CONFIG,
+          head: { file: `public/${FACEREC_HEAD_FILE}`, sha256: head },
+          training: faceRecTraining,
+          appTraining: FACEREC_TRAINING_CONFIG,
+          calibrationTargetFar: CALIBRATION_TARGET_FAR.facerec,
+          setup: info.faceRec,
+        },
       },
+      appDefault: APP_DEFAULT_VARIANT,
       frr: app.frr,
       far: app.far,
       eer: app.eer,
@@ -419,13 +466,24 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
       sameCamera: app.sameCamera && only(app.sameCamera),
       pixelBaseline: app.pixelBaseline,
       pixelBaselineSameCamera: app.sameCamera?.pixelBaseline ?? null,
+      points: app.points,
+      sameCameraPoints: app.sameCamera?.points ?? null,
+      goals: app.goals,
+      kochDefault: koch && {
+        variant: koch.id,
+        ...only(koch),
+        sameCamera: koch.sameCamera && only(koch.sameCamera),
+        points: koch.points,
+        sameCameraPoints: koch.sameCamera?.points ?? null,
+        goals: koch.goals,
+      },
       variants: rows,
       crops: info.crops,
       noFacePhotos: info.noFacePhotos,
       detectMs: info.detectMs,
       photos: info.photos,
       enrolments: results.map(enrolmentSummary),
-      costs: enrolmentCosts(results, training.batchSize),
+      costs: enrolmentCosts(results, training.batchSize, faceRecTraining.batchSize),
       setupSeconds: info.seconds,
     };
   });
@@ -562,7 +620,13 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
       basis:
         `${fullTargets.length} people, every variant, both conditions: ${fullWork.enrolments} enrolments, ${fullWork.trainingSteps.toLocaleString('en')} training steps of ${(costs.stepMs / 1000).toFixed(1)} s ` +
         `(batch ${DEFAULT_TRAINING_CONFIG.batchSize}: ${speedStep === null ? "the accuracy part's median step" : `the speed part's wasm ×${o.accuracyThreads} step`}), ` +
-        `${fullWork.attempts.toLocaleString('en')} attempts of ${a.costs.msPerAttempt.toFixed(0)} ms; set-up of ${fullPhotos} photos`,
+        `${fullWork.attempts.toLocaleString('en')} attempts of ${a.costs.msPerAttempt.toFixed(0)} ms; set-up of ${fullPhotos} photos` +
+        (a.variants.some((v) => v.settings.faceModel === 'koch')
+          ? ''
+          : speedStep === null
+            ? '; no Koch variant ran here: their training and attempts are priced at 0 (run one, or the speed part, to price them)'
+            : "; no Koch variant ran here: their attempts are priced at 0, their steps at the speed part's") +
+        (a.costs.faceRec ? '' : '; no face-recognition variant ran here: its enrolments are priced at 0'),
     });
   }
   return { parts, totalSeconds: parts.reduce((t, p) => t + p.estimatedSeconds, 0) };
