@@ -22,7 +22,10 @@ describe('describeModel', () => {
     );
     expect(d).toMatchObject({ kind: 'pretrained', title: PRETRAINED_TITLE });
     expect(d.title).toBe('Pretrained face model — works now, gets better after Train');
-    expect(d.detail).toContain('Train fine-tunes it on your captures');
+    expect(d.detail).toContain('Train fits the head to your captures in seconds');
+    const koch = describeModel({ status: 'ready', source: 'pretrained', error: null, faceModel: 'koch' }, date);
+    expect(koch.detail).toContain('Train fine-tunes it on your captures');
+    expect(koch.detail).toContain('Face model: Reference network (Koch et al.).');
     // A stored model that could not be read: the pretrained model verifies, and the error is said.
     expect(describeModel({ status: 'ready', source: 'pretrained', error: 'The stored model could not be loaded: bad.' }).detail).toContain(
       'could not be loaded: bad',

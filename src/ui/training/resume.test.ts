@@ -131,6 +131,7 @@ describe('resumeOffer', () => {
     expect(toResNet.changes).toEqual([
       { field: 'faceModel', checkpoint: 'Reference network (Koch et al.)', current: 'Face recognition ResNet' },
       { field: 'epochs', checkpoint: '5', current: '30' },
+      { field: 'batchSize', checkpoint: '16', current: '8' },
       { field: 'learningRate', checkpoint: '0.0001', current: '0.001' },
     ]);
     expect(toResNet.message).toContain('face model Reference network (Koch et al.) → Face recognition ResNet, epochs 5 → 30');
@@ -138,7 +139,7 @@ describe('resumeOffer', () => {
     // And the other way.
     const toKoch = resumeOffer(facerecCkpt(3), KOCH_SETTINGS);
     if (toKoch.kind !== 'resume') throw new Error('expected an offer');
-    expect(toKoch.changes.map((c) => c.field)).toEqual(['faceModel', 'epochs', 'learningRate']);
+    expect(toKoch.changes.map((c) => c.field)).toEqual(['faceModel', 'epochs', 'batchSize', 'learningRate']);
     expect(toKoch.changes[0]).toEqual({
       field: 'faceModel',
       checkpoint: 'Face recognition ResNet',

@@ -40,12 +40,12 @@ const KOCH_SETTINGS: TrainingSettings = settingsFromConfigs(DEFAULT_TRAINING_CON
 const kochForm = (): SettingsForm => settingsToForm(KOCH_SETTINGS);
 
 describe('training settings form', () => {
-  it("has the app's defaults: the ResNet's pretrained head, fine-tuned for 30 epochs at 0.001, calibrated, as the settings store's", () => {
+  it("has the app's defaults: the ResNet's pretrained head, fine-tuned for 30 epochs in batches of 8 at 0.001, calibrated, as the settings store's", () => {
     expect(DEFAULT_TRAINING_SETTINGS).toEqual({
       faceModel: 'facerec',
       start: 'pretrained',
       epochs: 30,
-      batchSize: 16,
+      batchSize: 8,
       learningRate: 1e-3,
       samplesPerClass: 300,
       trainFraction: 0.7,
@@ -58,7 +58,7 @@ describe('training settings form', () => {
       faceModel: 'facerec',
       start: 'pretrained',
       epochs: '30',
-      batchSize: '16',
+      batchSize: '8',
       learningRate: '0.001',
       samplesPerClass: '300',
       trainFraction: '70',

@@ -268,7 +268,14 @@ export const TRAINING_PRESETS: Readonly<Record<FaceModel, Readonly<Record<Traini
 };
 
 /** The fields a recipe sets when the face model or the start is chosen; the others keep the user's values. */
-export const PRESET_FIELDS = ['epochs', 'learningRate', 'augment', 'freeze', 'calibrate'] as const satisfies readonly SettingsField[];
+export const PRESET_FIELDS = [
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'augment',
+  'freeze',
+  'calibrate',
+] as const satisfies readonly SettingsField[];
 
 /** The face model a form's text chooses (the default for anything else). */
 function formFaceModel(form: SettingsForm): FaceModel {
