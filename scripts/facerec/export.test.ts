@@ -10,7 +10,7 @@ import { headFiles } from './export';
 
 beforeAll(() => useWasmBackend());
 
-/** A fetch that serves the given files under http://app/ and 404 otherwise; records the URLs. */
+/** A fetch that serves the given files under /app/ and 404 otherwise; records the URLs. */
 function fakeFetch(files: Record<string, string | Uint8Array<ArrayBuffer>>, seen: string[]): typeof fetch {
   return (async (input: RequestInfo | URL) => {
     const url = String(input);
@@ -30,10 +30,10 @@ describe('the exported head', () => {
       const { modelJson, weights } = await headFiles(head, { calibration: { biasShift: 1.25 } });
       const seen: string[] = [];
       const before = tf.memory().numTensors;
-      const loaded = await loadHead('http://app/', {
+      const loaded = await loadHead('/app/', {
         projection,
         store: createStore(`export-${projection}`, 'models'),
-        fetch: fakeFetch({ [`http://app/${HEAD_PATH}`]: modelJson, 'http://app/models/face-recognition-head/weights.bin': weights }, seen),
+        fetch: fakeFetch({ [`/app/${HEAD_PATH}`]: modelJson, '/app/models/face-recognition-head/weights.bin': weights }, seen),
       });
       expect(loaded).toMatchObject({ projection, biasShift: 1.25 });
       expect([...headLogits(loaded.head, [vec(1), vec(2)], [vec(3), vec(2)])]).toEqual([
@@ -41,7 +41,7 @@ describe('the exported head', () => {
       ]);
       disposeHead(loaded.head);
       expect(tf.memory().numTensors).toBe(before);
-      expect(seen.every((u) => u.startsWith('http://app/models/face-recognition-head/'))).toBe(true);
+      expect(seen.every((u) => u.startsWith('/app/models/face-recognition-head/'))).toBe(true);
       disposeHead(head);
     }
   });
@@ -50,9 +50,9 @@ describe('the exported head', () => {
     const head = buildHead();
     const { modelJson } = await headFiles(head, { calibration: { biasShift: 0 } });
     disposeHead(head);
-    const url = `http://app/${HEAD_PATH}`;
+    const url = `/app/${HEAD_PATH}`;
     const store = createStore('export-errors', 'models');
-    const load = (files: Record<string, string>) => loadHead('http://app/', { store, fetch: fakeFetch(files, []) });
+    const load = (files: Record<string, string>) => loadHead('/app/', { store, fetch: fakeFetch(files, []) });
     await expect(load({})).rejects.toMatchObject({ code: 'corrupt', message: /could not be fetched/ });
     await expect(load({ [url]: '{' })).rejects.toMatchObject({ code: 'corrupt', message: /not valid JSON/ });
     await expect(load({ [url]: modelJson })).rejects.toMatchObject({ code: 'corrupt', message: /could not be fetched/ });
@@ -66,10 +66,10 @@ describe('the exported head', () => {
 it('the shipped head (public/models/face-recognition-head) loads: the plain head, calibrated', async () => {
   const dir = path.join(__dirname, '../../public/models/face-recognition-head');
   const files = {
-    [`http://app/${HEAD_PATH}`]: readFileSync(path.join(dir, 'model.json'), 'utf8'),
-    'http://app/models/face-recognition-head/weights.bin': new Uint8Array(readFileSync(path.join(dir, 'weights.bin'))),
+    [`/app/${HEAD_PATH}`]: readFileSync(path.join(dir, 'model.json'), 'utf8'),
+    '/app/models/face-recognition-head/weights.bin': new Uint8Array(readFileSync(path.join(dir, 'weights.bin'))),
   };
-  const { head, projection, biasShift } = await loadHead('http://app/', {
+  const { head, projection, biasShift } = await loadHead('/app/', {
     store: createStore('shipped', 'models'),
     fetch: fakeFetch(files, []),
   });

@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { DEFAULT_FACE_CONFIG } from '../config';
 import { createFaceDetector, type FaceDetector } from '../face';
 import { decodeJpeg } from '../../tools/codec';
 import { useWasmBackend } from '../../tools/common/node-backend';
-import { faceModelPath, fileModelHandler, lfwPath, REPO_ROOT, webcamFrame } from '../../tools/lfw';
+import { faceModelPath, fileModelHandler, lfwPath, servePublic, webcamFrame } from '../../tools/lfw';
 import {
   backboneVersion,
   createDescriptorCache,
@@ -19,15 +18,7 @@ import {
   type FaceDescriber,
 } from './index';
 
-/** Serves public/ under http://app/, as the app's origin would. */
-const diskFetch = (async (input: RequestInfo | URL) => {
-  const rel = String(input).replace('http://app/', '');
-  try {
-    return new Response(readFileSync(path.join(REPO_ROOT, 'public', rel)));
-  } catch {
-    return new Response(null, { status: 404 });
-  }
-}) as typeof fetch;
+const diskFetch = servePublic('/app/');
 
 let detector: FaceDetector;
 let backbone: tf.LayersModel;
@@ -35,11 +26,11 @@ let describer: FaceDescriber;
 beforeAll(async () => {
   await useWasmBackend();
   detector = await createFaceDetector({ ...DEFAULT_FACE_CONFIG, model: fileModelHandler(faceModelPath(DEFAULT_FACE_CONFIG.variant)) });
-  const b = await loadBackbone('http://app/', { fetch: diskFetch, store: createStore('describer-test', 'models') });
+  const b = await loadBackbone('/app/', { fetch: diskFetch, store: createStore('describer-test', 'models') });
   backbone = b.model;
   describer = createFaceDescriber({ backbone, backboneVersion: b.version, detector });
   // The cache's version is known from the manifest alone, before any weights load.
-  expect(descriptorVersion(await backboneVersion('http://app/', { fetch: diskFetch }))).toBe(describer.version);
+  expect(descriptorVersion(await backboneVersion('/app/', { fetch: diskFetch }))).toBe(describer.version);
 }, 60_000);
 afterAll(() => {
   backbone.dispose();

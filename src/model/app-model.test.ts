@@ -2,10 +2,8 @@ import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { createStore, set } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { DEFAULT_FACEREC_CONFIG, DEFAULT_VERIFY_CONFIG } from '../config';
-import { REPO_ROOT } from '../../tools/lfw';
+import { servePublic } from '../../tools/lfw';
 import { buildSiamese, disposeNetwork, loadAppModel, saveNetwork, type NetworkMeta, type PretrainedInfo } from './index';
 import { useCpuBackend } from '../../tools/common/node-backend';
 
@@ -92,10 +90,7 @@ describe('loadAppModel', () => {
   });
 
   it("loads the chosen face model's pretrained network; one of the other face model in use is not kept", async () => {
-    const served = (async (input: RequestInfo | URL) => {
-      const file = path.join(REPO_ROOT, 'public', String(input).replace(/^\//, ''));
-      return existsSync(file) ? new Response(readFileSync(file)) : new Response(null, { status: 404 });
-    }) as typeof fetch;
+    const served = servePublic('/');
     const koch = buildSiamese(SMALL);
     const start = tf.memory().numTensors;
     const { model, reused } = await loadAppModel({

@@ -27,18 +27,22 @@ const PAGE_YIELD_MS = 100;
  */
 function describeInBrowser(place: RunPlace): NonNullable<SessionDeps['describe']> {
   let cache: DescriptorCache | undefined;
+  // Read once per run: the calibration cohort is described one negative at a time.
+  let version: Promise<string> | undefined;
   return async (samples, signal, onProgress) => {
     const baseUrl = import.meta.env.BASE_URL;
-    const version = descriptorVersion(await backboneVersion(baseUrl));
+    version ??= backboneVersion(baseUrl).then(descriptorVersion);
+    version.catch(() => (version = undefined)); // a failed read is tried again next time
+    const current = await version;
     if (cache === undefined) {
-      cache = createDescriptorCache(version);
+      cache = createDescriptorCache(current);
       await cache.prune();
     }
     // The backbone and detector load only when a sample is not in the cache (a second Train on the
     // same captures needs neither).
     const load = () => sharedFaceDescriber(baseUrl, place === 'page' ? { detector: () => sharedFaceDetector() } : {});
     const describer: FaceDescriber = {
-      version,
+      version: current,
       describeStill: async (pixels) => (await load()).describer.describeStill(pixels),
       describeFace: async (pixels, face) => (await load()).describer.describeFace(pixels, face),
     };

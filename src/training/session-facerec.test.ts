@@ -4,15 +4,13 @@
  * calibrates at the face model's operating point, stops and resumes exactly, and leaves no tensors.
  */
 import 'fake-indexeddb/auto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FACEREC_CONFIG, FACEREC_TRAINING_CONFIG, type ModelConfig } from '../config';
 import { createRng } from '../data';
 import { buildSiamese, disposeNetwork, loadPretrained, type NetworkMeta, type SiameseNetwork } from '../model';
-import { REPO_ROOT } from '../../tools/lfw';
+import { servePublic } from '../../tools/lfw';
 import { useWasmBackend } from '../../tools/common/node-backend';
 import { sampleIds } from '../../test/synthetic';
 import { CALIBRATION_TARGET_FAR } from './calibrate';
@@ -24,10 +22,7 @@ beforeAll(async () => {
   await useWasmBackend();
 });
 
-const served = (async (input: RequestInfo | URL) => {
-  const file = path.join(REPO_ROOT, 'public', String(input).replace('http://app/', ''));
-  return existsSync(file) ? new Response(readFileSync(file)) : new Response(null, { status: 404 });
-}) as typeof fetch;
+const served = servePublic('/app/');
 const store = createStore('session-facerec-test', 'models');
 
 /** A unit vector around `centre` (seeded by the sample id): the user's faces cluster, strangers do not. */
@@ -58,7 +53,7 @@ function deps(over: Partial<SessionDeps> = {}) {
       saved.push({ net: net.config, meta, weights: Array.from(net.classifier.getWeights()[0]!.dataSync()) });
     },
     // As the app: the shipped pretrained head (public/models/face-recognition-head).
-    initialNetwork: async (config): Promise<SiameseNetwork> => (await loadPretrained('http://app/', config, { fetch: served, store })).net,
+    initialNetwork: async (config): Promise<SiameseNetwork> => (await loadPretrained('/app/', config, { fetch: served, store })).net,
     yieldBetweenBatches: async () => undefined,
     ...over,
   };

@@ -5,8 +5,6 @@
  * pass → the head against the cached verification descriptors.
  */
 import 'fake-indexeddb/auto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,15 +13,12 @@ import { createFaceDetector, type FaceDetector } from '../face';
 import { createFaceDescriber, loadBackbone, type FaceDescriber } from '../facerec';
 import { disposeNetwork, loadPretrained, type SiameseNetwork } from '../model';
 import { useWasmBackend } from '../../tools/common/node-backend';
-import { faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, REPO_ROOT, webcamFrame } from '../../tools/lfw';
+import { faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, servePublic, webcamFrame } from '../../tools/lfw';
 import { descriptorInput, verifyCropped } from './cropped';
 import { FaceTracker } from './faceTracker';
 import { createVerifier, type Verifier } from './verifier';
 
-const served = (async (input: RequestInfo | URL) => {
-  const file = path.join(REPO_ROOT, 'public', String(input).replace('http://app/', ''));
-  return existsSync(file) ? new Response(readFileSync(file)) : new Response(null, { status: 404 });
-}) as typeof fetch;
+const served = servePublic('/app/');
 
 /** Two people-dev-test people with at least 6 photos, in name order. */
 const [personA, personB] = readPeople('people-dev-test.tsv')
@@ -42,10 +37,10 @@ beforeAll(async () => {
   await useWasmBackend();
   detector = await createFaceDetector({ ...DEFAULT_FACE_CONFIG, model: fileModelHandler(faceModelPath('short')) });
   const store = createStore('facerec-verify-test', 'models');
-  const b = await loadBackbone('http://app/', { fetch: served, store });
+  const b = await loadBackbone('/app/', { fetch: served, store });
   backbone = b.model;
   describer = createFaceDescriber({ backbone, backboneVersion: b.version, detector });
-  net = (await loadPretrained('http://app/', DEFAULT_FACEREC_CONFIG, { fetch: served, store })).net;
+  net = (await loadPretrained('/app/', DEFAULT_FACEREC_CONFIG, { fetch: served, store })).net;
   verifier = createVerifier(net);
   // Verification images: person A's first three photos, described as stored captures are.
   const descriptors: Float32Array[] = [];

@@ -17,15 +17,12 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, disposeHead, headLogits, stackDescriptors } from '../../src/facerec';
 import { decodeJpeg } from '../codec';
-import { useCpuBackend, useWasmBackend } from '../common/node-backend';
 import {
-  DEFAULT_DATA,
   HEAD_TOLERANCE,
-  PAIR_FILES,
-  pairsFromFile,
   PairsError,
   summarize,
   summarizeHead,
+  startDevPairs,
   type PairRow,
   type PairsFileInfo,
   type ScoreSummary,
@@ -216,20 +213,7 @@ export interface FaceRecPairsResult {
  */
 export async function runFaceRecPairs(options: FaceRecPairsOptions): Promise<FaceRecPairsResult> {
   const t0 = performance.now();
-  const data = path.resolve(options.data ?? DEFAULT_DATA.data);
-  const meta = path.resolve(options.meta ?? DEFAULT_DATA.meta);
-  const limit = options.limit ?? 0;
-  await (options.backend === 'cpu' ? useCpuBackend() : useWasmBackend());
-  const train = await pairsFromFile(meta, PAIR_FILES.devTrain, options, 1);
-  const test = await pairsFromFile(meta, PAIR_FILES.devTest, options, 2);
-  for (const f of [train, test]) {
-    if (f.info.same === 0 || f.info.different === 0) {
-      throw new PairsError(
-        'bad-option',
-        `${f.info.file}: ${f.info.same} same-person and ${f.info.different} different-people pairs left; need both (limit ${limit})`,
-      );
-    }
-  }
+  const { data, train, test } = await startDevPairs(options);
   const backbone = await loadBackboneFromDisk(options.backboneDir);
   let head: Awaited<ReturnType<typeof loadHeadFromDisk>> | undefined;
   let chips: ChipFunction | undefined;
@@ -275,7 +259,7 @@ export async function runFaceRecPairs(options: FaceRecPairsOptions): Promise<Fac
       backend: tf.getBackend(),
       seconds: (performance.now() - t0) / 1000,
       msPerPhoto,
-      limit,
+      limit: options.limit ?? 0,
       seed: options.seed,
     };
   } finally {

@@ -7,7 +7,7 @@
  * tools/common's and its JPEG codec is tools/codec.
  */
 export { LFW_DIR, LFW_META_DIR, lfwPath, REPO_ROOT, SHARED_DIR } from './paths';
-export { faceModelPath, fileModelHandler } from './model-files';
+export { faceModelPath, fileModelHandler, servePublic } from './model-files';
 export { composeFrame, readJpeg, readPeople, resizeRgba, webcamFrame, type RgbaImage } from './photos';
 export { buildArchive, countPhotos, photosOf, planTargets, readPeopleFile, SPLIT, type ArchiveInfo, type TargetPlan } from './folder';
 export {
@@ -43,6 +43,7 @@ export {
   summarize,
   summarizeScored,
   summarizeHead,
+  startDevPairs,
   type CropInfo,
   type PairRow,
   type PairsErrorCode,

@@ -1,5 +1,5 @@
 /** tf.js models read from disk: the app's copy of the face detector, or any layers model folder. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { FaceDetectorVariant } from '../../src/config';
@@ -28,4 +28,16 @@ export function fileModelHandler(modelJsonPath: string): tf.io.IOHandler {
       });
     },
   };
+}
+
+/**
+ * A fetch that serves the app's public/ folder under `baseUrl` (the app's origin in Node tests,
+ * as `vite preview` serves it) and answers 404 for anything else.
+ */
+export function servePublic(baseUrl = '/app/'): typeof fetch {
+  return (async (input: RequestInfo | URL) => {
+    const url = String(input);
+    const file = url.startsWith(baseUrl) ? join(REPO_ROOT, 'public', url.slice(baseUrl.length)) : null;
+    return file && existsSync(file) ? new Response(readFileSync(file)) : new Response(null, { status: 404 });
+  }) as typeof fetch;
 }

@@ -502,12 +502,13 @@ export async function missingPhotos(lfwDir: string, rows: readonly PairRow[]): P
 export const DEFAULT_DATA = { data: '../shared/data/lfw', meta: '../shared/data/lfw-meta' } as const;
 
 /**
- * Scores pairs-dev-train.tsv and pairs-dev-test.tsv with the model and the pixel baseline and
- * summarizes them (see PairsResult). Throws PairsError 'head-mismatch' when the head on cached
- * embeddings differs from the whole network by more than HEAD_TOLERANCE.
+ * The start of a pairs run, for either tower: the chosen tf.js backend, and the dev-train and
+ * dev-test pairs files read (subsampled as asked); both must keep same-person and different-people
+ * pairs. `data` is the LFW folder, resolved.
  */
-export async function runPairs(options: PairsOptions): Promise<PairsResult> {
-  const t0 = performance.now();
+export async function startDevPairs(
+  options: Pick<PairsOptions, 'data' | 'meta' | 'limit' | 'backend'> & Parameters<typeof pairsFromFile>[2],
+): Promise<{ data: string; train: Awaited<ReturnType<typeof pairsFromFile>>; test: Awaited<ReturnType<typeof pairsFromFile>> }> {
   const data = path.resolve(options.data ?? DEFAULT_DATA.data);
   const meta = path.resolve(options.meta ?? DEFAULT_DATA.meta);
   const limit = options.limit ?? 0;
@@ -522,6 +523,17 @@ export async function runPairs(options: PairsOptions): Promise<PairsResult> {
       );
     }
   }
+  return { data, train, test };
+}
+
+/**
+ * Scores pairs-dev-train.tsv and pairs-dev-test.tsv with the model and the pixel baseline and
+ * summarizes them (see PairsResult). Throws PairsError 'head-mismatch' when the head on cached
+ * embeddings differs from the whole network by more than HEAD_TOLERANCE.
+ */
+export async function runPairs(options: PairsOptions): Promise<PairsResult> {
+  const t0 = performance.now();
+  const { data, train, test } = await startDevPairs(options);
   const cropper = await createPhotoCropper(options.crop ?? 'face');
   let net: SiameseNetwork;
   try {
@@ -551,7 +563,7 @@ export async function runPairs(options: PairsOptions): Promise<PairsResult> {
       modelUrlOrDir: options.modelUrlOrDir,
       backend: tf.getBackend(),
       seconds: (performance.now() - t0) / 1000,
-      limit,
+      limit: options.limit ?? 0,
       seed: options.seed,
     };
   } finally {
