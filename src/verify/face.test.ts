@@ -10,6 +10,7 @@ import { DEFAULT_CAPTURE_CONFIG, DEFAULT_FACE_CONFIG } from '../config';
 import { captureSquare, shuffled } from '../data';
 import { createFaceDetector, faceCrop, type FaceDetector } from '../face';
 import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, webcamFrame, type RgbaImage } from '../../tools/lfw';
+import { LivenessCheck } from '../liveness';
 import { buildSiamese, disposeNetwork, preprocess, type SiameseNetwork } from '../model';
 import { useWasmBackend } from '../../tools/common/node-backend';
 import { imageInput, verifyCropped, type CropSource } from './cropped';
@@ -129,8 +130,11 @@ describe('verifyCropped in face mode', () => {
 });
 
 describe('no tensor leaks', () => {
-  it('keeps tf.memory().numTensors flat over a verification loop of many frames, with faces and without', async () => {
+  it('keeps tf.memory().numTensors flat over a verification loop of many frames, with faces and without, with the liveness check fed', async () => {
     const tracker = new FaceTracker({ detector });
+    // As the overlay with the liveness check on: every other run refines the face and feeds the check.
+    const check = new LivenessCheck();
+    let refinedFrames = 0;
     const frames = [...faceFrames, blank, nonFace];
     const source = faceSource(tracker);
     // Warm-up (kernels and backend caches), then count.
@@ -142,10 +146,18 @@ describe('no tensor leaks', () => {
     let missed = 0;
     const stats = await runVerificationLoop({
       grab: () => ({ pixels: frames[i++ % frames.length]!, dispose: () => undefined }),
-      verify: (f) => verifyCropped(f.pixels, source, imageInput(SIZE), (input) => verifier.verify(input, thresholds)),
-      onResult: ({ result }) => {
+      verify: (f) =>
+        verifyCropped(f.pixels, source, imageInput(SIZE), (input) => verifier.verify(input, thresholds), { refine: i % 2 === 0 }),
+      onResult: ({ result, frame }) => {
         if (result.result === null) missed++;
         else found++;
+        if (result.refined) refinedFrames++;
+        check.update({
+          at: frame * 100,
+          faces: result.face?.found ?? 0,
+          keypoints: result.refined?.keypoints ?? null,
+          identity: result.result?.granted ?? false,
+        });
         expect(tf.memory().numTensors).toBe(before);
         if (found + missed === 30) controller.abort();
       },
@@ -155,6 +167,7 @@ describe('no tensor leaks', () => {
     expect(stats.frames).toBe(30);
     expect(found).toBe(20); // 4 of every 6 frames show a face
     expect(missed).toBe(10);
+    expect(refinedFrames).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
   }, 60_000);
 });
