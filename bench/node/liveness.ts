@@ -19,8 +19,8 @@
  *   poses (first, then second) and each side the check can ask for. A two-frame attempt is the
  *   harshest sequence: the check measures a turn from the frame it started on, and any frame
  *   between two poses can only end the challenge sooner (a turn the wrong way, a lost face).
- *   Attempts count where a challenge started (the first pose was seen facing the camera); rejected
- *   when never granted.
+ *   Attempts count where the challenge started on the first pose (it was seen facing the camera);
+ *   rejected when never granted.
  *
  * Each attempt runs through a fresh LivenessCheck whose random source asks for the attempt's side,
  * every frame passing the identity rule, its timestamps from a clock that advances by each frame's
@@ -77,8 +77,8 @@ export interface SeenFrame {
 }
 
 export interface AttemptOutcome {
-  /** A challenge started. */
-  readonly armed: boolean;
+  /** The index of the frame a challenge started on (null: none did). */
+  readonly armedAt: number | null;
   readonly granted: boolean;
   /** 'granted', a denial's reason, or the state the check was left in ('challenge', 'idle'). */
   readonly end: string;
@@ -99,15 +99,15 @@ export const askFor =
 export function playAttempt(frames: readonly SeenFrame[], side: Side, config: LivenessConfig = DEFAULT_LIVENESS_CONFIG): AttemptOutcome {
   const check = new LivenessCheck(config, askFor(side));
   let clock = 0;
-  let armed = false;
+  let armedAt: number | null = null;
   let state: LivenessState = check.state;
-  for (const f of frames) {
+  for (const [i, f] of frames.entries()) {
     state = check.update({ at: clock, faces: f.faces, keypoints: f.keypoints, identity: true });
     clock += f.ms;
-    if (state.kind === 'challenge') armed = true;
-    if (state.kind === 'granted') return { armed: true, granted: true, end: 'granted', challengeMs: clock - (state.at - state.tookMs) };
+    if (state.kind === 'challenge') armedAt ??= i;
+    if (state.kind === 'granted') return { armedAt, granted: true, end: 'granted', challengeMs: clock - (state.at - state.tookMs) };
   }
-  return { armed, granted: false, end: state.kind === 'denied' ? state.reason : state.kind, challengeMs: null };
+  return { armedAt, granted: false, end: state.kind === 'denied' ? state.reason : state.kind, challengeMs: null };
 }
 
 /** A spoof frame: the print in one pose of the sweep. */
@@ -119,10 +119,10 @@ export interface PosedFrame extends SeenFrame {
 export type MoveTally = Record<string, { attempts: number; rejected: number }>;
 
 export interface SpoofTally {
-  /** Attempts where a challenge started, and those never granted. */
+  /** Attempts where a challenge started on the first pose, and those never granted. */
   attempts: number;
   rejected: number;
-  /** Ordered pose pairs × sides where no challenge started (the first pose not seen facing the camera). */
+  /** Ordered pose pairs × sides where no challenge started on the first pose (it was not seen facing the camera). */
   notArmed: number;
   /** The attempts whose second frame too showed exactly one face with keypoints (a lost face cannot be granted). */
   bothSeen: number;
@@ -159,7 +159,7 @@ export function scoreSpoofs(frames: readonly PosedFrame[], config: LivenessConfi
       if (i === j) continue;
       for (const side of SIDES) {
         const outcome = playAttempt([first, second], side, config);
-        if (!outcome.armed) {
+        if (outcome.armedAt !== 0) {
           t.notArmed++;
           continue;
         }
