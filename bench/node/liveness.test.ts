@@ -222,6 +222,8 @@ describe('summarizeLiveness', () => {
       liveFailures: { 'wrong-side': 1 },
       spoofRejected: 197,
       spoofByMove: [{ move: 'shift', attempts: 200, rejectRate: 0.985 }],
+      spoofPeopleGranted: 1,
+      spoofWorstPerson: { name: 'B', attempts: 100, rejectRate: 0.97 },
       frames: 4,
       medianFrameMs: 25,
       seconds: 12,
@@ -239,6 +241,7 @@ describe('summarizeLiveness', () => {
     expect(met.goals.map((g) => g.met)).toEqual([true, true]);
     const none = summarizeLiveness([run('C', [])], settings, 1);
     expect(none).toMatchObject({ livePassRate: null, spoofRejectRate: null, medianChallengeMs: null });
+    expect(none.details.spoofWorstPerson).toBeNull();
     expect(none.goals.map((g) => g.met)).toEqual([false, false]);
   });
 });

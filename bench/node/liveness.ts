@@ -319,6 +319,9 @@ export interface LivenessReport {
     readonly spoofBothSeen: number;
     readonly spoofBothSeenRejectRate: number | null;
     readonly spoofByMove: readonly { readonly move: string; readonly attempts: number; readonly rejectRate: number | null }[];
+    /** People any of whose spoof attempts was granted, and the one with the lowest share rejected. */
+    readonly spoofPeopleGranted: number;
+    readonly spoofWorstPerson: { readonly name: string; readonly attempts: number; readonly rejectRate: number } | null;
     readonly spoofFramesWithoutOneFace: number;
     readonly frames: number;
     readonly medianFrameMs: number | null;
@@ -376,6 +379,12 @@ export function summarizeLiveness(rows: readonly LivenessPersonRun[], settings: 
         attempts: spoof.byMove[move]!.attempts,
         rejectRate: rate(spoof.byMove[move]!.rejected, spoof.byMove[move]!.attempts),
       })),
+      spoofPeopleGranted: rows.filter((r) => r.spoof.rejected < r.spoof.attempts).length,
+      spoofWorstPerson: rows.reduce<LivenessReport['details']['spoofWorstPerson']>((worst, r) => {
+        if (r.spoof.attempts === 0) return worst;
+        const rejectRate = r.spoof.rejected / r.spoof.attempts;
+        return worst === null || rejectRate < worst.rejectRate ? { name: r.name, attempts: r.spoof.attempts, rejectRate } : worst;
+      }, null),
       spoofFramesWithoutOneFace: rows.reduce((n, r) => n + r.spoofFramesWithoutOneFace, 0),
       frames: frameMs.length,
       medianFrameMs: frameMs.length > 0 ? median(frameMs) : null,

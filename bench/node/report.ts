@@ -733,7 +733,8 @@ function livenessSection(l: LivenessReport): string[] {
     '',
     `Median challenge time ${l.medianChallengeMs === null ? '—' : `${f(l.medianChallengeMs, 0)} ms`} (machine's part; a frame's detection + refinement ${f(d.medianFrameMs)} ms, median of ${d.frames} frames). ` +
       `No frontal photo: ${d.withoutFrontal.length}; no turned photo to either side: ${d.withoutTurn.length}. Failed live turns: ${failures.length > 0 ? failures.join(', ') : 'none'}. ` +
-      `Spoof pose pairs where no challenge started: ${d.spoofNotArmed}; poses without exactly one face: ${d.spoofFramesWithoutOneFace}; attempts whose second pose showed the face: ${d.spoofBothSeen}, ${rate(d.spoofBothSeenRejectRate)} rejected. ${f(d.seconds, 0)} s.`,
+      `Spoof pose pairs where no challenge started: ${d.spoofNotArmed}; poses without exactly one face: ${d.spoofFramesWithoutOneFace}; attempts whose second pose showed the face: ${d.spoofBothSeen}, ${rate(d.spoofBothSeenRejectRate)} rejected. ` +
+      `People with a spoof attempt granted: ${d.spoofPeopleGranted} of ${l.people - d.withoutFrontal.length}${d.spoofWorstPerson ? `; the lowest share rejected: ${d.spoofWorstPerson.name}, ${rate(d.spoofWorstPerson.rejectRate)} of ${d.spoofWorstPerson.attempts}` : ''}. ${f(d.seconds, 0)} s.`,
     '',
     table(
       ['spoof move (second pose)', 'attempts', 'rejected'],
