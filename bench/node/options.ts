@@ -8,8 +8,14 @@ import { DEFAULT_TRAINING_CONFIG } from '../../src/config';
 import { VARIANT_IDS, APP_DEFAULT_VARIANT, type VariantId } from '../common/variants';
 import { PHOTO_CROPS, type PhotoCrop } from '../../tools/lfw';
 
-export const PARTS = ['speed', 'verify', 'import', 'pairs', 'accuracy'] as const;
+export const PARTS = ['speed', 'verify', 'import', 'pairs', 'liveness', 'accuracy'] as const;
 export type Part = (typeof PARTS)[number];
+
+/** The parts that run in the bench's own Node process only: a run of these builds no page and starts no browser. */
+export const NODE_PARTS: readonly Part[] = ['pairs', 'liveness'];
+
+/** Whether a run of `parts` needs the bench page and Chromium. */
+export const needsPage = (parts: readonly Part[]): boolean => parts.some((p) => !NODE_PARTS.includes(p));
 
 /** The face towers the pairs part can score (bench/node/pairs.ts): the Koch network and the face-recognition ResNet. */
 export const PAIRS_MODELS = ['koch', 'facerec'] as const;
@@ -30,9 +36,9 @@ export interface BenchOptions {
   readonly pairsCrops: readonly PhotoCrop[];
   /** The towers the pairs part scores, run in PAIRS_MODELS order. */
   readonly pairsModels: readonly PairsModel[];
-  /** Target people need at least this many photos. */
+  /** Target people need at least this many photos (the accuracy part). */
   readonly minPhotos: number;
-  /** At most this many target people (first in name order; 0 = all). */
+  /** At most this many target people (accuracy: the first in name order; liveness: a seeded choice; 0 = all). */
   readonly maxPeople: number;
   /** At most this many test photos per person (first in filename order; 0 = all). */
   readonly maxTest: number;
@@ -108,15 +114,17 @@ const HELP = `npm run bench [-- options]
                        fewer speed repetitions
   --parts LIST         comma list of ${PARTS.join(',')} (default: all)
   --data DIR           face set in LFW layout (default ../shared/data/lfw)
-  --people FILE        names, one a line, or a people TSV (default ../shared/data/lfw-meta/people-dev-test.tsv)
+  --people FILE        names, one a line, or a people TSV (default ../shared/data/lfw-meta/people-dev-test.tsv): the accuracy
+                       part's targets (≥ --min-photos photos) and the liveness part's people (≥ 5 photos)
   --pairs-meta DIR     folder of pairs-dev-train.tsv / pairs-dev-test.tsv (default ../shared/data/lfw-meta)
   --pairs-limit N      at most N pairs per pairs file, 0 = all (default 0; quick ${QUICK.pairsLimit})
   --pairs-models LIST  the towers the pairs part scores, comma list of ${PAIRS_MODELS.join(',')} (default both): the Koch network,
                        and the face-recognition ResNet on the app's aligned chip (head and Euclidean distance)
   --pairs-crops LIST   how the pairs part crops the photos for the Koch tower, comma list of ${PHOTO_CROPS.join(',')}, one run each
                        (default face,photo: the app's face crop, and the whole photo the model was pretrained on)
-  --min-photos N       target people need ≥ N photos (default 20)
-  --max-people N       at most N target people, 0 = all (default 0; quick ${QUICK.maxPeople})
+  --min-photos N       target people of the accuracy part need ≥ N photos (default 20)
+  --max-people N       at most N people, 0 = all (default 0; quick ${QUICK.maxPeople}): the accuracy part's first N in name
+                       order, the liveness part's N chosen with --seed
   --max-test N         at most N test photos per person, 0 = all (default 0; quick ${QUICK.maxTest})
   --variants LIST      accuracy variants, comma list of ${VARIANT_IDS.join(',')}
                        (default: all; '${APP_DEFAULT_VARIANT}' always runs)

@@ -1,6 +1,7 @@
 /**
  * The shape of bench/results/latest.json and its readable twin latest.md.
  */
+import path from 'node:path';
 import type {
   AugmentConfigInput,
   CaptureConfig,
@@ -28,6 +29,7 @@ import type {
 import { ACCURACY_GOALS, type GoalCheck } from '../common/operating-points';
 import type { OperatingPoints, PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
+import type { LivenessReport } from './liveness';
 import type { PairsRun, PairsTableRow } from './pairs';
 import type { PairsResult } from '../../tools/lfw';
 
@@ -209,6 +211,8 @@ export interface BenchReport {
   pairs: PairsRun[];
   /** The runs' scores as one table with a model column (bench/node/pairs.ts pairsTable). */
   pairsTable: PairsTableRow[];
+  /** The head-turn liveness check on live turns and spoofs (bench/node/liveness.ts); null when the part did not run. */
+  liveness: LivenessReport | null;
   accuracy: AccuracyReport | null;
   estimate: Estimate | null;
   /** Parts asked for that did not run, and why (e.g. the pairs part without the pairs files' photos in --data). */
@@ -698,6 +702,48 @@ function enrolmentTable(enrolments: AccuracyReport['enrolments']): string {
   );
 }
 
+/** The liveness part: issue #21's goals beside the rates, then the spoofs by move and the failures. */
+function livenessSection(l: LivenessReport): string[] {
+  const s = l.settings;
+  const d = l.details;
+  const rate = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(2)} %`);
+  const c = s.liveness;
+  const failures = Object.entries(d.liveFailures).map(([k, n]) => `${k} ${n}`);
+  return [
+    '## Liveness: the head-turn check against a photo',
+    '',
+    `In ${s.where}, with the app's detector (${s.detector.variant}-range BlazeFace, faces ≥ ${s.detector.scoreThreshold}), keypoints refined in the face's own square (refineFace) and the app's liveness defaults (cue ${c.cue}, turn ≥ ${c.turnThreshold}, frontal band ${c.frontalCentre} ± ${c.frontalBand}, ${c.timeLimitMs / 1000} s to turn). ` +
+      `${l.people} people of ${path.basename(s.peopleFile)} in ${s.data} with ≥ ${s.minPhotos} photos${s.maxPeople > 0 ? ` (a choice of ${s.maxPeople} with seed ${s.seed})` : ''}; of each, the first ${s.maxPhotos} photos choose a frontal photo and the photo turned furthest to each side (tools/liveness chooseLivePhotos). ` +
+      `Live attempt: the frontal photo, then the turned one, the head placed in a ${s.frame.width}×${s.frame.height} frame (shift ±${s.livePlacement.maxShiftX}/±${s.livePlacement.maxShiftY} px, scale ${s.livePlacement.minScale}–${s.livePlacement.maxScale}) and moved by up to ${s.liveTurnMove.shift} px as it turns. ` +
+      `Spoof attempt: the frontal photo as a flat print, every ordered pair of its ${s.spoofPoses} poses (shifts, scales, rolls, tilts of ${s.spoofTilts.join(', ')}° about four axes, seeded mixes), for each side the check can ask for; counted where the check started a challenge, rejected when never granted. ` +
+      `Challenge time: ${s.challengeTime}.`,
+    '',
+    table(
+      ['', 'attempts', 'rate', "issue #21's goal"],
+      [
+        [
+          'spoof attempts rejected',
+          String(l.spoofAttempts),
+          rate(l.spoofRejectRate),
+          `≥ ${100 * l.goals[0]!.goal} % ${l.goals[0]!.met ? '✓' : '✗'}`,
+        ],
+        ['live turns passed', String(l.liveAttempts), rate(l.livePassRate), `≥ ${100 * l.goals[1]!.goal} % ${l.goals[1]!.met ? '✓' : '✗'}`],
+      ],
+    ),
+    '',
+    `Median challenge time ${l.medianChallengeMs === null ? '—' : `${f(l.medianChallengeMs, 0)} ms`} (machine's part; a frame's detection + refinement ${f(d.medianFrameMs)} ms, median of ${d.frames} frames). ` +
+      `No frontal photo: ${d.withoutFrontal.length}; no turned photo to either side: ${d.withoutTurn.length}. Failed live turns: ${failures.length > 0 ? failures.join(', ') : 'none'}. ` +
+      `Spoof pose pairs where no challenge started: ${d.spoofNotArmed}; poses without exactly one face: ${d.spoofFramesWithoutOneFace}; attempts whose second pose showed the face: ${d.spoofBothSeen}, ${rate(d.spoofBothSeenRejectRate)} rejected. ` +
+      `People with a spoof attempt granted: ${d.spoofPeopleGranted} of ${l.people - d.withoutFrontal.length}${d.spoofWorstPerson ? `; the lowest share rejected: ${d.spoofWorstPerson.name}, ${rate(d.spoofWorstPerson.rejectRate)} of ${d.spoofWorstPerson.attempts}` : ''}. ${f(d.seconds, 0)} s.`,
+    '',
+    table(
+      ['spoof move (second pose)', 'attempts', 'rejected'],
+      d.spoofByMove.map((m) => [m.move, String(m.attempts), rate(m.rejectRate)]),
+    ),
+    '',
+  ];
+}
+
 function estimateSection(e: Estimate, r: BenchReport): string[] {
   return [
     `## Estimated full run (\`npm run bench\`)`,
@@ -746,6 +792,7 @@ export function renderMarkdown(r: BenchReport): string {
   if (r.estimate) out.push(...estimateSection(r.estimate, r));
   if (r.accuracy) out.push(...accuracySection(r.accuracy));
   if (r.pairs.length > 0) out.push(...pairsSection(r.pairs, r.pairsTable));
+  if (r.liveness) out.push(...livenessSection(r.liveness));
   if (r.options.parts.some((p) => p === 'speed' || p === 'verify' || p === 'import')) out.push(...speedSection(r));
   if (r.skipped.length > 0) {
     out.push('## Skipped', '');

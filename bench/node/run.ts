@@ -1,14 +1,15 @@
 /**
  * `npm run bench [-- options]`: builds the bench page, serves it, and runs each part in headless
- * Chromium with the app's own code (the pairs part and the speed part's Node runs in this
- * process); writes <out>/latest.json and <out>/latest.md.
+ * Chromium with the app's own code (the pairs and liveness parts and the speed part's Node runs
+ * in this process); writes <out>/latest.json and <out>/latest.md.
  *
  * Parts (see bench/README.md): speed (model forward, train step and face detection per backend in
  * Chromium; forward and train step in this Node process too, and the face-recognition tower's
  * backbone and head there), verify (cached verifier vs the reference way, with and without face
  * detection), import (LFW-layout .tgz into IndexedDB), pairs (LFW dev-test pair matching of the
- * pretrained Koch network and of the face-recognition tower), accuracy (the enrolment protocol on
- * real faces, in several variants). The page is built and Chromium started only for the parts
+ * pretrained Koch network and of the face-recognition tower), liveness (the head-turn check on
+ * live turns and on a photo held up as a spoof), accuracy (the enrolment protocol on real faces, in
+ * several variants). The page is built and Chromium started only for the parts
  * that use them.
  */
 import { createHash } from 'node:crypto';
@@ -46,10 +47,11 @@ import type {
 } from '../common/types';
 import { APP_DEFAULT_VARIANT, buildVariantTable, KOCH_DEFAULT_VARIANT, planVariants, type VariantSpec } from '../common/variants';
 import { launchBrowser, openPersistentSession, openSession, CHROMIUM_PATH, type BenchSession } from './browser';
-import { FULL, HELP, parseOptions, type BenchOptions } from './options';
+import { FULL, HELP, needsPage, parseOptions, type BenchOptions } from './options';
 import { renderMarkdown, type AccuracyReport, type BackendRow, type BenchReport, type Estimate, type PartTiming } from './report';
 import { buildHarness, PHOTO_BASE, serveHarness } from './server';
 import { pairsTable, runPairsPart } from './pairs';
+import { LIVENESS_MIN_PHOTOS, planLivenessPeople, runLivenessPart } from './liveness';
 import { faceRecSpeedRequest, nodeSpeedRequests, pageSpeedRequests, speedFaceRecNode, speedNode } from './speed';
 import { errorMessage } from '../../src/common';
 
@@ -575,6 +577,16 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
       basis: `all ${all.toLocaleString('en')} pairs at this run's rate: Koch ${koch} crop(s)${facerec > 0 ? ', face recognition' : ''}`,
     });
   }
+  const live = seconds('liveness');
+  if (live !== undefined && r.liveness) {
+    const all = (await planLivenessPeople(o.data, o.people, FULL.maxPeople, o.seed)).length;
+    parts.push({
+      part: 'liveness',
+      measuredSeconds: live,
+      estimatedSeconds: live * (all / r.liveness.people),
+      basis: `${all} people with ≥ ${LIVENESS_MIN_PHOTOS} photos at this run's rate`,
+    });
+  }
   const acc = seconds('accuracy');
   const a = r.accuracy;
   if (acc !== undefined && a) {
@@ -676,6 +688,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     },
     pairs: [],
     pairsTable: [],
+    liveness: null,
     accuracy: null,
     estimate: null,
     skipped: [],
@@ -697,12 +710,12 @@ export async function main(argv: readonly string[], root: string): Promise<void>
   };
 
   log(`${o.quick ? 'quick' : 'full'} run, parts: ${o.parts.join(', ')}; results in ${path.relative(root, o.out) || o.out}`);
-  // The bench page and Chromium, for the parts that run there (the pairs part runs in Node only).
+  // The bench page and Chromium, for the parts that run there (the pairs and liveness parts run in Node only).
   let server: Awaited<ReturnType<typeof serveHarness>> | null = null;
   let browser: Browser | null = null;
   let framePhoto = '';
   try {
-    if (o.parts.some((p) => p !== 'pairs')) {
+    if (needsPage(o.parts)) {
       const buildDir = path.join(o.out, '.build');
       await timed('build', timings, 'Node: vite build of bench/harness.html (production settings) into bench/results/.build', () =>
         buildHarness(root, buildDir),
@@ -781,6 +794,20 @@ export async function main(argv: readonly string[], root: string): Promise<void>
             report.skipped.push({ part: 'pairs', reason: r.skipped });
             log(`  pairs part skipped: ${r.skipped}`);
           }
+        }),
+      );
+    }
+    if (o.parts.includes('liveness')) {
+      await guard('liveness', () =>
+        timed('liveness', timings, 'Node (this process), tf.js wasm backend', async () => {
+          const l = await runLivenessPart(o, log);
+          report.liveness = l;
+          const pc = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(2)} %`);
+          log(
+            `  ${l.people} people: live turns passed ${l.details.livePassed}/${l.liveAttempts} (${pc(l.livePassRate)}), spoof attempts rejected ${l.details.spoofRejected}/${l.spoofAttempts} (${pc(l.spoofRejectRate)}); ` +
+              `median challenge ${l.medianChallengeMs === null ? '—' : `${l.medianChallengeMs.toFixed(0)} ms`} (frame ${l.details.medianFrameMs?.toFixed(1) ?? '—'} ms); ` +
+              l.goals.map((g) => `${g.what} ${g.met ? 'meets' : 'MISSES'} ≥ ${100 * g.goal} %`).join(', '),
+          );
         }),
       );
     }

@@ -48,21 +48,21 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_FACE_CONFIG } from '../../src/config';
 import { createRng, deriveSeed, shuffled } from '../../src/data';
-import {
-  createFaceDetector,
-  faceSquare,
-  largestFace,
-  refineFace,
-  squareTransform,
-  warpChip,
-  type Face,
-  type FaceDetector,
-} from '../../src/face';
+import { createFaceDetector, faceSquare, squareTransform, warpChip, type Face, type FaceDetector } from '../../src/face';
 import { CUE_NAMES, yawCues, type CueName, type YawCues } from '../../src/liveness';
 import { median } from '../../tools/common';
 import { useWasmBackend } from '../../tools/common/node-backend';
-import { faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople } from '../../tools/lfw';
-import { NEUTRAL_POSE, spoofSweep, SPOOF_FRAME, warpPhoto, type PhotoPose, type SpoofPose } from '../../tools/liveness';
+import { faceModelPath, fileModelHandler, lfwPath, readPeople } from '../../tools/lfw';
+import {
+  NEUTRAL_POSE,
+  photoTensor,
+  seeFrame,
+  spoofSweep,
+  SPOOF_FRAME,
+  warpPhoto,
+  type PhotoPose,
+  type SpoofPose,
+} from '../../tools/liveness';
 
 const SOURCES = ['frame', 'refined'] as const;
 type Source = (typeof SOURCES)[number];
@@ -140,12 +140,9 @@ function aspectOf(k: Face['keypoints']): number {
 }
 
 async function measureFrame(detector: FaceDetector, frame: tf.Tensor3D, faceapi: FaceApi | null): Promise<FrameRecord> {
-  const faces = await detector.detect(frame);
-  const picked = largestFace(faces, DEFAULT_FACE_CONFIG.scoreThreshold);
-  const count = faces.filter((f) => f.score >= DEFAULT_FACE_CONFIG.scoreThreshold).length;
-  if (picked === null) return { faces: 0, eyeDistance: null, frame: null, refined: null, aspect: null, ...(faceapi && { ref68: null }) };
-  const face: Face = picked.face;
-  const refined = await refineFace(detector, frame, face, DEFAULT_FACE_CONFIG.scoreThreshold);
+  const { faces: count, face, refined } = await seeFrame(detector, frame);
+  if (face === null || refined === null)
+    return { faces: 0, eyeDistance: null, frame: null, refined: null, aspect: null, ...(faceapi && { ref68: null }) };
   const re = face.keypoints[0]!;
   const le = face.keypoints[1]!;
   let ref68: number | null | undefined;
@@ -194,10 +191,6 @@ async function collect(args: Record<string, string | boolean | undefined>, root:
   );
   const tensorsBefore = tf.memory().numTensors;
   const records: PersonRecord[] = [];
-  const photoTensor = (file: string) => {
-    const img = readJpeg(file);
-    return tf.tensor3d(img.data, [img.height, img.width, 4], 'int32');
-  };
   const atPose = async (photo: tf.Tensor3D, pose: PhotoPose) => {
     const frame = warpPhoto(photo, pose, SPOOF_FRAME);
     try {

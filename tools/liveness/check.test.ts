@@ -8,11 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FACE_CONFIG } from '../../src/config';
 import { createRng } from '../../src/data';
-import { createFaceDetector, largestFace, refineFace, type FaceDetector } from '../../src/face';
+import { createFaceDetector, type FaceDetector } from '../../src/face';
 import { LivenessCheck, type LivenessFrame, type LivenessState, type Side } from '../../src/liveness';
 import { useWasmBackend } from '../common/node-backend';
-import { faceModelPath, fileModelHandler, lfwPath, readJpeg } from '../lfw';
-import { chooseLivePhotos, NEUTRAL_POSE, warpPhoto, type LivePhotos, type PhotoPose } from './index';
+import { faceModelPath, fileModelHandler, lfwPath } from '../lfw';
+import { chooseLivePhotos, livenessFrame, NEUTRAL_POSE, photoTensor, seeFrame, warpPhoto, type LivePhotos, type PhotoPose } from './index';
 
 const PERSON = 'Richard_Gere';
 const photos = Array.from({ length: 10 }, (_, i) => lfwPath(PERSON, i + 1));
@@ -31,16 +31,10 @@ afterAll(() => detector?.dispose());
 
 /** What the check sees of `file` in `pose` at time `at`: faces found, the largest one's refined keypoints. */
 async function frameOf(file: string, pose: PhotoPose, at: number): Promise<LivenessFrame> {
-  const image = readJpeg(file);
-  const photo = tf.tensor3d(image.data, [image.height, image.width, 4], 'int32');
+  const photo = photoTensor(file);
   const pixels = warpPhoto(photo, pose);
   try {
-    const faces = await detector.detect(pixels);
-    const picked = largestFace(faces, DEFAULT_FACE_CONFIG.scoreThreshold);
-    const found = faces.filter((f) => f.score >= DEFAULT_FACE_CONFIG.scoreThreshold).length;
-    const keypoints =
-      picked === null ? null : (await refineFace(detector, pixels, picked.face, DEFAULT_FACE_CONFIG.scoreThreshold)).keypoints;
-    return { at, faces: found, keypoints, identity: true };
+    return livenessFrame(await seeFrame(detector, pixels), at);
   } finally {
     tf.dispose([photo, pixels]);
   }

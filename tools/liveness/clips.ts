@@ -11,11 +11,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { DEFAULT_FACE_CONFIG, DEFAULT_LIVENESS_CONFIG, type LivenessConfig } from '../../src/config';
-import { largestFace, refineFace, type FaceDetector } from '../../src/face';
+import { DEFAULT_LIVENESS_CONFIG, type LivenessConfig } from '../../src/config';
+import type { FaceDetector } from '../../src/face';
 import { yawCue } from '../../src/liveness';
 import { openY4m } from '../codec';
 import { composeFrame, readJpeg, type RgbaImage } from '../lfw';
+import { seeFrame } from './see';
 import { applyHomography, invert3, mul3, NEUTRAL_POSE, photoHomography, SPOOF_FRAME, type PhotoPose, type SpoofFrame } from './spoof';
 
 export class LivenessClipError extends Error {
@@ -145,11 +146,8 @@ export async function photoCue(
   file: string,
   config: LivenessConfig = DEFAULT_LIVENESS_CONFIG,
 ): Promise<number | null> {
-  const frame = pastedFrame(readJpeg(file), SPOOF_FRAME);
-  const faces = await detector.detect(frame);
-  if (faces.filter((f) => f.score >= DEFAULT_FACE_CONFIG.scoreThreshold).length !== 1) return null;
-  const face = largestFace(faces, DEFAULT_FACE_CONFIG.scoreThreshold)!.face;
-  return yawCue((await refineFace(detector, frame, face, DEFAULT_FACE_CONFIG.scoreThreshold)).keypoints, config.cue);
+  const sight = await seeFrame(detector, pastedFrame(readJpeg(file), SPOOF_FRAME));
+  return sight.faces === 1 && sight.refined !== null ? yawCue(sight.refined.keypoints, config.cue) : null;
 }
 
 export interface LivePhotos {

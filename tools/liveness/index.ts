@@ -28,3 +28,4 @@ export {
   type LivePhotos,
   type LivenessClip,
 } from './clips';
+export { livenessFrame, photoTensor, seeFrame, type FrameSight } from './see';
