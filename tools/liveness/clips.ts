@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DEFAULT_FACE_CONFIG, DEFAULT_LIVENESS_CONFIG, type LivenessConfig } from '../../src/config';
-import { largestFace, refineFace, type FaceDetector } from '../../src/face';
+import { largestFace, refineFace, type FaceDetector, type PixelSource } from '../../src/face';
 import { yawCue } from '../../src/liveness';
 import { openY4m } from '../codec';
 import { composeFrame, readJpeg, type RgbaImage } from '../lfw';
@@ -139,17 +139,32 @@ export function makeLivenessClip(
   return { path: out, frames: writer.frames, fps, segments };
 }
 
+/**
+ * What the check sees of one frame (e.g. a clip's frame): how many faces the detector finds at its
+ * score threshold, and the largest one's cue from keypoints refined in its own square (null without
+ * a face, or with degenerate keypoints).
+ */
+export async function frameCue(
+  detector: FaceDetector,
+  frame: PixelSource,
+  config: LivenessConfig = DEFAULT_LIVENESS_CONFIG,
+): Promise<{ faces: number; cue: number | null }> {
+  const found = await detector.detect(frame);
+  const faces = found.filter((f) => f.score >= DEFAULT_FACE_CONFIG.scoreThreshold).length;
+  const picked = largestFace(found, DEFAULT_FACE_CONFIG.scoreThreshold);
+  if (picked === null) return { faces, cue: null };
+  const refined = await refineFace(detector, frame, picked.face, DEFAULT_FACE_CONFIG.scoreThreshold);
+  return { faces, cue: yawCue(refined.keypoints, config.cue) };
+}
+
 /** A photo's liveness cue as the check sees it: pasted in the grey frame, detected, refined; null without one face. */
 export async function photoCue(
   detector: FaceDetector,
   file: string,
   config: LivenessConfig = DEFAULT_LIVENESS_CONFIG,
 ): Promise<number | null> {
-  const frame = pastedFrame(readJpeg(file), SPOOF_FRAME);
-  const faces = await detector.detect(frame);
-  if (faces.filter((f) => f.score >= DEFAULT_FACE_CONFIG.scoreThreshold).length !== 1) return null;
-  const face = largestFace(faces, DEFAULT_FACE_CONFIG.scoreThreshold)!.face;
-  return yawCue((await refineFace(detector, frame, face, DEFAULT_FACE_CONFIG.scoreThreshold)).keypoints, config.cue);
+  const { faces, cue } = await frameCue(detector, pastedFrame(readJpeg(file), SPOOF_FRAME), config);
+  return faces === 1 ? cue : null;
 }
 
 export interface LivePhotos {
