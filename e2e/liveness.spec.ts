@@ -13,10 +13,11 @@
  *    side the clip shows, and the liveness line says how long the turn took. The seed whose first
  *    challenge asks for the other side gets a 'wrong-side' denial, with no grant before it.
  * 3. Spoof clips: the frontal photo alone, moved, scaled, rolled and tilted (ffmpeg's perspective
- *    warp at several angles). With the check off it is granted, as before the check existed: the
- *    identity rule accepts it, so the test is meaningful. With the check on it is never granted on
- *    any frame over at least two challenges, one to each side (at least 12 s, and a whole cycle of
- *    the clip), each denied with a reason.
+ *    warp at several angles). With the check off it is granted on every decided frame, as before
+ *    the check existed: the identity rule accepts it, so the test is meaningful. With the check on
+ *    it is never granted on any frame over at least two challenges, one to each side (at least
+ *    12 s, and a whole cycle of the clip), each denied for the turn (timeout, wrong side or face
+ *    lost), not for identity.
  *
  * The tests share one browser profile and run in order (serial): the first enrols, the others
  * relaunch over the same profile with another clip in front of the camera. Each sets the check
@@ -60,7 +61,8 @@ function seedFor(...sides: Side[]): number {
 }
 
 const opposite = (side: Side): Side => (side === 'left' ? 'right' : 'left');
-const DENY_REASONS = ['timeout', 'wrong-side', 'face-lost', 'second-face', 'identity'];
+/** Denial reasons that are about the turn, not about who or how many are in front of the camera. */
+const LIVENESS_REASONS = ['timeout', 'wrong-side', 'face-lost'];
 /** Verification images captured from the live clip (odd, so that a vote is never a tie). */
 const VERIFICATION_IMAGES = 5;
 /** A spoof is watched with the check on for at least this long after its first challenge starts. */
@@ -237,7 +239,7 @@ for (const [i, name] of SPOOF_CLIPS.entries()) {
     const frames = await app.recordVerdicts(clip.cycleMs + 1_000);
     note('verdicts', `check off: ${describeSummary(summarize(frames))}`);
     expect(frames.length).toBeGreaterThanOrEqual(3);
-    expect(summarize(frames).granted / frames.length).toBeGreaterThanOrEqual(0.75);
+    expect(summarize(frames).granted).toBe(frames.length);
 
     // Check on, its first two challenges one to each side: never granted, every challenge denied.
     const sides: Side[] = i % 2 === 0 ? ['left', 'right'] : ['right', 'left'];
@@ -265,7 +267,9 @@ for (const [i, name] of SPOOF_CLIPS.entries()) {
     const denials = denialsIn(log);
     expect(denials.length).toBeGreaterThanOrEqual(2);
     for (const d of denials) {
-      expect(DENY_REASONS).toContain(d.reason);
+      // The check's own reasons: the photo never turned (or 'turned' the other way, or its face was
+      // lost); identity and a second face are not what a spoof of the enrolled person should meet.
+      expect(LIVENESS_REASONS).toContain(d.reason);
       expect(d.verdict).not.toBe('ACCESS GRANTED');
       expect(d.note).toMatch(/^Liveness check failed: /);
     }
