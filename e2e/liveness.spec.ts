@@ -82,6 +82,9 @@ test.beforeAll(async ({}, testInfo) => {
   rmSync(profile, { recursive: true, force: true });
 });
 
+/** Console errors and uncaught page errors, but a missing favicon. */
+const appErrors = (errors: readonly string[]) => errors.filter((e) => !e.includes('/favicon.ico'));
+
 const note = (type: string, description: string) => test.info().annotations.push({ type, description });
 
 /** The part of a log from the moment the check was on (the first state that is not 'off'). */
@@ -117,6 +120,7 @@ async function openWithCheckOff(launchApp: (opts?: LaunchAppOptions) => Promise<
 
 test('the check is on by default and remembered over a reload; the person enrols with the pretrained model and verification images', async ({
   launchApp,
+  consoleErrors,
 }) => {
   test.setTimeout(240_000);
   const clip = clips['live-left'];
@@ -169,12 +173,14 @@ test('the check is on by default and remembered over a reload; the person enrols
   // Identity alone grants the person, frontal and turned.
   expect(frames.length).toBeGreaterThanOrEqual(3);
   expect(summarize(frames).granted).toBe(frames.length);
+  expect(appErrors(consoleErrors)).toEqual([]);
 });
 
 for (const name of LIVE_CLIPS) {
   const side = sideOfLiveClip(name);
   test(`live clip turning ${side}: granted after the challenge to turn ${side}; asked to turn ${opposite(side)}, denied as the wrong side`, async ({
     launchApp,
+    consoleErrors,
   }) => {
     test.setTimeout(180_000);
     const clip = clips[name];
@@ -221,11 +227,12 @@ for (const name of LIVE_CLIPS) {
     expect(challengesIn(log.slice(0, denied)).map((s) => [s.side, s.verdict])).toEqual([
       [opposite(side), `TURN YOUR HEAD ${opposite(side).toUpperCase()}`],
     ]);
+    expect(appErrors(consoleErrors)).toEqual([]);
   });
 }
 
 for (const [i, name] of SPOOF_CLIPS.entries()) {
-  test(`${name}: the frontal photo held up is granted with the check off, and never with it on`, async ({ launchApp }) => {
+  test(`${name}: the frontal photo held up is granted with the check off, and never with it on`, async ({ launchApp, consoleErrors }) => {
     test.setTimeout(180_000);
     const clip = clips[name];
     // What the clip shows: one face the check can read in every pose (so a denial is the check's
@@ -274,5 +281,6 @@ for (const [i, name] of SPOOF_CLIPS.entries()) {
       expect(d.note).toMatch(/^Liveness check failed: /);
     }
     note('denials', denials.map((d) => `${d.side}: ${d.reason}`).join(', '));
+    expect(appErrors(consoleErrors)).toEqual([]);
   });
 }
