@@ -26,9 +26,10 @@ import {
   VerificationOverlay,
   VerificationPanel,
   VerifyProvider,
+  useVerify,
 } from '../ui';
 import { ErrorBoundary } from './ErrorBoundary';
-import { installTestApi, type CaptureInfo, type FaceInfo } from './testApi';
+import { installTestApi, type CaptureInfo, type FaceInfo, type LivenessInfo } from './testApi';
 
 /** The model layer's backend report, or null while the model context carries none. */
 function useBackendReport(): unknown {
@@ -64,9 +65,10 @@ function TestApiBridge() {
       detectMs: frame.detectMs,
     },
   };
-  const latest = useRef({ backend, ready, face, capture });
+  const verify = useVerify();
+  const latest = useRef({ backend, ready, face, capture, verify });
   useEffect(() => {
-    latest.current = { backend, ready, face, capture };
+    latest.current = { backend, ready, face, capture, verify };
   });
   useEffect(
     () =>
@@ -75,6 +77,17 @@ function TestApiBridge() {
         cameraReady: () => latest.current.ready,
         face: () => latest.current.face,
         lastCapture: () => latest.current.capture,
+        liveness: (): LivenessInfo => {
+          const { liveness, latestLiveness } = latest.current.verify;
+          const s = liveness.mode === 'off' ? null : latestLiveness();
+          return {
+            mode: liveness.mode,
+            state: s?.kind ?? null,
+            side: s && 'side' in s ? s.side : null,
+            reason: s?.kind === 'denied' ? s.reason : null,
+          };
+        },
+        setLivenessSeed: (seed) => latest.current.verify.setLivenessSeed(seed),
       }),
     [],
   );

@@ -20,7 +20,7 @@ export interface FaceInfo {
 /**
  * window.__sfid: a narrow, read-only view of the app for the Playwright tests (tldraw-style). It
  * lets a test read what it cannot read from the page (tensor counts, the backend), never set or
- * fake anything a test checks.
+ * fake anything a test checks; the one thing it sets is the liveness check's random source.
  */
 export interface SfidTestApi {
   /** Stored samples per kind, read from IndexedDB (not from the UI). */
@@ -35,6 +35,23 @@ export interface SfidTestApi {
   face(): FaceInfo;
   /** The latest capture: its kind and the square of the frame that was stored (null before one). */
   lastCapture(): CaptureInfo | null;
+  /** The liveness check's mode and its state after the latest verified frame. */
+  liveness(): LivenessInfo;
+  /**
+   * Seeds the sides the liveness check asks for (the issue's "fix the challenge side by a seed"):
+   * each challenge after this call takes its side from createRng(seed) (src/data), left when the
+   * next number is below 0.5; null: unpredictable again. It sets no verdict: the check still needs
+   * the turn.
+   */
+  setLivenessSeed(seed: number | null): void;
+}
+
+export interface LivenessInfo {
+  readonly mode: 'off' | 'head-turn';
+  /** 'idle', 'challenge', 'granted' or 'denied'; null before a frame was checked (or when off). */
+  readonly state: string | null;
+  readonly side: string | null;
+  readonly reason: string | null;
 }
 
 export interface CaptureInfo {
@@ -47,6 +64,8 @@ export interface TestApiSources {
   readonly cameraReady: () => boolean;
   readonly face: () => FaceInfo;
   readonly lastCapture: () => CaptureInfo | null;
+  readonly liveness: () => LivenessInfo;
+  readonly setLivenessSeed: (seed: number | null) => void;
 }
 
 declare global {
@@ -67,6 +86,8 @@ export function installTestApi(sources: TestApiSources): () => void {
     cameraReady: () => sources.cameraReady(),
     face: () => sources.face(),
     lastCapture: () => sources.lastCapture(),
+    liveness: () => sources.liveness(),
+    setLivenessSeed: (seed: number | null) => sources.setLivenessSeed(seed),
   });
   window.__sfid = api;
   return () => {

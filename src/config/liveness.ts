@@ -41,6 +41,39 @@ export const DEFAULT_LIVENESS_CONFIG: LivenessConfig = {
   retryDelayMs: 1500,
 };
 
+/** The Verify panel's choice: the reference behaviour (identity alone) or the head-turn check. */
+export const LIVENESS_MODES = ['off', 'head-turn'] as const;
+export type LivenessMode = (typeof LIVENESS_MODES)[number];
+
+/** What the user sets (remembered in the settings store); the rest of LivenessConfig is measured. */
+export interface LivenessSettings {
+  readonly mode: LivenessMode;
+  /** Seconds the person has to turn once asked (LivenessConfig.timeLimitMs). */
+  readonly seconds: number;
+}
+
+/**
+ * On by default: the measurements met both of the check's goals (photos rejected, real turns
+ * passed; see the README), and a lock that a photo opens is no lock.
+ */
+export const DEFAULT_LIVENESS_SETTINGS: LivenessSettings = { mode: 'head-turn', seconds: DEFAULT_LIVENESS_CONFIG.timeLimitMs / 1000 };
+
+/** Limits of LivenessSettings.seconds (a turn takes about a second; longer helps nobody). */
+export const LIVENESS_SECONDS = { min: 1, max: 30 } as const;
+
+export function validateLivenessSettings(partial: Partial<LivenessSettings> = {}): LivenessSettings {
+  const s = { ...DEFAULT_LIVENESS_SETTINGS, ...partial };
+  if (!(LIVENESS_MODES as readonly string[]).includes(s.mode))
+    throw new ConfigError('mode', s.mode, `expected one of ${LIVENESS_MODES.join(', ')}`);
+  checkNum('seconds', s.seconds, LIVENESS_SECONDS.min, LIVENESS_SECONDS.max);
+  return { mode: s.mode, seconds: s.seconds };
+}
+
+/** The check's config for the user's settings: the measured thresholds, the user's time limit. */
+export function livenessConfigOf(settings: LivenessSettings): LivenessConfig {
+  return validateLivenessConfig({ timeLimitMs: Math.round(settings.seconds * 1000) });
+}
+
 export function validateLivenessConfig(partial: Partial<LivenessConfig> = {}): LivenessConfig {
   const c = { ...DEFAULT_LIVENESS_CONFIG, ...partial };
   if (!(LIVENESS_CUES as readonly string[]).includes(c.cue))

@@ -3,9 +3,11 @@ import { createStore, get, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_FACEREC_CONFIG,
+  DEFAULT_LIVENESS_SETTINGS,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   FACEREC_TRAINING_CONFIG,
+  livenessConfigOf,
   REFERENCE_TRAINING_CONFIG,
   type TrainingConfig,
 } from '../config';
@@ -79,5 +81,27 @@ describe('settings store: the face model', () => {
     const settings = createSettingsStore(idb);
     expect(await settings.get('model')).toEqual(DEFAULT_FACEREC_CONFIG);
     expect((await settings.get('training')).epochs).toBe(9);
+  });
+});
+
+describe('settings store: the liveness check', () => {
+  it('reads the default (head turn) from a store written before the check existed, and remembers a choice', async () => {
+    const idb = freshStore();
+    await set('verify', { detectionThreshold: 0.6, verificationThreshold: 0.5 }, idb);
+    const settings = createSettingsStore(idb);
+    expect(await settings.get('liveness')).toEqual(DEFAULT_LIVENESS_SETTINGS);
+    expect(DEFAULT_LIVENESS_SETTINGS.mode).toBe('head-turn');
+    await settings.set('liveness', { mode: 'off', seconds: 8 });
+    expect(await createSettingsStore(idb).get('liveness')).toEqual({ mode: 'off', seconds: 8 });
+  });
+
+  it('refuses an invalid value, and reads a damaged stored one as the default', async () => {
+    const idb = freshStore();
+    const settings = createSettingsStore(idb);
+    await expect(settings.set('liveness', { mode: 'blink' as never, seconds: 5 })).rejects.toThrow(/mode/);
+    await expect(settings.set('liveness', { mode: 'head-turn', seconds: 0 })).rejects.toThrow(/seconds/);
+    await set('liveness', { mode: 'sideways', seconds: 'x' }, idb);
+    expect(await settings.get('liveness')).toEqual(DEFAULT_LIVENESS_SETTINGS);
+    expect(livenessConfigOf({ mode: 'head-turn', seconds: 2.5 }).timeLimitMs).toBe(2500);
   });
 });

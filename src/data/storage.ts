@@ -2,14 +2,17 @@ import { createStore, get, set, type UseStore } from 'idb-keyval';
 import {
   DEFAULT_CAPTURE_CONFIG,
   DEFAULT_FACEREC_CONFIG,
+  DEFAULT_LIVENESS_SETTINGS,
   DEFAULT_VERIFY_CONFIG,
   FACEREC_TRAINING_CONFIG,
   faceModelOf,
   validateCaptureConfig,
+  validateLivenessSettings,
   validateModelConfig,
   validateTrainingConfig,
   validateVerifyConfig,
   type CaptureConfig,
+  type LivenessSettings,
   type ModelConfig,
   type TrainingConfig,
   type VerifyConfig,
@@ -128,6 +131,8 @@ export interface Settings {
   /** The Train panel's training config, for the face model of `model`. */
   readonly training: TrainingConfig;
   readonly verify: VerifyConfig;
+  /** The liveness check's mode and time limit (a store without it reads the default). */
+  readonly liveness: LivenessSettings;
   /**
    * The network the Train panel trains, which also says the app's face model. Stored with an
    * explicit `faceModel` (see `set`); one stored without it predates the choice (see `get`).
@@ -148,6 +153,7 @@ export const DEFAULT_SETTINGS: Settings = {
   capture: DEFAULT_CAPTURE_CONFIG,
   training: FACEREC_TRAINING_CONFIG,
   verify: DEFAULT_VERIFY_CONFIG,
+  liveness: DEFAULT_LIVENESS_SETTINGS,
   model: DEFAULT_FACEREC_CONFIG,
   bundledNegatives: null,
   persistenceRequested: false,
@@ -180,6 +186,7 @@ const VALIDATORS: { readonly [K in SettingKey]: (v: unknown) => Settings[K] } = 
   capture: (v) => validateCaptureConfig(v as Partial<CaptureConfig>),
   training: (v) => validateTrainingConfig(v as Partial<TrainingConfig>),
   verify: (v) => validateVerifyConfig(v as Partial<VerifyConfig>),
+  liveness: (v) => validateLivenessSettings(v as Partial<LivenessSettings>),
   // Written with its face model named, so that a stored Koch config is not read as a legacy one.
   model: (v) => {
     const config = validateModelConfig(v as Partial<ModelConfig>);

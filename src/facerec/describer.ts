@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createStore, delMany, getMany, keys, setMany, type UseStore } from 'idb-keyval';
 import { errorMessage } from '../common';
-import type { Face, FaceDetector, PixelSource } from '../face';
+import { alignFace, DEFAULT_ALIGN, type Face, type FaceDetector, type PixelSource } from '../face';
 import { versionOf } from '../model';
 import { CHIP_RECIPE, frameFaceChip, stillImageChip } from './chip';
 import { describeTensor } from './describe';
@@ -19,8 +19,10 @@ export interface FaceDescriber {
   readonly version: string;
   /** A still image (a stored capture, a negative): the face found in it, or its centre (`faceFound` false). */
   describeStill(pixels: PixelSource): Promise<{ readonly descriptor: Float32Array; readonly faceFound: boolean }>;
-  /** A face the live loop found in a camera frame. */
+  /** A face the live loop found in a camera frame (refined here, then aligned). */
   describeFace(pixels: PixelSource, face: Face): Promise<Float32Array>;
+  /** A face already refined in its own region (src/face refineFace): aligned only, no second detection. */
+  describeRefined(pixels: PixelSource, face: Face): Promise<Float32Array>;
 }
 
 export interface FaceDescriberParts {
@@ -59,6 +61,9 @@ export function createFaceDescriber(parts: FaceDescriberParts): FaceDescriber {
     },
     async describeFace(pixels, face) {
       return descriptorOf(backbone, await frameFaceChip(detector, pixels, face, parts.scoreThreshold));
+    },
+    async describeRefined(pixels, face) {
+      return descriptorOf(backbone, alignFace(pixels, face, DEFAULT_ALIGN));
     },
   };
 }

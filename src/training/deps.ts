@@ -45,6 +45,7 @@ function describeInBrowser(place: RunPlace): NonNullable<SessionDeps['describe']
       version: current,
       describeStill: async (pixels) => (await load()).describer.describeStill(pixels),
       describeFace: async (pixels, face) => (await load()).describer.describeFace(pixels, face),
+      describeRefined: async (pixels, face) => (await load()).describer.describeRefined(pixels, face),
     };
     const described = await describeSamples(samples, {
       describer,

@@ -23,4 +23,4 @@ export { StorageIndicator } from './samples/StorageIndicator';
 export { TrainingPanel } from './training/TrainingPanel';
 export { VerificationOverlay } from './verify/VerificationOverlay';
 export { VerificationPanel } from './verify/VerificationPanel';
-export { VerifyProvider } from './verify/VerifyContext';
+export { useVerify, VerifyProvider } from './verify/VerifyContext';

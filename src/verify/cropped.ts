@@ -20,13 +20,19 @@ import type { FaceFrame } from './faceTracker';
 /** Where a frame's crop comes from. */
 export type CropSource =
   | { readonly mode: 'fixed'; readonly square: Square }
-  | { readonly mode: 'face'; readonly detect: (pixels: PixelData) => Promise<FaceFrame> };
+  | {
+      readonly mode: 'face';
+      readonly detect: (pixels: PixelData) => Promise<FaceFrame>;
+      /** The face detected again in its own region (src/face refineFace): steadier keypoints. */
+      readonly refine: (pixels: PixelData, face: Face) => Promise<Face>;
+    };
 
 /**
  * A frame's network input from its pixels, its square and (face mode) the face the detector found
- * in it; the caller disposes the tensor.
+ * in it, already detected again in its own region when `refined` (src/face refineFace); the caller
+ * disposes the tensor.
  */
-export type FrameInput = (pixels: PixelData, square: Square, face: Face | null) => Promise<tf.Tensor>;
+export type FrameInput = (pixels: PixelData, square: Square, face: Face | null, refined?: boolean) => Promise<tf.Tensor>;
 
 /** The reference network's input: the square, preprocessed to `inputSize`. */
 export function imageInput(inputSize: number): FrameInput {
@@ -50,8 +56,8 @@ function squarePixels(pixels: PixelData, square: Square): tf.Tensor3D {
  * fixed-square mode (no detection before), of the face found in the square as in a stored capture.
  */
 export function descriptorInput(describer: FaceDescriber): FrameInput {
-  return async (pixels, square, face) => {
-    if (face) return tf.tensor1d(await describer.describeFace(pixels, face));
+  return async (pixels, square, face, refined = false) => {
+    if (face) return tf.tensor1d(await (refined ? describer.describeRefined(pixels, face) : describer.describeFace(pixels, face)));
     const crop = squarePixels(pixels, square);
     try {
       return tf.tensor1d((await describer.describeStill(crop)).descriptor);
@@ -66,32 +72,39 @@ export interface CroppedResult<R> {
   readonly square: Square | null;
   /** The detection of this frame ('face' mode), else null. */
   readonly face: FaceFrame | null;
+  /** The verified face refined in its own region (when asked for and a face was found), else null. */
+  readonly refined: Face | null;
   /** What `verify` returned; null when no face was found ('face' mode), and verify was not called. */
   readonly result: R | null;
 }
 
 /**
  * Crops `pixels` as `source` says, makes the network's input with `input` and hands it to `verify`
- * (which must not keep it: it is disposed when `verify` settles).
+ * (which must not keep it: it is disposed when `verify` settles). With `refine` (face mode; the
+ * liveness check needs the refined keypoints) the face is refined once and the input is made from
+ * that refined face, so the face-recognition network does not detect it a second time.
  */
 export async function verifyCropped<R>(
   pixels: PixelData,
   source: CropSource,
   input: FrameInput,
   verify: (input: tf.Tensor) => Promise<R>,
+  options: { readonly refine?: boolean } = {},
 ): Promise<CroppedResult<R>> {
   let face: FaceFrame | null = null;
+  let refined: Face | null = null;
   let square: Square;
   if (source.mode === 'face') {
     face = await source.detect(pixels);
-    if (face.crop === null) return { square: null, face, result: null };
+    if (face.crop === null) return { square: null, face, refined: null, result: null };
     square = face.crop.square;
+    if (options.refine) refined = await source.refine(pixels, face.crop.face);
   } else {
     square = source.square;
   }
-  const tensor = await input(pixels, square, face?.crop?.face ?? null);
+  const tensor = await (refined ? input(pixels, square, refined, true) : input(pixels, square, face?.crop?.face ?? null));
   try {
-    return { square, face, result: await verify(tensor) };
+    return { square, face, refined, result: await verify(tensor) };
   } finally {
     tensor.dispose();
   }

@@ -59,7 +59,7 @@ afterAll(() => {
 });
 
 function faceSource(tracker: FaceTracker): CropSource {
-  return { mode: 'face', detect: (pixels) => tracker.detect(pixels) };
+  return { mode: 'face', detect: (pixels) => tracker.detect(pixels), refine: tracker.refine };
 }
 
 describe('verifyCropped in face mode', () => {

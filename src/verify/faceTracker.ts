@@ -9,7 +9,7 @@
  * frame is not detected twice while verification runs.
  */
 import { DEFAULT_FACE_CONFIG, type FaceConfig } from '../config';
-import { faceCrop, type Face, type FaceCrop, type FaceCropRule, type FaceDetector } from '../face';
+import { faceCrop, refineFace, type Face, type FaceCrop, type FaceCropRule, type FaceDetector } from '../face';
 import type { PixelData } from '../model';
 import { runVerificationLoop, type LoopStats } from './loop';
 
@@ -87,6 +87,12 @@ export class FaceTracker {
     if (this.latest === null || frame.at >= this.latest.at) this.publish(frame);
     return frame;
   };
+
+  /**
+   * `face` (found in `pixels` by this tracker) detected again in its own region, for steadier
+   * keypoints (src/face refineFace, at this tracker's score threshold); not published.
+   */
+  refine = (pixels: PixelData, face: Face): Promise<Face> => refineFace(this.detector, pixels, face, this.rule.scoreThreshold);
 
   /** Milliseconds since the latest published frame was grabbed (Infinity when there is none). */
   age(): number {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FACE_CONFIG, DEFAULT_FACEREC_CONFIG, DEFAULT_VERIFY_CONFIG } from '../config';
 import { createFaceDetector, type FaceDetector } from '../face';
 import { createFaceDescriber, loadBackbone, type FaceDescriber } from '../facerec';
-import { disposeNetwork, loadPretrained, type SiameseNetwork } from '../model';
+import { disposeNetwork, loadPretrained, type PixelData, type SiameseNetwork } from '../model';
 import { useWasmBackend } from '../../tools/common/node-backend';
 import { faceModelPath, fileModelHandler, lfwPath, readJpeg, readPeople, servePublic, webcamFrame } from '../../tools/lfw';
 import { descriptorInput, verifyCropped } from './cropped';
@@ -64,12 +64,17 @@ describe('live verification with the face-recognition network (pretrained head, 
   it('grants the enrolled person and denies another, frame by frame, with no tensors left behind', async () => {
     const tracker = new FaceTracker({ detector });
     const input = descriptorInput(describer);
+    const source = { mode: 'face', detect: (p: PixelData) => tracker.detect(p), refine: tracker.refine } as const;
     const verifyFrame = async (person: string, photo: number) => {
       const frame = webcamFrame(readJpeg(lfwPath(person, photo)));
-      const out = await verifyCropped(frame, { mode: 'face', detect: (p) => tracker.detect(p) }, input, (t) =>
-        verifier.verify(t, DEFAULT_VERIFY_CONFIG),
-      );
+      const verify = (t: tf.Tensor) => verifier.verify(t, DEFAULT_VERIFY_CONFIG);
+      const out = await verifyCropped(frame, source, input, verify);
       expect(out.face?.crop).not.toBeNull();
+      expect(out.refined).toBeNull();
+      // Refined first (as for the liveness check): the same input, made without detecting twice.
+      const refined = await verifyCropped(frame, source, input, verify, { refine: true });
+      expect(refined.refined?.keypoints).toHaveLength(6);
+      for (const [i, s] of refined.result!.scores.entries()) expect(s).toBeCloseTo(out.result!.scores[i]!, 5);
       return out.result!;
     };
     // One frame first, so that lazily created backend state is not counted as a leak.

@@ -26,6 +26,13 @@ export function AboutContent() {
         small head that compares two faces trains on you, in seconds. The reference network of Koch et al. trains every layer on your
         captures instead: slow in a browser, and it tells strangers apart less well.
       </p>
+      <h3>Liveness check</h3>
+      <p data-testid="about-liveness">
+        With the liveness check on (the default; the Verify panel switches it), a face the network recognises is not enough: the overlay
+        asks you to turn your head to your left or right, chosen at random, and grants access only after that turn. A flat picture moved,
+        tilted or rotated in front of the camera keeps the geometry of its face; a real head turning does not. Its limits: a video of you
+        turning your head would pass, and so could a mask; about 3 real turns in 100 are missed and must be tried again.
+      </p>
       <h3>Training settings</h3>
       <dl className="about-settings">
         {[...BASIC_FIELDS, ...ADVANCED_FIELDS].map((field) => (

@@ -1,4 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
+import { livenessConfigOf } from '../../config';
+import { createRng } from '../../data';
+import { LivenessCheck, type LivenessState } from '../../liveness';
 import { decide, defaultNextTick, runVerificationLoop, verifyCropped } from '../../verify';
 import { useCameraState } from '../camera/CameraContext';
 import { useCaptureSettings } from '../camera/CaptureSettings';
@@ -17,6 +20,10 @@ interface FrameScores {
   readonly scores: readonly number[] | null;
   readonly latencyMs: number;
   readonly face: OverlayFace | null;
+  /** When the frame was grabbed (performance.now()). */
+  readonly at: number;
+  /** The liveness check after this frame (null when the check is off or cannot run). */
+  readonly liveness: LivenessState | null;
 }
 
 /** After a failed frame, the loop starts again after this pause. */
@@ -29,13 +36,17 @@ const RETRY_MS = 1000;
  * last frame's scores. In face mode each frame is grabbed once, its face detected (through the
  * page's face tracker, so the preview shows that detection too), cropped, preprocessed and
  * verified; a frame without a face says NO FACE and is never granted.
+ *
+ * With the liveness check on (face mode only: it needs the detector's keypoints), each frame's face
+ * is also refined in its own region and fed with the identity decision to a LivenessCheck; access
+ * is granted only once the person turned their head to the side the check asked for.
  */
 export function VerificationOverlay() {
   const model = useModel();
   const camera = useCameraState();
   const samples = useSamples();
   const source = useCropSource();
-  const { engine, embedding, thresholds, pause } = useVerify();
+  const { engine, embedding, thresholds, pause, liveness: livenessSettings, livenessSeed, reportLiveness } = useVerify();
   const { faceThreshold } = useCaptureSettings().config;
   useVerifierSync(model.net, samples.version);
 
@@ -48,6 +59,14 @@ export function VerificationOverlay() {
   }, [thresholds]);
 
   const decision = frame?.scores ? decide(frame.scores, thresholds) : null;
+  const { net } = model;
+  const { video } = camera;
+  const crop = source === 'loading' ? null : source;
+  const livenessOn = livenessSettings.mode === 'head-turn';
+  // The check needs the face detector's keypoints: in fixed-square mode it cannot run, and then
+  // nothing is granted while it is on.
+  const livenessAvailable = crop?.mode === 'face';
+  const timeLimitMs = livenessSettings.seconds * 1000;
   const view = overlayState({
     model: model.status,
     verificationCount: samples.counts.verification,
@@ -57,19 +76,25 @@ export function VerificationOverlay() {
     detectionThreshold: thresholds.detectionThreshold,
     faceThreshold,
     faceLoading: source === 'loading',
-    result: frame ? { decision, latencyMs: frame.latencyMs, face: frame.face } : null,
+    result: frame ? { decision, latencyMs: frame.latencyMs, face: frame.face, at: frame.at } : null,
     error,
+    liveness: livenessOn
+      ? { mode: 'head-turn', available: livenessAvailable, state: frame?.liveness ?? null, timeLimitMs }
+      : { mode: 'off' },
   });
 
-  const { net } = model;
-  const { video } = camera;
-  const crop = source === 'loading' ? null : source;
   const run = view.running && net !== null && video !== null && crop !== null;
   useEffect(() => {
     if (!run) return;
     const controller = new AbortController();
     let retry: ReturnType<typeof setTimeout> | undefined;
     let lastLatency = 0;
+    // A new check for every run of the loop: a new model, crop, setting or seed starts afresh.
+    const check =
+      livenessOn && crop.mode === 'face'
+        ? new LivenessCheck(livenessConfigOf(livenessSettings), livenessSeed === null ? undefined : createRng(livenessSeed))
+        : null;
+    reportLiveness(null);
     runVerificationLoop({
       nextTick: async () => {
         await defaultNextTick();
@@ -77,27 +102,34 @@ export function VerificationOverlay() {
         if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
       },
       grab: () => {
+        const at = performance.now();
         const pixels = grabPixels(video);
         // Pixels are plain memory; the crop's tensor is released by verifyCropped.
-        return pixels && { pixels, dispose: () => undefined };
+        return pixels && { pixels, at, dispose: () => undefined };
       },
       verify: async (f) => {
         // The frame's input for this model (the face-recognition network's describer included)
         // exists once the verifier is ready; before, the frame has no result.
         const input = engine.frameInput(net);
-        if (!input) return { square: null, face: null, result: null };
-        return verifyCropped(f.pixels, crop, input, (tensor) => engine.verify(net, tensor, thresholdsRef.current));
+        if (!input) return { at: f.at, square: null, face: null, refined: null, result: null };
+        const out = await verifyCropped(f.pixels, crop, input, (tensor) => engine.verify(net, tensor, thresholdsRef.current), {
+          refine: check !== null,
+        });
+        return { ...out, at: f.at };
       },
-      onResult: ({ result: { face, result }, latencyMs }) => {
+      onResult: ({ result: { face, refined, result, at }, latencyMs }) => {
         lastLatency = latencyMs;
         const faceSummary: OverlayFace | null = face && {
           score: face.crop?.face.score ?? null,
           count: face.found,
           detectMs: face.detectMs,
         };
-        if (face && face.crop === null) setFrame({ scores: null, latencyMs, face: faceSummary });
-        else if (result) setFrame({ scores: result.scores, latencyMs, face: faceSummary });
-        else return; // the verifier is being rebuilt: no result for this frame
+        const noFace = face !== null && face.crop === null;
+        if (!noFace && !result) return; // the verifier is being rebuilt: no result for this frame
+        const liveness =
+          check?.update({ at, faces: face?.found ?? 0, keypoints: refined?.keypoints ?? null, identity: result?.granted ?? false }) ?? null;
+        reportLiveness(liveness);
+        setFrame({ scores: noFace ? null : result!.scores, latencyMs, face: faceSummary, at, liveness });
         setError(null);
       },
       signal: controller.signal,
@@ -111,15 +143,25 @@ export function VerificationOverlay() {
       if (retry !== undefined) clearTimeout(retry);
       setFrame(null);
     };
-  }, [run, net, video, crop, engine, attempt]);
+  }, [run, net, video, crop, engine, attempt, livenessOn, livenessSettings, livenessSeed, reportLiveness]);
 
   return (
     <div className={`verify-overlay verify-overlay-${view.kind}`} role="status" aria-live="polite" aria-atomic="true">
-      <div className="verify-overlay-verdict" data-testid="verdict" data-kind={view.kind}>
+      <div
+        className="verify-overlay-verdict"
+        data-testid="verdict"
+        data-kind={view.kind}
+        data-liveness={view.liveness.tag}
+        data-liveness-side={view.liveness.side ?? undefined}
+        data-liveness-reason={view.liveness.reason ?? undefined}
+      >
         {view.verdict}
       </div>
       <div className="verify-overlay-details" data-testid="verdict-details">
         {view.details}
+      </div>
+      <div className="verify-overlay-details" data-testid="verdict-liveness">
+        {view.liveness.text}
       </div>
       {view.face && (
         <div className="verify-overlay-details" data-testid="verdict-face">

@@ -11,6 +11,7 @@ import { useModel } from '../model/ModelContext';
 import { useSamples } from '../samples/SamplesContext';
 import { useCropSource } from './cropSource';
 import { copyPositivesToVerification, DEFAULT_FROM_POSITIVES } from './fromPositives';
+import { LivenessControl } from './LivenessControl';
 import { SAME_MOMENT_MS, spreadAdvice } from './spread';
 import { useVerifierSync, useVerify } from './VerifyContext';
 import './verify.css';
@@ -161,7 +162,7 @@ export function VerificationPanel() {
   const samples = useSamples();
   const camera = useCameraState();
   const source = useCropSource();
-  const { engine, embedding, thresholds, setThresholds } = useVerify();
+  const { engine, embedding, thresholds, setThresholds, liveness } = useVerify();
   const { config: capture, setFaceThreshold } = useCaptureSettings();
   const { faceThreshold } = capture;
   useVerifierSync(model.net, samples.version);
@@ -247,6 +248,7 @@ export function VerificationPanel() {
           onChange={setFaceThreshold}
         />
       )}
+      <LivenessControl />
       <p>
         {plural(samples.counts.verification, 'verification image')}
         {embedding.status === 'ready' ? ' ready.' : '.'}
@@ -262,18 +264,24 @@ export function VerificationPanel() {
           {nowError}
         </p>
       )}
-      {now && <NowScores result={now} detectionThreshold={thresholds.detectionThreshold} />}
+      {now && <NowScores result={now} detectionThreshold={thresholds.detectionThreshold} liveness={liveness.mode === 'head-turn'} />}
     </section>
   );
 }
 
-function NowScores({ result, detectionThreshold }: { result: NowResult; detectionThreshold: number }) {
+/** One frame's identity decision; with the liveness check on, access also needs the live head turn (overlay). */
+function NowScores({ result, detectionThreshold, liveness }: { result: NowResult; detectionThreshold: number; liveness: boolean }) {
   const { decision, ms } = result;
+  const verdict = decision.granted
+    ? liveness
+      ? 'IDENTITY MATCHED (access also needs the head turn, live)'
+      : 'ACCESS GRANTED'
+    : 'ACCESS DENIED';
   return (
     <div data-testid="verify-now-result" role="status">
       <p>
-        <strong>{decision.granted ? 'ACCESS GRANTED' : 'ACCESS DENIED'}</strong>: detection {decision.detection} of {decision.n} above{' '}
-        {detectionThreshold}, verification {decision.verification.toFixed(2)} ({Math.round(ms)} ms).
+        <strong>{verdict}</strong>: detection {decision.detection} of {decision.n} above {detectionThreshold}, verification{' '}
+        {decision.verification.toFixed(2)} ({Math.round(ms)} ms).
       </p>
       <ul className="verify-scores" aria-label={`${decision.n} scores, one per verification image`}>
         {decision.scores.map((s, i) => (

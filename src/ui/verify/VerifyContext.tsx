@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { DEFAULT_VERIFY_CONFIG } from '../../config';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { DEFAULT_LIVENESS_SETTINGS, DEFAULT_VERIFY_CONFIG, type LivenessSettings } from '../../config';
 import { getSettingsStore } from '../../data';
+import type { LivenessState } from '../../liveness';
 import type { SiameseNetwork } from '../../model';
 import {
   listVerificationIds,
@@ -25,6 +26,18 @@ export interface VerifyState {
   /** Why live verification is paused, or null. */
   readonly pause: string | null;
   setPause(reason: string | null): void;
+  /** The liveness check's mode and time limit (remembered in the settings store). */
+  readonly liveness: LivenessSettings;
+  setLiveness(s: LivenessSettings): void;
+  /**
+   * Seed of the sides the liveness check asks for (tests only: window.__sfid.setLivenessSeed);
+   * null: unpredictable (crypto). Setting it starts the check again.
+   */
+  readonly livenessSeed: number | null;
+  setLivenessSeed(seed: number | null): void;
+  /** The overlay reports the check's latest state (no re-render); the test API reads it. */
+  reportLiveness(state: LivenessState | null): void;
+  latestLiveness(): LivenessState | null;
 }
 
 const VerifyContext = createContext<VerifyState | null>(null);
@@ -38,20 +51,39 @@ export function VerifyProvider({ children }: { children: ReactNode }) {
   const embedding = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
   const [thresholds, setThresholdsState] = useState<Thresholds>(DEFAULT_VERIFY_CONFIG);
   const [pause, setPause] = useState<string | null>(null);
+  const [liveness, setLivenessState] = useState<LivenessSettings>(DEFAULT_LIVENESS_SETTINGS);
+  const [livenessSeed, setLivenessSeed] = useState<number | null>(null);
+  const livenessRef = useRef<LivenessState | null>(null);
+  const reportLiveness = useCallback((state: LivenessState | null) => {
+    livenessRef.current = state;
+  }, []);
+  const latestLiveness = useCallback(() => livenessRef.current, []);
 
   useEffect(() => {
     let cancelled = false;
-    getSettingsStore()
-      .get('verify')
-      .then(
-        (v) => {
-          if (!cancelled) setThresholdsState(v);
-        },
-        () => undefined, // the defaults stay
-      );
+    const settings = getSettingsStore();
+    settings.get('verify').then(
+      (v) => {
+        if (!cancelled) setThresholdsState(v);
+      },
+      () => undefined, // the defaults stay
+    );
+    settings.get('liveness').then(
+      (v) => {
+        if (!cancelled) setLivenessState(v);
+      },
+      () => undefined,
+    );
     return () => {
       cancelled = true;
     };
+  }, []);
+
+  const setLiveness = useCallback((l: LivenessSettings) => {
+    setLivenessState(l);
+    getSettingsStore()
+      .set('liveness', l)
+      .catch(() => undefined); // best effort, as for the thresholds
   }, []);
 
   const setThresholds = useCallback((t: Thresholds) => {
@@ -62,8 +94,21 @@ export function VerifyProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<VerifyState>(
-    () => ({ engine, embedding, thresholds, setThresholds, pause, setPause }),
-    [engine, embedding, thresholds, setThresholds, pause],
+    () => ({
+      engine,
+      embedding,
+      thresholds,
+      setThresholds,
+      pause,
+      setPause,
+      liveness,
+      setLiveness,
+      livenessSeed,
+      setLivenessSeed,
+      reportLiveness,
+      latestLiveness,
+    }),
+    [engine, embedding, thresholds, setThresholds, pause, liveness, setLiveness, livenessSeed, reportLiveness, latestLiveness],
   );
   return <VerifyContext.Provider value={value}>{children}</VerifyContext.Provider>;
 }

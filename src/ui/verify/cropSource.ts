@@ -12,7 +12,7 @@ export function useCropSource(): CropSource | 'loading' | null {
   const { mode, tracker } = useFace();
   return useMemo(() => {
     if (mode === 'loading') return 'loading';
-    if (mode === 'face' && tracker) return { mode: 'face', detect: (pixels) => tracker.detect(pixels) };
+    if (mode === 'face' && tracker) return { mode: 'face', detect: (pixels) => tracker.detect(pixels), refine: tracker.refine };
     return square ? { mode: 'fixed', square } : null;
   }, [mode, tracker, square]);
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { LivenessState } from '../../liveness';
+import type { OverlayLiveness } from './livenessView';
 import { overlayState, type OverlayInput } from './overlayState';
 
 const ready: OverlayInput = {
@@ -18,6 +20,7 @@ describe('overlayState', () => {
       details: 'detection 7 of 10 above 0.5 · verification 0.70 · 84 ms',
       running: true,
       face: null,
+      liveness: { tag: 'off', text: 'Liveness check: off', side: null, reason: null },
     });
   });
 
@@ -55,6 +58,7 @@ describe('overlayState', () => {
       details: 'Preparing verification images (3 of 10)…',
       running: false,
       face: null,
+      liveness: { tag: 'off', text: 'Liveness check: off', side: null, reason: null },
     });
     expect(overlayState({ ...ready, embedding: { status: 'error', done: 0, count: 10, error: 'bad jpeg' } })).toMatchObject({
       verdict: 'VERIFICATION ERROR',
@@ -93,6 +97,7 @@ describe('overlayState', () => {
         details: 'No face with confidence ≥ 0.5 in this frame · 18 ms',
         running: true,
         face: 'no face · detection 18 ms of 18 ms',
+        liveness: { tag: 'off', text: 'Liveness check: off', side: null, reason: null },
       });
     }
     // The user's face-confidence threshold is the one named.
@@ -115,6 +120,85 @@ describe('overlayState', () => {
       verdict: 'VERIFYING…',
       details: 'Loading the face detector…',
       running: false,
+    });
+  });
+
+  describe('with the liveness check on', () => {
+    const face = { score: 0.97, count: 1, detectMs: 12 };
+    const grantedFrame = { decision: ready.result!.decision, latencyMs: 90, face, at: 10_000 };
+    const deniedFrame = { decision: { detection: 1, n: 10, verification: 0.1, granted: false }, latencyMs: 90, face, at: 10_000 };
+    const on = (state: LivenessState | null, available = true): OverlayLiveness => ({
+      mode: 'head-turn',
+      available,
+      state,
+      timeLimitMs: 5000,
+    });
+    const challenge: LivenessState = { kind: 'challenge', side: 'left', startedAt: 8000, deadline: 13_000, baseline: 0.01, change: 0.03 };
+
+    it('never grants on identity alone: it asks for the turn, then grants with a note', () => {
+      const idle = overlayState({ ...ready, result: grantedFrame, liveness: on({ kind: 'idle', waiting: 'not-frontal' }) });
+      expect(idle).toMatchObject({ kind: 'denied', verdict: 'ACCESS DENIED' });
+      expect(idle.liveness).toMatchObject({ tag: 'idle', text: 'Liveness check: head turn · look straight at the camera to start' });
+
+      const asking = overlayState({ ...ready, result: grantedFrame, liveness: on(challenge) });
+      expect(asking).toMatchObject({ kind: 'challenge', verdict: 'TURN YOUR HEAD LEFT', running: true });
+      expect(asking.liveness).toEqual({
+        tag: 'challenge',
+        text: 'Liveness check: turn your head to your left · 3.0 s left',
+        side: 'left',
+        reason: null,
+      });
+      // A frame without a face during the challenge (a detector dropout) keeps the prompt, never grants.
+      const dropout = overlayState({
+        ...ready,
+        result: { decision: null, latencyMs: 20, face: { score: null, count: 0, detectMs: 9 }, at: 10_000 },
+        liveness: on(challenge),
+      });
+      expect(dropout.kind).toBe('challenge');
+
+      const passed = overlayState({
+        ...ready,
+        result: grantedFrame,
+        liveness: on({ kind: 'granted', side: 'right', at: 9000, tookMs: 1240 }),
+      });
+      expect(passed).toMatchObject({ kind: 'granted', verdict: 'ACCESS GRANTED' });
+      expect(passed.liveness).toMatchObject({ tag: 'granted', text: 'Liveness checked: turned right in 1.2 s', side: 'right' });
+    });
+
+    it('denies with the reason, and when the identity rule fails at the current thresholds', () => {
+      const failed = overlayState({
+        ...ready,
+        result: grantedFrame,
+        liveness: on({ kind: 'denied', reason: 'wrong-side', side: 'left', at: 9000 }),
+      });
+      expect(failed).toMatchObject({ kind: 'denied', verdict: 'ACCESS DENIED' });
+      expect(failed.liveness).toEqual({
+        tag: 'denied',
+        text: 'Liveness check failed: the head turned to the other side',
+        side: 'left',
+        reason: 'wrong-side',
+      });
+      const stricter = overlayState({
+        ...ready,
+        result: deniedFrame,
+        liveness: on({ kind: 'granted', side: 'left', at: 9000, tookMs: 900 }),
+      });
+      expect(stricter.kind).toBe('denied');
+    });
+
+    it('denies everything when the check cannot run (no face detector), and says why', () => {
+      const s = overlayState({ ...ready, result: grantedFrame, liveness: on(null, false) });
+      expect(s.kind).toBe('denied');
+      expect(s.liveness.tag).toBe('unavailable');
+      expect(s.liveness.text).toMatch(/needs the face detector/);
+    });
+
+    it('shows the mode before any frame, and off grants as the reference does', () => {
+      expect(overlayState({ ...ready, result: null, liveness: on(null) }).liveness.text).toBe('Liveness check: head turn');
+      expect(overlayState({ ...ready, result: grantedFrame, liveness: { mode: 'off' } })).toMatchObject({
+        kind: 'granted',
+        liveness: { tag: 'off' },
+      });
     });
   });
 });

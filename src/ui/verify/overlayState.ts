@@ -4,9 +4,20 @@
  */
 import { DEFAULT_FACE_CONFIG } from '../../config';
 import type { Decision } from '../../verify';
+import { livenessLine, turnVerdict, type LivenessLine, type OverlayLiveness } from './livenessView';
 
 export type OverlayKind =
-  'granted' | 'denied' | 'loading-model' | 'no-model' | 'no-verification' | 'camera-off' | 'paused' | 'preparing' | 'no-face' | 'error';
+  | 'granted'
+  | 'denied'
+  | 'challenge'
+  | 'loading-model'
+  | 'no-model'
+  | 'no-verification'
+  | 'camera-off'
+  | 'paused'
+  | 'preparing'
+  | 'no-face'
+  | 'error';
 
 export type OverlayDecision = Pick<Decision, 'detection' | 'n' | 'verification' | 'granted'>;
 
@@ -42,9 +53,20 @@ export interface OverlayInput {
    * preprocessing and verification), or null before the first. In face mode `face` is that frame's
    * detection, and `decision` is null when no face was found (the frame was not verified).
    */
-  readonly result: { readonly decision: OverlayDecision | null; readonly latencyMs: number; readonly face?: OverlayFace | null } | null;
+  readonly result: {
+    readonly decision: OverlayDecision | null;
+    readonly latencyMs: number;
+    readonly face?: OverlayFace | null;
+    /** When the frame was grabbed (the liveness check's clock), for the challenge's countdown. */
+    readonly at?: number;
+  } | null;
   /** The last frame's error message, if it failed. */
   readonly error?: string | null;
+  /**
+   * The liveness check (absent: off). When on, access is granted only on frames where the identity
+   * rule grants and the check has passed a challenge; during a challenge the verdict asks for the turn.
+   */
+  readonly liveness?: OverlayLiveness;
 }
 
 export interface OverlayState {
@@ -57,11 +79,14 @@ export interface OverlayState {
   readonly face: string | null;
   /** Whether the verification loop should run. */
   readonly running: boolean;
+  /** The liveness check's line and state (data-testid verdict-liveness). */
+  readonly liveness: LivenessLine;
 }
 
 export const VERDICT_TEXT: Readonly<Record<OverlayKind, string>> = {
   granted: 'ACCESS GRANTED',
   denied: 'ACCESS DENIED',
+  challenge: 'TURN YOUR HEAD',
   'loading-model': 'LOADING MODEL',
   'no-model': 'NO MODEL',
   'no-verification': 'NO VERIFICATION IMAGES',
@@ -72,9 +97,7 @@ export const VERDICT_TEXT: Readonly<Record<OverlayKind, string>> = {
   error: 'VERIFICATION ERROR',
 };
 
-function state(kind: OverlayKind, details: string, running: boolean, face: string | null = null): OverlayState {
-  return { kind, verdict: VERDICT_TEXT[kind], details, running, face };
-}
+const LIVENESS_OFF: OverlayLiveness = { mode: 'off' };
 
 /** "detection 7 of 10 above 0.5 · verification 0.70 · 84 ms" */
 export function decisionDetails(d: OverlayDecision, detectionThreshold: number, latencyMs: number): string {
@@ -93,6 +116,15 @@ export function faceDetails(face: OverlayFace, latencyMs: number): string {
 }
 
 export function overlayState(input: OverlayInput): OverlayState {
+  const liveness = livenessLine(input.liveness ?? LIVENESS_OFF, input.result?.at ?? null);
+  const state = (kind: OverlayKind, details: string, running: boolean, face: string | null = null): OverlayState => ({
+    kind,
+    verdict: kind === 'challenge' && liveness.side ? turnVerdict(liveness.side) : VERDICT_TEXT[kind],
+    details,
+    running,
+    face,
+    liveness,
+  });
   if (input.model === 'loading') return state('loading-model', 'Loading the stored model…', false);
   if (input.model !== 'ready') return state('no-model', 'Train a model or import one to verify.', false);
   if (input.verificationCount === 0) return state('no-verification', 'Capture verification images (key v) or use stored positives.', false);
@@ -107,14 +139,15 @@ export function overlayState(input: OverlayInput): OverlayState {
   if (!input.result) return state('preparing', 'Verifying the first frame…', true);
   const { decision, latencyMs, face } = input.result;
   const faceLine = face ? faceDetails(face, latencyMs) : null;
-  // The face gate comes before the decision rule: a frame without a face is never granted.
+  // The face gate comes before the decision rule: a frame without a face is never granted (a
+  // challenge goes on through short detector dropouts, so its prompt stays).
   if (decision === null || (face && face.score === null)) {
-    return state(
-      'no-face',
-      `No face with confidence ≥ ${input.faceThreshold ?? DEFAULT_FACE_CONFIG.scoreThreshold} in this frame · ${Math.round(latencyMs)} ms`,
-      true,
-      faceLine,
-    );
+    const noFace = `No face with confidence ≥ ${input.faceThreshold ?? DEFAULT_FACE_CONFIG.scoreThreshold} in this frame · ${Math.round(latencyMs)} ms`;
+    return state(liveness.tag === 'challenge' ? 'challenge' : 'no-face', noFace, true, faceLine);
   }
-  return state(decision.granted ? 'granted' : 'denied', decisionDetails(decision, input.detectionThreshold, latencyMs), true, faceLine);
+  const details = decisionDetails(decision, input.detectionThreshold, latencyMs);
+  if (liveness.tag === 'off') return state(decision.granted ? 'granted' : 'denied', details, true, faceLine);
+  // With the check on, identity alone never grants: the check must have passed, on this face.
+  if (liveness.tag === 'challenge') return state('challenge', details, true, faceLine);
+  return state(liveness.tag === 'granted' && decision.granted ? 'granted' : 'denied', details, true, faceLine);
 }
