@@ -108,8 +108,20 @@ function denialsIn(log: readonly OverlayState[]): OverlayState[] {
   return log.filter((s, i) => s.liveness === 'denied' && log[i - 1]?.liveness !== 'denied');
 }
 
-const describeLog = (log: readonly OverlayState[]) =>
-  log.map((s) => `${s.at} ms ${s.liveness ?? '-'}${s.side ? `/${s.side}` : ''}${s.reason ? `/${s.reason}` : ''} "${s.verdict}"`).join('; ');
+/** The log's changes of verdict and liveness state (not of the countdown or the latency), for the annotations. */
+function describeLog(log: readonly OverlayState[]): string {
+  const line = (s: OverlayState) => `${s.liveness ?? '-'}${s.side ? `/${s.side}` : ''}${s.reason ? `/${s.reason}` : ''} "${s.verdict}"`;
+  return log
+    .filter((s, i) => i === 0 || line(s) !== line(log[i - 1]!))
+    .map((s) => `${s.at} ms ${line(s)}`)
+    .join('; ');
+}
+
+/** Records how long the test has run at each of its stages (annotations of type 'time'). */
+function stopwatch(): (what: string) => void {
+  const t0 = Date.now();
+  return (what) => note('time', `${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
 
 /** Opens the app on `clip` over the shared profile with the check off, and waits until identity alone grants the face. */
 async function openWithCheckOff(launchApp: (opts?: LaunchAppOptions) => Promise<AppSession>, clip: LivenessClipInfo): Promise<AppPage> {
@@ -126,6 +138,7 @@ test('the check is on by default and remembered over a reload; the person enrols
   consoleErrors,
 }) => {
   test.setTimeout(240_000);
+  const mark = stopwatch();
   const clip = clips['live-left'];
   note(
     'person',
@@ -141,6 +154,7 @@ test('the check is on by default and remembered over a reload; the person enrols
   await expect(app.verdict).toHaveAttribute('data-liveness', /^(idle|challenge|granted|denied|unavailable)$/);
   expect((await app.liveness()).mode).toBe('head-turn');
 
+  mark('opened');
   // Its time limit and the choice are remembered over a reload.
   const seconds = await app.livenessSeconds.inputValue();
   const otherSeconds = seconds === '7' ? '8' : '7';
@@ -160,14 +174,17 @@ test('the check is on by default and remembered over a reload; the person enrols
   await app.livenessSeconds.blur();
   await expect(app.livenessSeconds).toHaveValue(seconds);
 
+  mark('reloaded');
   // Enrolment with the check off: the pretrained face-recognition model, verification images only.
   await app.setLiveness('off');
   await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 90_000 });
   await expect(app.modelStatus).toContainText(`Face model: ${FACE_MODEL_LABELS.facerec}`);
   await app.waitForNegatives();
+  mark('model and negatives ready');
   // Spread over more than one pass of the clip, so both its photos are among them.
   await app.captureSpread({ verification: VERIFICATION_IMAGES }, Math.ceil(clip.cycleMs / (VERIFICATION_IMAGES - 1)) + 100);
   await app.waitForDecision();
+  mark('captured');
   note(
     'scores',
     `Verify now against the ${VERIFICATION_IMAGES} verification images: ${(await app.verifyNowScores()).map((s) => s.toFixed(3)).join(', ')}`,
@@ -187,9 +204,11 @@ for (const name of LIVE_CLIPS) {
     consoleErrors,
   }) => {
     test.setTimeout(180_000);
+    const mark = stopwatch();
     const clip = clips[name];
     note('clip', `${clip.photos.join(' → ')}: frontal cue ${clip.frontalCue?.toFixed(3)}, turn ${clip.turnChange?.toFixed(3)}`);
     const app = await openWithCheckOff(launchApp, clip);
+    mark('granted with the check off');
 
     // The seed's first challenge asks for the side the clip shows.
     const seed = seedFor(side);
@@ -212,6 +231,8 @@ for (const name of LIVE_CLIPS) {
     expect(log.slice(0, granted).filter((s) => s.liveness === 'denied')).toEqual([]);
     for (const s of log.filter(grants)) expect(s).toMatchObject({ verdict: 'ACCESS GRANTED', kind: 'granted', liveness: 'granted', side });
 
+    mark('granted after the challenge');
+
     // A challenge to the other side: the same turn is denied as the wrong side, never granted first.
     await app.setLiveness('off');
     const other = seedFor(opposite(side));
@@ -231,6 +252,7 @@ for (const name of LIVE_CLIPS) {
     expect(challengesIn(log.slice(0, denied)).map((s) => [s.side, s.verdict])).toEqual([
       [opposite(side), `TURN YOUR HEAD ${opposite(side).toUpperCase()}`],
     ]);
+    mark('denied as the wrong side');
     expect(appErrors(consoleErrors)).toEqual([]);
   });
 }
@@ -238,6 +260,7 @@ for (const name of LIVE_CLIPS) {
 for (const [i, name] of SPOOF_CLIPS.entries()) {
   test(`${name}: the frontal photo held up is granted with the check off, and never with it on`, async ({ launchApp, consoleErrors }) => {
     test.setTimeout(180_000);
+    const mark = stopwatch();
     const clip = clips[name];
     // What the clip shows: one face the check can read in every pose (so a denial is the check's
     // doing, not a lost face), and how far the cue moves over the poses (turn threshold 0.105).
@@ -247,10 +270,13 @@ for (const [i, name] of SPOOF_CLIPS.entries()) {
 
     // Check off: identity alone grants the photo, as it did before the check existed.
     const app = await openWithCheckOff(launchApp, clip);
+    mark('granted with the check off');
     const frames = await app.recordVerdicts(clip.cycleMs + 1_000);
     note('verdicts', `check off: ${describeSummary(summarize(frames))}`);
     expect(frames.length).toBeGreaterThanOrEqual(3);
     expect(summarize(frames).granted).toBe(frames.length);
+
+    mark('recorded with the check off');
 
     // Check on, its first two challenges one to each side: never granted, every challenge denied.
     const sides: Side[] = i % 2 === 0 ? ['left', 'right'] : ['right', 'left'];
@@ -270,6 +296,7 @@ for (const [i, name] of SPOOF_CLIPS.entries()) {
     const { watched } = await watch();
     if (watched < minWatch) await app.page.waitForTimeout(minWatch - watched);
     const { log } = await watch();
+    mark('watched with the check on');
     note('overlay', `seed ${seed}: ${describeLog(log)}`);
     expect(log.filter(isGranted), 'granted states with the check on').toEqual([]);
     expect(await app.liveness()).not.toMatchObject({ state: 'granted' });
