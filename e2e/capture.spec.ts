@@ -343,6 +343,8 @@ test('face mode with two people in the frame: the user is told, the largest face
   test.setTimeout(180_000);
   const { page, app } = await launchApp({ camera: 'twofaces', profile: 'fresh' });
   await app.waitForCamera();
+  // Plain verdicts: the head-turn liveness check (on by default) is off.
+  await app.setLiveness('off');
   await expect(page.getByTestId('face-hint')).toHaveAttribute('data-kind', 'multiple', { timeout: 30_000 });
   await expect(page.getByTestId('face-hint')).toHaveText('2 faces: the largest is captured and verified.');
   const info = await app.faceInfo();
@@ -399,6 +401,8 @@ test('verification in face mode: NO FACE without a face (never granted), the fac
   const empty = await launchApp({ camera: 'noface' });
   let { page, app } = empty;
   await app.waitForCamera();
+  // Plain verdicts: the head-turn liveness check (on by default) is off, and stays off in this profile.
+  await app.setLiveness('off');
   await app.cropMode.selectOption('fixed');
   await app.capture('verification', 2);
   await app.importModel(await smallModelFiles());

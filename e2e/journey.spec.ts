@@ -117,6 +117,9 @@ for (const { faceModel, minEnrolledGranted, budget: BUDGET, options: OPTIONS } o
     const enrolled = await launchApp({ camera: 'enrolled', path: null });
     let app = enrolled.app;
     await app.open();
+    // This journey is about identity: the head-turn liveness check (on by default, its own spec
+    // e2e/liveness.spec.ts) is switched off, and stays off in this profile.
+    await app.setLiveness('off');
     // Before any training, the chosen face model's pretrained network is the app's model.
     await app.setTrainingOptions({ faceModel });
     await expect.poll(() => app.modelKind(), { timeout: 90_000 }).toBe('pretrained');
@@ -207,6 +210,7 @@ for (const { faceModel, minEnrolledGranted, budget: BUDGET, options: OPTIONS } o
     expect(await app.storedCounts()).toEqual(counts);
     expect(await app.settingValues(Object.keys(BUDGET) as (keyof Settings)[])).toEqual(BUDGET);
     expect(await app.trainingOptions()).toEqual(OPTIONS);
+    await expect(app.livenessSelect).toHaveValue('off');
     expect(await app.modelKind()).toBe('fine-tuned');
     await expect(app.trainFinal).toContainText(`The stored model was trained after epoch ${BUDGET.epochs}: test precision`);
     const denied = await verdictsOverCycle(app, 'impostor');

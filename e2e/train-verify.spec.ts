@@ -75,6 +75,8 @@ test('train, stop, reload, resume, verify live, export and import the model', as
     const csp = (await page.goto('/'))?.headers()['content-security-policy'];
     expect(csp, 'the server sends the CSP as a header').toBeTruthy();
     await app.waitForCamera();
+    // Plain verdicts: the head-turn liveness check (on by default) is off, and stays off over the reloads.
+    await app.setLiveness('off');
     await app.setTrainingOptions({ faceModel: 'koch' });
     await expect(app.modelStatus).toHaveAttribute('data-kind', 'pretrained', { timeout: 60_000 });
     await expect(app.modelStatus).toContainText(KOCH, { timeout: 60_000 });
@@ -281,8 +283,10 @@ for (const faceModel of ['facerec', 'koch'] as const) {
       await expect(page.getByTestId('model-note')).toHaveCount(0); // stored, nothing to say
       await expect(page.getByTestId('model-delete')).toHaveCount(0); // nothing trained to delete
 
-      // Verification images only: the live overlay decides with the pretrained model, no training.
+      // Verification images only: the live overlay decides with the pretrained model, no training
+      // (plain verdicts: the head-turn liveness check, on by default, is off).
       await app.waitForCamera();
+      await app.setLiveness('off');
       await app.capture('verification', 2);
       await expect(app.verdict).toHaveText(DECIDED, { timeout: 90_000 });
       await expect(app.verdictDetails).toHaveText(DETAILS_OF_TWO);

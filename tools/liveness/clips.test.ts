@@ -7,11 +7,12 @@ import { DEFAULT_FACE_CONFIG, DEFAULT_LIVENESS_CONFIG } from '../../src/config';
 import { createFaceDetector, type FaceDetector } from '../../src/face';
 import { rgbaToI420 } from '../codec';
 import { useWasmBackend } from '../common/node-backend';
-import { faceModelPath, fileModelHandler, lfwPath, readJpeg, webcamFrame } from '../lfw';
+import { composeFrame, faceModelPath, fileModelHandler, lfwPath, readJpeg, webcamFrame } from '../lfw';
 import {
   chooseLivePhotos,
   ffmpegPath,
   ffmpegPoseFrame,
+  frameCue,
   makeLivenessClip,
   NEUTRAL_POSE,
   perspectiveCorners,
@@ -100,6 +101,16 @@ describe('live clips', () => {
     expect((await photoCue(detector, left!.photo))! - frontal.cue).toBeCloseTo(left!.change, 9);
     // With a margin no photo reaches, no side.
     expect((await chooseLivePhotos(detector, photos, DEFAULT_LIVENESS_CONFIG, 100))?.left).toBeNull();
+  });
+
+  it("frameCue counts a frame's faces and reads the largest one's cue; photoCue is it on the photo pasted in a frame", async () => {
+    const before = tf.memory().numTensors;
+    const seen = await frameCue(detector, webcamFrame(readJpeg(photos[0]!)));
+    expect(seen.faces).toBe(1);
+    expect(seen.cue).not.toBeNull();
+    expect(seen.cue).toBe(await photoCue(detector, photos[0]!));
+    expect(await frameCue(detector, composeFrame(640, 480, 128, []))).toEqual({ faces: 0, cue: null });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('makes a live clip: the frontal photo, then the turned one, each pasted on grey as webcamFrame does', async () => {

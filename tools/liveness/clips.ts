@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DEFAULT_LIVENESS_CONFIG, type LivenessConfig } from '../../src/config';
-import type { FaceDetector } from '../../src/face';
+import type { FaceDetector, PixelSource } from '../../src/face';
 import { yawCue } from '../../src/liveness';
 import { openY4m } from '../codec';
 import { composeFrame, readJpeg, type RgbaImage } from '../lfw';
@@ -140,14 +140,28 @@ export function makeLivenessClip(
   return { path: out, frames: writer.frames, fps, segments };
 }
 
+/**
+ * What the check sees of one frame (e.g. a clip's frame): how many faces the detector finds at its
+ * score threshold, and the largest one's cue from keypoints refined in its own square (null without
+ * a face, or with degenerate keypoints).
+ */
+export async function frameCue(
+  detector: FaceDetector,
+  frame: PixelSource,
+  config: LivenessConfig = DEFAULT_LIVENESS_CONFIG,
+): Promise<{ faces: number; cue: number | null }> {
+  const sight = await seeFrame(detector, frame);
+  return { faces: sight.faces, cue: sight.refined === null ? null : yawCue(sight.refined.keypoints, config.cue) };
+}
+
 /** A photo's liveness cue as the check sees it: pasted in the grey frame, detected, refined; null without one face. */
 export async function photoCue(
   detector: FaceDetector,
   file: string,
   config: LivenessConfig = DEFAULT_LIVENESS_CONFIG,
 ): Promise<number | null> {
-  const sight = await seeFrame(detector, pastedFrame(readJpeg(file), SPOOF_FRAME));
-  return sight.faces === 1 && sight.refined !== null ? yawCue(sight.refined.keypoints, config.cue) : null;
+  const { faces, cue } = await frameCue(detector, pastedFrame(readJpeg(file), SPOOF_FRAME), config);
+  return faces === 1 ? cue : null;
 }
 
 export interface LivePhotos {

@@ -20,6 +20,7 @@ export {
   chooseLivePhotos,
   ffmpegPath,
   ffmpegPoseFrame,
+  frameCue,
   LivenessClipError,
   makeLivenessClip,
   perspectiveCorners,
