@@ -112,7 +112,12 @@ export const REFINE_MARGIN = 2.3;
  * the face's region one input pixel is about 2 face-box sides / 128. Returns `face` unchanged
  * when the region shows no face with a score ≥ `scoreThreshold`.
  */
-export async function refineFace(detector: Pick<FaceDetector, 'detect'>, pixels: PixelSource, face: Face, scoreThreshold = 0.5): Promise<Face> {
+export async function refineFace(
+  detector: Pick<FaceDetector, 'detect'>,
+  pixels: PixelSource,
+  face: Face,
+  scoreThreshold = 0.5,
+): Promise<Face> {
   const [width, height] = pixels instanceof tf.Tensor ? [pixels.shape[1], pixels.shape[0]] : [pixels.width, pixels.height];
   const square = faceSquare(face, width, height, { centre: 'keypoints', marginFactor: REFINE_MARGIN, offsetX: 0, offsetY: 0 });
   const region = warpChip(pixels, squareTransform(square, square.size), square.size);
