@@ -160,7 +160,7 @@ const manifest = {
   preparation:
     `face crop (src/face locateFace with DEFAULT_FACE_CONFIG, as the app's capture and import), ` +
     `bilinear resize to ${size}×${size} (half-pixel centres), JPEG quality ${Math.round(quality * 100)}`,
-  source: 'Labeled Faces in the Wild, deep-funneled images (http://vis-www.cs.umass.edu/lfw/)',
+  source: 'Labeled Faces in the Wild, deep-funneled images (Huang et al., UMass Amherst TR 07-49, 2007)',
   licence:
     'LFW is a public research benchmark; the photos were collected from news images on the web and keep their owners’ rights. ' +
     'It must not be taken as evidence that a face-recognition method is fit for commercial use (see the LFW disclaimer).',
