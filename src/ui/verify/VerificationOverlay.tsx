@@ -66,7 +66,6 @@ export function VerificationOverlay() {
   // The check needs the face detector's keypoints: in fixed-square mode it cannot run, and then
   // nothing is granted while it is on.
   const livenessAvailable = crop?.mode === 'face';
-  const timeLimitMs = livenessSettings.seconds * 1000;
   const view = overlayState({
     model: model.status,
     verificationCount: samples.counts.verification,
@@ -78,9 +77,7 @@ export function VerificationOverlay() {
     faceLoading: source === 'loading',
     result: frame ? { decision, latencyMs: frame.latencyMs, face: frame.face, at: frame.at } : null,
     error,
-    liveness: livenessOn
-      ? { mode: 'head-turn', available: livenessAvailable, state: frame?.liveness ?? null, timeLimitMs }
-      : { mode: 'off' },
+    liveness: livenessOn ? { mode: 'head-turn', available: livenessAvailable, state: frame?.liveness ?? null } : { mode: 'off' },
   });
 
   const run = view.running && net !== null && video !== null && crop !== null;

@@ -12,7 +12,7 @@ export type OverlayLiveness =
    * `available` false: the check cannot run (it needs the face detector: fixed crop, or the
    * detector failed); `state` null before the first frame was checked.
    */
-  | { readonly mode: 'head-turn'; readonly available: boolean; readonly state: LivenessState | null; readonly timeLimitMs: number };
+  | { readonly mode: 'head-turn'; readonly available: boolean; readonly state: LivenessState | null };
 
 /** data-liveness on the verdict: the check's state in one word. */
 export type LivenessTag = 'off' | 'unavailable' | LivenessState['kind'];

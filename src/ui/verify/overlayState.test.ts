@@ -131,7 +131,6 @@ describe('overlayState', () => {
       mode: 'head-turn',
       available,
       state,
-      timeLimitMs: 5000,
     });
     const challenge: LivenessState = { kind: 'challenge', side: 'left', startedAt: 8000, deadline: 13_000, baseline: 0.01, change: 0.03 };
 
