@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   alignmentTransform,
+  applySimilarity,
   DEFAULT_ALIGN,
   invertSimilarity,
   similarityScale,
@@ -18,6 +19,7 @@ import {
 import { faceSquare, largestFace } from './crop-rule';
 import type { Face, Keypoint } from './decode';
 import type { FaceDetector, PixelSource } from './detector';
+import { blockMeanRgb, channelsOf, type PixelBytes } from './pixels';
 
 export {
   alignmentTransform,
@@ -36,22 +38,72 @@ export {
   type TemplatePoint,
 } from './align-geometry';
 
-/** The image as a float32 [height, width, channels] tensor, RGB or RGBA (caller disposes, in a tidy). */
-function floatImage(pixels: PixelSource): tf.Tensor3D {
-  if (pixels instanceof tf.Tensor) {
-    const [h, w, c] = pixels.shape;
-    if (pixels.rank !== 3 || !(h > 0 && w > 0) || (c !== 3 && c !== 4)) {
-      throw new Error(`warpChip: expected a [height, width, 3 or 4] image tensor, got shape [${pixels.shape.join(', ')}]`);
-    }
-    return pixels.dtype === 'float32' ? pixels : tf.cast(pixels, 'float32');
+/** A float32 [height, width, channels] image tensor, RGB or RGBA (caller disposes, in a tidy). */
+function floatImage(pixels: tf.Tensor3D): tf.Tensor3D {
+  const [h, w, c] = pixels.shape;
+  if (pixels.rank !== 3 || !(h > 0 && w > 0) || (c !== 3 && c !== 4)) {
+    throw new Error(`warpChip: expected a [height, width, 3 or 4] image tensor, got shape [${pixels.shape.join(', ')}]`);
   }
-  const { data, width: w, height: h } = pixels;
-  const n = w * h;
-  const channels = n > 0 ? data.length / n : 0;
-  if (!(Number.isInteger(w) && Number.isInteger(h) && n > 0) || (channels !== 3 && channels !== 4)) {
-    throw new Error(`warpChip: ${data.length} bytes do not make an RGB or RGBA image of ${w}×${h}`);
-  }
-  return tf.tensor3d(Float32Array.from(data), [h, w, channels]);
+  return pixels.dtype === 'float32' ? pixels : tf.cast(pixels, 'float32');
+}
+
+/**
+ * `t` (image pixels → chip pixels) as tf.image.transform's matrix: it maps each output index
+ * (x, y) to an input index with pixel centres on integers, so chip index (x, y) is the chip point
+ * (x + ½, y + ½), whose image point minus ½ is the input index.
+ */
+function transformMatrix(t: Similarity): number[] {
+  const inv = invertSimilarity(t);
+  return [inv.a, -inv.b, inv.a * 0.5 - inv.b * 0.5 + inv.tx - 0.5, inv.b, inv.a, inv.b * 0.5 + inv.a * 0.5 + inv.ty - 0.5, 0, 0];
+}
+
+function sample(image: tf.Tensor3D, t: Similarity, size: number): tf.Tensor3D {
+  const warped = tf.image.transform(
+    tf.expandDims(image, 0) as tf.Tensor4D,
+    tf.tensor2d([transformMatrix(t)], [1, 8]),
+    'bilinear',
+    'constant',
+    0,
+    [size, size],
+  );
+  const chip = tf.squeeze(warped, [0]) as tf.Tensor3D;
+  return chip.shape[2] === 4 ? tf.slice(chip, [0, 0, 0], [size, size, 3]) : chip;
+}
+
+/**
+ * warpChip on bytes: only the k×k blocks that the chip's bilinear samples can reach are read
+ * (pixels.ts), so a 640×480 frame never becomes a tensor. The same values as pooling the whole
+ * image: the region lies on the whole image's block grid, and a sample that falls outside the
+ * region falls outside the image too (black).
+ */
+function warpBytes(pixels: PixelBytes, transform: Similarity, size: number, k: number): tf.Tensor3D {
+  channelsOf(pixels, 'warpChip');
+  const inv = invertSimilarity(transform);
+  const corners = [
+    applySimilarity(inv, { x: 0, y: 0 }),
+    applySimilarity(inv, { x: size, y: 0 }),
+    applySimilarity(inv, { x: 0, y: size }),
+    applySimilarity(inv, { x: size, y: size }),
+  ];
+  // One block of slack on each side covers the bilinear neighbours of the outermost samples.
+  const gridW = Math.floor(pixels.width / k) * k;
+  const gridH = Math.floor(pixels.height / k) * k;
+  const x0 = Math.max(0, (Math.floor(Math.min(...corners.map((p) => p.x)) / k) - 1) * k);
+  const y0 = Math.max(0, (Math.floor(Math.min(...corners.map((p) => p.y)) / k) - 1) * k);
+  const x1 = Math.min(gridW, (Math.ceil(Math.max(...corners.map((p) => p.x)) / k) + 1) * k);
+  const y1 = Math.min(gridH, (Math.ceil(Math.max(...corners.map((p) => p.y)) / k) + 1) * k);
+  if (x1 - x0 < k || y1 - y0 < k) return tf.zeros([size, size, 3]);
+  return tf.tidy(() => {
+    const region = blockMeanRgb(pixels, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, k);
+    // Region index q is image point (x0, y0) + k·q: the transform from region points.
+    const t = {
+      a: transform.a * k,
+      b: transform.b * k,
+      tx: transform.a * x0 - transform.b * y0 + transform.tx,
+      ty: transform.b * x0 + transform.a * y0 + transform.ty,
+    };
+    return sample(region, t, size);
+  });
 }
 
 /**
@@ -64,26 +116,17 @@ export function warpChip(pixels: PixelSource, transform: Similarity, size: numbe
   if (!(Number.isInteger(size) && size > 0)) throw new Error(`warpChip: chip size ${size} is not a positive integer`);
   const scale = similarityScale(transform);
   if (!(scale > 0 && Number.isFinite(scale))) throw new Error(`warpChip: the transform's scale ${scale} is not positive`);
+  const k = Math.max(1, Math.floor(1 / scale));
+  if (!(pixels instanceof tf.Tensor)) return warpBytes(pixels, transform, size, k <= Math.min(pixels.width, pixels.height) ? k : 1);
   return tf.tidy(() => {
     let image = floatImage(pixels);
     let t = transform;
-    const k = Math.floor(1 / scale);
     if (k >= 2 && image.shape[0] >= k && image.shape[1] >= k) {
       // Pooled pixel j covers source pixels [j·k, (j + 1)·k): a source point p is pooled point p / k.
       image = tf.avgPool(image, k, k, 'valid');
       t = { a: t.a * k, b: t.b * k, tx: t.tx, ty: t.ty };
     }
-    // tf.image.transform maps each output index (x, y) to an input index with pixel centres on
-    // integers: chip index (x, y) is the chip point (x + ½, y + ½), whose image point minus ½ is
-    // the input index.
-    const inv = invertSimilarity(t);
-    const matrix = [inv.a, -inv.b, inv.a * 0.5 - inv.b * 0.5 + inv.tx - 0.5, inv.b, inv.a, inv.b * 0.5 + inv.a * 0.5 + inv.ty - 0.5, 0, 0];
-    const warped = tf.image.transform(tf.expandDims(image, 0) as tf.Tensor4D, tf.tensor2d([matrix], [1, 8]), 'bilinear', 'constant', 0, [
-      size,
-      size,
-    ]);
-    const chip = tf.squeeze(warped, [0]) as tf.Tensor3D;
-    return chip.shape[2] === 4 ? tf.slice(chip, [0, 0, 0], [size, size, 3]) : chip;
+    return sample(image, t, size);
   });
 }
 

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { validateFaceConfig, type FaceConfig, type FaceDetectorVariant } from '../config';
 import { ANCHOR_SPECS, generateAnchors } from './anchors';
 import { decodeDetections, VALUES_PER_ANCHOR, weightedNms, type Face } from './decode';
+import { blockMeanRgb, channelsOf } from './pixels';
 
 /**
  * An image in source pixels with values in 0–255: a [height, width, 3 or 4] tensor (as
@@ -77,29 +78,28 @@ function letterbox(width: number, height: number, size: number): Letterbox {
  * backend). Caller disposes (runs inside tf.tidy).
  */
 function resizedRgb(pixels: PixelSource, height: number, width: number): tf.Tensor3D {
-  let image: tf.Tensor3D;
-  if (pixels instanceof tf.Tensor) {
-    const [h, w, c] = pixels.shape;
-    if (pixels.rank !== 3 || !(h > 0 && w > 0) || (c !== 3 && c !== 4)) {
-      throw new FaceDetectorError(
-        'bad-input',
-        `detect: expected a [height, width, 3 or 4] image tensor, got shape [${pixels.shape.join(', ')}]`,
-      );
+  if (!(pixels instanceof tf.Tensor)) {
+    // Bytes: the block means come straight from them (pixels.ts), without a full-frame tensor.
+    try {
+      channelsOf(pixels, 'detect');
+    } catch (e) {
+      throw new FaceDetectorError('bad-input', (e as Error).message);
     }
-    image = pixels;
-  } else {
-    const { data, width: w, height: h } = pixels;
-    const n = w * h;
-    const channels = n > 0 ? data.length / n : 0;
-    if (!(Number.isInteger(w) && Number.isInteger(h) && n > 0) || (channels !== 3 && channels !== 4)) {
-      throw new FaceDetectorError('bad-input', `detect: ${data.length} bytes do not make an RGB or RGBA image of ${w}×${h}`);
-    }
-    image = tf.tensor3d(Float32Array.from(data), [h, w, channels]);
+    const k = Math.max(1, Math.floor(Math.min(pixels.height / height, pixels.width / width)));
+    const region = { x: 0, y: 0, width: Math.floor(pixels.width / k) * k, height: Math.floor(pixels.height / k) * k };
+    return tf.image.resizeBilinear(blockMeanRgb(pixels, region, k), [height, width], false, true);
+  }
+  const [h, w, c] = pixels.shape;
+  if (pixels.rank !== 3 || !(h > 0 && w > 0) || (c !== 3 && c !== 4)) {
+    throw new FaceDetectorError(
+      'bad-input',
+      `detect: expected a [height, width, 3 or 4] image tensor, got shape [${pixels.shape.join(', ')}]`,
+    );
   }
   // Bilinear sampling alone aliases when shrinking a lot (a 640×480 frame to 128×96 is 5:1), which
   // turns fine texture and sensor noise into false faces: average k×k blocks first (area filter).
-  const k = Math.floor(Math.min(image.shape[0] / height, image.shape[1] / width));
-  const filtered = k >= 2 ? tf.avgPool(tf.cast(image, 'float32'), k, k, 'valid') : image;
+  const k = Math.floor(Math.min(h / height, w / width));
+  const filtered = k >= 2 ? tf.avgPool(tf.cast(pixels, 'float32'), k, k, 'valid') : pixels;
   const resized = tf.image.resizeBilinear(filtered, [height, width], false, true);
   return resized.shape[2] === 4 ? tf.slice(resized, [0, 0, 0], [height, width, 3]) : resized;
 }

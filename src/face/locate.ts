@@ -40,7 +40,7 @@ function pasted(
     if (pixels instanceof tf.Tensor) image = pixels;
     else {
       const channels = pixels.data.length / (width * height);
-      image = tf.tensor3d(Int32Array.from(pixels.data), [height, width, channels], 'int32');
+      image = tf.tensor3d(new Int32Array(pixels.data), [height, width, channels], 'int32');
     }
     return tf.pad(
       image,
