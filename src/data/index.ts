@@ -80,3 +80,19 @@ export {
   type NegativesProgress,
 } from './negatives';
 export * from './pairs';
+export {
+  DEFAULT_MARGIN,
+  DEFAULT_PEOPLE,
+  DEFAULT_PERSON_ID,
+  DEFAULT_PERSON_NAME,
+  MAX_PERSON_NAME,
+  PERSON_KINDS,
+  checkPersonName,
+  newPersonId,
+  personOf,
+  validatePeopleSettings,
+  type PeopleSettings,
+  type Person,
+  type PersonThresholds,
+} from './people';
+export { deletePerson, migrateToPeople } from './people-store';

@@ -33,6 +33,8 @@ export interface SampleMeta {
   readonly label?: string;
   /** Original file name or archive path, for imports. */
   readonly name?: string;
+  /** The person an anchor, positive or verification image belongs to (people.ts); default: the default person. */
+  readonly person?: string;
   /** A fixed id makes writing the sample idempotent (bundled samples); default: a random id. */
   readonly id?: string;
   /** Milliseconds since the epoch; default: now. */
@@ -51,6 +53,8 @@ export interface SampleRecord {
   readonly type: string;
   readonly label?: string;
   readonly name?: string;
+  /** Whose anchor, positive or verification image this is; records stored before people existed have none (people.ts personOf). */
+  readonly person?: string;
 }
 
 export interface NewSample {
@@ -76,6 +80,8 @@ export interface SampleStore {
   deleteSamples(ids: readonly string[]): Promise<void>;
   /** Deletes every sample of a kind; returns how many there were. */
   deleteKind(kind: SampleKind): Promise<number>;
+  /** Gives the records of `ids` (any kind) to `person`, in one transaction; missing ids are skipped. */
+  setPerson(ids: readonly string[], person: string): Promise<void>;
 }
 
 const recordKey = (kind: SampleKind, id: string) => `r/${kind}/${id}`;
@@ -112,6 +118,8 @@ function checkSample({ blob, meta }: NewSample): void {
   }
   if (!(blob instanceof Blob) || blob.size === 0) throw bad('the image is empty');
   if (meta.id !== undefined && (typeof meta.id !== 'string' || meta.id === '')) throw bad(`id = ${JSON.stringify(meta.id)}`);
+  if (meta.person !== undefined && (typeof meta.person !== 'string' || meta.person === ''))
+    throw bad(`person = ${JSON.stringify(meta.person)}`);
 }
 
 function toRecord({ blob, meta }: NewSample, now: number): SampleRecord {
@@ -126,6 +134,7 @@ function toRecord({ blob, meta }: NewSample, now: number): SampleRecord {
     type: blob.type || 'application/octet-stream',
     ...(meta.label !== undefined ? { label: meta.label } : {}),
     ...(meta.name !== undefined ? { name: meta.name } : {}),
+    ...(meta.person !== undefined && meta.kind !== 'negative' ? { person: meta.person } : {}),
   };
 }
 
@@ -203,6 +212,25 @@ export function createSampleStore(store: UseStore = createStore(DB_NAMES.samples
         store,
       );
       return keys.length;
+    },
+    async setPerson(ids, person) {
+      if (ids.length === 0) return;
+      const wanted = new Set(ids);
+      // Read and rewrite in one transaction, in the request's own callback (the transaction stays active there).
+      await store(
+        'readwrite',
+        (s) =>
+          new Promise<void>((resolve, reject) => {
+            const read = s.getAll(prefixRange('r/')) as IDBRequest<SampleRecord[]>;
+            read.onsuccess = () => {
+              for (const r of read.result) {
+                if (wanted.has(r.id) && r.kind !== 'negative') s.put({ ...r, person }, recordKey(r.kind, r.id));
+              }
+              promisifyRequest(s.transaction).then(resolve, reject);
+            };
+            read.onerror = () => reject(read.error);
+          }),
+      );
     },
   };
 }

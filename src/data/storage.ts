@@ -17,6 +17,7 @@ import {
   type TrainingConfig,
   type VerifyConfig,
 } from '../config';
+import { DEFAULT_PEOPLE, validatePeopleSettings, type PeopleSettings } from './people';
 
 /**
  * Browser storage: the IndexedDB databases of the app, quota and persistence, typed storage errors
@@ -144,6 +145,8 @@ export interface Settings {
   readonly persistenceRequested: boolean;
   /** Whether the Train panel's "Advanced" settings are shown (closed for a new user). */
   readonly trainingAdvancedOpen: boolean;
+  /** The people the app knows, whom captures go to, and the identification margin (people.ts). */
+  readonly people: PeopleSettings;
 }
 
 export type SettingKey = keyof Settings;
@@ -158,6 +161,7 @@ export const DEFAULT_SETTINGS: Settings = {
   bundledNegatives: null,
   persistenceRequested: false,
   trainingAdvancedOpen: false,
+  people: DEFAULT_PEOPLE,
 };
 
 function validateBundledNegatives(v: unknown): BundledNegativesState | null {
@@ -195,6 +199,7 @@ const VALIDATORS: { readonly [K in SettingKey]: (v: unknown) => Settings[K] } = 
   bundledNegatives: validateBundledNegatives,
   persistenceRequested: validateBoolean,
   trainingAdvancedOpen: validateBoolean,
+  people: validatePeopleSettings,
 };
 
 /**
@@ -225,6 +230,8 @@ export interface SettingsStore {
    * throws (ConfigError / TypeError) naming an invalid value.
    */
   set<K extends SettingKey>(key: K, value: Settings[K]): Promise<void>;
+  /** Whether a value is stored under `key` (valid or not): a migration's "first start after the update". */
+  has(key: SettingKey): Promise<boolean>;
 }
 
 export function createSettingsStore(store: UseStore = createStore(DB_NAMES.settings, 'settings')): SettingsStore {
@@ -252,6 +259,9 @@ export function createSettingsStore(store: UseStore = createStore(DB_NAMES.setti
           throw new StorageError('storage-full', `Storage is full: could not save the setting "${key}".`, undefined, { cause: e });
         throw e;
       }
+    },
+    async has(key) {
+      return (await get(key, store)) !== undefined;
     },
   };
 }

@@ -42,7 +42,7 @@ export function imageInput(inputSize: number): FrameInput {
 /** The pixels of `square` (clipped to the frame) as an RGBA tensor; the caller disposes it. */
 function squarePixels(pixels: PixelData, square: Square): tf.Tensor3D {
   return tf.tidy(() => {
-    const image = tf.tensor3d(Int32Array.from(pixels.data), [pixels.height, pixels.width, 4], 'int32');
+    const image = tf.tensor3d(new Int32Array(pixels.data), [pixels.height, pixels.width, 4], 'int32');
     const x = Math.max(0, Math.round(square.x));
     const y = Math.max(0, Math.round(square.y));
     const w = Math.max(1, Math.min(pixels.width - x, Math.round(square.size)));
