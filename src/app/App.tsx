@@ -19,6 +19,8 @@ import {
   ModelProvider,
   useModel,
   NegativesStatus,
+  PeopleBar,
+  PeopleProvider,
   SamplesPanel,
   SamplesProvider,
   StorageIndicator,
@@ -113,6 +115,7 @@ function Shell() {
             <VerificationOverlay />
           </CameraView>
           <CropModeControl />
+          <PeopleBar />
           <CaptureControls />
           <NegativesStatus />
         </section>
@@ -135,16 +138,18 @@ export function App() {
         <ModelProvider>
           <VerifyProvider>
             <SamplesProvider>
-              <CaptureSettingsProvider>
-                <CameraProvider>
-                  <FaceProvider>
-                    <CaptureProvider>
-                      <TestApiBridge />
-                      <Shell />
-                    </CaptureProvider>
-                  </FaceProvider>
-                </CameraProvider>
-              </CaptureSettingsProvider>
+              <PeopleProvider>
+                <CaptureSettingsProvider>
+                  <CameraProvider>
+                    <FaceProvider>
+                      <CaptureProvider>
+                        <TestApiBridge />
+                        <Shell />
+                      </CaptureProvider>
+                    </FaceProvider>
+                  </CameraProvider>
+                </CaptureSettingsProvider>
+              </PeopleProvider>
             </SamplesProvider>
           </VerifyProvider>
         </ModelProvider>

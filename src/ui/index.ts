@@ -17,6 +17,8 @@ export { ImportButton } from './import/ImportDialog';
 export { ModelFilesPanel } from './model/ModelFilesPanel';
 export { ModelProvider, useModel } from './model/ModelContext';
 export { NegativesStatus } from './samples/NegativesStatus';
+export { PeopleBar } from './people/PeopleBar';
+export { PeopleProvider, usePeople } from './people/PeopleContext';
 export { SamplesPanel } from './samples/SamplesPanel';
 export { SamplesProvider } from './samples/SamplesProvider';
 export { StorageIndicator } from './samples/StorageIndicator';

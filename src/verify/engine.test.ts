@@ -25,7 +25,7 @@ afterAll(() => {
 function fakeDeps(ids: string[]) {
   const state = { ids, loads: 0, inUse: 0 };
   const deps: EngineDeps = {
-    listIds: async () => [...state.ids],
+    listIds: async () => state.ids.map((id) => ({ id, person: 'me' })),
     loadImages: async (list, config, onProgress) => {
       state.loads++;
       onProgress(list.length);

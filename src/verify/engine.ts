@@ -14,9 +14,15 @@ import type { Decision, Thresholds } from './decision';
 import { createVerifier, type Verifier } from './verifier';
 import { errorMessage } from '../common';
 
+/** A stored verification image and whose it is (src/data personOf). */
+export interface VerificationRef {
+  readonly id: string;
+  readonly person: string;
+}
+
 export interface EngineDeps {
-  /** Ids of the stored verification images, in a stable order. */
-  listIds(): Promise<readonly string[]>;
+  /** The stored verification images, in a stable order. */
+  listIds(): Promise<readonly VerificationRef[]>;
   /**
    * The images' inputs for a network of `config`, as one batch: preprocessed images [N, s, s, 3]
    * (reference network) or face descriptors [N, 128] (face-recognition network); the caller
@@ -46,6 +52,8 @@ interface Built {
   readonly net: SiameseNetwork;
   readonly key: string;
   readonly verifier: Verifier;
+  /** Whose each cached image is, in the verifier's order. */
+  readonly owners: readonly string[];
   readonly input: FrameInput;
   readonly release: () => void;
 }
@@ -107,9 +115,12 @@ export class VerificationEngine {
       this.set(IDLE);
       return null;
     }
-    const ids = await this.deps.listIds();
+    const refs = await this.deps.listIds();
     if (!this.isCurrent(net, version)) return null;
-    const key = ids.join('\n');
+    const ids = refs.map((r) => r.id);
+    const owners = refs.map((r) => r.person);
+    // Whose an image is counts too: moving images between people rebuilds.
+    const key = refs.map((r) => `${r.id}\u0000${r.person}`).join('\n');
     if (this.built && this.built.net === net && this.built.key === key) {
       this.set({ status: 'ready', count: ids.length, done: ids.length, error: null });
       return this.built.verifier;
@@ -130,6 +141,12 @@ export class VerificationEngine {
       });
       try {
         if (!this.isCurrent(net, version)) return null;
+        // An image deleted while loading is left out of the batch: the owners would not line up.
+        // The deletion bumps the samples version, and that build lists the images again.
+        if ((images.shape[0] ?? 0) !== ids.length) {
+          release();
+          return null;
+        }
         verifier = (this.deps.createVerifier ?? createVerifier)(net);
         verifier.setVerificationImages(images);
       } finally {
@@ -145,7 +162,7 @@ export class VerificationEngine {
       release();
       return null;
     }
-    this.built = { net, key, verifier: verifier!, input, release };
+    this.built = { net, key, verifier: verifier!, owners, input, release };
     this.set({ status: 'ready', count: ids.length, done: ids.length, error: null });
     return verifier;
   }
@@ -153,6 +170,11 @@ export class VerificationEngine {
   /** The current verifier if it is ready for this model (no loading). */
   current(net: SiameseNetwork | null): Verifier | null {
     return this.built && this.built.net === net && this.snapshot.status === 'ready' ? this.built.verifier : null;
+  }
+
+  /** Whose each verification image of the ready verifier of `net` is, in score order; null before. */
+  owners(net: SiameseNetwork | null): readonly string[] | null {
+    return this.current(net) ? this.built!.owners : null;
   }
 
   /** How a frame becomes the input of `net`, once its verifier is ready; null before. */

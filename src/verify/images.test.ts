@@ -24,7 +24,10 @@ describe('verification images', () => {
     await add('positive');
     const v1 = await add('verification');
     const v2 = await add('verification');
-    expect(await listVerificationIds(store)).toEqual([v1.id, v2.id]);
+    expect(await listVerificationIds(store)).toEqual([
+      { id: v1.id, person: 'me' },
+      { id: v2.id, person: 'me' },
+    ]);
 
     const start = tf.memory().numTensors;
     const progress: number[] = [];

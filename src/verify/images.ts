@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
-import { getSampleStore, type SampleStore } from '../data';
+import { DEFAULT_PERSON_ID, getSampleStore, personOf, type SampleStore } from '../data';
 import { sharedFaceDetector } from '../face';
 import { createDescriptorCache, describeSamples, sharedFaceDescriber, type DescriptorCache, type LoadedDescriber } from '../facerec';
 import { decodeAndPreprocess, decodePixels, inputShape } from '../model';
 import { descriptorInput, imageInput, type FrameInput } from './cropped';
+import type { VerificationRef } from './engine';
 
 /**
  * The stored verification images for the VerificationEngine (engine.ts `EngineDeps`): their ids,
@@ -13,9 +14,9 @@ import { descriptorInput, imageInput, type FrameInput } from './cropped';
  * IndexedDB as for training). Browser only (decoding).
  */
 
-/** Ids of the stored verification images, in the store's order. */
-export async function listVerificationIds(store: SampleStore = getSampleStore()): Promise<string[]> {
-  return (await store.listSamples('verification')).map((r) => r.id);
+/** The stored verification images and whose they are, in the store's order. */
+export async function listVerificationIds(store: SampleStore = getSampleStore()): Promise<VerificationRef[]> {
+  return (await store.listSamples('verification')).map((r) => ({ id: r.id, person: personOf(r) ?? DEFAULT_PERSON_ID }));
 }
 
 /** The page's face describer: the backbone, with the page's shared face detector. */

@@ -17,5 +17,5 @@ export {
   type FaceTrackingOptions,
 } from './faceTracker';
 export { verifyCropped, imageInput, descriptorInput, type CropSource, type CroppedResult, type FrameInput } from './cropped';
-export { VerificationEngine, type EngineDeps, type EngineSnapshot, type EngineStatus } from './engine';
+export { VerificationEngine, type EngineDeps, type EngineSnapshot, type EngineStatus, type VerificationRef } from './engine';
 export { listVerificationIds, loadVerificationImages, pageDescriber, pageFrameInput } from './images';

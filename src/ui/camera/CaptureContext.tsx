@@ -3,6 +3,7 @@ import { CameraError, grabFrame } from '../../camera';
 import type { CaptureConfig } from '../../config';
 import { encodeSquare, getSampleStore, StorageError, type Square } from '../../data';
 import { useMessages } from '../common/Messages';
+import { usePeople } from '../people/PeopleContext';
 import { useSamples } from '../samples/SamplesContext';
 import type { FaceFrame } from '../../verify';
 import { useCameraState } from './CameraContext';
@@ -57,12 +58,16 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
   const faceRef = useRef(face);
   const sizeRef = useRef(config.squareSize);
   const faceThresholdRef = useRef(config.faceThreshold);
+  const { loaded: peopleLoaded, current: currentPerson } = usePeople();
+  /** Whom captures go to; null until the people were read (a capture then waits). */
+  const personRef = useRef<string | null>(null);
   useEffect(() => {
     cameraRef.current = camera;
     faceRef.current = face;
     sizeRef.current = config.squareSize;
     faceThresholdRef.current = config.faceThreshold;
-  }, [camera, face, config.squareSize, config.faceThreshold]);
+    personRef.current = peopleLoaded ? currentPerson.id : null;
+  }, [camera, face, config.squareSize, config.faceThreshold, peopleLoaded, currentPerson.id]);
   const repeaterRef = useRef<HoldRepeater<CaptureKind> | null>(null);
 
   const capture = useCallback(
@@ -77,6 +82,8 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
         return refuse(error ? error.message : 'The camera is not running yet: wait for the preview, then capture.');
       const { mode, tracker } = faceRef.current;
       if (mode === 'loading') return refuse('The face detector is still loading: capture again in a moment.');
+      const person = personRef.current;
+      if (person === null) return refuse('The people are still being read: capture again in a moment.');
       let frame: ImageData;
       // The sample's time is the frame's, not the (later, and on a busy machine much later) write's.
       const takenAt = Date.now();
@@ -114,6 +121,7 @@ export function CaptureProvider({ children, config: given }: { children: ReactNo
           width: image.width,
           height: image.height,
           createdAt: takenAt,
+          person,
         });
       } catch (e) {
         // Nothing was stored (e.g. storage full): no flash, the message names the sample.

@@ -1,3 +1,4 @@
+import { NO_COUNTS, usePeople } from '../people/PeopleContext';
 import { useSamples } from '../samples/SamplesContext';
 import { useCameraState } from './CameraContext';
 import { useCapture } from './CaptureContext';
@@ -14,7 +15,8 @@ const KIND_HINTS: Readonly<Record<CaptureKind, string>> = {
 
 function CaptureButton({ kind }: { kind: CaptureKind }) {
   const { press, release, capture } = useCapture();
-  const { counts } = useSamples();
+  const { current, counts } = usePeople();
+  const count = (counts.get(current.id) ?? NO_COUNTS)[kind];
   const { ready } = useCameraState();
   const { mode } = useFace();
   const stop = () => release(kind);
@@ -43,8 +45,8 @@ function CaptureButton({ kind }: { kind: CaptureKind }) {
       <span className="capture-btn-label">
         {KIND_LABELS[kind]} <kbd>{KEY_OF_KIND[kind]}</kbd>
       </span>
-      <span className="capture-btn-count" data-testid={`count-${kind}`}>
-        {counts[kind]}
+      <span className="capture-btn-count" data-testid={`count-${kind}`} title={`${current.name}'s ${kind} samples`}>
+        {count}
       </span>
     </button>
   );

@@ -3,13 +3,15 @@ import { getSampleStore, type SampleKind, type SampleRecord } from '../../data';
 import { ConfirmDialog } from '../common/Dialog';
 import { plural } from '../../common';
 import { useMessages } from '../common/Messages';
-import { GALLERY_PAGE_SIZE, newestPage, showMore } from './paging';
+import { GALLERY_PAGE_SIZE, groupByPerson, newestPage, showMore } from './paging';
 import { useSamples } from './SamplesContext';
 import { Thumbnail } from './Thumbnail';
+import { usePeople } from '../people/PeopleContext';
 import { errorMessage } from '../../common';
 
 /**
- * The samples of one kind, newest first, a page at a time (a kind can hold thousands). Delete one
+ * The samples of one kind, newest first, a page at a time (a kind can hold thousands), anchors,
+ * positives and verification images grouped by person (negatives are everyone's). Delete one
  * with its × button; delete all of the kind after a confirmation. Render it with `key={kind}` so
  * switching kinds starts again at the first page.
  */
@@ -36,6 +38,8 @@ export function Gallery({ kind }: { kind: SampleKind }) {
   }, [kind, version, notify]);
 
   const page = useMemo(() => newestPage(records ?? [], shown), [records, shown]);
+  const { people, nameOf } = usePeople();
+  const groups = useMemo(() => groupByPerson(page.items, records ?? [], people.list), [page.items, records, people.list]);
 
   const run = async (what: string, job: () => Promise<unknown>) => {
     try {
@@ -71,13 +75,20 @@ export function Gallery({ kind }: { kind: SampleKind }) {
           </button>
         )}
       </div>
-      {page.items.length > 0 && (
-        <ul className="gallery-grid">
-          {page.items.map((r) => (
-            <Thumbnail key={r.id} record={r} onDelete={deleteOne} />
-          ))}
-        </ul>
-      )}
+      {groups.map((g) => (
+        <div key={g.person ?? 'all'} data-testid={g.person ? `gallery-person-${g.person}` : undefined}>
+          {g.person !== null && (
+            <h3 className="gallery-person">
+              {nameOf(g.person)} <span className="kind-tab-count">{g.total}</span>
+            </h3>
+          )}
+          <ul className="gallery-grid">
+            {g.items.map((r) => (
+              <Thumbnail key={r.id} record={r} onDelete={deleteOne} />
+            ))}
+          </ul>
+        </div>
+      ))}
       {page.remaining > 0 && (
         <button type="button" className="btn gallery-more" onClick={() => setShown((s) => showMore(s, total))}>
           Show more ({page.remaining} older)

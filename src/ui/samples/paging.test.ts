@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GALLERY_PAGE_SIZE, newestPage, showMore } from './paging';
+import { GALLERY_PAGE_SIZE, groupByPerson, newestPage, showMore } from './paging';
 
 describe('gallery paging', () => {
   const items = Array.from({ length: 150 }, (_, i) => i); // oldest first
@@ -28,5 +28,21 @@ describe('gallery paging', () => {
     expect(newestPage([1, 2, 3], -5)).toEqual({ items: [], remaining: 3 });
     expect(newestPage([], 60)).toEqual({ items: [], remaining: 0 });
     expect(showMore(-1, 10, 4)).toBe(4);
+  });
+});
+
+describe('groupByPerson', () => {
+  const r = (id: string, kind: string, person?: string) => ({ id, kind, ...(person !== undefined && { person }) });
+  it('groups a page by person in the people’s order, older records as the default person, negatives ungrouped', () => {
+    const all = [r('1', 'anchor'), r('2', 'anchor', 'bob'), r('3', 'anchor', 'me'), r('4', 'anchor', 'bob'), r('5', 'anchor', 'gone')];
+    const page = [all[4]!, all[3]!, all[2]!]; // newest first, a page of 3
+    const groups = groupByPerson(page, all, [{ id: 'me' }, { id: 'bob' }]);
+    expect(groups.map((g) => [g.person, g.items.map((x) => x.id), g.total])).toEqual([
+      ['me', ['3'], 2],
+      ['bob', ['4'], 2],
+      ['gone', ['5'], 1],
+    ]);
+    const negatives = [r('n1', 'negative'), r('n2', 'negative')];
+    expect(groupByPerson(negatives, negatives, [{ id: 'me' }])).toEqual([{ person: null, items: negatives, total: 2 }]);
   });
 });

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { livenessConfigOf } from '../../config';
 import { createRng } from '../../data';
 import { LivenessCheck, type LivenessState } from '../../liveness';
-import { decide, defaultNextTick, runVerificationLoop, verifyCropped } from '../../verify';
+import { defaultNextTick, identify, runVerificationLoop, verifyCropped, type PersonDecision } from '../../verify';
+import { usePeople } from '../people/PeopleContext';
 import { useCameraState } from '../camera/CameraContext';
 import { useCaptureSettings } from '../camera/CaptureSettings';
 import { grabPixels } from '../camera/grabPixels';
@@ -18,6 +19,8 @@ import { errorMessage } from '../../common';
 interface FrameScores {
   /** Null when no face was found on the frame (face mode): it was not verified. */
   readonly scores: readonly number[] | null;
+  /** Whose each score's verification image is (the engine's order). */
+  readonly owners: readonly string[];
   readonly latencyMs: number;
   readonly face: OverlayFace | null;
   /** When the frame was grabbed (performance.now()). */
@@ -58,7 +61,22 @@ export function VerificationOverlay() {
     thresholdsRef.current = thresholds;
   }, [thresholds]);
 
-  const decision = frame?.scores ? decide(frame.scores, thresholds) : null;
+  const people = usePeople();
+  const peopleRef = useRef(people.people);
+  useEffect(() => {
+    peopleRef.current = people.people;
+  }, [people.people]);
+  // The thresholds and people apply at once to the last frame's scores.
+  const identification = frame?.scores ? identify(frame.scores, frame.owners, people.people.list, thresholds, people.people.margin) : null;
+  const decision = identification?.best ? { ...identification.best, granted: identification.granted } : null;
+  const named = (d: PersonDecision | null) => d && { name: people.nameOf(d.person), detection: d.detection, n: d.n };
+  const identity = identification && {
+    granted: identification.person === null ? null : people.nameOf(identification.person),
+    reason: identification.reason,
+    best: named(identification.best),
+    runnerUp: named(identification.runnerUp),
+    margin: people.people.margin,
+  };
   const { net } = model;
   const { video } = camera;
   const crop = source === 'loading' ? null : source;
@@ -75,7 +93,7 @@ export function VerificationOverlay() {
     detectionThreshold: thresholds.detectionThreshold,
     faceThreshold,
     faceLoading: source === 'loading',
-    result: frame ? { decision, latencyMs: frame.latencyMs, face: frame.face, at: frame.at } : null,
+    result: frame ? { decision, latencyMs: frame.latencyMs, face: frame.face, at: frame.at, identity } : null,
     error,
     liveness: livenessOn ? { mode: 'head-turn', available: livenessAvailable, state: frame?.liveness ?? null } : { mode: 'off' },
   });
@@ -122,11 +140,13 @@ export function VerificationOverlay() {
           detectMs: face.detectMs,
         };
         const noFace = face !== null && face.crop === null;
-        if (!noFace && !result) return; // the verifier is being rebuilt: no result for this frame
-        const liveness =
-          check?.update({ at, faces: face?.found ?? 0, keypoints: refined?.keypoints ?? null, identity: result?.granted ?? false }) ?? null;
+        const owners = engine.owners(net);
+        if (!noFace && (!result || !owners || owners.length !== result.scores.length)) return; // the verifier is being rebuilt: no result for this frame
+        const { list, margin } = peopleRef.current;
+        const granted = result ? identify(result.scores, owners!, list, thresholdsRef.current, margin).granted : false;
+        const liveness = check?.update({ at, faces: face?.found ?? 0, keypoints: refined?.keypoints ?? null, identity: granted }) ?? null;
         reportLiveness(liveness);
-        setFrame({ scores: noFace ? null : result!.scores, latencyMs, face: faceSummary, at, liveness });
+        setFrame({ scores: noFace ? null : result!.scores, owners: owners ?? [], latencyMs, face: faceSummary, at, liveness });
         setError(null);
       },
       signal: controller.signal,
@@ -151,9 +171,16 @@ export function VerificationOverlay() {
         data-liveness={view.liveness.tag}
         data-liveness-side={view.liveness.side ?? undefined}
         data-liveness-reason={view.liveness.reason ?? undefined}
+        data-person={view.kind === 'granted' ? (identification?.person ?? undefined) : undefined}
+        data-identification={identification?.reason}
       >
         {view.verdict}
       </div>
+      {view.person && (
+        <div className="verify-overlay-person" data-testid="verdict-person">
+          {view.person}
+        </div>
+      )}
       <div className="verify-overlay-details" data-testid="verdict-details">
         {view.details}
       </div>

@@ -1,7 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import { DEFAULT_CAPTURE_CONFIG, FACE_THRESHOLD_RANGE } from '../../config';
 import { getSampleStore, type SampleRecord } from '../../data';
-import { verifyCropped, type Decision } from '../../verify';
+import { identify, verifyCropped, type Decision } from '../../verify';
+import { NO_COUNTS, usePeople } from '../people/PeopleContext';
 import { useCameraState } from '../camera/CameraContext';
 import { useCaptureSettings } from '../camera/CaptureSettings';
 import { grabPixels } from '../camera/grabPixels';
@@ -58,7 +59,8 @@ function ThresholdSlider({ name, label, help, value, onChange, min = 0, max = 1 
 function NoVerificationImages() {
   const samples = useSamples();
   const { notify } = useMessages();
-  const positives = samples.counts.positive;
+  const { current, counts } = usePeople();
+  const positives = (counts.get(current.id) ?? NO_COUNTS).positive;
   const [count, setCount] = useState(String(DEFAULT_FROM_POSITIVES));
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -69,9 +71,9 @@ function NoVerificationImages() {
   const copy = async () => {
     setBusy(true);
     try {
-      const copied = await copyPositivesToVerification(getSampleStore(), use, FROM_POSITIVES_SEED);
+      const copied = await copyPositivesToVerification(getSampleStore(), use, FROM_POSITIVES_SEED, current.id);
       await samples.refresh();
-      notify('success', `${plural(copied.length, 'positive')} copied to the verification images.`);
+      notify('success', `${plural(copied.length, 'positive')} of ${current.name} copied to their verification images.`);
     } catch (e) {
       notify('error', `Could not copy positives: ${errorMessage(e)}`);
     } finally {
@@ -152,7 +154,10 @@ function SpreadHint({ version, verificationThreshold }: { version: number; verif
 }
 
 interface NowResult {
+  /** The best person's decision, granted as the identification says. */
   readonly decision: Decision;
+  /** The granted person's name; with several people also why nobody was. */
+  readonly who: string | null;
   readonly ms: number;
 }
 
@@ -163,6 +168,7 @@ export function VerificationPanel() {
   const camera = useCameraState();
   const source = useCropSource();
   const { engine, embedding, thresholds, setThresholds, liveness } = useVerify();
+  const people = usePeople();
   const { config: capture, setFaceThreshold } = useCaptureSettings();
   const { faceThreshold } = capture;
   useVerifierSync(model.net, samples.version);
@@ -188,8 +194,23 @@ export function VerificationPanel() {
       const { face, result } = await verifyCropped(pixels, crop, input, (tensor) => engine.verify(net, tensor, thresholds));
       if (face && face.crop === null)
         throw new Error(`NO FACE: no face with confidence ≥ ${faceThreshold} in this frame, so it was not verified.`);
-      if (!result) throw new Error('The verification images are still being prepared; try again in a moment.');
-      setNow({ decision: result, ms: performance.now() - start });
+      const owners = engine.owners(net);
+      if (!result || !owners || owners.length !== result.scores.length)
+        throw new Error('The verification images are still being prepared; try again in a moment.');
+      const id = identify(result.scores, owners, people.people.list, thresholds, people.people.margin);
+      const best = id.best!;
+      const who =
+        id.people.length < 2
+          ? null
+          : id.person !== null
+            ? people.nameOf(id.person)
+            : id.reason === 'ambiguous'
+              ? `ambiguous between ${people.nameOf(best.person)} and ${people.nameOf(id.runnerUp!.person)}`
+              : id.runnerUp
+                ? `closest: ${people.nameOf(best.person)}`
+                : null;
+      // The scores shown are the best person's, in their verification images' order.
+      setNow({ decision: { ...best, granted: id.granted }, who, ms: performance.now() - start });
     } catch (e) {
       setNow(null);
       setNowError(errorMessage(e));
@@ -271,7 +292,7 @@ export function VerificationPanel() {
 
 /** One frame's identity decision; with the liveness check on, access also needs the live head turn (overlay). */
 function NowScores({ result, detectionThreshold, liveness }: { result: NowResult; detectionThreshold: number; liveness: boolean }) {
-  const { decision, ms } = result;
+  const { decision, ms, who } = result;
   const verdict = decision.granted
     ? liveness
       ? 'IDENTITY MATCHED (access also needs the head turn, live)'
@@ -283,6 +304,7 @@ function NowScores({ result, detectionThreshold, liveness }: { result: NowResult
         <strong>{verdict}</strong>: detection {decision.detection} of {decision.n} above {detectionThreshold}, verification{' '}
         {decision.verification.toFixed(2)} ({Math.round(ms)} ms).
       </p>
+      {who && <p data-testid="verify-now-person">Person: {who}</p>}
       <ul className="verify-scores" aria-label={`${decision.n} scores, one per verification image`}>
         {decision.scores.map((s, i) => (
           <li key={i} className={s > detectionThreshold ? 'verify-score-above' : undefined}>

@@ -71,6 +71,17 @@ describe('copyPositivesToVerification', () => {
     }
   });
 
+  it('with a person, copies only their positives, and the copies are theirs', async () => {
+    const store = freshStore();
+    await store.addSample(blob(1), { kind: 'positive', source: 'webcam', width: 250, height: 250 }); // stored before people: "me"
+    await store.addSample(blob(2), { kind: 'positive', source: 'webcam', width: 250, height: 250, person: 'bob' });
+    await store.addSample(blob(3), { kind: 'positive', source: 'webcam', width: 250, height: 250, person: 'bob' });
+    const bobs = await copyPositivesToVerification(store, 50, 7, 'bob');
+    expect(bobs.map((r) => r.person)).toEqual(['bob', 'bob']);
+    const mine = await copyPositivesToVerification(store, 50, 7, 'me');
+    expect(mine.map((r) => r.person)).toEqual(['me']);
+  });
+
   it('does nothing without positives', async () => {
     const store = freshStore();
     expect(await copyPositivesToVerification(store, 5, 1)).toEqual([]);

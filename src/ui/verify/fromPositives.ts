@@ -2,7 +2,7 @@
  * "Use stored positives as verification images": copies a seeded random choice of positive
  * samples into the verification gallery (new records, same image blobs). No React.
  */
-import { shuffled, type SampleRecord, type SampleStore } from '../../data';
+import { personOf, shuffled, type SampleRecord, type SampleStore } from '../../data';
 
 /** Default number offered in the panel (the reference keeps about 50 verification images). */
 export const DEFAULT_FROM_POSITIVES = 50;
@@ -19,10 +19,16 @@ export function pickSamples(records: readonly SampleRecord[], count: number, see
  * Copies `count` stored positives (capped by how many there are) into verification samples, in one
  * transaction; each copy keeps the original's source, size, label, name and capture time (so that
  * copies of captures taken far apart do not look like one moment to `spreadAdvice`). Returns the
- * new records.
+ * new records. With `person`, only that person's positives, and the copies are theirs too.
  */
-export async function copyPositivesToVerification(store: SampleStore, count: number, seed: number): Promise<SampleRecord[]> {
-  const picked = pickSamples(await store.listSamples('positive'), count, seed);
+export async function copyPositivesToVerification(
+  store: SampleStore,
+  count: number,
+  seed: number,
+  person?: string,
+): Promise<SampleRecord[]> {
+  const stored = await store.listSamples('positive');
+  const picked = pickSamples(person === undefined ? stored : stored.filter((r) => personOf(r) === person), count, seed);
   if (picked.length === 0) return [];
   const blobs = await store.getSampleBlobs(picked.map((r) => r.id));
   const items = picked.flatMap((r, i) => {
@@ -40,6 +46,7 @@ export async function copyPositivesToVerification(store: SampleStore, count: num
           createdAt,
           ...(label !== undefined ? { label } : {}),
           ...(name !== undefined ? { name } : {}),
+          ...(personOf(r) !== null ? { person: personOf(r)! } : {}),
         },
       },
     ];

@@ -21,7 +21,38 @@ describe('overlayState', () => {
       running: true,
       face: null,
       liveness: { tag: 'off', text: 'Liveness check: off', side: null, reason: null },
+      person: null,
     });
+  });
+
+  it('names the granted person, and with several people says why nobody was', () => {
+    const identity = {
+      granted: 'Ann',
+      reason: 'single' as const,
+      best: { name: 'Ann', detection: 7, n: 10 },
+      runnerUp: null,
+      margin: 0.25,
+    };
+    expect(overlayState({ ...ready, result: { ...ready.result!, identity } }).person).toBe('Ann');
+    const ambiguous = {
+      granted: null,
+      reason: 'ambiguous' as const,
+      best: { name: 'Ann', detection: 6, n: 8 },
+      runnerUp: { name: 'Bob', detection: 5, n: 8 },
+      margin: 0.25,
+    };
+    const denied = { detection: 6, n: 8, verification: 0.75, granted: false };
+    const s = overlayState({ ...ready, result: { decision: denied, latencyMs: 50, identity: ambiguous } });
+    expect(s.verdict).toBe('ACCESS DENIED');
+    expect(s.person).toBe('ambiguous: Ann 6/8, Bob 5/8 (margin 0.25)');
+    const nobody = { ...ambiguous, reason: 'nobody' as const, best: { name: 'Ann', detection: 3, n: 8 } };
+    expect(overlayState({ ...ready, result: { decision: { ...denied, detection: 3 }, latencyMs: 50, identity: nobody } }).person).toBe(
+      'closest: Ann 3/8',
+    );
+    // One person denied: the details say it all.
+    expect(
+      overlayState({ ...ready, result: { decision: denied, latencyMs: 50, identity: { ...nobody, runnerUp: null } } }).person,
+    ).toBeNull();
   });
 
   it('denies when the decision is not verified', () => {
@@ -59,6 +90,7 @@ describe('overlayState', () => {
       running: false,
       face: null,
       liveness: { tag: 'off', text: 'Liveness check: off', side: null, reason: null },
+      person: null,
     });
     expect(overlayState({ ...ready, embedding: { status: 'error', done: 0, count: 10, error: 'bad jpeg' } })).toMatchObject({
       verdict: 'VERIFICATION ERROR',
@@ -98,6 +130,7 @@ describe('overlayState', () => {
         running: true,
         face: 'no face · detection 18 ms of 18 ms',
         liveness: { tag: 'off', text: 'Liveness check: off', side: null, reason: null },
+        person: null,
       });
     }
     // The user's face-confidence threshold is the one named.

@@ -3,7 +3,7 @@
  * Pure: the overlay component renders exactly this.
  */
 import { DEFAULT_FACE_CONFIG } from '../../config';
-import type { Decision } from '../../verify';
+import type { Decision, IdentificationReason } from '../../verify';
 import { livenessLine, turnVerdict, type LivenessLine, type OverlayLiveness } from './livenessView';
 
 export type OverlayKind =
@@ -28,6 +28,17 @@ export interface OverlayFace {
   /** Faces at or above the threshold. */
   readonly count: number;
   readonly detectMs: number;
+}
+
+/** The identification of a verified frame among the enrolled people (src/verify identify), with names. */
+export interface OverlayIdentity {
+  /** The granted person's name, or null. */
+  readonly granted: string | null;
+  readonly reason: IdentificationReason;
+  /** The best person by verification share, and the runner-up (several people). */
+  readonly best: { readonly name: string; readonly detection: number; readonly n: number } | null;
+  readonly runnerUp: { readonly name: string; readonly detection: number; readonly n: number } | null;
+  readonly margin: number;
 }
 
 export interface OverlayInput {
@@ -59,6 +70,8 @@ export interface OverlayInput {
     readonly face?: OverlayFace | null;
     /** When the frame was grabbed (the liveness check's clock), for the challenge's countdown. */
     readonly at?: number;
+    /** Who the frame is among several people (decision is then the best person's); absent: one person, no names. */
+    readonly identity?: OverlayIdentity | null;
   } | null;
   /** The last frame's error message, if it failed. */
   readonly error?: string | null;
@@ -81,6 +94,8 @@ export interface OverlayState {
   readonly running: boolean;
   /** The liveness check's line and state (data-testid verdict-liveness). */
   readonly liveness: LivenessLine;
+  /** Who: the granted person's name, or why nobody was (data-testid verdict-person); null when not identified. */
+  readonly person: string | null;
 }
 
 export const VERDICT_TEXT: Readonly<Record<OverlayKind, string>> = {
@@ -115,8 +130,22 @@ export function faceDetails(face: OverlayFace, latencyMs: number): string {
   return `${what} · detection ${Math.round(face.detectMs)} ms of ${Math.round(latencyMs)} ms`;
 }
 
+/**
+ * The person line: "Ann" when granted; with several people, why nobody was: "ambiguous: Ann 6/8,
+ * Bob 5/8 (margin 0.25)" or "closest: Ann 3/8"; null for one person denied (the details say it).
+ */
+export function identityLine(id: OverlayIdentity, granted: boolean): string | null {
+  const share = (p: { name: string; detection: number; n: number }) => `${p.name} ${p.detection}/${p.n}`;
+  if (granted && id.granted !== null) return id.granted;
+  if (id.reason === 'ambiguous' && id.best && id.runnerUp)
+    return `ambiguous: ${share(id.best)}, ${share(id.runnerUp)} (margin ${id.margin})`;
+  if (id.runnerUp !== null && id.best) return `closest: ${share(id.best)}`;
+  return null;
+}
+
 export function overlayState(input: OverlayInput): OverlayState {
   const liveness = livenessLine(input.liveness ?? LIVENESS_OFF, input.result?.at ?? null);
+  const identity = input.result?.decision ? (input.result.identity ?? null) : null;
   const state = (kind: OverlayKind, details: string, running: boolean, face: string | null = null): OverlayState => ({
     kind,
     verdict: kind === 'challenge' && liveness.side ? turnVerdict(liveness.side) : VERDICT_TEXT[kind],
@@ -124,6 +153,10 @@ export function overlayState(input: OverlayInput): OverlayState {
     running,
     face,
     liveness,
+    person:
+      identity && (kind === 'granted' || kind === 'denied' || kind === 'challenge')
+        ? identityLine(identity, kind === 'granted' || kind === 'challenge')
+        : null,
   });
   if (input.model === 'loading') return state('loading-model', 'Loading the stored model…', false);
   if (input.model !== 'ready') return state('no-model', 'Train a model or import one to verify.', false);
