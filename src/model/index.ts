@@ -48,11 +48,21 @@ export {
   type ModelFileErrorCode,
   type NetworkMeta,
   type LoadedNetwork,
+  type ImportedNetwork,
   type ModelFiles,
   type StoreOptions,
   type EncodedTensors,
   type NamedTensor,
 } from './io';
+export {
+  LEGACY_MODEL_PEOPLE,
+  mergeModelPeople,
+  modelPeopleOf,
+  parseModelPeople,
+  type AddedPerson,
+  type ModelPeopleMerge,
+  type ModelPerson,
+} from './model-people';
 export {
   PRETRAINED_PATH,
   PRETRAINED_KEY,

@@ -162,6 +162,9 @@ describe('exportNetworkFiles / importNetworkFiles', () => {
     const before = tf.memory().numTensors;
     const loaded = await importNetworkFiles(files);
     expect(loaded.meta).toEqual(META);
+    // Exported without people, like files from before people: read as the default person's.
+    expect(metaJson).not.toHaveProperty('people');
+    expect(loaded.people).toEqual([{ id: 'me', name: 'Me' }]);
     expect(predict(loaded.net)).toEqual(predict(net));
     disposeNetwork(loaded.net);
     expect(tf.memory().numTensors).toBe(before);
@@ -175,6 +178,40 @@ describe('exportNetworkFiles / importNetworkFiles', () => {
     const again = await importNetworkFiles(picked);
     expect(predict(again.net)).toEqual(predict(net));
     disposeNetwork(again.net);
+    disposeNetwork(net);
+  });
+
+  it('records the people (ids and names only) and reads them back', async () => {
+    const net = buildSiamese(CONFIG);
+    const people = [
+      { id: 'me', name: 'Me', thresholds: { verificationThreshold: 0.9 } },
+      { id: 'p-abc123', name: 'Ann' },
+    ];
+    const files = await exportNetworkFiles(net, META, people);
+    const metaJson = JSON.parse(await files['siamese-face-id.json'].text()) as Record<string, unknown>;
+    expect(metaJson).toMatchObject({ app: 'siamese-face-id', formatVersion: 1, thresholds: META.thresholds });
+    expect(metaJson.people).toEqual([
+      { id: 'me', name: 'Me' },
+      { id: 'p-abc123', name: 'Ann' },
+    ]);
+    const loaded = await importNetworkFiles(files);
+    expect(loaded.people).toEqual(metaJson.people);
+    expect(loaded.meta).toEqual(META);
+    expect(predict(loaded.net)).toEqual(predict(net));
+    disposeNetwork(loaded.net);
+
+    // A file written before people: the same metadata without the field.
+    const { people: _, ...older } = metaJson;
+    const legacy = await importNetworkFiles({ ...files, 'siamese-face-id.json': new Blob([JSON.stringify(older)]) });
+    expect(legacy.people).toEqual([{ id: 'me', name: 'Me' }]);
+    expect(legacy.meta).toEqual(META);
+    disposeNetwork(legacy.net);
+
+    // Invalid people are refused before anything is serialised.
+    const before = tf.memory().numTensors;
+    await expect(exportNetworkFiles(net, META, [])).rejects.toThrow(/at least one person/);
+    await expect(exportNetworkFiles(net, META, [{ id: 'me', name: ' ' }])).rejects.toThrow(/name of 0 characters/);
+    expect(tf.memory().numTensors).toBe(before);
     disposeNetwork(net);
   });
 
@@ -218,6 +255,21 @@ describe('exportNetworkFiles / importNetworkFiles', () => {
     await expectCode(importNetworkFiles(withFile('model.json', json(badTopology))), 'corrupt', /could not be rebuilt/);
     const newer = { ...(JSON.parse(await files['siamese-face-id.json'].text()) as object), formatVersion: 99 };
     await expectCode(importNetworkFiles(withFile('siamese-face-id.json', json(newer))), 'not-a-model', /format version 99/);
+    const metaJson = JSON.parse(await files['siamese-face-id.json'].text()) as object;
+    for (const [people, message] of [
+      [[], /siamese-face-id\.json: people \[\] is not a list of at least one person/],
+      ['Ann', /not a list/],
+      [[{ id: 'me' }], /person 1 of people .* is not \{ id, name \}/],
+      [
+        [
+          { id: 'me', name: 'Me' },
+          { id: 'me', name: 'Ann' },
+        ],
+        /the id "me" twice/,
+      ],
+    ] as const) {
+      await expectCode(importNetworkFiles(withFile('siamese-face-id.json', json({ ...metaJson, people }))), 'corrupt', message);
+    }
 
     expect(tf.memory().numTensors).toBe(before);
   });

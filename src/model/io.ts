@@ -3,6 +3,7 @@ import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { ConfigError, validateModelConfig, validateVerifyConfig, type ModelConfig, type VerifyConfig } from '../config';
 import { deleteChunked, getChunked, putChunked } from '../data';
 import { inputShape, LAYER_NAMES, stageSizes, wrapSiamese, type SiameseNetwork } from './siamese';
+import { modelPeopleOf, parseModelPeople, type ModelPerson } from './model-people';
 import './l1-dist'; // registers the L1Dist layer class, so saved models deserialise
 
 /**
@@ -340,6 +341,17 @@ interface MetaFile extends NetworkMeta {
   readonly app: typeof APP_ID;
   readonly formatVersion: number;
   readonly config: ModelConfig;
+  /**
+   * The people the model was exported for (ids and names, no images). Optional, so the format
+   * version stays 1: files without it (from before people) read as the default person's.
+   */
+  readonly people?: readonly ModelPerson[];
+}
+
+/** A network read from model files, with the people its file records. */
+export interface ImportedNetwork extends LoadedNetwork {
+  /** From the file's `people`; a file without them: the default person ("Me"). */
+  readonly people: readonly ModelPerson[];
 }
 
 export type ModelFiles = Record<(typeof MODEL_FILE_NAMES)[keyof typeof MODEL_FILE_NAMES], Blob>;
@@ -347,10 +359,14 @@ export type ModelFiles = Record<(typeof MODEL_FILE_NAMES)[keyof typeof MODEL_FIL
 /**
  * The network as files: `model.json` + `weights.bin` (the standard tf.js layers format, loadable
  * with `tf.loadLayersModel` once L1Dist is registered) and `siamese-face-id.json` (our metadata:
- * app id, format version, model config, thresholds, training summary).
+ * app id, format version, model config, thresholds, training summary, and `people`: the ids and
+ * names of `people`, e.g. the people setting's list; omitted, the file records none and reads as
+ * the default person's, as files from before people do).
  */
-export async function exportNetworkFiles(net: SiameseNetwork, meta: NetworkMeta): Promise<ModelFiles> {
+export async function exportNetworkFiles(net: SiameseNetwork, meta: NetworkMeta, people?: readonly ModelPerson[]): Promise<ModelFiles> {
   const cleanMeta = metaRecord(meta);
+  // Checked as an import will check them, before anything is serialised.
+  const filePeople = people === undefined ? undefined : parseModelPeople(modelPeopleOf(people));
   const s = await serialize(net);
   const modelJson: tf.io.ModelJSON = {
     modelTopology: s.modelTopology,
@@ -359,7 +375,13 @@ export async function exportNetworkFiles(net: SiameseNetwork, meta: NetworkMeta)
     convertedBy: null,
     weightsManifest: [{ paths: [MODEL_FILE_NAMES.weights], weights: s.specs }],
   };
-  const metaFile: MetaFile = { app: APP_ID, formatVersion: FORMAT_VERSION, config: net.config, ...cleanMeta };
+  const metaFile: MetaFile = {
+    app: APP_ID,
+    formatVersion: FORMAT_VERSION,
+    config: net.config,
+    ...cleanMeta,
+    ...(filePeople !== undefined && { people: filePeople }),
+  };
   const json = (v: unknown) => new Blob([JSON.stringify(v)], { type: 'application/json' });
   return {
     [MODEL_FILE_NAMES.model]: json(modelJson),
@@ -389,8 +411,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * files are told apart by content, the weights by the manifest's path or as the only .bin file).
  * Everything is validated before the network is returned; on failure a ModelFileError says what
  * is wrong (which file is missing, which weight has the wrong shape, …) and nothing is allocated.
+ * The people the file records come with it (parseModelPeople: none recorded, the default person).
  */
-export async function importNetworkFiles(files: readonly File[] | Readonly<Record<string, Blob>>): Promise<LoadedNetwork> {
+export async function importNetworkFiles(files: readonly File[] | Readonly<Record<string, Blob>>): Promise<ImportedNetwork> {
   const list: NamedBlob[] = Array.isArray(files)
     ? (files as readonly File[]).map((f) => ({ name: f.name, blob: f }))
     : Object.entries(files as Readonly<Record<string, Blob>>).map(([name, blob]) => ({ name, blob }));
@@ -443,10 +466,16 @@ export async function importNetworkFiles(files: readonly File[] | Readonly<Recor
   // Cheap checks before reading the (large) weights.
   const config = metaJson.config;
   const meta = parseMeta(metaJson, MODEL_FILE_NAMES.meta);
+  let people: ModelPerson[];
+  try {
+    people = parseModelPeople(metaJson.people);
+  } catch (e) {
+    throw new ModelFileError('corrupt', `${MODEL_FILE_NAMES.meta}: ${errorMessage(e)}`);
+  }
   const buffers = await Promise.all(weightFiles.map((f) => f.blob.arrayBuffer()));
   const data = tf.io.CompositeArrayBuffer.join(buffers);
   const net = await deserialize({ modelTopology: modelJson.modelTopology, specs, data }, config, where);
-  return { net, meta };
+  return { net, meta, people };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../../common';
 import { exportNetworkFiles, MODEL_FILE_NAMES, type SiameseNetwork } from '../../model';
 import { formatBytes } from '../../common';
+import { getSettingsStore } from '../../data';
 import { useVerify } from '../verify/VerifyContext';
 import { useModel } from './ModelContext';
 
@@ -13,8 +14,8 @@ interface ExportLink {
 
 /**
  * Export the current model as three files (model.json, weights.bin, siamese-face-id.json with the
- * current thresholds), offered as download links. `onError` gets the failure's message, or null
- * when a new export starts.
+ * current thresholds and the people setting's ids and names, read at export time), offered as
+ * download links. `onError` gets the failure's message, or null when a new export starts.
  */
 export function ModelExportSection({ onError }: { onError: (message: string | null) => void }) {
   const model = useModel();
@@ -39,7 +40,8 @@ export function ModelExportSection({ onError }: { onError: (message: string | nu
     try {
       const net = model.net;
       const meta = { ...(model.meta ?? { createdAt: new Date().toISOString() }), thresholds };
-      const files = await exportNetworkFiles(net, meta);
+      const { list } = await getSettingsStore().get('people');
+      const files = await exportNetworkFiles(net, meta, list);
       const order = [MODEL_FILE_NAMES.model, MODEL_FILE_NAMES.weights, MODEL_FILE_NAMES.meta] as const;
       setLinks({ net, files: order.map((name) => ({ name, url: URL.createObjectURL(files[name]), bytes: files[name].size })) });
     } catch (e) {
@@ -54,7 +56,8 @@ export function ModelExportSection({ onError }: { onError: (message: string | nu
       <h3>Export</h3>
       <p className="model-help">
         Three files: <code>{MODEL_FILE_NAMES.model}</code> and <code>{MODEL_FILE_NAMES.weights}</code> (the standard TensorFlow.js format)
-        and <code>{MODEL_FILE_NAMES.meta}</code> (configuration and thresholds). They stay on your device unless you move them.
+        and <code>{MODEL_FILE_NAMES.meta}</code> (configuration, thresholds and the people list: names only, no images). They stay on your
+        device unless you move them.
       </p>
       <button
         type="button"
