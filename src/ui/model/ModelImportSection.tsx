@@ -7,6 +7,7 @@ import { useMessages } from '../common/Messages';
 import { useVerify } from '../verify/VerifyContext';
 import { useModel } from './ModelContext';
 import { importedPeopleNote } from './importPeople';
+import { usePeople } from '../people/PeopleContext';
 
 const ERROR_HINT: Record<ModelFileError['code'], string> = {
   'not-a-model': 'These files are not a model exported by this app.',
@@ -35,6 +36,7 @@ export function ModelImportSection({ onError }: { onError: (message: string | nu
   const model = useModel();
   const { setThresholds } = useVerify();
   const { notify } = useMessages();
+  const people = usePeople();
   const [importing, setImporting] = useState(false);
   const [peopleNote, setPeopleNote] = useState<{ net: SiameseNetwork; text: string } | null>(null);
   const inputId = useId();
@@ -58,6 +60,7 @@ export function ModelImportSection({ onError }: { onError: (message: string | nu
       let note: string | null = null;
       try {
         note = await addModelPeople(loaded.people);
+        if (note) await people.reload();
       } catch (e) {
         onError(`The model was imported, but the people it was trained for could not be added: ${errorMessage(e)}`);
       }

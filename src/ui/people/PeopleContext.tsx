@@ -45,6 +45,8 @@ export interface PeopleState {
   /** A person's own thresholds (null: the global ones). */
   setThresholds(id: string, thresholds: PersonThresholds | null): Promise<void>;
   setMargin(margin: number): Promise<void>;
+  /** Reads the stored list again (after something else wrote it, e.g. a model import that added people). */
+  reload(): Promise<void>;
 }
 
 const PeopleContext = createContext<PeopleState | null>(null);
@@ -165,6 +167,11 @@ export function PeopleProvider({ children }: { children: ReactNode }) {
     [refresh],
   );
   const setMargin = useCallback((margin: number) => save({ ...latest.current, margin }), [save]);
+  const reload = useCallback(async () => {
+    const stored = await getSettingsStore().get('people');
+    latest.current = stored;
+    setPeople(stored);
+  }, []);
 
   const current = currentPerson(people);
   const value = useMemo<PeopleState>(
@@ -180,8 +187,9 @@ export function PeopleProvider({ children }: { children: ReactNode }) {
       remove,
       setThresholds,
       setMargin,
+      reload,
     }),
-    [people, loaded, current, counts, setCurrent, add, rename, remove, setThresholds, setMargin],
+    [people, loaded, current, counts, setCurrent, add, rename, remove, setThresholds, setMargin, reload],
   );
 
   return <PeopleContext.Provider value={value}>{children}</PeopleContext.Provider>;

@@ -22,7 +22,7 @@ import { errorMessage } from '../../common';
 const FROM_POSITIVES_SEED = 7;
 
 interface SliderProps {
-  readonly name: 'detectionThreshold' | 'verificationThreshold' | 'faceThreshold';
+  readonly name: 'detectionThreshold' | 'verificationThreshold' | 'faceThreshold' | 'margin' | 'personDetection' | 'personVerification';
   readonly label: string;
   readonly help: string;
   readonly value: number;
@@ -270,6 +270,7 @@ export function VerificationPanel() {
         />
       )}
       <LivenessControl />
+      <PeopleSettings global={thresholds} />
       <p>
         {plural(samples.counts.verification, 'verification image')}
         {embedding.status === 'ready' ? ' ready.' : '.'}
@@ -287,6 +288,58 @@ export function VerificationPanel() {
       )}
       {now && <NowScores result={now} detectionThreshold={thresholds.detectionThreshold} liveness={liveness.mode === 'head-turn'} />}
     </section>
+  );
+}
+
+/**
+ * Several people: the identification margin, and the current person's own thresholds (a person
+ * who is often denied, or who looks like another enrolled person, can have stricter or looser ones).
+ */
+function PeopleSettings({ global }: { global: { detectionThreshold: number; verificationThreshold: number } }) {
+  const people = usePeople();
+  const { notify } = useMessages();
+  const { current } = people;
+  const own = current.thresholds;
+  const report = (p: Promise<void>) => void p.catch((e: unknown) => notify('error', `Could not save the setting: ${errorMessage(e)}`));
+  const mine = { ...global, ...own };
+  return (
+    <fieldset className="verify-people" data-testid="people-settings">
+      <legend>People</legend>
+      <ThresholdSlider
+        name="margin"
+        label="Identification margin"
+        help="When several people pass the rule on a frame, the best one is granted only when their verification share beats the runner-up's by at least this much; otherwise ACCESS DENIED (ambiguous)."
+        value={people.people.margin}
+        onChange={(v) => report(people.setMargin(v))}
+      />
+      <label className="verify-people-own">
+        <input
+          type="checkbox"
+          data-testid="person-own-thresholds"
+          checked={own !== undefined}
+          onChange={(e) => report(people.setThresholds(current.id, e.currentTarget.checked ? { ...global } : null))}
+        />{' '}
+        Own thresholds for {current.name}
+      </label>
+      {own !== undefined && (
+        <>
+          <ThresholdSlider
+            name="personDetection"
+            label={`${current.name}: detection threshold`}
+            help={`Used for ${current.name} instead of the detection threshold above.`}
+            value={mine.detectionThreshold}
+            onChange={(v) => report(people.setThresholds(current.id, { ...mine, detectionThreshold: v }))}
+          />
+          <ThresholdSlider
+            name="personVerification"
+            label={`${current.name}: verification threshold`}
+            help={`Used for ${current.name} instead of the verification threshold above.`}
+            value={mine.verificationThreshold}
+            onChange={(v) => report(people.setThresholds(current.id, { ...mine, verificationThreshold: v }))}
+          />
+        </>
+      )}
+    </fieldset>
   );
 }
 
