@@ -95,7 +95,7 @@ export function TrainingPanel() {
   const running = isRunning(view);
   const s = settings.settings;
 
-  const people = usePeopleCounts(samples.version);
+  const people = usePeopleCounts();
   const readiness = trainingReadiness({
     counts: samples.counts,
     ...(people && { people }),
