@@ -5,6 +5,7 @@ import { useCpuBackend } from '../../tools/common/node-backend';
 import type { KochConfig } from '../config';
 import { imageInput } from './cropped';
 import { VerificationEngine, type EngineDeps } from './engine';
+import { identify } from './identify';
 
 const CONFIG = { inputSize: 64, filters: [4, 8, 8, 8] as [number, number, number, number], embeddingSize: 16 };
 const thresholds = { detectionThreshold: 0.5, verificationThreshold: 0.5 };
@@ -22,10 +23,10 @@ afterAll(() => {
 });
 
 /** Deps over an in-memory id list; counts loads and network uses. */
-function fakeDeps(ids: string[]) {
-  const state = { ids, loads: 0, inUse: 0 };
+function fakeDeps(ids: string[], owners: Record<string, string> = {}) {
+  const state = { ids, owners, loads: 0, inUse: 0 };
   const deps: EngineDeps = {
-    listIds: async () => state.ids.map((id) => ({ id, person: 'me' })),
+    listIds: async () => state.ids.map((id) => ({ id, person: state.owners[id] ?? 'me' })),
     loadImages: async (list, config, onProgress) => {
       state.loads++;
       onProgress(list.length);
@@ -129,6 +130,56 @@ describe('VerificationEngine', () => {
     failing.dispose();
     await engine.exclusive(async () => undefined);
     expect(state.inUse).toBe(0);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('knows whose each image is, rebuilds when images change owner, and identifies several people per frame without leaking', async () => {
+    const { deps, state } = fakeDeps(['a1', 'a2', 'b1', 'b2', 'b3'], { a1: 'ann', a2: 'ann', b1: 'bob', b2: 'bob', b3: 'bob' });
+    const engine = new VerificationEngine(deps);
+    const start = tf.memory().numTensors;
+    expect(engine.owners(netA)).toBeNull();
+    const v = await engine.ensure(netA, 1);
+    expect(engine.owners(netA)).toEqual(['ann', 'ann', 'bob', 'bob', 'bob']);
+    expect(engine.owners(netB)).toBeNull();
+    // The same ids and owners: no rebuild. An image given to someone else: rebuilt.
+    expect(await engine.ensure(netA, 2)).toBe(v);
+    state.owners = { ...state.owners, b3: 'ann' };
+    expect(await engine.ensure(netA, 3)).not.toBe(v);
+    expect(engine.owners(netA)).toEqual(['ann', 'ann', 'bob', 'bob', 'ann']);
+    expect(state.loads).toBe(2);
+
+    const people = [{ id: 'ann' }, { id: 'bob' }];
+    const frame = tf.randomUniform([64, 64, 3], 0, 1, 'float32', 5) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) {
+      const d = (await engine.verify(netA, frame, thresholds))!;
+      const id = identify(d.scores, engine.owners(netA)!, people, thresholds, 0.25);
+      expect(id.people.map((p) => [p.person, p.n])).toEqual([
+        ['ann', 3],
+        ['bob', 2],
+      ]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    frame.dispose();
+    engine.dispose();
+    await engine.exclusive(async () => undefined);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('gives no verifier when an image was deleted while loading (the owners would not line up)', async () => {
+    const { deps } = fakeDeps(['a', 'b', 'c']);
+    const engine = new VerificationEngine({
+      ...deps,
+      loadImages: async (list, config) => {
+        const size = (config as KochConfig).inputSize;
+        return tf.zeros([list.length - 1, size, size, 3]); // one deleted meanwhile
+      },
+    });
+    const start = tf.memory().numTensors;
+    expect(await engine.ensure(netA, 1)).toBeNull();
+    expect(engine.owners(netA)).toBeNull();
+    engine.dispose();
+    await engine.exclusive(async () => undefined);
     expect(tf.memory().numTensors).toBe(start);
   });
 });
