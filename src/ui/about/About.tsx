@@ -26,6 +26,13 @@ export function AboutContent() {
         small head that compares two faces trains on you, in seconds. The reference network of Koch et al. trains every layer on your
         captures instead: slow in a browser, and it tells strangers apart less well.
       </p>
+      <h3>Several people</h3>
+      <p data-testid="about-people">
+        A household can enrol several people (the People bar beside the preview). Each has their own anchors, positives and verification
+        images; one model learns them all, and learns to tell each from the others. A frame is granted to the one person whose own
+        verification images it matches (or, when several match, to the clear best by the identification margin), and the overlay says who.
+        The names are stored in this browser with the settings; an exported model records them, never any image.
+      </p>
       <h3>Liveness check</h3>
       <p data-testid="about-liveness">
         With the liveness check on (the default; the Verify panel switches it), a face the network recognises is not enough: the overlay
