@@ -18,12 +18,15 @@ export { logitThresholdAtFar };
  */
 
 /**
- * Fraction of (anchor, unseen person) comparisons that may score above 0.5, per face model: the
- * operating point its bundled pretrained network is calibrated to (the reference network's
- * scripts/pretrain/calibrate.mjs --target-far 0.05; the face-recognition head's pipeline, 0.005:
- * it ranks unseen people well enough to be strict).
+ * Fraction of (anchor, unseen person) comparisons that may score above 0.5, per face model. The
+ * reference network: the operating point its bundled pretrained network is calibrated to
+ * (scripts/pretrain/calibrate.mjs --target-far 0.05). The face-recognition head: 1 %, looser than
+ * its pretrained head's 0.5 % of stranger pairs. A head trained on one sitting's captures scores the
+ * same person's other photos lower than the pretrained head does, so at 0.5 % of the user's cohort
+ * it denies more of them; the vote over N verification images keeps the impostor attempts granted
+ * far below the per-comparison 1 % (bench/results/reference.md, "The calibration target").
  */
-export const CALIBRATION_TARGET_FAR: Readonly<Record<FaceModel, number>> = { koch: 0.05, facerec: 0.005 };
+export const CALIBRATION_TARGET_FAR: Readonly<Record<FaceModel, number>> = { koch: 0.05, facerec: 0.01 };
 
 /** The operating point and the cohort sizes of the app's calibration. */
 export const CALIBRATION = {
