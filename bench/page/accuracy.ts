@@ -43,8 +43,24 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch, cameraTransform } from '../../src/augment';
-import { DEFAULT_FACEREC_CONFIG, DEFAULT_MODEL_CONFIG, type CropMode, type ModelConfig, type TrainingConfig } from '../../src/config';
-import { buildPairs, captureSquare, ensureBundledNegatives, getSampleStore, type Square } from '../../src/data';
+import {
+  DEFAULT_FACEREC_CONFIG,
+  DEFAULT_MODEL_CONFIG,
+  faceModelOf,
+  STRANGER_PAIRS,
+  type CropMode,
+  type ModelConfig,
+  type TrainingConfig,
+} from '../../src/config';
+import {
+  buildPairs,
+  captureSquare,
+  ensureBundledNegatives,
+  getSampleStore,
+  strangerPairs,
+  withExtraPairs,
+  type Square,
+} from '../../src/data';
 import { createFaceDetector, faceCrop, type Face, type FaceDetector } from '../../src/face';
 import { createFaceDescriber, loadBackbone, type FaceDescriber } from '../../src/facerec';
 import {
@@ -88,6 +104,8 @@ interface State {
   readonly photos: Map<string, tf.Tensor3D>;
   /** Sample id of every bundled negative, sorted. */
   readonly negativeIds: readonly string[];
+  /** Each bundled negative's LFW person (for the pairs of strangers, src/data strangerPairs). */
+  readonly negativeLabels: ReadonlyMap<string, string | undefined>;
   /** Decoded negatives by sample id (on first use). */
   readonly negatives: Map<string, tf.Tensor3D>;
   /** The untrained pretrained network of the "pretrained only" variants (on first use). */
@@ -262,7 +280,8 @@ export async function accuracySetup(setup: AccuracySetup): Promise<SetupInfo> {
   }
   // The face-recognition describer keeps the detector (describeStill detects in each capture).
   if (!faceRec) detector.dispose();
-  state = { setup, photos, negativeIds, negatives: new Map(), pretrained: null, faceRec };
+  const negativeLabels = new Map(records.map((r) => [r.id, r.label]));
+  state = { setup, photos, negativeIds, negativeLabels, negatives: new Map(), pretrained: null, faceRec };
   let faceRecInfo: FaceRecSetupInfo | null = null;
   if (faceRec) {
     const sides = [...faceRec.squares.values()].map((x) => x.shape[0]);
@@ -439,8 +458,20 @@ async function trainOn(
   let usedNegatives: string[];
   try {
     positives = await source.positives();
-    split = buildPairs({ anchors: anchors.ids, positives: positives.ids, negatives: state!.negativeIds }, training);
-    usedNegatives = [...new Set([...split.train, ...split.test].filter((p) => p.label === 0).map((p) => p.b))].sort();
+    // As the app's training session: the user's pairs, then the face model's pairs of strangers.
+    const strangers = strangerPairs(
+      state!.negativeIds.map((id) => ({ id, label: state!.negativeLabels.get(id) })),
+      STRANGER_PAIRS[faceModelOf(net.config)],
+      training.seed,
+    );
+    split = withExtraPairs(
+      buildPairs({ anchors: anchors.ids, positives: positives.ids, negatives: state!.negativeIds }, training),
+      strangers,
+      training.trainFraction,
+      training.seed,
+    );
+    const own = new Set([...anchors.ids, ...positives.ids]);
+    usedNegatives = [...new Set([...split.train, ...split.test].flatMap((p) => [p.a, p.b]).filter((id) => !own.has(id)))].sort();
     const negatives = await source.negatives(usedNegatives);
     images = tf.concat<tf.Tensor4D | tf.Tensor2D>([anchors.images, positives.images, negatives], 0);
     negatives.dispose();

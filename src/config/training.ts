@@ -1,5 +1,6 @@
 /** Training: the reference recipe, the app's defaults and the validator. */
 import { checkInt, checkNum, ConfigError } from './check';
+import type { FaceModel } from './model';
 
 export interface TrainingConfig {
   readonly epochs: number;
@@ -98,6 +99,14 @@ export const FACEREC_TRAINING_CONFIG: TrainingConfig = {
   freeze: 'none',
   calibrate: true,
 };
+
+/**
+ * Pairs of strangers (the bundled negatives: one person in two photos, and two people) trained
+ * beside the user's own pairs, per face model (src/data strangerPairs): up to this many of each
+ * label. The face-recognition head keeps its pretrained sense of how much a face varies between
+ * photos; the reference network trains without them, as the reference does.
+ */
+export const STRANGER_PAIRS: Readonly<Record<FaceModel, number>> = { koch: 0, facerec: 150 };
 
 export function validateTrainingConfig(partial: Partial<TrainingConfig> = {}): TrainingConfig {
   const c: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, ...migrateLegacyFreeze(partial) };

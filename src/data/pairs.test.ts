@@ -7,6 +7,8 @@ import {
   pairsFingerprint,
   PairsError,
   peoplePairCounts,
+  strangerPairs,
+  withExtraPairs,
   type Pair,
   type PairSplit,
   type PersonIds,
@@ -258,5 +260,45 @@ describe('buildPeoplePairs', () => {
     );
     expect(() => buildPeoplePairs([], negatives, opts)).toThrow(/no anchors/);
     expect(() => peoplePairCounts([{ person: 'ann', anchors: 5, positives: 5 }], 5, { ...opts, samplesPerClass: 0 })).toThrow(PairsError);
+  });
+});
+
+describe('strangerPairs', () => {
+  const negatives = [
+    { id: 'a1', label: 'Ann' },
+    { id: 'a2', label: 'Ann' },
+    { id: 'a3', label: 'Ann' },
+    { id: 'b1', label: 'Bob' },
+    { id: 'b2', label: 'Bob' },
+    { id: 'c1', label: 'Cy' },
+    { id: 'x' }, // no label: left out
+  ];
+  const label = new Map(negatives.map((n) => [n.id, n.label]));
+
+  it('pairs one person’s two photos (1) and two people (0), as many of each, seeded, without repeats', () => {
+    const pairs = strangerPairs(negatives, 3, 7);
+    const same = pairs.filter((p) => p.label === 1);
+    const different = pairs.filter((p) => p.label === 0);
+    expect(same).toHaveLength(3);
+    expect(different).toHaveLength(3);
+    for (const p of same) expect(label.get(p.a)).toBe(label.get(p.b));
+    for (const p of different) expect(label.get(p.a)).not.toBe(label.get(p.b));
+    for (const p of pairs) expect(p.a).not.toBe(p.b);
+    expect(pairs.some((p) => p.a === 'x' || p.b === 'x')).toBe(false);
+    const keys = pairs.map((p) => [p.a, p.b].sort().join('+'));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(strangerPairs(negatives, 3, 7)).toEqual(pairs);
+    expect(strangerPairs(negatives, 0, 7)).toEqual([]);
+    // Only 4 same-person pairs exist (Ann 3, Bob 1).
+    expect(strangerPairs(negatives, 50, 7).filter((p) => p.label === 1)).toHaveLength(4);
+  });
+
+  it('adds extra pairs to both splits by the fraction', () => {
+    const split = { train: [{ a: 'u', b: 'v', label: 1 as const }], test: [] };
+    const extra = strangerPairs(negatives, 4, 1);
+    const out = withExtraPairs(split, extra, 0.75, 3);
+    expect(out.train).toHaveLength(1 + Math.round(extra.length * 0.75));
+    expect(out.train.length + out.test.length).toBe(1 + extra.length);
+    expect(withExtraPairs(split, [], 0.75, 3)).toBe(split);
   });
 });

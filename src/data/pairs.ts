@@ -51,7 +51,15 @@ export class PairsError extends Error {
 }
 
 /** Salts of the seeded choices; epochs use salts 0…9,999 (`epochOrder`), so these never collide. */
-const SALT = { anchors: 0x1000_0001, positives: 0x1000_0002, negatives: 0x1000_0003, pairs: 0x1000_0004, cross: 0x1000_0005 } as const;
+const SALT = {
+  anchors: 0x1000_0001,
+  positives: 0x1000_0002,
+  negatives: 0x1000_0003,
+  pairs: 0x1000_0004,
+  cross: 0x1000_0005,
+  strangers: 0x1000_0006,
+  strangerSplit: 0x1000_0007,
+} as const;
 
 type ClassName = keyof ClassIds;
 const CLASSES: readonly ClassName[] = ['anchors', 'positives', 'negatives'];
@@ -354,6 +362,54 @@ export function buildPeoplePairs(people: readonly PersonIds[], negatives: readon
     }
   });
   return splitPairs(pairs, options);
+}
+
+/** A bundled negative and the person it shows (its LFW name), when known. */
+export interface LabelledId {
+  readonly id: string;
+  readonly label?: string;
+}
+
+/**
+ * Pairs of strangers from the bundled negatives: up to `count` of one person in two different
+ * photos (label 1), and as many of two different people (label 0), a seeded choice. Trained beside
+ * the user's own pairs they keep a pretrained head's sense of how much the same face varies from
+ * one photo to another, which one sitting's captures cannot teach. Negatives without a label are
+ * left out. No pair repeats, in either order.
+ */
+export function strangerPairs(negatives: readonly LabelledId[], count: number, seed: number): Pair[] {
+  if (!Number.isInteger(count) || count < 0) throw new PairsError('invalid-option', `stranger pairs ${count} must be a whole number ≥ 0`);
+  const labelled = negatives.filter((n): n is Required<LabelledId> => typeof n.label === 'string' && n.label !== '');
+  if (count === 0 || labelled.length < 2) return [];
+  const byPerson = new Map<string, string[]>();
+  for (const n of labelled) byPerson.set(n.label, [...(byPerson.get(n.label) ?? []), n.id]);
+  const key = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+  const same: Pair[] = [];
+  for (const ids of byPerson.values())
+    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) same.push({ a: ids[i]!, b: ids[j]!, label: 1 });
+  const positives = shuffled(same, deriveSeed(seed, SALT.strangers)).slice(0, count);
+  const order = shuffled(labelled, deriveSeed(seed, SALT.strangers + 1));
+  const seen = new Set<string>();
+  const negativesOut: Pair[] = [];
+  for (let i = 0; i < order.length && negativesOut.length < positives.length; i++) {
+    const a = order[i]!;
+    const b = order[(i * 7 + 1) % order.length]!;
+    if (a.label === b.label || seen.has(key(a.id, b.id))) continue;
+    seen.add(key(a.id, b.id));
+    negativesOut.push({ a: a.id, b: b.id, label: 0 });
+  }
+  return [...positives, ...negativesOut];
+}
+
+/**
+ * `split` with `extra` pairs added to both sides by the split's own fraction (after a seeded
+ * shuffle): round(extra × trainFraction) to training, the rest to the test split.
+ */
+export function withExtraPairs(split: PairSplit, extra: readonly Pair[], trainFraction: number, seed: number): PairSplit {
+  if (extra.length === 0) return split;
+  const mixed = shuffled(extra, deriveSeed(seed, SALT.strangerSplit));
+  const n = Math.round(mixed.length * trainFraction);
+  return { train: [...split.train, ...mixed.slice(0, n)], test: [...split.test, ...mixed.slice(n)] };
 }
 
 /** The training split in the order of epoch `epoch` (0-based): a seeded reshuffle per epoch. */

@@ -26,6 +26,8 @@ export interface SampleBlob {
   readonly id: string;
   /** The stored image: already the capture square, so the whole image is used. */
   readonly blob: Blob;
+  /** A bundled negative's person (its LFW name), for the pairs of strangers (src/data strangerPairs). */
+  readonly label?: string;
   /**
    * Whose anchor or positive this is (src/data personOf; absent: the default person). Negatives
    * belong to nobody and have none. The session trains one model for everyone (buildPeoplePairs).

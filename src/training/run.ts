@@ -25,7 +25,8 @@ export async function loadTrainingSamples(store: SampleStore = getSampleStore())
     return records.flatMap((r, i) => {
       const blob = blobs[i];
       const person = personOf(r);
-      return blob ? [{ id: r.id, blob, ...(person !== null && { person }) }] : [];
+      const label = r.kind === 'negative' ? r.label : undefined;
+      return blob ? [{ id: r.id, blob, ...(person !== null && { person }), ...(label !== undefined && { label }) }] : [];
     });
   };
   const [anchors, positives, negatives] = await Promise.all([read('anchor'), read('positive'), read('negative')]);

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   ConfigError,
+  faceModelOf,
+  STRANGER_PAIRS,
   DEFAULT_VERIFY_CONFIG,
   validateModelConfig,
   validateTrainingConfig,
@@ -8,7 +10,7 @@ import {
   type TrainingConfig,
   type TrainingStart,
 } from '../config';
-import { buildPeoplePairs, DEFAULT_PERSON_ID, PairsError, type Pair, type PersonIds } from '../data';
+import { buildPeoplePairs, DEFAULT_PERSON_ID, PairsError, strangerPairs, withExtraPairs, type Pair, type PersonIds } from '../data';
 import { buildSiamese, disposeNetwork, hasPretrainedWeights, type BackendReport, type NetworkMeta, type SiameseNetwork } from '../model';
 import type { CheckpointStore, CheckpointSummary } from './checkpoint';
 import { errorMessage, TrainingError, type TrainingErrorCode } from './errors';
@@ -259,10 +261,15 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     // Augmentation changes images; the face-recognition network trains on descriptors.
     const augment = modelConfig.faceModel === 'facerec' ? undefined : augmentFunction(trainingConfig, request.augment);
     const people = peopleOf(request.samples);
-    const split = buildPeoplePairs(
-      people,
-      request.samples.negatives.map((s) => s.id),
-      trainingConfig,
+    const split = withExtraPairs(
+      buildPeoplePairs(
+        people,
+        request.samples.negatives.map((s) => s.id),
+        trainingConfig,
+      ),
+      strangerPairs(request.samples.negatives, STRANGER_PAIRS[faceModelOf(modelConfig)], trainingConfig.seed),
+      trainingConfig.trainFraction,
+      trainingConfig.seed,
     );
     if (!resumeFrom) await deps.checkpoints.clear(); // a fresh start makes an old checkpoint stale
 
