@@ -15,7 +15,13 @@ export const IDENT_ENROLLED = 5;
 export const IDENT_OTHERS = { people: 10, photos: 5 } as const;
 
 /** Issue #20's goals: fractions of the attempts. */
-export const IDENTIFICATION_GOALS = { wrongPersonGrants: 0.005, nonEnrolledFar: 0.005, grantedAsSelf: 0.97 } as const;
+export const IDENTIFICATION_GOALS: IdentificationGoals = { wrongPersonGrants: 0.005, nonEnrolledFar: 0.005, grantedAsSelf: 0.97 };
+
+export interface IdentificationGoals {
+  readonly wrongPersonGrants: number;
+  readonly nonEnrolledFar: number;
+  readonly grantedAsSelf: number;
+}
 
 /** Salt of the non-enrolled people's seeded choice (deriveSeed(--seed, salt)). */
 const OTHERS_SALT = 0x1de27;
@@ -166,7 +172,7 @@ export interface IdentificationGoal {
 }
 
 /** Issue #20's goals checked against one condition's rates (a rate with no attempts does not meet its goal). */
-export function checkIdentificationGoals(r: IdentificationRates, goals = IDENTIFICATION_GOALS): IdentificationGoal[] {
+export function checkIdentificationGoals(r: IdentificationRates, goals: IdentificationGoals = IDENTIFICATION_GOALS): IdentificationGoal[] {
   const check = (what: IdentificationGoal['what'], value: number | null, goal: number, bound: 'max' | 'min'): IdentificationGoal => ({
     what,
     goal,
