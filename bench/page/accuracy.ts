@@ -455,7 +455,9 @@ export async function trainOn(
   try {
     positives = await source.positives();
     split = pairs(anchors.ids, positives.ids, state!.negativeIds);
-    usedNegatives = [...new Set([...split.train, ...split.test].filter((p) => p.label === 0).map((p) => p.b))].sort();
+    // The bundled negatives in the pairs: every id that is not one of the captures (several people's pairs also pair captures with captures).
+    const own = new Set([...anchors.ids, ...positives.ids]);
+    usedNegatives = [...new Set([...split.train, ...split.test].flatMap((p) => [p.a, p.b]).filter((id) => !own.has(id)))].sort();
     const negatives = await source.negatives(usedNegatives);
     images = tf.concat<tf.Tensor4D | tf.Tensor2D>([anchors.images, positives.images, negatives], 0);
     negatives.dispose();
