@@ -103,7 +103,13 @@ describe('identificationRates', () => {
     const r = identificationRates(people, attempts);
     expect(r.enrolledAttempts).toBe(5);
     expect(r.nonEnrolledAttempts).toBe(4);
-    expect(r.counts).toEqual({ rank1: 3, grantedAsSelf: 2, wrongPerson: 1, nonEnrolledGranted: 1, noFace: { enrolled: 1, nonEnrolled: 1 } });
+    expect(r.counts).toEqual({
+      rank1: 3,
+      grantedAsSelf: 2,
+      wrongPerson: 1,
+      nonEnrolledGranted: 1,
+      noFace: { enrolled: 1, nonEnrolled: 1 },
+    });
     expect(r.rank1).toBeCloseTo(3 / 5);
     expect(r.grantedAsSelf).toBeCloseTo(2 / 5);
     expect(r.wrongPersonGrants).toBeCloseTo(1 / 5);
@@ -138,7 +144,15 @@ describe('identificationRates', () => {
   it('breaks the attempts down by person, with whom they were granted as', () => {
     const rows = identificationByPerson(people, attempts);
     expect(rows.map((r) => r.person)).toEqual(['ann', 'bob', 'dee', 'eve']);
-    expect(rows[0]).toEqual({ person: 'ann', enrolled: true, attempts: 3, noFace: 0, rank1: 2, grantedAsSelf: 2, grantedAsOther: { bob: 1 } });
+    expect(rows[0]).toEqual({
+      person: 'ann',
+      enrolled: true,
+      attempts: 3,
+      noFace: 0,
+      rank1: 2,
+      grantedAsSelf: 2,
+      grantedAsOther: { bob: 1 },
+    });
     expect(rows[2]).toMatchObject({ person: 'dee', enrolled: false, grantedAsSelf: 0, grantedAsOther: { cy: 1 } });
     expect(rows[3]).toMatchObject({ noFace: 1, grantedAsOther: {} });
   });
