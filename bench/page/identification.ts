@@ -6,7 +6,8 @@
  * - training: the shipped head (loadStartingNetwork, as the app's training starts) trained with
  *   the app's train() and FACEREC_TRAINING_CONFIG on the pairs of src/data buildPeoplePairs over
  *   every enrolled person's anchors and positives (each person's positive pairs, pairs with the
- *   bundled negatives and, unless `cross` is off, pairs across the enrolled people), then
+ *   bundled negatives and, unless `cross` is off, pairs across the enrolled people: without them,
+ *   the same split less those pairs), then
  *   calibrated as the app's session does (calibrateHead on anchors the pairs used and held-out
  *   negatives);
  * - verification images: every enrolled person's verification captures in one verifier, each
@@ -59,19 +60,27 @@ async function burstsOf(
   return { bursts: out, seconds };
 }
 
-/** The pairs of several people from the captures' ids (each id's person known from its burst). */
+/**
+ * The pairs of several people from the captures' ids (each id's person known from its burst):
+ * buildPeoplePairs. Without `cross`, the same split less its pairs across people (label 0 with two
+ * captures): each person's positive pairs and bundled-negative pairs exactly as with them, so the
+ * difference between the two runs is the hardest negatives alone.
+ */
 function peoplePairs(people: readonly string[], personOf: ReadonlyMap<string, string>, req: IdentificationRequest, s: State): PairMaker {
   const training = s.setup.faceRecTraining;
-  return (anchors, positives, negatives) =>
-    buildPeoplePairs(
+  const across = (p: Pair) => p.label === 0 && personOf.has(p.a) && personOf.has(p.b);
+  return (anchors, positives, negatives) => {
+    const split = buildPeoplePairs(
       people.map((person) => ({
         person,
         anchors: anchors.filter((id) => personOf.get(id) === person),
         positives: positives.filter((id) => personOf.get(id) === person),
       })),
       negatives,
-      { ...training, crossNegatives: req.cross },
+      training,
     );
+    return req.cross ? split : { train: split.train.filter((p) => !across(p)), test: split.test.filter((p) => !across(p)) };
+  };
 }
 
 /**
@@ -153,9 +162,8 @@ export async function identificationRun(req: IdentificationRequest): Promise<Ide
     disposeNetwork(net);
   }
   const pairs: Pair[] = [...trained.split.train, ...trained.split.test];
-  const isCapture = (id: string) => personOf.has(id);
   const negativePairs = pairs.filter((p) => p.label === 0);
-  const crossPairs = negativePairs.filter((p) => isCapture(p.a) && isCapture(p.b)).length;
+  const crossPairs = negativePairs.filter((p) => personOf.has(p.a) && personOf.has(p.b)).length;
   return {
     condition: req.condition,
     cross: req.cross,
