@@ -36,6 +36,7 @@ describe('chooseOthers', () => {
     for (const t of a) {
       expect(enrolled).not.toContain(t.name);
       const c = candidates.find((x) => x.name === t.name)!;
+      expect(c.photos.length).toBeGreaterThanOrEqual(IDENT_OTHERS.photos);
       expect(t.test).toEqual(c.photos.slice(0, IDENT_OTHERS.photos));
       expect([...t.anchors, ...t.positives, ...t.verification]).toEqual([]);
     }
@@ -44,10 +45,12 @@ describe('chooseOthers', () => {
     expect(chooseOthers(candidates, enrolled, 7).map((t) => t.name)).not.toEqual(a.map((t) => t.name));
   });
 
-  it('takes everyone left when there are fewer, and skips people without photos', () => {
-    const few = [...candidates.slice(0, 4), { name: 'Empty', photos: [] }];
-    expect(chooseOthers(few, ['P00'], 1, 10, 2).map((t) => t.name)).toEqual(['P01', 'P02', 'P03']);
-    expect(chooseOthers(few, ['P00'], 1, 10, 2).find((t) => t.name === 'P03')!.test).toHaveLength(2);
+  it('takes everyone left when there are fewer, and skips people with fewer photos than it takes', () => {
+    // P00–P04 have 1–5 photos.
+    const few = [...candidates.slice(0, 5), { name: 'Empty', photos: [] }];
+    expect(chooseOthers(few, ['P03'], 1, 10, 2).map((t) => t.name)).toEqual(['P01', 'P02', 'P04']);
+    expect(chooseOthers(few, ['P03'], 1, 10, 2).every((t) => t.test.length === 2)).toBe(true);
+    expect(chooseOthers(few, [], 1, 10, 0).map((t) => t.name)).toContain('Empty');
   });
 });
 

@@ -11,7 +11,10 @@ import type { TargetPlan } from '../../tools/lfw';
 /** People enrolled into one model (the first of the accuracy part's targets, in name order). */
 export const IDENT_ENROLLED = 5;
 
-/** Non-enrolled attempts: a seeded choice of at most this many other people, at most this many photos each (filename order). */
+/**
+ * Non-enrolled attempts: a seeded choice of at most this many other people among those with at
+ * least this many photos, that many photos each (the first in filename order).
+ */
 export const IDENT_OTHERS = { people: 10, photos: 5 } as const;
 
 /** Issue #20's goals: fractions of the attempts. */
@@ -33,9 +36,9 @@ export interface Candidate {
 }
 
 /**
- * The non-enrolled people: of `candidates` (those with at least one photo) the ones not enrolled,
- * a seeded choice of at most `people`, returned in name order, each with at most `photos` photos
- * (the first in filename order) as test photos and no enrolment photos.
+ * The non-enrolled people: of `candidates` the ones not enrolled with at least `photos` photos (so
+ * that each gives as many attempts), a seeded choice of at most `people`, returned in name order,
+ * each with their first `photos` photos (filename order) as test photos and no enrolment photos.
  */
 export function chooseOthers(
   candidates: readonly Candidate[],
@@ -46,7 +49,7 @@ export function chooseOthers(
 ): TargetPlan[] {
   const skip = new Set(enrolled);
   const pool = [...candidates]
-    .filter((c) => !skip.has(c.name) && c.photos.length > 0)
+    .filter((c) => !skip.has(c.name) && c.photos.length >= photos)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return shuffled(pool, deriveSeed(seed, OTHERS_SALT))
     .slice(0, people)

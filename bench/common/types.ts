@@ -405,6 +405,9 @@ export interface IdentificationResult {
   readonly calibration: EnrolmentResult['calibration'];
   /** Seconds describing the captures this run needed first (0 when an earlier run had described them). */
   readonly describeSeconds: number;
+  /** Seconds describing the bundled negatives this run needed first (the pairs' and the calibration cohort's). */
+  readonly negativeSeconds: number;
+  /** Seconds of train() and the calibration, which may include describing the cohort's negatives (negativeSeconds). */
   readonly trainSeconds: number;
   readonly scoreSeconds: number;
   readonly medianStepMs: number;

@@ -48,7 +48,7 @@ describe('planIdentification', () => {
     for (const t of plan.others) {
       expect(enrolled.has(t.name)).toBe(false);
       expect(t.name).not.toBe('Not_On_Disk');
-      expect(t.test.length).toBe(Math.min(sizes[t.name]!, IDENT_OTHERS.photos));
+      expect(t.test.length).toBe(IDENT_OTHERS.photos);
       expect(t.test[0]).toBe(`${t.name}_0001.jpg`);
     }
     // Seeded: the same seed gives the same people.
@@ -104,6 +104,7 @@ describe('identificationReport', () => {
     history: [],
     calibration: null,
     describeSeconds: 1,
+    negativeSeconds: 0.5,
     trainSeconds: 2,
     scoreSeconds: 0.5,
     medianStepMs: 3,

@@ -7,7 +7,8 @@
  *   photos, in name order, `--max-people` caps them, `--max-test` their test photos), with the
  *   accuracy part's photo split.
  * - Not enrolled: a seeded choice (`--seed`) of IDENT_OTHERS.people other people of `--people`
- *   found in `--data`, their first IDENT_OTHERS.photos photos each (bench/common chooseOthers).
+ *   found in `--data` with at least IDENT_OTHERS.photos photos, their first IDENT_OTHERS.photos
+ *   each (bench/common chooseOthers).
  * - Runs: per condition (plain; same camera unless `--same-camera off`), one model for all the
  *   enrolled trained with buildPeoplePairs, and the same without the pairs across people.
  */

@@ -790,7 +790,7 @@ function identificationSection(r: IdentificationReport): string[] {
     `Issue #20's proof, on the accuracy part's frames, face crop, captures and jitter (same photo split; ${s.capturesPerPhoto} captures a photo). ` +
       `Enrolled: ${r.enrolled.map((p) => `${p.name} (${p.testPhotos} test photos)`).join(', ')}, into ONE face-recognition model: the shipped head trained with the app's train() and FACEREC_TRAINING_CONFIG ` +
       `(${s.samplesPerClass} samples per class) on src/data buildPeoplePairs (each person's positive pairs, pairs with the bundled negatives and pairs across the enrolled people), then calibrated as the app's session does. ` +
-      `Not enrolled: ${r.nonEnrolled.length} other people of ${path.basename(s.peopleFile)} (a choice with seed ${s.seed}, at most ${s.others.photos} photos each): ${r.nonEnrolled.map((p) => `${p.name} (${p.photos})`).join(', ')}. ` +
+      `Not enrolled: ${r.nonEnrolled.length} other people of ${path.basename(s.peopleFile)} with ≥ ${s.others.photos} photos (a choice with seed ${s.seed}), their first ${s.others.photos} photos: ${r.nonEnrolled.map((p) => `${p.name} (${p.photos})`).join(', ')}. ` +
       `Each attempt's frame is scored against every enrolled person's verification captures and decided by src/verify identify (thresholds ${s.thresholds.detectionThreshold} / ${s.thresholds.verificationThreshold}, margin ${s.margin}); a frame without a face is denied. ` +
       `Rank-1: the person's own verification share is strictly the highest. Same camera: the accuracy part's camera transform on the captures and the frames, trained again. ` +
       `"Without cross pairs": the same enrolment trained on each person's pairs and the bundled negatives only.`,
@@ -822,8 +822,8 @@ function identificationSection(r: IdentificationReport): string[] {
         'calibration: cohort above 0.5 before → after (bias shift)',
         'enrolled: single / margin / ambiguous / nobody / no face',
         'not enrolled: single / margin / ambiguous / nobody / no face',
-        'describe (s)',
-        'train (s)',
+        'describe: captures / negatives (s)',
+        'train + calibration (s)',
       ],
       r.runs.map((x) => {
         const last = x.history.at(-1);
@@ -840,7 +840,7 @@ function identificationSection(r: IdentificationReport): string[] {
             : '—',
           reasons(x.rates.reasons.enrolled),
           reasons(x.rates.reasons.nonEnrolled),
-          f(x.describeSeconds, 0),
+          `${f(x.describeSeconds, 0)} / ${f(x.negativeSeconds, 0)}`,
           f(x.trainSeconds, 0),
         ];
       }),

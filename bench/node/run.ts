@@ -549,7 +549,7 @@ async function runIdentification(o: BenchOptions, origin: string, browser: Brows
         const last = r.history.at(-1);
         log(
           `  ${condition}, ${cross ? 'with' : 'without'} cross pairs: ${r.counts.trainPairs} + ${r.counts.testPairs} pairs (${r.counts.crossPairs} across people), ` +
-            `described ${r.describeSeconds.toFixed(0)} s, trained ${r.trainSeconds.toFixed(0)} s${last ? ` (test loss ${last.testLoss.toFixed(3)}, acc ${last.accuracy.toFixed(3)})` : ''}; ` +
+            `described ${r.describeSeconds.toFixed(0)} s (negatives ${r.negativeSeconds.toFixed(0)} s), trained ${r.trainSeconds.toFixed(0)} s${last ? ` (test loss ${last.testLoss.toFixed(3)}, acc ${last.accuracy.toFixed(3)})` : ''}; ` +
             `rank-1 ${pc(row.rank1)}, granted as self ${pc(row.grantedAsSelf)}, wrong person ${pc(row.wrongPersonGrants, 2)}, ` +
             `non-enrolled granted ${pc(row.nonEnrolledFar, 2)} (${row.counts.nonEnrolledGranted}/${row.nonEnrolledAttempts})`,
         );
@@ -659,37 +659,44 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
   const ident = seconds('identification');
   const id = r.identification;
   if (ident !== undefined && id) {
-    // Set-up: frames per photo and condition; describing: captures per condition; training: the
-    // pairs, which grow with the captures up to samples per class (each person's five anchor and
-    // five positive photos); the rest (loading, scoring) as measured.
+    // Set-up: frames per photo and condition; describing: captures per condition; bundled
+    // negatives: those of the pairs (samples per class) and the calibration cohort's; training: the
+    // pairs, which grow with each person's anchor and positive captures up to samples per class;
+    // the rest (loading, scoring) per condition.
     const full = await planIdentification({ ...o, maxPeople: FULL.maxPeople, maxTest: FULL.maxTest });
     const photos = (p: { enrolled: readonly { testPhotos: number }[]; nonEnrolled: readonly { photos: number }[] }) =>
-      p.enrolled.reduce((n, t) => n + 15 + t.testPhotos, 0) + p.nonEnrolled.reduce((n, t) => n + t.photos, 0);
+      p.enrolled.reduce((n, t) => n + SPLIT.testFrom + t.testPhotos, 0) + p.nonEnrolled.reduce((n, t) => n + t.photos, 0);
     const fullPhotos = photos({
       enrolled: full.enrolled.map((t) => ({ testPhotos: t.test.length })),
       nonEnrolled: full.others.map((t) => ({ photos: t.test.length })),
     });
     const nowConditions = id.settings.conditions.length;
-    const captures = (people: number, perPhoto: number, conditions: number) => people * 15 * perPhoto * conditions;
+    const captures = (people: number, perPhoto: number, conditions: number) => people * SPLIT.testFrom * perPhoto * conditions;
+    const classPhotos = SPLIT.anchors[1] - SPLIT.anchors[0];
     const used = (people: number, perPhoto: number, samples: number, conditions: number) =>
-      people * Math.min(samples, 5 * perPhoto) * conditions;
-    const sum = (k: 'describeSeconds' | 'trainSeconds') => id.runs.reduce((t, x) => t + x[k], 0);
+      people * Math.min(samples, classPhotos * perPhoto) * conditions;
+    const sum = (f: (x: IdentificationReport['runs'][number]) => number) => id.runs.reduce((t, x) => t + f(x), 0);
+    const described = sum((x) => x.describeSeconds);
+    const negatives = sum((x) => x.negativeSeconds);
+    // trainSeconds may include describing the cohort's negatives: counted with the negatives.
+    const trained = sum((x) => Math.max(0, x.trainSeconds - x.negativeSeconds));
     const setup = id.setupSeconds * ((2 * fullPhotos) / (nowConditions * photos(id)));
     const describe =
-      sum('describeSeconds') *
-      (captures(full.enrolled.length, FULL.capturesPerPhoto, 2) / captures(id.people, o.capturesPerPhoto, nowConditions));
+      described * (captures(full.enrolled.length, FULL.capturesPerPhoto, 2) / captures(id.people, o.capturesPerPhoto, nowConditions));
+    const negs = negatives * ((FULL.samplesPerClass + CALIBRATION.negatives) / (o.samplesPerClass + CALIBRATION.negatives));
     const train =
-      sum('trainSeconds') *
+      trained *
       (used(full.enrolled.length, FULL.capturesPerPhoto, FULL.samplesPerClass, 2) /
         used(id.people, o.capturesPerPhoto, o.samplesPerClass, nowConditions));
-    const rest = Math.max(0, ident - id.setupSeconds - sum('describeSeconds') - sum('trainSeconds')) * (2 / nowConditions);
+    const rest = Math.max(0, ident - id.setupSeconds - described - negatives - trained) * (2 / nowConditions);
     parts.push({
       part: 'identification',
       measuredSeconds: ident,
-      estimatedSeconds: setup + describe + train + rest,
+      estimatedSeconds: setup + describe + negs + train + rest,
       basis:
         `${full.enrolled.length} people enrolled and ${full.others.length} not, both conditions, with and without cross pairs: ` +
-        `set-up of ${fullPhotos} photos, ${captures(full.enrolled.length, FULL.capturesPerPhoto, 2).toLocaleString('en')} captures described, training scaled by the samples used`,
+        `set-up of ${fullPhotos} photos, ${captures(full.enrolled.length, FULL.capturesPerPhoto, 2).toLocaleString('en')} captures described, ` +
+        `up to ${FULL.samplesPerClass + CALIBRATION.negatives} bundled negatives, training scaled by the captures used`,
     });
   }
   const acc = seconds('accuracy');

@@ -111,10 +111,19 @@ export async function identificationRun(req: IdentificationRequest): Promise<Ide
     ids: xs.flatMap((x) => x.burst.ids),
     images: stackDescriptors(xs.flatMap((x) => x.burst.descriptors)),
   });
+  // Describing bundled negatives (on first use: the pairs' and the calibration cohort's) is timed apart from training.
+  let negativeSeconds = 0;
   const source: InputSource = {
     anchors: async () => inputs(anchors.bursts),
     positives: async () => inputs(positives.bursts),
-    negatives: (ids) => negativeDescriptors(fr, ids),
+    negatives: async (ids) => {
+      const t0 = performance.now();
+      try {
+        return await negativeDescriptors(fr, ids);
+      } finally {
+        negativeSeconds += (performance.now() - t0) / 1000;
+      }
+    },
     augment: undefined,
   };
 
@@ -183,6 +192,7 @@ export async function identificationRun(req: IdentificationRequest): Promise<Ide
     history: trained.history,
     calibration: trained.calibration,
     describeSeconds: anchors.seconds + positives.seconds + verification.seconds,
+    negativeSeconds,
     trainSeconds: trained.seconds,
     scoreSeconds,
     medianStepMs: trained.medianStepMs,
