@@ -167,7 +167,11 @@ export interface PersonPairCounts {
   readonly crossPairs: number;
 }
 
-/** `pairCounts` for several people: `used` and the pair counts are totals over everyone. */
+/**
+ * `pairCounts` for several people: `used` and the pair counts are totals over everyone;
+ * `negativePairs` counts every label-0 pair (bundled and cross-person), a person's own
+ * `negativePairs` only the bundled ones.
+ */
 export interface PeoplePairCounts extends PairCounts {
   /** Of `negativePairs`: those between two enrolled people. */
   readonly crossPairs: number;

@@ -69,4 +69,4 @@ export {
   type TrainingSummary,
   type WorkerMessage,
 } from './protocol';
-export { createTrainingSession, toErrorMessage, type SessionDeps, type TrainingSession } from './session';
+export { createTrainingSession, peopleOf, toErrorMessage, type SessionDeps, type TrainingSession } from './session';

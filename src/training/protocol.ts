@@ -26,6 +26,11 @@ export interface SampleBlob {
   readonly id: string;
   /** The stored image: already the capture square, so the whole image is used. */
   readonly blob: Blob;
+  /**
+   * Whose anchor or positive this is (src/data personOf; absent: the default person). Negatives
+   * belong to nobody and have none. The session trains one model for everyone (buildPeoplePairs).
+   */
+  readonly person?: string;
 }
 
 export interface TrainingSamples {
@@ -93,6 +98,11 @@ export interface TrainingSummary {
   readonly startedFrom?: TrainingStart;
   /** The calibration after training (calibrate.ts); absent when the config does not calibrate. */
   readonly calibration?: CalibrationOutcome;
+  /**
+   * The people whose anchors and positives the run trained on (ids, src/data people.ts), so the app
+   * can tell a person added since; absent in models trained before people existed.
+   */
+  readonly people?: readonly string[];
 }
 
 export type WorkerMessage =

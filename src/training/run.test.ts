@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DEFAULT_VERIFY_CONFIG } from '../config';
-import { createSampleStore } from '../data';
+import { createSampleStore, DEFAULT_PERSON_ID } from '../data';
 import { type NetworkMeta } from '../model';
 import { useWasmBackend } from '../../tools/common/node-backend';
 import {
@@ -356,6 +356,30 @@ describe('loadTrainingSamples', () => {
     expect(samples.positives.map((s) => s.id)).toEqual([p.id]);
     expect(samples.negatives.map((s) => s.id)).toEqual([n.id]);
     expect(new Uint8Array(await samples.negatives[0]!.blob.arrayBuffer())[2]).toBe(3);
+  });
+
+  it("says whose each anchor and positive is: the record's person, the default person for older records, nobody's for negatives", async () => {
+    const store = createSampleStore(createStore('start-run-people-test', 'samples'));
+    const add = (kind: 'anchor' | 'positive' | 'negative', createdAt: number, person?: string) =>
+      store.addSample(new Blob([new Uint8Array([0xff, 0xd8, createdAt])], { type: 'image/jpeg' }), {
+        kind,
+        source: 'webcam',
+        width: 250,
+        height: 250,
+        createdAt,
+        ...(person !== undefined && { person }),
+      });
+    const old = await add('anchor', 1);
+    const bob = await add('anchor', 2, 'p-bob');
+    const bobs = await add('positive', 3, 'p-bob');
+    const n = await add('negative', 4);
+    const samples = await loadTrainingSamples(store);
+    expect(samples.anchors.map(({ id, person }) => ({ id, person }))).toEqual([
+      { id: old.id, person: DEFAULT_PERSON_ID },
+      { id: bob.id, person: 'p-bob' },
+    ]);
+    expect(samples.positives.map(({ id, person }) => ({ id, person }))).toEqual([{ id: bobs.id, person: 'p-bob' }]);
+    expect(samples.negatives).toEqual([{ id: n.id, blob: expect.any(Blob) }]);
   });
 });
 

@@ -6,7 +6,7 @@
  * page (e.g. no WebGL in workers) — runs the very same training session in this page instead, and
  * says so (`onPlace`).
  */
-import { getSampleStore, type SampleKind, type SampleStore } from '../data';
+import { getSampleStore, personOf, type SampleKind, type SampleStore } from '../data';
 import { currentBackend, isSoftwareRenderer, type BackendReport } from '../model';
 import { startTraining, type RunCallbacks, type RunHandle, type RunPlace, type WorkerLike } from './client';
 import { createSessionDeps } from './deps';
@@ -14,14 +14,18 @@ import { TrainingError } from './errors';
 import type { PageMessage, ReadyInfo, RunRequest, RunResult, SampleBlob, StartRequest, TrainingSamples, WorkerMessage } from './protocol';
 import { createTrainingSession, type SessionDeps } from './session';
 
-/** Every stored sample of the three training kinds with its blob (blobs are handles, not copies). */
+/**
+ * Every stored sample of the three training kinds with its blob (blobs are handles, not copies) and,
+ * for anchors and positives, whose it is (personOf: the default person for records older than people).
+ */
 export async function loadTrainingSamples(store: SampleStore = getSampleStore()): Promise<TrainingSamples> {
   const read = async (kind: SampleKind): Promise<SampleBlob[]> => {
     const records = await store.listSamples(kind);
     const blobs = await store.getSampleBlobs(records.map((r) => r.id));
     return records.flatMap((r, i) => {
       const blob = blobs[i];
-      return blob ? [{ id: r.id, blob }] : [];
+      const person = personOf(r);
+      return blob ? [{ id: r.id, blob, ...(person !== null && { person }) }] : [];
     });
   };
   const [anchors, positives, negatives] = await Promise.all([read('anchor'), read('positive'), read('negative')]);

@@ -7,8 +7,8 @@ import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { createStore } from 'idb-keyval';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FACEREC_CONFIG, FACEREC_TRAINING_CONFIG, type ModelConfig } from '../config';
-import { createRng } from '../data';
+import { DEFAULT_FACEREC_CONFIG, FACEREC_TRAINING_CONFIG, validateTrainingConfig, type ModelConfig } from '../config';
+import { buildPeoplePairs, createRng, DEFAULT_PERSON_ID, pairsFingerprint } from '../data';
 import { buildSiamese, disposeNetwork, loadPretrained, type NetworkMeta, type SiameseNetwork } from '../model';
 import { servePublic } from '../../tools/lfw';
 import { useWasmBackend } from '../../tools/common/node-backend';
@@ -16,7 +16,7 @@ import { sampleIds } from '../../test/synthetic';
 import { CALIBRATION_TARGET_FAR } from './calibrate';
 import { createMemoryCheckpointStore } from './checkpoint';
 import type { SampleBlob, StartRequest, TrainingSummary, WorkerMessage } from './protocol';
-import { createTrainingSession, type SessionDeps } from './session';
+import { createTrainingSession, peopleOf, type SessionDeps } from './session';
 
 beforeAll(async () => {
   await useWasmBackend();
@@ -25,11 +25,15 @@ beforeAll(async () => {
 const served = servePublic('/app/');
 const store = createStore('session-facerec-test', 'models');
 
-/** A unit vector around `centre` (seeded by the sample id): the user's faces cluster, strangers do not. */
+/**
+ * A unit vector around a person's centre (seeded by the sample id): each enrolled person's faces
+ * cluster (ids `b…`: a second person, Bob, around another centre), strangers (`n…`) do not.
+ */
 function fakeDescriptor(id: string): Float32Array {
   const rng = createRng([...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 11));
   const user = !id.startsWith('n');
-  const v = Float32Array.from({ length: 128 }, (_, i) => (user ? Math.sin(i) * 0.09 : 0) + (rng() - 0.5) * (user ? 0.04 : 0.2));
+  const centre = id.startsWith('b') ? Math.cos : Math.sin;
+  const v = Float32Array.from({ length: 128 }, (_, i) => (user ? centre(i) * 0.09 : 0) + (rng() - 0.5) * (user ? 0.04 : 0.2));
   const norm = Math.hypot(...v);
   return v.map((x) => x / norm);
 }
@@ -127,6 +131,71 @@ describe('training the face-recognition network', () => {
     const none = deps({ describe: undefined });
     await createTrainingSession(none.d).handle({ type: 'start', request: request() });
     expect(none.posted.at(-1)).toMatchObject({ type: 'error', message: /cannot run here/ });
+  });
+});
+
+describe('training one face-recognition head for two people', () => {
+  const person = (blobsOf: SampleBlob[], person: string): SampleBlob[] => blobsOf.map((s) => ({ ...s, person }));
+  // Me (the default person: no `person`, as records older than people) and Bob.
+  const samples = {
+    anchors: [...blobs('a', 12), ...person(blobs('ba', 12), 'p-bob')],
+    positives: [...blobs('p', 12), ...person(blobs('bp', 12), 'p-bob')],
+    negatives: blobs('n', 80),
+  };
+
+  it("pairs each person's captures with the other's as negatives, tells the two apart, calibrates on both and leaves no tensors", async () => {
+    const checkpoints = createMemoryCheckpointStore();
+    const scores: { same: number[]; cross: number[] } = { same: [], cross: [] };
+    const { d, posted, saved } = deps({
+      checkpoints,
+      // Before the network is disposed: its scores on every same-person and cross-person pair of one anchor each.
+      saveModel: async (net, meta) => {
+        const score = (a: string, others: string[]) =>
+          tf.tidy(() => {
+            const x = tf.tensor2d(others.map(() => Array.from(fakeDescriptor(a))));
+            const y = tf.tensor2d(others.map((b) => Array.from(fakeDescriptor(b))));
+            return Array.from((net.model.predict([x, y]) as tf.Tensor).dataSync());
+          });
+        scores.same.push(...score('a0', sampleIds('p', 12)), ...score('ba0', sampleIds('bp', 12)));
+        scores.cross.push(...score('a0', [...sampleIds('ba', 12), ...sampleIds('bp', 12)]), ...score('ba0', sampleIds('p', 12)));
+        saved.push({ net: net.config, meta, weights: [] });
+      },
+    });
+    const before = tf.memory().numTensors;
+    await createTrainingSession(d).handle({ type: 'start', request: request({ samples }) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(posted.find((m) => m.type === 'error')).toBeUndefined();
+    expect(posted.at(-1)?.type).toBe('done');
+
+    // The split the run trained on is buildPeoplePairs' over the two people: it holds cross-person pairs.
+    const people = peopleOf(samples);
+    expect(people.map((p) => [p.person, p.anchors.length, p.positives.length])).toEqual([
+      [DEFAULT_PERSON_ID, 12, 12],
+      ['p-bob', 12, 12],
+    ]);
+    const trainingConfig = request().trainingConfig;
+    const split = buildPeoplePairs(
+      people,
+      samples.negatives.map((s) => s.id),
+      validateTrainingConfig(trainingConfig),
+    );
+    const mine = new Set([...people[0]!.anchors, ...people[0]!.positives]);
+    const cross = [...split.train, ...split.test].filter((p) => p.label === 0 && !p.b.startsWith('n'));
+    expect(cross).toHaveLength(24);
+    expect(cross.every((p) => mine.has(p.a) !== mine.has(p.b))).toBe(true);
+    expect(split.train.filter((p) => cross.includes(p)).length).toBeGreaterThan(0);
+    expect(split.test.filter((p) => cross.includes(p)).length).toBeGreaterThan(0);
+    const ready = posted.find((m) => m.type === 'ready');
+    expect(ready).toMatchObject({ info: { trainPairs: split.train.length, testPairs: split.test.length } });
+    expect((await checkpoints.summary())?.pairs).toBe(pairsFingerprint(split));
+
+    // One model for both: each person's own faces pass, the other person's do not.
+    const summary = saved[0]!.meta.training as TrainingSummary;
+    expect(summary.final!.accuracy).toBeGreaterThan(0.9);
+    expect(summary.calibration).toMatchObject({ kind: 'calibrated' });
+    expect(summary.people).toEqual([DEFAULT_PERSON_ID, 'p-bob']);
+    expect(Math.min(...scores.same)).toBeGreaterThan(0.5);
+    expect(Math.max(...scores.cross)).toBeLessThan(0.5);
   });
 });
 

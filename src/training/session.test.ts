@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TRAINING_CONFIG, type ModelConfig, type TrainingStart } from '../config';
+import { DEFAULT_TRAINING_CONFIG, validateTrainingConfig, type ModelConfig, type TrainingStart } from '../config';
+import { buildPeoplePairs, pairsFingerprint } from '../data';
 import { buildSiamese, disposeNetwork, type NetworkMeta, type SiameseNetwork } from '../model';
 import { useWasmBackend } from '../../tools/common/node-backend';
 import { seedWeights } from '../../tools/common';
@@ -11,12 +12,13 @@ import { CALIBRATION, type CalibrationOutcome } from './calibrate';
 import {
   TRAINED_MODEL_KEY,
   type PageMessage,
+  type ReadyInfo,
   type SampleBlob,
   type StartRequest,
   type TrainingSummary,
   type WorkerMessage,
 } from './protocol';
-import { createTrainingSession, runCheckpointEvery, type SessionDeps } from './session';
+import { createTrainingSession, peopleOf, runCheckpointEvery, type SessionDeps } from './session';
 
 /**
  * The worker's message handling (session.ts) driven through the page client (client.ts), with the
@@ -398,6 +400,57 @@ describe('training worker protocol (session + client)', () => {
     expect((h.saved[2]!.training as TrainingSummary).calibration).toBeUndefined();
     expect(calibrating).toEqual([46]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('trains the reference network for two people on their pairs with cross-person negatives, stops and resumes; no tensors left', async () => {
+    const h = harness();
+    const before = tf.memory().numTensors;
+    const bob = (b: SampleBlob[]) => b.map((s) => ({ ...s, person: 'p-bob' }));
+    const samples = {
+      anchors: [...blobs('a', 6), ...bob(blobs('ba', 6))],
+      positives: [...blobs('p', 6), ...bob(blobs('bp', 6))],
+      negatives: blobs('n', 6),
+    };
+    const config = { ...TRAINING, epochs: 3, checkpointEvery: 5, calibrate: false };
+    // Per person 6 positive pairs and 6 cross-person pairs, the 6 negatives spread over both: 30 pairs.
+    const expected = buildPeoplePairs(peopleOf(samples), sampleIds('n', 6), validateTrainingConfig(config));
+    expect([...expected.train, ...expected.test].filter((p) => p.label === 0 && !p.b.startsWith('n'))).toHaveLength(12);
+    let ready: ReadyInfo | undefined;
+    let stopping: Promise<void> | undefined;
+    let prepared = 0;
+    const first = startTraining(
+      request({ samples, trainingConfig: config }),
+      {
+        onPreparing: (_done, total) => (prepared = total),
+        onReady: (info) => (ready = info),
+        onProgress: (p) => {
+          if (p.epoch === 2 && p.batch === 1) stopping = first.stop();
+        },
+      },
+      h.create,
+    );
+    expect(await first.done).toMatchObject({ stopped: true });
+    await stopping;
+    expect(prepared).toBe(30); // every anchor and positive of both, and the 6 negatives
+    expect(ready).toMatchObject({ trainPairs: expected.train.length, testPairs: expected.test.length });
+    expect(expected.train.length + expected.test.length).toBe(30);
+    expect((await h.store.summary())?.pairs).toBe(pairsFingerprint(expected));
+
+    // A sample moved to the other person changes the pairs: that checkpoint no longer fits.
+    const moved = { ...samples, positives: samples.positives.map((s) => (s.id === 'p0' ? { ...s, person: 'p-bob' } : s)) };
+    await expect(startTraining(request({ samples: moved, resume: true }), {}, h.create).done).rejects.toMatchObject({
+      message: expect.stringMatching(/pairs differ/),
+    });
+    const done = await startTraining(request({ samples, resume: true }), {}, h.create).done;
+    expect(done).toMatchObject({ stopped: false, epochsCompleted: 3 });
+    expect(h.saved[0]!.training).toMatchObject({ trainPairs: expected.train.length, testPairs: expected.test.length });
+    expect(tf.memory().numTensors).toBe(before);
+
+    // A person with anchors but no positives: the run says who.
+    await expect(startTraining(request({ samples: { ...samples, positives: blobs('p', 6) } }), {}, h.create).done).rejects.toMatchObject({
+      code: 'not-enough-samples',
+      message: expect.stringMatching(/"p-bob" has no positives/),
+    });
   });
 
   it('answers a stop when nothing runs, and refuses a second start while training', async () => {

@@ -8,7 +8,7 @@ import {
   type TrainingConfig,
   type TrainingStart,
 } from '../config';
-import { buildPairs, PairsError, type Pair } from '../data';
+import { buildPeoplePairs, DEFAULT_PERSON_ID, PairsError, type Pair, type PersonIds } from '../data';
 import { buildSiamese, disposeNetwork, hasPretrainedWeights, type BackendReport, type NetworkMeta, type SiameseNetwork } from '../model';
 import type { CheckpointStore, CheckpointSummary } from './checkpoint';
 import { errorMessage, TrainingError, type TrainingErrorCode } from './errors';
@@ -18,6 +18,7 @@ import {
   type PageMessage,
   type SampleBlob,
   type StartRequest,
+  type TrainingSamples,
   type TrainingSummary,
   type WorkerMessage,
 } from './protocol';
@@ -85,6 +86,25 @@ export function toErrorMessage(e: unknown): Extract<WorkerMessage, { type: 'erro
  */
 export function runCheckpointEvery(config: Pick<TrainingConfig, 'epochs' | 'checkpointEvery'>): number {
   return config.epochs > config.checkpointEvery || config.epochs === 1 ? config.checkpointEvery : 1;
+}
+
+/**
+ * The anchors and positives grouped by person (a sample without one: the default person), people in
+ * order of first appearance (anchors first), each person's ids in the samples' order. With one
+ * person this is one group of every anchor and positive in order, so the run pairs exactly as a
+ * run before people (buildPeoplePairs of one person is buildPairs).
+ */
+export function peopleOf(samples: Pick<TrainingSamples, 'anchors' | 'positives'>): PersonIds[] {
+  const people = new Map<string, { anchors: string[]; positives: string[] }>();
+  for (const kind of ['anchors', 'positives'] as const) {
+    for (const s of samples[kind]) {
+      const person = s.person ?? DEFAULT_PERSON_ID;
+      let ids = people.get(person);
+      if (!ids) people.set(person, (ids = { anchors: [], positives: [] }));
+      ids[kind].push(s.id);
+    }
+  }
+  return [...people].map(([person, ids]) => ({ person, ...ids }));
 }
 
 /** Every sample id a pair uses, once, in first-use order. */
@@ -172,7 +192,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
   }
 
   /**
-   * Calibrates the trained `net` in place (calibrate.ts) on anchors the pairs used (rows of
+   * Calibrates the trained `net` in place (calibrate.ts) on anchors the pairs used, everyone's (rows of
    * `images`) and negatives no pair used (decoded now). A negative that cannot be decoded is left
    * out; too few left, or any failure, skips calibration: the trained model is kept either way.
    */
@@ -238,8 +258,12 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
     // may change its details (or switch it off with enabled: false).
     // Augmentation changes images; the face-recognition network trains on descriptors.
     const augment = modelConfig.faceModel === 'facerec' ? undefined : augmentFunction(trainingConfig, request.augment);
-    const ids = (kind: keyof StartRequest['samples']) => request.samples[kind].map((s) => s.id);
-    const split = buildPairs({ anchors: ids('anchors'), positives: ids('positives'), negatives: ids('negatives') }, trainingConfig);
+    const people = peopleOf(request.samples);
+    const split = buildPeoplePairs(
+      people,
+      request.samples.negatives.map((s) => s.id),
+      trainingConfig,
+    );
     if (!resumeFrom) await deps.checkpoints.clear(); // a fresh start makes an old checkpoint stale
 
     const used = usedIds([...split.train, ...split.test]);
@@ -292,6 +316,7 @@ export function createTrainingSession(deps: SessionDeps): TrainingSession {
         backend: backend.backend,
         startedFrom,
         ...(calibration ? { calibration } : {}),
+        people: people.map((p) => p.person),
       };
       try {
         await deps.saveModel(net, {

@@ -15,6 +15,7 @@ import { useAdvancedOpen } from './useAdvancedOpen';
 import { isRunning, progressOf, type TrainingView } from './trainingState';
 import { useTrainingRun } from './useTrainingRun';
 import { useTrainingSettings } from './useTrainingSettings';
+import { usePeopleCounts } from './usePeopleCounts';
 import './training.css';
 
 function ProgressStatus({ view }: { view: TrainingView }) {
@@ -94,8 +95,10 @@ export function TrainingPanel() {
   const running = isRunning(view);
   const s = settings.settings;
 
+  const people = usePeopleCounts(samples.version);
   const readiness = trainingReadiness({
     counts: samples.counts,
+    ...(people && { people }),
     samplesPerClass: s.samplesPerClass,
     batchSize: s.batchSize,
     trainFraction: s.trainFraction,
@@ -175,7 +178,8 @@ export function TrainingPanel() {
       <div className="train-readiness" data-testid="train-readiness">
         {readiness.ready ? (
           <p>
-            Ready: {readiness.perClass} samples per class give {readiness.trainPairs} training pairs and {readiness.testPairs} test pairs.
+            Ready: {readiness.perClass} samples per class give {readiness.trainPairs} training pairs and {readiness.testPairs} test pairs
+            {people && people.length > 1 ? `, for one model of ${people.length} people (each also against the others)` : ''}.
           </p>
         ) : (
           <>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minPerClass, splitSizes, trainingReadiness } from './readiness';
+import { countPeople, minPerClass, splitSizes, trainingReadiness } from './readiness';
 
 describe('minPerClass', () => {
   it('gives one full test batch with the reference settings (16, 70/30)', () => {
@@ -56,5 +56,62 @@ describe('trainingReadiness', () => {
     expect(r.settingTooSmall).toBe(true);
     expect(r.shortfalls).toEqual([]);
     expect(r.messages[0]).toMatch(/Samples per class 10 gives 6 test pairs.*at least 26/);
+  });
+});
+
+describe('with several people', () => {
+  const base = { samplesPerClass: 300, batchSize: 16, trainFraction: 0.7 };
+
+  it('counts anchors and positives per person: old records are the default person, negatives and verification images nobody', () => {
+    const records = [
+      { kind: 'anchor' },
+      { kind: 'anchor', person: 'p-bob' },
+      { kind: 'positive', person: 'p-bob' },
+      { kind: 'positive', person: 'p-bob' },
+      { kind: 'positive', person: 'p-gone' },
+      { kind: 'verification', person: 'p-bob' },
+      { kind: 'negative' },
+    ];
+    expect(
+      countPeople(records, [
+        { id: 'p-bob', name: 'Bob' },
+        { id: 'me', name: 'Me' },
+      ]),
+    ).toEqual([
+      { person: 'p-bob', name: 'Bob', anchor: 1, positive: 2 },
+      { person: 'me', name: 'Me', anchor: 1, positive: 0 },
+      { person: 'p-gone', anchor: 0, positive: 1 },
+    ]);
+    expect(countPeople([])).toEqual([]);
+  });
+
+  it('counts the pairs as the session makes them, cross-person pairs included; one person counts as before', () => {
+    const people = [
+      { person: 'me', anchor: 40, positive: 30 },
+      { person: 'p-bob', anchor: 30, positive: 30 },
+    ];
+    const counts = { anchor: 70, positive: 60, negative: 500 };
+    const r = trainingReadiness({ ...base, counts, people });
+    expect(r.ready).toBe(true);
+    // 60 positive pairs, 300 negative pairs (samples per class caps the 500), 60 cross-person pairs.
+    expect(r.trainPairs + r.testPairs).toBe(420);
+    expect(splitSizes(counts, 300, 0.7, people)).toEqual({ train: 294, test: 126 });
+    expect(r.perClass).toBe(30);
+    const alone = trainingReadiness({ ...base, counts, people: [{ person: 'me', anchor: 70, positive: 60 }] });
+    expect(alone).toEqual(trainingReadiness({ ...base, counts }));
+  });
+
+  it('is not ready while a person has anchors but no positives (or the other way round), naming them', () => {
+    const r = trainingReadiness({
+      ...base,
+      counts: { anchor: 60, positive: 40, negative: 100 },
+      people: [
+        { person: 'me', name: 'Me', anchor: 30, positive: 40 },
+        { person: 'p-bob', name: 'Bob', anchor: 30, positive: 0 },
+      ],
+    });
+    expect(r.ready).toBe(false);
+    expect(r.shortfalls).toEqual([]);
+    expect(r.messages).toEqual(['Capture positives of Bob too (they have none), or delete their samples.']);
   });
 });

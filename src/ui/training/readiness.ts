@@ -7,15 +7,31 @@
  * loss, precision and recall are measured on at least `batchSize` pairs (and the training split
  * holds at least one pair). Anchors are held to the same minimum: the pair builder would cycle
  * fewer anchors, but then many pairs share one anchor, unlike the reference.
+ *
+ * With several people (one model for everyone, `buildPeoplePairs`) the pairs are counted with
+ * `peoplePairCounts` (each person's positive pairs, the negatives spread over everyone, and
+ * cross-person negatives); the minimum applies to the totals, and each person needs anchors and
+ * positives of their own.
  */
-import { pairCounts } from '../../data';
+import { peoplePairCounts, pairCounts, personOf } from '../../data';
 
 export type TrainingKind = 'anchor' | 'positive' | 'negative';
 
 export type TrainingCounts = Readonly<Record<TrainingKind, number>>;
 
+/** One person's stored anchors and positives (countPeople). */
+export interface PersonCounts {
+  readonly person: string;
+  /** Their name, for the messages (default: the id). */
+  readonly name?: string;
+  readonly anchor: number;
+  readonly positive: number;
+}
+
 export interface ReadinessInput {
   readonly counts: TrainingCounts;
+  /** The anchors and positives per person; absent or one person: everyone's samples train as one person's. */
+  readonly people?: readonly PersonCounts[];
   readonly samplesPerClass: number;
   readonly batchSize: number;
   readonly trainFraction: number;
@@ -42,13 +58,51 @@ export interface Readiness {
   readonly messages: readonly string[];
 }
 
-/** Training and test pair counts for the stored counts (as buildPairs will make them). */
-export function splitSizes(counts: TrainingCounts, samplesPerClass: number, trainFraction: number): { train: number; test: number } {
-  const { train, test } = pairCounts(
-    { anchors: counts.anchor, positives: counts.positive, negatives: counts.negative },
-    { samplesPerClass, trainFraction },
-  );
+/**
+ * Training and test pair counts for the stored counts (as the training session will make them:
+ * buildPairs for one person, buildPeoplePairs for several).
+ */
+export function splitSizes(
+  counts: TrainingCounts,
+  samplesPerClass: number,
+  trainFraction: number,
+  people?: readonly PersonCounts[],
+): { train: number; test: number } {
+  const { train, test } =
+    people && people.length > 1
+      ? peoplePairCounts(
+          people.map((p) => ({ person: p.person, anchors: p.anchor, positives: p.positive })),
+          counts.negative,
+          { samplesPerClass, trainFraction },
+        )
+      : pairCounts({ anchors: counts.anchor, positives: counts.positive, negatives: counts.negative }, { samplesPerClass, trainFraction });
   return { train, test };
+}
+
+/**
+ * Stored anchors and positives per person (personOf: records older than people are the default
+ * person's), people in the order of `list` (e.g. the people setting) and then any other owner.
+ */
+export function countPeople(
+  records: readonly { readonly kind: string; readonly person?: string }[],
+  list: readonly { readonly id: string; readonly name: string }[] = [],
+): PersonCounts[] {
+  const counts = new Map<string, { anchor: number; positive: number }>();
+  for (const r of records) {
+    const person = personOf(r);
+    if (person === null || (r.kind !== 'anchor' && r.kind !== 'positive')) continue;
+    const c = counts.get(person) ?? { anchor: 0, positive: 0 };
+    c[r.kind]++;
+    counts.set(person, c);
+  }
+  const order = [
+    ...list.map((p) => p.id).filter((id) => counts.has(id)),
+    ...[...counts.keys()].filter((id) => !list.some((p) => p.id === id)),
+  ];
+  return order.map((person) => {
+    const name = list.find((p) => p.id === person)?.name;
+    return { person, ...(name !== undefined && { name }), ...counts.get(person)! };
+  });
 }
 
 const even = (n: number): TrainingCounts => ({ anchor: n, positive: n, negative: n });
@@ -74,14 +128,24 @@ const ACTION: Record<TrainingKind, string> = {
   negative: 'Import',
 };
 
-export function trainingReadiness({ counts, samplesPerClass, batchSize, trainFraction }: ReadinessInput): Readiness {
+export function trainingReadiness({ counts, people, samplesPerClass, batchSize, trainFraction }: ReadinessInput): Readiness {
   const min = minPerClass(batchSize, trainFraction);
-  const perClass = Math.min(samplesPerClass, counts.anchor, counts.positive, counts.negative);
-  const { train, test } = splitSizes(counts, samplesPerClass, trainFraction);
+  const several = people !== undefined && people.length > 1;
+  // Several people: the smallest class any one of them brings (the setting caps each person's).
+  const perClass = several
+    ? Math.min(samplesPerClass, counts.negative, ...people.flatMap((p) => [p.anchor, p.positive]))
+    : Math.min(samplesPerClass, counts.anchor, counts.positive, counts.negative);
+  const { train, test } = splitSizes(counts, samplesPerClass, trainFraction, people);
   const kinds: TrainingKind[] = ['anchor', 'positive', 'negative'];
   const shortfalls = kinds.filter((k) => counts[k] < min).map((k) => ({ kind: k, more: min - counts[k] }));
   const settingTooSmall = samplesPerClass < min;
   const messages = shortfalls.map(({ kind, more }) => `${ACTION[kind]} at least ${more} more ${NOUN[kind][more === 1 ? 0 : 1]}.`);
+  // Training refuses a person with anchors but no positives, or the other way round.
+  for (const p of several ? people : []) {
+    for (const kind of ['anchor', 'positive'] as const) {
+      if (p[kind] === 0) messages.push(`Capture ${NOUN[kind][1]} of ${p.name ?? p.person} too (they have none), or delete their samples.`);
+    }
+  }
   if (settingTooSmall) {
     messages.push(
       `Samples per class ${samplesPerClass} gives ${splitSizes(even(samplesPerClass), samplesPerClass, trainFraction).test} test pairs, fewer than one batch of ${batchSize}: set it to at least ${min} or lower the batch size.`,
