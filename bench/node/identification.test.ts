@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifyAttempt, IDENT_ENROLLED, IDENT_OTHERS } from '../common/identification';
 import type { Condition, IdentificationResult } from '../common/types';
 import { enrolledCount, identificationReport, planIdentification } from './identification';
+import { needsPage, parseOptions, PARTS } from './options';
 
 let dir: string;
 let peopleFile: string;
@@ -163,5 +164,14 @@ describe('identificationReport', () => {
 
   it('needs the plain run with cross pairs', () => {
     expect(() => identificationReport(plan, [result('plain', false, [['A', true, 2, 0]])], o, 1)).toThrow(/plain run/);
+  });
+});
+
+describe('--parts identification', () => {
+  it("is a part of its own, run in the bench page, and one of the full run's", () => {
+    const o = parseOptions(['--parts', 'identification'], '/repo');
+    expect(o === 'help' ? null : o.parts).toEqual(['identification']);
+    expect(needsPage(['identification'])).toBe(true);
+    expect(PARTS).toContain('identification');
   });
 });
