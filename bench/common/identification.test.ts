@@ -118,6 +118,9 @@ describe('identificationRates', () => {
     expect(r.wrongPersonGrants).toBeCloseTo(1 / 5);
     expect(r.nonEnrolledFar).toBeCloseTo(1 / 4);
     expect(r.reasons.enrolled).toEqual({ single: 3, nobody: 1, 'no-face': 1 });
+    // The wrong people's best shares, frames with a face only: ann's attempts 0, 0, 1 (bob); bob's 0; dee's 0.75 and 0.25; eve's 1.
+    expect(r.otherShares.enrolled).toEqual({ attempts: 4, mean: 0.25, max: 1, aboveZero: 1 });
+    expect(r.otherShares.nonEnrolled).toEqual({ attempts: 3, mean: 2 / 3, max: 1, aboveZero: 3 });
     expect(r.reasons.nonEnrolled).toEqual({ single: 1, nobody: 1, ambiguous: 1, 'no-face': 1 });
   });
 

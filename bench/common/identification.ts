@@ -127,12 +127,38 @@ export interface IdentificationRates {
     readonly nonEnrolledGranted: number;
     readonly noFace: { readonly enrolled: number; readonly nonEnrolled: number };
   };
+  /**
+   * How close the wrong people came, over attempts with a face: enrolled attempts' highest share
+   * of another enrolled person, non-enrolled attempts' highest share of anyone (what the pairs
+   * across people should push down).
+   */
+  readonly otherShares: { readonly enrolled: ShareSummary; readonly nonEnrolled: ShareSummary };
   /** How the rule ended, per kind of attempt. */
   readonly reasons: {
     readonly enrolled: Readonly<Partial<Record<IdentAttempt['reason'], number>>>;
     readonly nonEnrolled: Readonly<Partial<Record<IdentAttempt['reason'], number>>>;
   };
 }
+
+export interface ShareSummary {
+  readonly attempts: number;
+  readonly mean: number | null;
+  readonly max: number | null;
+  /** Attempts where it is above 0 (at least one capture scored above the detection threshold). */
+  readonly aboveZero: number;
+}
+
+export function shareSummary(xs: readonly number[]): ShareSummary {
+  return {
+    attempts: xs.length,
+    mean: xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null,
+    max: xs.length > 0 ? Math.max(...xs) : null,
+    aboveZero: xs.filter((x) => x > 0).length,
+  };
+}
+
+/** An attempt's highest share among the enrolled people other than the person in it (everyone, for a non-enrolled person). */
+export const otherShare = (people: readonly string[], a: IdentAttempt) => Math.max(0, ...a.shares.filter((_, i) => people[i] !== a.person));
 
 const rate = (n: number, of: number) => (of > 0 ? n / of : null);
 
@@ -161,6 +187,10 @@ export function identificationRates(people: readonly string[], attempts: readonl
     wrongPersonGrants: rate(counts.wrongPerson, enrolled.length),
     nonEnrolledFar: rate(counts.nonEnrolledGranted, others.length),
     counts,
+    otherShares: {
+      enrolled: shareSummary(enrolled.filter((a) => !a.noFace).map((a) => otherShare(people, a))),
+      nonEnrolled: shareSummary(others.filter((a) => !a.noFace).map((a) => otherShare(people, a))),
+    },
     reasons: { enrolled: countReasons(enrolled), nonEnrolled: countReasons(others) },
   };
 }

@@ -797,20 +797,39 @@ function identificationSection(r: IdentificationReport): string[] {
     '',
     table(
       ['rate (attempts counted)', 'plain', 'same camera', "issue #20's goal", 'without cross pairs: plain', 'same camera'],
-      rows.map(([label, key, goal, digits]) => {
-        const n = (x: IdentificationRunRow | undefined) => counted(x)?.[key] ?? 0;
-        return [
-          label,
-          `${cell(plain, key, n(plain), digits)} ${goal ? goalOf(goal, r.goals.plain) : ''}`.trim(),
-          `${cell(same, key, n(same), digits)} ${goal ? goalOf(goal, r.goals.sameCamera) : ''}`.trim(),
-          goalText(goal),
-          cell(run('plain', false), key, n(run('plain', false)), digits),
-          cell(run('sameCamera', false), key, n(run('sameCamera', false)), digits),
-        ];
-      }),
+      [
+        ...rows.map(([label, key, goal, digits]) => {
+          const n = (x: IdentificationRunRow | undefined) => counted(x)?.[key] ?? 0;
+          return [
+            label,
+            `${cell(plain, key, n(plain), digits)} ${goal ? goalOf(goal, r.goals.plain) : ''}`.trim(),
+            `${cell(same, key, n(same), digits)} ${goal ? goalOf(goal, r.goals.sameCamera) : ''}`.trim(),
+            goalText(goal),
+            cell(run('plain', false), key, n(run('plain', false)), digits),
+            cell(run('sameCamera', false), key, n(run('sameCamera', false)), digits),
+          ];
+        }),
+        ...(['enrolled', 'nonEnrolled'] as const).map((kind) => {
+          const shares = (x: IdentificationRunRow | undefined) => {
+            const o = x?.rates.otherShares[kind];
+            return o ? `${f(o.mean, 4)} / ${f(o.max, 2)} (${o.aboveZero})` : '—';
+          };
+          return [
+            kind === 'enrolled'
+              ? "another enrolled person's best share: mean / max (attempts above 0)"
+              : "non-enrolled attempts' best share: mean / max (attempts above 0)",
+            shares(plain),
+            shares(same),
+            '—',
+            shares(run('plain', false)),
+            shares(run('sameCamera', false)),
+          ];
+        }),
+      ],
     ),
     '',
-    `Attempts per condition: ${r.attempts.enrolled} enrolled, ${r.attempts.nonEnrolled} not enrolled. The count in brackets is the attempts the rate counts. Page set-up ${f(r.setupSeconds, 0)} s.`,
+    `Attempts per condition: ${r.attempts.enrolled} enrolled, ${r.attempts.nonEnrolled} not enrolled. The count in brackets is the attempts the rate counts. ` +
+      `"Best share": an attempt's highest verification share among the wrong people (for an enrolled person the other ${r.people - 1}, for a non-enrolled one everyone), over frames with a face. Page set-up ${f(r.setupSeconds, 0)} s.`,
     '',
     table(
       [
