@@ -796,7 +796,7 @@ function identificationSection(r: IdentificationReport): string[] {
       `"Without cross pairs": the same enrolment trained on each person's pairs and the bundled negatives only.`,
     '',
     table(
-      ['rate (attempts counted)', 'plain', 'same camera', "issue #20's goal", 'without cross pairs: plain', 'same camera'],
+      ['rate (out of)', 'plain', 'same camera', "issue #20's goal", 'without cross pairs: plain', 'same camera'],
       [
         ...rows.map(([label, key, goal, digits]) => {
           const n = (x: IdentificationRunRow | undefined) => counted(x)?.[key] ?? 0;
@@ -828,7 +828,7 @@ function identificationSection(r: IdentificationReport): string[] {
       ],
     ),
     '',
-    `Attempts per condition: ${r.attempts.enrolled} enrolled, ${r.attempts.nonEnrolled} not enrolled. The count in brackets is the attempts the rate counts. ` +
+    `Attempts per condition: ${r.attempts.enrolled} enrolled, ${r.attempts.nonEnrolled} not enrolled. In brackets: the attempts each rate counts (its numerator). ` +
       `"Best share": an attempt's highest verification share among the wrong people (for an enrolled person the other ${r.people - 1}, for a non-enrolled one everyone), over frames with a face. Page set-up ${f(r.setupSeconds, 0)} s.`,
     '',
     table(
