@@ -10,11 +10,14 @@ import type {
   BackendSpeedRequest,
   EnrolmentRequest,
   EnrolmentResult,
+  IdentificationRequest,
+  IdentificationResult,
   SetupInfo,
   VerifySpeedRequest,
   VerifySpeedResult,
 } from './common/types';
 import { accuracyRun, accuracySetup } from './page/accuracy';
+import { identificationRun } from './page/identification';
 import { importArchive, type ImportMeasure } from './page/import';
 import { speedBackend, speedVerify } from './page/speed';
 
@@ -26,6 +29,8 @@ export interface BenchPage {
   accuracySetup(setup: AccuracySetup): Promise<SetupInfo>;
   /** One enrolment: one target, one variant (crop, start, augmentation, epochs), one condition. */
   accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResult>;
+  /** One model for several people on the accuracy set-up's frames, and every attempt identified among them. */
+  identificationRun(req: IdentificationRequest): Promise<IdentificationResult>;
 }
 
 declare global {
@@ -40,4 +45,5 @@ window.__bench = {
   importArchive: () => importArchive(document.getElementById('archive') as HTMLInputElement),
   accuracySetup,
   accuracyRun,
+  identificationRun,
 };

@@ -6,6 +6,7 @@ import type { AugmentConfigInput, CaptureConfig, CropMode, FaceConfig, ModelConf
 import type { TargetPlan } from '../../tools/lfw';
 import type { FrameSpec } from './frame';
 import type { VariantSpec } from './variant-spec';
+import type { IdentAttempt } from './identification';
 
 export type BenchBackend = 'wasm' | 'cpu' | 'webgl';
 
@@ -360,6 +361,55 @@ export interface EnrolmentResult {
   readonly verifySeconds: number;
   /** verifySeconds / attempts scored (genuine, impostor and own enrolment photos). */
   readonly msPerAttempt: number;
+  readonly medianStepMs: number;
+  readonly leakedTensors: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identification (several people in one model)
+
+/** One identification run on the accuracy set-up's frames (bench/page/identification.ts). */
+export interface IdentificationRequest {
+  /** The enrolled people: indices into the set-up's targets (their anchors, positives, verification images and test photos). */
+  readonly enrolled: readonly number[];
+  /** The non-enrolled people: indices into the set-up's targets (their test photos only). */
+  readonly others: readonly number[];
+  readonly condition: Condition;
+  /** Train with the pairs across enrolled people (buildPeoplePairs' hardest negatives), or each person's pairs and the bundled negatives only. */
+  readonly cross: boolean;
+  /** The identification margin (DEFAULT_PEOPLE.margin). */
+  readonly margin: number;
+}
+
+export interface IdentificationResult {
+  readonly condition: Condition;
+  readonly cross: boolean;
+  /** The enrolled people, in the order of each attempt's shares. */
+  readonly people: readonly string[];
+  readonly attempts: readonly IdentAttempt[];
+  readonly counts: {
+    readonly anchors: number;
+    readonly positives: number;
+    /** Bundled negatives in the pairs. */
+    readonly negatives: number;
+    readonly verification: number;
+    readonly trainPairs: number;
+    readonly testPairs: number;
+    readonly positivePairs: number;
+    /** Pairs of a person's anchor with a bundled negative. */
+    readonly bundledNegativePairs: number;
+    /** Pairs of a person's anchor with another enrolled person's capture (the hardest negatives). */
+    readonly crossPairs: number;
+  };
+  readonly history: EnrolmentResult['history'];
+  readonly calibration: EnrolmentResult['calibration'];
+  /** Seconds describing the captures this run needed first (0 when an earlier run had described them). */
+  readonly describeSeconds: number;
+  /** Seconds describing the bundled negatives this run needed first (the pairs' and the calibration cohort's). */
+  readonly negativeSeconds: number;
+  /** Seconds of train() and the calibration, which may include describing the cohort's negatives (negativeSeconds). */
+  readonly trainSeconds: number;
+  readonly scoreSeconds: number;
   readonly medianStepMs: number;
   readonly leakedTensors: number;
 }

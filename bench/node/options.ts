@@ -7,8 +7,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_TRAINING_CONFIG } from '../../src/config';
 import { VARIANT_IDS, APP_DEFAULT_VARIANT, type VariantId } from '../common/variants';
 import { PHOTO_CROPS, type PhotoCrop } from '../../tools/lfw';
+import { IDENT_ENROLLED } from '../common/identification';
 
-export const PARTS = ['speed', 'verify', 'import', 'pairs', 'liveness', 'accuracy'] as const;
+export const PARTS = ['speed', 'verify', 'import', 'pairs', 'liveness', 'accuracy', 'identification'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** The parts that run in the bench's own Node process only: a run of these builds no page and starts no browser. */
@@ -38,7 +39,7 @@ export interface BenchOptions {
   readonly pairsModels: readonly PairsModel[];
   /** Target people need at least this many photos (the accuracy part). */
   readonly minPhotos: number;
-  /** At most this many target people (accuracy: the first in name order; liveness: a seeded choice; 0 = all). */
+  /** At most this many target people (accuracy: the first in name order, identification: at most IDENT_ENROLLED of them; liveness: a seeded choice; 0 = all). */
   readonly maxPeople: number;
   /** At most this many test photos per person (first in filename order; 0 = all). */
   readonly maxTest: number;
@@ -115,7 +116,8 @@ const HELP = `npm run bench [-- options]
   --parts LIST         comma list of ${PARTS.join(',')} (default: all)
   --data DIR           face set in LFW layout (default ../shared/data/lfw)
   --people FILE        names, one a line, or a people TSV (default ../shared/data/lfw-meta/people-dev-test.tsv): the accuracy
-                       part's targets (≥ --min-photos photos) and the liveness part's people (≥ 5 photos)
+                       part's targets (≥ --min-photos photos), the liveness part's people (≥ 5 photos), the identification
+                       part's enrolled (the first ${IDENT_ENROLLED} targets) and non-enrolled people (a seeded choice of the others)
   --pairs-meta DIR     folder of pairs-dev-train.tsv / pairs-dev-test.tsv (default ../shared/data/lfw-meta)
   --pairs-limit N      at most N pairs per pairs file, 0 = all (default 0; quick ${QUICK.pairsLimit})
   --pairs-models LIST  the towers the pairs part scores, comma list of ${PAIRS_MODELS.join(',')} (default both): the Koch network,
@@ -124,7 +126,7 @@ const HELP = `npm run bench [-- options]
                        (default face,photo: the app's face crop, and the whole photo the model was pretrained on)
   --min-photos N       target people of the accuracy part need ≥ N photos (default 20)
   --max-people N       at most N people, 0 = all (default 0; quick ${QUICK.maxPeople}): the accuracy part's first N in name
-                       order, the liveness part's N chosen with --seed
+                       order (the identification part enrols at most ${IDENT_ENROLLED} of them), the liveness part's N chosen with --seed
   --max-test N         at most N test photos per person, 0 = all (default 0; quick ${QUICK.maxTest})
   --variants LIST      accuracy variants, comma list of ${VARIANT_IDS.join(',')}
                        (default: all; '${APP_DEFAULT_VARIANT}' always runs)

@@ -30,6 +30,8 @@ import { ACCURACY_GOALS, type GoalCheck } from '../common/operating-points';
 import type { OperatingPoints, PixelBaseline, VariantRow } from '../common/variants';
 import type { BenchOptions } from './options';
 import type { LivenessReport } from './liveness';
+import type { IdentificationReport, IdentificationRunRow } from './identification';
+import type { IdentificationGoal } from '../common/identification';
 import type { PairsRun, PairsTableRow } from './pairs';
 import type { PairsResult } from '../../tools/lfw';
 
@@ -214,6 +216,8 @@ export interface BenchReport {
   /** The head-turn liveness check on live turns and spoofs (bench/node/liveness.ts); null when the part did not run. */
   liveness: LivenessReport | null;
   accuracy: AccuracyReport | null;
+  /** Several people in one model (bench/node/identification.ts); null when the part did not run. */
+  identification: IdentificationReport | null;
   estimate: Estimate | null;
   /** Parts asked for that did not run, and why (e.g. the pairs part without the pairs files' photos in --data). */
   readonly skipped: { readonly part: string; readonly reason: string }[];
@@ -744,6 +748,150 @@ function livenessSection(l: LivenessReport): string[] {
   ];
 }
 
+/** The identification part: issue #20's rates and goals per condition, with and without the pairs across people, then each run and person. */
+function identificationSection(r: IdentificationReport): string[] {
+  const s = r.settings;
+  const rate = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '—' : `${(100 * x).toFixed(digits)} %`);
+  const run = (condition: string, cross: boolean) => r.runs.find((x) => x.condition === condition && x.cross === cross);
+  const plain = run('plain', true);
+  const same = run('sameCamera', true);
+  const cell = (
+    x: IdentificationRunRow | undefined,
+    key: 'rank1' | 'grantedAsSelf' | 'wrongPersonGrants' | 'nonEnrolledFar',
+    n: number,
+    digits: number,
+  ) => (x ? `${rate(x.rates[key], digits)} (${n})` : '—');
+  const counted = (x: IdentificationRunRow | undefined) =>
+    x
+      ? {
+          rank1: x.rates.counts.rank1,
+          grantedAsSelf: x.rates.counts.grantedAsSelf,
+          wrongPersonGrants: x.rates.counts.wrongPerson,
+          nonEnrolledFar: x.rates.counts.nonEnrolledGranted,
+        }
+      : null;
+  const goalOf = (what: IdentificationGoal['what'], goals: readonly IdentificationGoal[] | null | undefined) => {
+    const g = goals?.find((x) => x.what === what);
+    return g ? `${g.met ? '✓' : '✗'}` : '';
+  };
+  const rows: [string, 'rank1' | 'grantedAsSelf' | 'wrongPersonGrants' | 'nonEnrolledFar', IdentificationGoal['what'] | null, number][] = [
+    ['rank-1 identification (enrolled attempts)', 'rank1', null, 1],
+    ['granted as self (enrolled attempts)', 'grantedAsSelf', 'granted as self', 1],
+    ['wrong-person grants (enrolled attempts)', 'wrongPersonGrants', 'wrong-person grants', 2],
+    ['non-enrolled FAR (non-enrolled attempts)', 'nonEnrolledFar', 'non-enrolled FAR', 2],
+  ];
+  const goalText = (what: IdentificationGoal['what'] | null) => {
+    const g = plain?.goals.find((x) => x.what === what);
+    return g ? `${g.bound === 'max' ? '≤' : '≥'} ${100 * g.goal} %` : '—';
+  };
+  const out = [
+    '## Identification: several people in one model',
+    '',
+    `Issue #20's proof, on the accuracy part's frames, face crop, captures and jitter (same photo split; ${s.capturesPerPhoto} captures a photo). ` +
+      `Enrolled: ${r.enrolled.map((p) => `${p.name} (${p.testPhotos} test photos)`).join(', ')}, into ONE face-recognition model: the shipped head trained with the app's train() and FACEREC_TRAINING_CONFIG ` +
+      `(${s.samplesPerClass} samples per class) on src/data buildPeoplePairs (each person's positive pairs, pairs with the bundled negatives and pairs across the enrolled people), then calibrated as the app's session does. ` +
+      `Not enrolled: ${r.nonEnrolled.length} other people of ${path.basename(s.peopleFile)} with ≥ ${s.others.photos} photos (a choice with seed ${s.seed}), their first ${s.others.photos} photos: ${r.nonEnrolled.map((p) => `${p.name} (${p.photos})`).join(', ')}. ` +
+      `Each attempt's frame is scored against every enrolled person's verification captures and decided by src/verify identify (thresholds ${s.thresholds.detectionThreshold} / ${s.thresholds.verificationThreshold}, margin ${s.margin}); a frame without a face is denied. ` +
+      `Rank-1: the person's own verification share is strictly the highest. Same camera: the accuracy part's camera transform on the captures and the frames, trained again. ` +
+      `"Without cross pairs": the same enrolment trained on each person's pairs and the bundled negatives only.`,
+    '',
+    table(
+      ['rate (out of)', 'plain', 'same camera', "issue #20's goal", 'without cross pairs: plain', 'same camera'],
+      [
+        ...rows.map(([label, key, goal, digits]) => {
+          const n = (x: IdentificationRunRow | undefined) => counted(x)?.[key] ?? 0;
+          return [
+            label,
+            `${cell(plain, key, n(plain), digits)} ${goal ? goalOf(goal, r.goals.plain) : ''}`.trim(),
+            `${cell(same, key, n(same), digits)} ${goal ? goalOf(goal, r.goals.sameCamera) : ''}`.trim(),
+            goalText(goal),
+            cell(run('plain', false), key, n(run('plain', false)), digits),
+            cell(run('sameCamera', false), key, n(run('sameCamera', false)), digits),
+          ];
+        }),
+        ...(['enrolled', 'nonEnrolled'] as const).map((kind) => {
+          const shares = (x: IdentificationRunRow | undefined) => {
+            const o = x?.rates.otherShares[kind];
+            return o ? `${f(o.mean, 4)} / ${f(o.max, 2)} (${o.aboveZero})` : '—';
+          };
+          return [
+            kind === 'enrolled'
+              ? "another enrolled person's best share: mean / max (attempts above 0)"
+              : "non-enrolled attempts' best share: mean / max (attempts above 0)",
+            shares(plain),
+            shares(same),
+            '—',
+            shares(run('plain', false)),
+            shares(run('sameCamera', false)),
+          ];
+        }),
+      ],
+    ),
+    '',
+    `Attempts per condition: ${r.attempts.enrolled} enrolled, ${r.attempts.nonEnrolled} not enrolled. In brackets: the attempts each rate counts (its numerator). ` +
+      `"Best share": an attempt's highest verification share among the wrong people (for an enrolled person the other ${r.people - 1}, for a non-enrolled one everyone), over frames with a face. Page set-up ${f(r.setupSeconds, 0)} s.`,
+    '',
+    table(
+      [
+        'condition',
+        'cross pairs',
+        'train + test pairs',
+        'positive / bundled negative / across people',
+        'final test loss / acc',
+        'calibration: cohort above 0.5 before → after (bias shift)',
+        'enrolled: single / margin / ambiguous / nobody / no face',
+        'not enrolled: single / margin / ambiguous / nobody / no face',
+        'describe: captures / negatives (s)',
+        'train + calibration (s)',
+      ],
+      r.runs.map((x) => {
+        const last = x.history.at(-1);
+        const reasons = (m: Partial<Record<string, number>>) =>
+          ['single', 'margin', 'ambiguous', 'nobody', 'no-face'].map((k) => String(m[k] ?? 0)).join(' / ');
+        return [
+          x.condition,
+          x.cross ? 'with' : 'without',
+          `${x.counts.trainPairs} + ${x.counts.testPairs}`,
+          `${x.counts.positivePairs} / ${x.counts.bundledNegativePairs} / ${x.counts.crossPairs}`,
+          last ? `${f(last.testLoss, 3)} / ${f(last.accuracy, 3)}` : '—',
+          x.calibration
+            ? `${rate(x.calibration.farBefore)} → ${rate(x.calibration.farAfter)} (${x.calibration.biasShift >= 0 ? '+' : ''}${f(x.calibration.biasShift, 2)})`
+            : '—',
+          reasons(x.rates.reasons.enrolled),
+          reasons(x.rates.reasons.nonEnrolled),
+          `${f(x.describeSeconds, 0)} / ${f(x.negativeSeconds, 0)}`,
+          f(x.trainSeconds, 0),
+        ];
+      }),
+    ),
+    '',
+  ];
+  if (plain) {
+    const others = (m: Readonly<Record<string, number>>) =>
+      Object.entries(m)
+        .map(([who, n]) => `${who} ${n}`)
+        .join(', ') || '—';
+    out.push(
+      'Per person (plain, with cross pairs):',
+      '',
+      table(
+        ['person', 'enrolled', 'attempts', 'no face', 'rank-1', 'granted as self', 'granted as someone else (as whom)'],
+        plain.byPerson.map((p) => [
+          p.person,
+          p.enrolled ? 'yes' : 'no',
+          String(p.attempts),
+          String(p.noFace),
+          p.enrolled ? String(p.rank1) : '—',
+          p.enrolled ? String(p.grantedAsSelf) : '—',
+          others(p.grantedAsOther),
+        ]),
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
 function estimateSection(e: Estimate, r: BenchReport): string[] {
   return [
     `## Estimated full run (\`npm run bench\`)`,
@@ -791,6 +939,7 @@ export function renderMarkdown(r: BenchReport): string {
   );
   if (r.estimate) out.push(...estimateSection(r.estimate, r));
   if (r.accuracy) out.push(...accuracySection(r.accuracy));
+  if (r.identification) out.push(...identificationSection(r.identification));
   if (r.pairs.length > 0) out.push(...pairsSection(r.pairs, r.pairsTable));
   if (r.liveness) out.push(...livenessSection(r.liveness));
   if (r.options.parts.some((p) => p === 'speed' || p === 'verify' || p === 'import')) out.push(...speedSection(r));

@@ -37,7 +37,9 @@ import { buildArchive, countPhotos, PAIR_FILES, planTargets, readPairsFile, SPLI
 import type {
   AccuracySetup,
   BackendSpeed,
+  Condition,
   EnrolmentResult,
+  IdentificationResult,
   ImportSpeed,
   NodeFaceRecSpeedRow,
   NodeSpeedRow,
@@ -52,6 +54,9 @@ import { renderMarkdown, type AccuracyReport, type BackendRow, type BenchReport,
 import { buildHarness, PHOTO_BASE, serveHarness } from './server';
 import { pairsTable, runPairsPart } from './pairs';
 import { LIVENESS_MIN_PHOTOS, planLivenessPeople, runLivenessPart } from './liveness';
+import { identificationReport, planIdentification, type IdentificationReport } from './identification';
+import { identificationRates } from '../common/identification';
+import { DEFAULT_PEOPLE } from '../../src/data';
 import { faceRecSpeedRequest, nodeSpeedRequests, pageSpeedRequests, speedFaceRecNode, speedNode } from './speed';
 import { errorMessage } from '../../src/common';
 
@@ -358,23 +363,23 @@ async function pretrainedVersion(root: string, file = PRETRAINED_PATH): Promise<
 /** The shipped face-recognition head's model.json (public/models/face-recognition-head). */
 const FACEREC_HEAD_FILE = PRETRAINED_FILES.facerec.path;
 
-async function runAccuracy(o: BenchOptions, root: string, origin: string, browser: Browser): Promise<AccuracyReport> {
-  const pretrained = await pretrainedVersion(root);
-  const head = await pretrainedVersion(root, FACEREC_HEAD_FILE);
-  const targets = await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest);
-  const variants = planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG, o.variants);
-  // The app's training configs (Koch, face recognition); each variant sets start, augment and epochs (bench/page/accuracy.ts).
-  // --learning-rate is the Koch network's; the face-recognition head keeps its own.
-  const training = { ...DEFAULT_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, learningRate: o.learningRate, seed: o.seed };
-  const faceRecTraining = { ...FACEREC_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, seed: o.seed };
-  const conditions = o.sameCamera ? (['plain', 'sameCamera'] as const) : (['plain'] as const);
-  const setup: AccuracySetup = {
+/** The conditions of the accuracy and identification parts: plain, and same camera unless --same-camera off. */
+const conditionsOf = (o: Pick<BenchOptions, 'sameCamera'>): readonly Condition[] => (o.sameCamera ? ['plain', 'sameCamera'] : ['plain']);
+
+/**
+ * The accuracy page's set-up for `targets` (the accuracy and identification parts): the app's
+ * training configs (Koch, face recognition), each accuracy variant setting start, augment and
+ * epochs (bench/page/accuracy.ts); --learning-rate is the Koch network's, the face-recognition head
+ * keeps its own. `faceRec`: whether the face-recognition network's frames and captures are made.
+ */
+function accuracySetupOf(o: BenchOptions, targets: readonly TargetPlan[], faceRec: boolean): AccuracySetup {
+  return {
     targets,
     photoBase: PHOTO_BASE,
     threads: o.accuracyThreads,
-    training,
-    faceRecTraining,
-    faceRec: variants.some((v) => v.faceModel === 'facerec') ? { conditions } : null,
+    training: { ...DEFAULT_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, learningRate: o.learningRate, seed: o.seed },
+    faceRecTraining: { ...FACEREC_TRAINING_CONFIG, samplesPerClass: o.samplesPerClass, seed: o.seed },
+    faceRec: faceRec ? { conditions: conditionsOf(o) } : null,
     verify: DEFAULT_VERIFY_CONFIG,
     capture: DEFAULT_CAPTURE_CONFIG,
     face: DEFAULT_FACE_CONFIG,
@@ -383,6 +388,20 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
     jitter: CAPTURE_JITTER,
     seed: o.seed,
   };
+}
+
+async function runAccuracy(o: BenchOptions, root: string, origin: string, browser: Browser): Promise<AccuracyReport> {
+  const pretrained = await pretrainedVersion(root);
+  const head = await pretrainedVersion(root, FACEREC_HEAD_FILE);
+  const targets = await planTargets(o.data, o.people, o.minPhotos, o.maxPeople, o.maxTest);
+  const variants = planVariants(o.epochs, o.scratchEpochs, DEFAULT_TRAINING_CONFIG, o.variants);
+  const conditions = conditionsOf(o);
+  const setup = accuracySetupOf(
+    o,
+    targets,
+    variants.some((v) => v.faceModel === 'facerec'),
+  );
+  const { training, faceRecTraining } = setup;
   log(
     `  targets: ${targets.map((t) => `${t.name} (${t.test.length} test photos)`).join(', ')}; variants: ${variants.map((v) => v.id).join(', ')}; conditions: ${conditions.join(', ')}`,
   );
@@ -491,6 +510,56 @@ async function runAccuracy(o: BenchOptions, root: string, origin: string, browse
   });
 }
 
+/** A rate as a percentage for the log. */
+const pc = (x: number | null, digits = 1) => (x === null ? '—' : `${(100 * x).toFixed(digits)} %`);
+
+/**
+ * The identification part (bench/node/identification.ts, bench/page/identification.ts): the
+ * accuracy page's set-up on the enrolled and the non-enrolled people's photos, then per condition
+ * one model for the enrolled with the pairs across people and one without.
+ */
+async function runIdentification(o: BenchOptions, origin: string, browser: Browser): Promise<IdentificationReport> {
+  const plan = await planIdentification(o);
+  const conditions = conditionsOf(o);
+  const setup = accuracySetupOf(o, [...plan.enrolled, ...plan.others], true);
+  log(
+    `  enrolled: ${plan.enrolled.map((t) => `${t.name} (${t.test.length} test photos)`).join(', ')}; ` +
+      `not enrolled: ${plan.others.map((t) => `${t.name} (${t.test.length})`).join(', ')}; conditions: ${conditions.join(', ')}`,
+  );
+  return withSession(openSession(browser, origin, concurrencyFor(o.accuracyThreads)), async (s) => {
+    const info: SetupInfo = await s.page.evaluate((q) => window.__bench!.accuracySetup(q), setup);
+    log(
+      `  page ready in ${info.seconds.toFixed(0)} s: ${info.photos} photos in simulated frames, no face found in ${info.noFacePhotos.length}` +
+        (info.faceRec ? `, ${info.faceRec.framesDescribed} frames described (${info.faceRec.describeFaceMs.toFixed(0)} ms each)` : ''),
+    );
+    const enrolled = plan.enrolled.map((_, i) => i);
+    const others = plan.others.map((_, i) => plan.enrolled.length + i);
+    const results: IdentificationResult[] = [];
+    for (const condition of conditions) {
+      for (const cross of [true, false]) {
+        const r: IdentificationResult = await s.page.evaluate((q) => window.__bench!.identificationRun(q), {
+          enrolled,
+          others,
+          condition,
+          cross,
+          margin: DEFAULT_PEOPLE.margin,
+        });
+        if (r.leakedTensors !== 0) throw new Error(`an identification run left ${r.leakedTensors} tensors behind`);
+        const row = identificationRates(r.people, r.attempts);
+        const last = r.history.at(-1);
+        log(
+          `  ${condition}, ${cross ? 'with' : 'without'} cross pairs: ${r.counts.trainPairs} + ${r.counts.testPairs} pairs (${r.counts.crossPairs} across people), ` +
+            `described ${r.describeSeconds.toFixed(0)} s (negatives ${r.negativeSeconds.toFixed(0)} s), trained ${r.trainSeconds.toFixed(0)} s${last ? ` (test loss ${last.testLoss.toFixed(3)}, acc ${last.accuracy.toFixed(3)})` : ''}; ` +
+            `rank-1 ${pc(row.rank1)}, granted as self ${pc(row.grantedAsSelf)}, wrong person ${pc(row.wrongPersonGrants, 2)}, ` +
+            `non-enrolled granted ${pc(row.nonEnrolledFar, 2)} (${row.counts.nonEnrolledGranted}/${row.nonEnrolledAttempts})`,
+        );
+        results.push(r);
+      }
+    }
+    return identificationReport(plan, results, o, info.seconds);
+  });
+}
+
 /**
  * The full run's time (`npm run bench` with its defaults) from this run's measurements: each part
  * modelled with bench/common/estimate.ts, priced with this run's timings.
@@ -585,6 +654,49 @@ async function estimateFullRun(r: BenchReport, o: BenchOptions): Promise<Estimat
       measuredSeconds: live,
       estimatedSeconds: live * (all / r.liveness.people),
       basis: `${all} people with ≥ ${LIVENESS_MIN_PHOTOS} photos at this run's rate`,
+    });
+  }
+  const ident = seconds('identification');
+  const id = r.identification;
+  if (ident !== undefined && id) {
+    // Set-up: frames per photo and condition; describing: captures per condition; bundled
+    // negatives: those of the pairs (samples per class) and the calibration cohort's; training: the
+    // pairs, which grow with each person's anchor and positive captures up to samples per class;
+    // the rest (loading, scoring) per condition.
+    const full = await planIdentification({ ...o, maxPeople: FULL.maxPeople, maxTest: FULL.maxTest });
+    const photos = (p: { enrolled: readonly { testPhotos: number }[]; nonEnrolled: readonly { photos: number }[] }) =>
+      p.enrolled.reduce((n, t) => n + SPLIT.testFrom + t.testPhotos, 0) + p.nonEnrolled.reduce((n, t) => n + t.photos, 0);
+    const fullPhotos = photos({
+      enrolled: full.enrolled.map((t) => ({ testPhotos: t.test.length })),
+      nonEnrolled: full.others.map((t) => ({ photos: t.test.length })),
+    });
+    const nowConditions = id.settings.conditions.length;
+    const captures = (people: number, perPhoto: number, conditions: number) => people * SPLIT.testFrom * perPhoto * conditions;
+    const classPhotos = SPLIT.anchors[1] - SPLIT.anchors[0];
+    const used = (people: number, perPhoto: number, samples: number, conditions: number) =>
+      people * Math.min(samples, classPhotos * perPhoto) * conditions;
+    const sum = (f: (x: IdentificationReport['runs'][number]) => number) => id.runs.reduce((t, x) => t + f(x), 0);
+    const described = sum((x) => x.describeSeconds);
+    const negatives = sum((x) => x.negativeSeconds);
+    // trainSeconds may include describing the cohort's negatives: counted with the negatives.
+    const trained = sum((x) => Math.max(0, x.trainSeconds - x.negativeSeconds));
+    const setup = id.setupSeconds * ((2 * fullPhotos) / (nowConditions * photos(id)));
+    const describe =
+      described * (captures(full.enrolled.length, FULL.capturesPerPhoto, 2) / captures(id.people, o.capturesPerPhoto, nowConditions));
+    const negs = negatives * ((FULL.samplesPerClass + CALIBRATION.negatives) / (o.samplesPerClass + CALIBRATION.negatives));
+    const train =
+      trained *
+      (used(full.enrolled.length, FULL.capturesPerPhoto, FULL.samplesPerClass, 2) /
+        used(id.people, o.capturesPerPhoto, o.samplesPerClass, nowConditions));
+    const rest = Math.max(0, ident - id.setupSeconds - described - negatives - trained) * (2 / nowConditions);
+    parts.push({
+      part: 'identification',
+      measuredSeconds: ident,
+      estimatedSeconds: setup + describe + negs + train + rest,
+      basis:
+        `${full.enrolled.length} people enrolled and ${full.others.length} not, both conditions, with and without cross pairs: ` +
+        `set-up of ${fullPhotos} photos, ${captures(full.enrolled.length, FULL.capturesPerPhoto, 2).toLocaleString('en')} captures described, ` +
+        `up to ${FULL.samplesPerClass + CALIBRATION.negatives} bundled negatives, training scaled by the captures used`,
     });
   }
   const acc = seconds('accuracy');
@@ -690,6 +802,7 @@ export async function main(argv: readonly string[], root: string): Promise<void>
     pairsTable: [],
     liveness: null,
     accuracy: null,
+    identification: null,
     estimate: null,
     skipped: [],
     errors: [],
@@ -821,6 +934,23 @@ export async function main(argv: readonly string[], root: string): Promise<void>
               `  ${v.id}: FRR ${v.frr.toFixed(3)}, FAR ${v.far.toFixed(3)}, EER ${v.eer.toFixed(3)}, AUC ${v.auc.toFixed(3)}${c ? `; same camera FRR ${c.frr.toFixed(3)}, FAR ${c.far.toFixed(3)}, AUC ${c.auc.toFixed(3)}` : ''}`,
             );
           }
+        }),
+      );
+    }
+    if (o.parts.includes('identification')) {
+      await guard('identification', () =>
+        timed('identification', timings, 'headless Chromium, bench page main thread, wasm', async () => {
+          const r = await runIdentification(o, page().origin, page().browser);
+          report.identification = r;
+          const g = (goals: IdentificationReport['goals']['plain']) =>
+            goals.map((x) => `${x.what} ${x.met ? 'meets' : 'MISSES'} ${x.bound === 'max' ? '≤' : '≥'} ${100 * x.goal} %`).join(', ');
+          log(
+            `  ${r.people} people enrolled, ${r.attempts.enrolled} enrolled and ${r.attempts.nonEnrolled} non-enrolled attempts: rank-1 ${pc(r.rank1)}, ` +
+              `granted as self ${pc(r.grantedAsSelf)}, wrong-person grants ${pc(r.wrongPersonGrants, 2)}, non-enrolled FAR ${pc(r.nonEnrolledFar, 2)}; ${g(r.goals.plain)}` +
+              (r.sameCamera && r.goals.sameCamera
+                ? `; same camera: granted as self ${pc(r.sameCamera.grantedAsSelf)}, wrong person ${pc(r.sameCamera.wrongPersonGrants, 2)}, non-enrolled FAR ${pc(r.sameCamera.nonEnrolledFar, 2)}; ${g(r.goals.sameCamera)}`
+                : ''),
+          );
         }),
       );
     }

@@ -59,6 +59,7 @@ import {
   getSampleStore,
   strangerPairs,
   withExtraPairs,
+  type PairSplit,
   type Square,
 } from '../../src/data';
 import { createFaceDetector, faceCrop, type Face, type FaceDetector } from '../../src/face';
@@ -94,7 +95,7 @@ import { startBackend } from './speed';
 /** The model's input side: the reference network (the only one the pretrained model fits). */
 const SIDE = DEFAULT_MODEL_CONFIG.inputSize;
 
-interface State {
+export interface State {
   readonly setup: AccuracySetup;
   /**
    * Preprocessed crops, `${crop}|${condition}|${person}/${file}` → [SIDE, SIDE, 3]: made at setup
@@ -114,7 +115,7 @@ interface State {
   readonly faceRec: FaceRecState | null;
 }
 
-interface FaceRecState {
+export interface FaceRecState {
   readonly detector: FaceDetector;
   readonly backbone: tf.LayersModel;
   readonly backboneVersion: string;
@@ -133,7 +134,7 @@ interface FaceRecState {
   pretrained: SiameseNetwork | null;
 }
 
-interface DescribedBurst {
+export interface DescribedBurst {
   readonly ids: string[];
   readonly descriptors: Float32Array[];
   /** Captures in which describeStill found no face (its central square was described). */
@@ -415,7 +416,7 @@ async function attemptsOf(
   return out;
 }
 
-interface Trained {
+export interface Trained {
   readonly history: EnrolmentResult['history'];
   readonly counts: Omit<EnrolmentResult['counts'], 'verification'>;
   readonly seconds: number;
@@ -424,16 +425,18 @@ interface Trained {
   readonly calibration: CalibrationResult | null;
   /** The cohort's logits as trained (before calibration), whether or not the variant calibrates. */
   readonly cohortLogits: number[] | null;
+  /** The pairs it trained and tested on. */
+  readonly split: PairSplit;
 }
 
 /** A set of samples as the network takes them: images [n, s, s, 3] (Koch) or descriptors [n, 128] (face recognition). */
-interface Inputs {
+export interface Inputs {
   readonly ids: string[];
   readonly images: tf.Tensor4D | tf.Tensor2D;
 }
 
 /** Where an enrolment's training inputs come from, per face model. */
-interface InputSource {
+export interface InputSource {
   /** Anchors and positives (the caller disposes the tensors). */
   anchors(): Promise<Inputs>;
   positives(): Promise<Inputs>;
@@ -443,33 +446,43 @@ interface InputSource {
   readonly augment: ReturnType<typeof augmentFunction> | undefined;
 }
 
-/** Trains `net` on the target's enrolment captures and the bundled negatives with the app's train(), then calibrates as the app does. */
-async function trainOn(
+/** How an enrolment's pairs are made from its anchors' and positives' ids (and the bundled negatives). */
+export type PairMaker = (anchors: readonly string[], positives: readonly string[], negatives: readonly string[]) => PairSplit;
+
+/** One person's pairs: the app's buildPairs. */
+const onePersonPairs =
+  (training: TrainingConfig): PairMaker =>
+  (anchors, positives, negatives) =>
+    buildPairs({ anchors, positives, negatives }, training);
+
+/**
+ * Trains `net` on enrolment captures and the bundled negatives with the app's train(), then
+ * calibrates as the app does. The pairs are one person's (buildPairs) unless `pairs` makes them
+ * otherwise (the identification part's several people). `label` names the run in progress lines.
+ */
+export async function trainOn(
   net: SiameseNetwork,
-  target: TargetPlan,
-  req: EnrolmentRequest,
+  label: string,
   training: TrainingConfig,
   source: InputSource,
+  pairs: PairMaker = onePersonPairs(training),
 ): Promise<Trained> {
   const anchors = await source.anchors();
   let positives: Inputs | null = null;
   let images: tf.Tensor4D | tf.Tensor2D;
-  let split: ReturnType<typeof buildPairs>;
+  let split: PairSplit;
   let usedNegatives: string[];
   try {
     positives = await source.positives();
-    // As the app's training session: the user's pairs, then the face model's pairs of strangers.
+    // As the app's training session: the enrolment's pairs, then the face model's pairs of strangers.
     const strangers = strangerPairs(
       state!.negativeIds.map((id) => ({ id, label: state!.negativeLabels.get(id) })),
       STRANGER_PAIRS[faceModelOf(net.config)],
       training.seed,
     );
-    split = withExtraPairs(
-      buildPairs({ anchors: anchors.ids, positives: positives.ids, negatives: state!.negativeIds }, training),
-      strangers,
-      training.trainFraction,
-      training.seed,
-    );
+    split = withExtraPairs(pairs(anchors.ids, positives.ids, state!.negativeIds), strangers, training.trainFraction, training.seed);
+    // The bundled negatives in the pairs: every id that is not one of the captures (several people's
+    // pairs also pair captures with captures; pairs of strangers pair negatives with negatives).
     const own = new Set([...anchors.ids, ...positives.ids]);
     usedNegatives = [...new Set([...split.train, ...split.test].flatMap((p) => [p.a, p.b]).filter((id) => !own.has(id)))].sort();
     const negatives = await source.negatives(usedNegatives);
@@ -494,9 +507,7 @@ async function trainOn(
           steps.push(p.stepMs);
           if (performance.now() - lastLog > 15_000) {
             lastLog = performance.now();
-            console.log(
-              `[bench] ${target.name} (${req.variant.id}, ${req.condition}): epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(3)}`,
-            );
+            console.log(`[bench] ${label}: epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(3)}`);
           }
         },
       },
@@ -547,6 +558,7 @@ async function trainOn(
       },
       seconds: (performance.now() - t0) / 1000,
       medianStepMs: median(steps),
+      split,
     };
   } finally {
     images.dispose();
@@ -573,7 +585,7 @@ function kochInputs(s: State, target: TargetPlan, req: EnrolmentRequest, trainin
  * with the same per-photo seed as the Koch crops, rounded to 8-bit pixels, described by
  * describeStill as the app describes a stored capture.
  */
-async function describedBurst(
+export async function describedBurst(
   s: State,
   fr: FaceRecState,
   condition: Condition,
@@ -621,7 +633,7 @@ async function describedBurst(
 }
 
 /** The bundled negatives' descriptors (described on first use, as the app's training describes them). */
-async function negativeDescriptors(fr: FaceRecState, ids: readonly string[]): Promise<tf.Tensor2D> {
+export async function negativeDescriptors(fr: FaceRecState, ids: readonly string[]): Promise<tf.Tensor2D> {
   const missing = ids.filter((id) => !fr.negatives.has(id));
   if (missing.length > 0) {
     const blobs = await getSampleStore().getSampleBlobs(missing);
@@ -634,7 +646,7 @@ async function negativeDescriptors(fr: FaceRecState, ids: readonly string[]): Pr
   return stackDescriptors(ids.map((id) => fr.negatives.get(id)!));
 }
 
-const stackDescriptors = (ds: readonly Float32Array[]) =>
+export const stackDescriptors = (ds: readonly Float32Array[]) =>
   tf.tensor2d(
     ds.flatMap((d) => Array.from(d)),
     [ds.length, ds[0]?.length ?? 0],
@@ -688,7 +700,7 @@ async function startingNetwork(s: State, req: EnrolmentRequest): Promise<{ net: 
   }
 }
 
-function faceRecOf(s: State): FaceRecState {
+export function faceRecOf(s: State): FaceRecState {
   if (!s.faceRec)
     throw new Error('a face-recognition variant runs, but the set-up did not load the face-recognition network (setup.faceRec)');
   return s.faceRec;
@@ -786,7 +798,7 @@ export async function accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResul
     const { training } = trainingFor(s, req);
     if (variant.start !== 'none') {
       const source = faceRec ? faceRecInputs(s, faceRec, target, req) : kochInputs(s, target, req, training);
-      trained = await trainOn(net, target, req, training, source);
+      trained = await trainOn(net, `${target.name} (${variant.id}, ${condition})`, training, source);
     }
     // The verification captures' descriptors before the clock starts: verifySeconds (and the cost
     // per attempt) times the attempts, as for the Koch network, not the describing.
@@ -857,6 +869,12 @@ export async function accuracyRun(req: EnrolmentRequest): Promise<EnrolmentResul
     medianStepMs: trained?.medianStepMs ?? NaN,
     leakedTensors: tf.memory().numTensors - cachedTensors() - before,
   };
+}
+
+/** The set-up's state (accuracySetup), for the identification part's runs on the same frames and captures. */
+export function accuracyState(): State {
+  if (!state) throw new Error('accuracySetup has not run');
+  return state;
 }
 
 /** Frees the crops, the negatives, the kept pretrained networks and the face-recognition state. */
