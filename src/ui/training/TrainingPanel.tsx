@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { FACE_MODEL_LABELS, faceModelOf } from '../../config';
+import { FACE_MODEL_LABELS, faceModelOf, STRANGER_PAIRS } from '../../config';
 import { startRun, type CalibrationOutcome, type EpochMetrics, type TrainingSummary } from '../../training';
 import { ProgressBar } from '../common/ProgressBar';
 import { useModel } from '../model/ModelContext';
@@ -179,7 +179,11 @@ export function TrainingPanel() {
         {readiness.ready ? (
           <p>
             Ready: {readiness.perClass} samples per class give {readiness.trainPairs} training pairs and {readiness.testPairs} test pairs
-            {people && people.length > 1 ? `, for one model of ${people.length} people (each also against the others)` : ''}.
+            {people && people.length > 1 ? `, for one model of ${people.length} people (each also against the others)` : ''}
+            {STRANGER_PAIRS[s.faceModel] > 0
+              ? `, plus up to ${2 * STRANGER_PAIRS[s.faceModel]} pairs of strangers from the negatives (the same person in two photos, and two people)`
+              : ''}
+            .
           </p>
         ) : (
           <>
