@@ -4,7 +4,7 @@
  * and the stored verification images it embeds. No React; the UI wraps these in hooks.
  */
 export { decide, type Decision, type Thresholds } from './decision';
-export { identify, thresholdsOf, type Identification, type IdentificationReason, type PersonDecision, type PersonRule } from './identify';
+export { identify, type Identification, type IdentificationReason, type PersonDecision, type PersonRule } from './identify';
 export { createVerifier, VerifyError, type Verifier, type VerifierOptions, type VerifyErrorCode } from './verifier';
 export { runVerificationLoop, defaultNextTick, type FrameResult, type LoopStats, type VerificationLoopOptions } from './loop';
 export {

@@ -62,18 +62,15 @@ describe('trainingReadiness', () => {
 describe('with several people', () => {
   const base = { samplesPerClass: 300, batchSize: 16, trainFraction: 0.7 };
 
-  it('counts anchors and positives per person: old records are the default person, negatives and verification images nobody', () => {
-    const records = [
-      { kind: 'anchor' },
-      { kind: 'anchor', person: 'p-bob' },
-      { kind: 'positive', person: 'p-bob' },
-      { kind: 'positive', person: 'p-bob' },
-      { kind: 'positive', person: 'p-gone' },
-      { kind: 'verification', person: 'p-bob' },
-      { kind: 'negative' },
-    ];
+  it("lists each person with anchors or positives in the people's order, then other owners; verification images do not count", () => {
+    const counts = new Map([
+      ['me', { anchor: 1, positive: 0, verification: 3 }],
+      ['p-bob', { anchor: 1, positive: 2, verification: 1 }],
+      ['p-gone', { anchor: 0, positive: 1, verification: 0 }],
+      ['p-only-v', { anchor: 0, positive: 0, verification: 2 }],
+    ]);
     expect(
-      countPeople(records, [
+      countPeople(counts, [
         { id: 'p-bob', name: 'Bob' },
         { id: 'me', name: 'Me' },
       ]),
@@ -82,7 +79,7 @@ describe('with several people', () => {
       { person: 'me', name: 'Me', anchor: 1, positive: 0 },
       { person: 'p-gone', anchor: 0, positive: 1 },
     ]);
-    expect(countPeople([])).toEqual([]);
+    expect(countPeople(new Map())).toEqual([]);
   });
 
   it('counts the pairs as the session makes them, cross-person pairs included; one person counts as before', () => {

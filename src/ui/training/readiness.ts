@@ -13,7 +13,7 @@
  * cross-person negatives); the minimum applies to the totals, and each person needs anchors and
  * positives of their own.
  */
-import { peoplePairCounts, pairCounts, personOf } from '../../data';
+import { peoplePairCounts, pairCounts } from '../../data';
 
 export type TrainingKind = 'anchor' | 'positive' | 'negative';
 
@@ -80,28 +80,19 @@ export function splitSizes(
 }
 
 /**
- * Stored anchors and positives per person (personOf: records older than people are the default
- * person's), people in the order of `list` (e.g. the people setting) and then any other owner.
+ * Each person's anchors and positives (from the People context's counts by id), people in the
+ * order of `list` (the people setting) and then any other owner; people with neither are left out.
  */
 export function countPeople(
-  records: readonly { readonly kind: string; readonly person?: string }[],
+  counts: ReadonlyMap<string, { readonly anchor: number; readonly positive: number }>,
   list: readonly { readonly id: string; readonly name: string }[] = [],
 ): PersonCounts[] {
-  const counts = new Map<string, { anchor: number; positive: number }>();
-  for (const r of records) {
-    const person = personOf(r);
-    if (person === null || (r.kind !== 'anchor' && r.kind !== 'positive')) continue;
-    const c = counts.get(person) ?? { anchor: 0, positive: 0 };
-    c[r.kind]++;
-    counts.set(person, c);
-  }
-  const order = [
-    ...list.map((p) => p.id).filter((id) => counts.has(id)),
-    ...[...counts.keys()].filter((id) => !list.some((p) => p.id === id)),
-  ];
-  return order.map((person) => {
+  const order = [...list.map((p) => p.id), ...[...counts.keys()].filter((id) => !list.some((p) => p.id === id))];
+  return order.flatMap((person) => {
+    const c = counts.get(person);
+    if (!c || c.anchor + c.positive === 0) return [];
     const name = list.find((p) => p.id === person)?.name;
-    return { person, ...(name !== undefined && { name }), ...counts.get(person)! };
+    return [{ person, ...(name !== undefined && { name }), anchor: c.anchor, positive: c.positive }];
   });
 }
 
